@@ -1,0 +1,331 @@
+//! Checks a JSON value against a spec type, the way the Graph service checks a write.
+//!
+//! The importer uses it to flag doc examples that break their own schema, and the mock server
+//! uses it (through the model crate) to refuse bad request bodies. Messages follow the service's
+//! wording, e.g. "The property 'x' does not exist on type 'microsoft.graph.y'."
+
+use serde_json::{Map, Value};
+
+use crate::model::Spec;
+use crate::type_ref::{Primitive, TypeRef};
+
+/// What kind of rule a value broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ViolationKind {
+    /// An object has a property its type does not declare.
+    UnknownProperty,
+    /// A string is not a member of the property's enum.
+    NotInEnum,
+    /// The JSON type is wrong, or a literal does not parse (a bad date, an out-of-range number).
+    WrongType,
+    /// `@odata.type` names a type that is not the expected one or derived from it.
+    WrongODataType,
+}
+
+/// One reason a value would be refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Where in the value, as a dotted path (`target.groupId`, `roleScopeTagIds[2]`).
+    pub path: String,
+    /// The rule broken.
+    pub kind: ViolationKind,
+    /// A Graph-style message that names the property.
+    pub message: String,
+}
+
+/// Checks `value` against `type_ref` (an array of it when `collection`), with `path` naming it.
+pub fn check_value(spec: &Spec, type_ref: &TypeRef, collection: bool, value: &Value, path: &str) -> Vec<Violation> {
+    let mut out = Vec::new();
+    Checker { spec, out: &mut out }.value(type_ref, collection, value, path);
+    out
+}
+
+/// Checks that `value` is an object of the structured type `type_name` (or a type derived from
+/// it, as named by `@odata.type`).
+pub fn check_object(spec: &Spec, type_name: &str, value: &Value) -> Vec<Violation> {
+    check_value(spec, &TypeRef::Named(type_name.to_owned()), false, value, "")
+}
+
+struct Checker<'a> {
+    spec: &'a Spec,
+    out: &'a mut Vec<Violation>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, path: &str, kind: ViolationKind, message: String) {
+        self.out.push(Violation {
+            path: path.to_owned(),
+            kind,
+            message,
+        });
+    }
+
+    fn value(&mut self, type_ref: &TypeRef, collection: bool, value: &Value, path: &str) {
+        if value.is_null() {
+            return;
+        }
+        if collection {
+            let Some(items) = value.as_array() else {
+                let expected = format!("Collection({})", self.qualified(type_ref));
+                return self.wrong_type(path, value, &expected);
+            };
+            for (i, item) in items.iter().enumerate() {
+                self.value(type_ref, false, item, &format!("{path}[{i}]"));
+            }
+            return;
+        }
+        match type_ref {
+            TypeRef::Primitive(p) => {
+                if let Err(expected) = check_primitive(*p, value) {
+                    self.wrong_type(path, value, expected);
+                }
+            }
+            TypeRef::Named(name) => {
+                if let Some(def) = self.spec.enums.get(name) {
+                    let Some(text) = value.as_str() else {
+                        return self.wrong_type(path, value, &self.qualified(type_ref));
+                    };
+                    let members: Vec<&str> = if def.is_flags {
+                        text.split(',').map(str::trim).collect()
+                    } else {
+                        vec![text]
+                    };
+                    for member in members {
+                        if !def.members.iter().any(|m| m.name == member) {
+                            let allowed: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+                            self.report(
+                                path,
+                                ViolationKind::NotInEnum,
+                                format!(
+                                    "Invalid value for property '{}': '{member}' is not a member of enum type '{}'. Allowed values: {}.",
+                                    display_path(path),
+                                    self.qualified(type_ref),
+                                    allowed.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                } else if self.spec.types.contains_key(name) {
+                    match value.as_object() {
+                        Some(object) => self.object(name, object, path),
+                        None => self.wrong_type(path, value, &self.qualified(type_ref)),
+                    }
+                }
+                // An unknown name is a spec error that `validate` reports; nothing to check here.
+            }
+        }
+    }
+
+    fn object(&mut self, declared: &str, object: &Map<String, Value>, path: &str) {
+        let actual = match object.get("@odata.type") {
+            None => declared.to_owned(),
+            Some(Value::String(text)) => {
+                let name = text.trim_start_matches('#');
+                let name = name
+                    .strip_prefix(&self.spec.namespace)
+                    .and_then(|n| n.strip_prefix('.'))
+                    .unwrap_or(name);
+                if self.spec.types.contains_key(name) && self.spec.ancestry(name).contains(&declared) {
+                    name.to_owned()
+                } else {
+                    let at = join(path, "@odata.type");
+                    self.report(
+                        &at,
+                        ViolationKind::WrongODataType,
+                        format!(
+                            "A type named '{text}' could not be resolved as '{}' or a type derived from it.",
+                            self.qualified_name(declared)
+                        ),
+                    );
+                    return;
+                }
+            }
+            Some(other) => {
+                let at = join(path, "@odata.type");
+                return self.wrong_type(&at, other, "Edm.String");
+            }
+        };
+        let properties = self.spec.all_properties(&actual);
+        let navigation = self.spec.all_navigation_properties(&actual);
+        let open = self.spec.types.get(&actual).is_some_and(|t| t.undocumented);
+        for (key, item) in object {
+            // Instance and property annotations (`@odata.type`, `x@odata.bind`) are not properties.
+            if key.contains('@') {
+                continue;
+            }
+            let at = join(path, key);
+            if let Some(p) = properties.iter().find(|p| &p.name == key) {
+                self.value(&p.type_ref, p.collection, item, &at);
+            } else if let Some(n) = navigation.iter().find(|n| &n.name == key) {
+                self.value(&n.type_ref, n.collection, item, &at);
+            } else if !open {
+                self.report(
+                    &at,
+                    ViolationKind::UnknownProperty,
+                    format!(
+                        "The property '{key}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
+                        self.qualified_name(&actual)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, path: &str, value: &Value, expected: &str) {
+        let literal = match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let literal: String = literal.chars().take(80).collect();
+        self.report(
+            path,
+            ViolationKind::WrongType,
+            format!(
+                "Invalid value for property '{}': cannot convert the literal '{literal}' to the expected type '{expected}'.",
+                display_path(path)
+            ),
+        );
+    }
+
+    fn qualified(&self, type_ref: &TypeRef) -> String {
+        match type_ref {
+            TypeRef::Primitive(_) => type_ref.to_string(),
+            TypeRef::Named(name) => self.qualified_name(name),
+        }
+    }
+
+    fn qualified_name(&self, name: &str) -> String {
+        format!("{}.{name}", self.spec.namespace)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+}
+
+fn display_path(path: &str) -> &str {
+    if path.is_empty() { "(body)" } else { path }
+}
+
+/// Checks a JSON value against a primitive; the error is the expected `Edm.` type name.
+pub fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), &'static str> {
+    let ok = match (primitive, value) {
+        (Primitive::Boolean, Value::Bool(_)) => true,
+        (Primitive::Byte, Value::Number(n)) => n.as_u64().is_some_and(|v| v <= u8::MAX as u64),
+        (Primitive::Int16, Value::Number(n)) => n.as_i64().is_some_and(|v| i16::try_from(v).is_ok()),
+        (Primitive::Int32, Value::Number(n)) => n.as_i64().is_some_and(|v| i32::try_from(v).is_ok()),
+        (Primitive::Int64, Value::Number(n)) => n.as_i64().is_some(),
+        (Primitive::Single | Primitive::Double | Primitive::Decimal, Value::Number(_)) => true,
+        // OData writes non-finite floats as strings.
+        (Primitive::Single | Primitive::Double, Value::String(s)) => matches!(s.as_str(), "NaN" | "INF" | "-INF"),
+        (Primitive::String, Value::String(_)) => true,
+        (Primitive::DateTimeOffset, Value::String(s)) => crate::literals::parse_date_time_offset(s).is_ok(),
+        (Primitive::Date, Value::String(s)) => crate::literals::is_date(s),
+        (Primitive::TimeOfDay, Value::String(s)) => crate::literals::is_time_of_day(s),
+        (Primitive::Duration, Value::String(s)) => crate::literals::is_duration(s),
+        (Primitive::Guid, Value::String(s)) => crate::literals::is_guid(s),
+        (Primitive::Binary | Primitive::Stream, Value::String(s)) => crate::literals::is_base64(s),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(edm_name(primitive))
+    }
+}
+
+fn edm_name(primitive: Primitive) -> &'static str {
+    match primitive {
+        Primitive::String => "Edm.String",
+        Primitive::Boolean => "Edm.Boolean",
+        Primitive::Byte => "Edm.Byte",
+        Primitive::Int16 => "Edm.Int16",
+        Primitive::Int32 => "Edm.Int32",
+        Primitive::Int64 => "Edm.Int64",
+        Primitive::Single => "Edm.Single",
+        Primitive::Double => "Edm.Double",
+        Primitive::Decimal => "Edm.Decimal",
+        Primitive::DateTimeOffset => "Edm.DateTimeOffset",
+        Primitive::Duration => "Edm.Duration",
+        Primitive::Guid => "Edm.Guid",
+        Primitive::Binary => "Edm.Binary",
+        Primitive::Date => "Edm.Date",
+        Primitive::TimeOfDay => "Edm.TimeOfDay",
+        Primitive::Stream => "Edm.Stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use serde_json::json;
+
+    fn spec() -> Spec {
+        let text = r#"{
+          "namespace": "microsoft.graph",
+          "types": {
+            "target": {"kind": "complex", "isAbstract": true, "source": {"file": "f", "line": 1},
+              "properties": [{"name": "filterId", "type": "Edm.String"}]},
+            "groupTarget": {"kind": "complex", "baseType": "target", "source": {"file": "f", "line": 1},
+              "properties": [{"name": "groupId", "type": "Edm.Guid"}]},
+            "thing": {"kind": "entity", "keyProperty": "id", "source": {"file": "f", "line": 1},
+              "properties": [
+                {"name": "id", "type": "Edm.String"},
+                {"name": "when", "type": "Edm.DateTimeOffset"},
+                {"name": "count", "type": "Edm.Int32"},
+                {"name": "state", "type": "state"},
+                {"name": "tags", "type": "Edm.String", "collection": true},
+                {"name": "target", "type": "target"}
+              ]}
+          },
+          "enums": {"state": {"members": [{"name": "active", "value": 0}, {"name": "error", "value": 1}],
+                              "source": {"file": "f", "line": 1}}}
+        }"#;
+        crate::io::parse_json(std::path::Path::new("t.json"), text).unwrap()
+    }
+
+    #[test]
+    fn a_valid_object_passes() {
+        let v = json!({"@odata.type": "#microsoft.graph.thing", "id": "1", "when": "2016-12-31T23:58:36.6670033-08:00",
+            "count": 3, "state": "error", "tags": ["a"], "target": {"@odata.type": "microsoft.graph.groupTarget", "groupId": "0b2e4f0a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}});
+        assert_eq!(check_object(&spec(), "thing", &v), vec![]);
+    }
+
+    #[test]
+    fn each_rule_names_the_property() {
+        let v = json!({"nope": 1, "state": "String", "count": "3", "when": "yesterday", "tags": "a",
+            "target": {"@odata.type": "#microsoft.graph.thing"}});
+        let found: Vec<(String, ViolationKind)> =
+            check_object(&spec(), "thing", &v).into_iter().map(|v| (v.path, v.kind)).collect();
+        assert_eq!(
+            found,
+            [
+                ("nope".to_owned(), ViolationKind::UnknownProperty),
+                ("state".to_owned(), ViolationKind::NotInEnum),
+                ("count".to_owned(), ViolationKind::WrongType),
+                ("when".to_owned(), ViolationKind::WrongType),
+                ("tags".to_owned(), ViolationKind::WrongType),
+                ("target.@odata.type".to_owned(), ViolationKind::WrongODataType),
+            ]
+        );
+        let msg = &check_object(&spec(), "thing", &json!({"nope": 1}))[0].message;
+        assert!(msg.starts_with("The property 'nope' does not exist on type 'microsoft.graph.thing'."), "{msg}");
+    }
+
+    #[test]
+    fn derived_properties_are_known_only_through_odata_type() {
+        let with = json!({"target": {"@odata.type": "#microsoft.graph.groupTarget", "groupId": "0b2e4f0a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}});
+        assert_eq!(check_object(&spec(), "thing", &with), vec![]);
+        let without = json!({"target": {"groupId": "x"}});
+        assert_eq!(check_object(&spec(), "thing", &without)[0].kind, ViolationKind::UnknownProperty);
+    }
+
+    #[test]
+    fn int32_range_and_nulls() {
+        assert!(check_primitive(Primitive::Int32, &json!(2147483648_i64)).is_err());
+        assert!(check_primitive(Primitive::Int32, &json!(-5)).is_ok());
+        assert_eq!(check_object(&spec(), "thing", &json!({"count": null})), vec![]);
+        assert_eq!(check_object(&spec(), "thing", &json!([1]))[0].kind, ViolationKind::WrongType);
+    }
+}
