@@ -82,6 +82,47 @@ pub fn save(file: &Path, spec: &Spec) -> std::io::Result<()> {
     std::fs::write(file, to_pretty_json(spec))
 }
 
+/// Whether [`ensure_file_contents`] writes or only compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write files whose contents differ.
+    Write,
+    /// Change nothing; report files whose contents differ.
+    Check,
+}
+
+/// What [`ensure_file_contents`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    /// The file already had these contents.
+    Fresh,
+    /// The file was written (in [`Mode::Write`]).
+    Updated,
+    /// The file differs or is missing (in [`Mode::Check`]).
+    Stale,
+}
+
+/// The one writer for generated files (after rust-analyzer's `ensure_file_contents`): writes
+/// `contents` to `path` unless it is already there, creating parent folders; in check mode it
+/// only compares.
+pub fn ensure_file_contents(
+    path: &Path,
+    contents: &str,
+    mode: Mode,
+) -> std::io::Result<FileStatus> {
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(FileStatus::Fresh);
+    }
+    if mode == Mode::Check {
+        return Ok(FileStatus::Stale);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents)?;
+    Ok(FileStatus::Updated)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,13 +133,17 @@ mod tests {
             "properties":[{"name":"p","type":"Edm.Nope"}]}}}"#;
         let err = parse_json::<Spec>(Path::new("spec/api.json"), text).unwrap_err();
         let shown = err.to_string();
-        assert!(shown.starts_with("spec/api.json: at JSON path `types.a.properties[0].type`"), "{shown}");
+        assert!(
+            shown.starts_with("spec/api.json: at JSON path `types.a.properties[0].type`"),
+            "{shown}"
+        );
         assert!(shown.contains("Edm.Nope"), "{shown}");
     }
 
     #[test]
     fn unknown_fields_are_refused() {
-        let err = parse_json::<Spec>(Path::new("s.json"), r#"{"namespace":"n","typo":1}"#).unwrap_err();
+        let err =
+            parse_json::<Spec>(Path::new("s.json"), r#"{"namespace":"n","typo":1}"#).unwrap_err();
         assert!(err.to_string().contains("typo"), "{err}");
     }
 
@@ -112,9 +157,16 @@ mod tests {
             crate::EnumDef {
                 description: "d".into(),
                 is_flags: false,
-                members: vec![crate::EnumMember { name: "a".into(), value: 0, description: String::new() }],
+                members: vec![crate::EnumMember {
+                    name: "a".into(),
+                    value: 0,
+                    description: String::new(),
+                }],
                 inferred: false,
-                source: crate::Source { file: "x.md".into(), line: 3 },
+                source: crate::Source {
+                    file: "x.md".into(),
+                    line: 3,
+                },
             },
         );
         save(&file, &spec).unwrap();
@@ -122,6 +174,29 @@ mod tests {
         let loaded = load(&file).unwrap();
         assert_eq!(loaded, spec);
         assert_eq!(to_pretty_json(&loaded), first);
+    }
+
+    #[test]
+    fn the_writer_checks_without_writing_and_writes_only_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a/b.json");
+        assert_eq!(
+            ensure_file_contents(&file, "x", Mode::Check).unwrap(),
+            FileStatus::Stale
+        );
+        assert!(!file.exists());
+        assert_eq!(
+            ensure_file_contents(&file, "x", Mode::Write).unwrap(),
+            FileStatus::Updated
+        );
+        assert_eq!(
+            ensure_file_contents(&file, "x", Mode::Check).unwrap(),
+            FileStatus::Fresh
+        );
+        assert_eq!(
+            ensure_file_contents(&file, "y", Mode::Check).unwrap(),
+            FileStatus::Stale
+        );
     }
 
     #[test]

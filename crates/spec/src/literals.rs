@@ -8,7 +8,9 @@ use time::format_description::well_known::Rfc3339;
 
 /// Why a `DateTimeOffset` literal was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a valid DateTimeOffset (expected RFC 3339, e.g. 2016-12-31T23:58:36.6670033-08:00): {reason}")]
+#[error(
+    "'{text}' is not a valid DateTimeOffset (expected RFC 3339, e.g. 2016-12-31T23:58:36.6670033-08:00): {reason}"
+)]
 pub struct DateTimeOffsetError {
     /// The refused text (cut to 80 characters).
     pub text: String,
@@ -49,7 +51,9 @@ pub fn is_duration(text: &str) -> bool {
     let Some(body) = body.strip_prefix('P') else {
         return false;
     };
-    let (date, time) = body.split_once('T').map_or((body, None), |(d, t)| (d, Some(t)));
+    let (date, time) = body
+        .split_once('T')
+        .map_or((body, None), |(d, t)| (d, Some(t)));
     let date_ok = parts_ok(date, &['Y', 'M', 'W', 'D'], false);
     let time_ok = time.is_none_or(|t| !t.is_empty() && parts_ok(t, &['H', 'M', 'S'], true));
     date_ok && time_ok && (!date.is_empty() || time.is_some())
@@ -114,7 +118,11 @@ mod tests {
     #[test]
     fn other_literals() {
         assert!(is_date("2016-12-31") && !is_date("2016-02-30"));
-        assert!(is_time_of_day("11:59:31.3170000") && is_time_of_day("00:00:00") && !is_time_of_day("24:00:00"));
+        assert!(
+            is_time_of_day("11:59:31.3170000")
+                && is_time_of_day("00:00:00")
+                && !is_time_of_day("24:00:00")
+        );
         for ok in ["PT1H", "-P1DT2H3M4.5S", "P3D", "PT0S", "P1Y2M"] {
             assert!(is_duration(ok), "{ok}");
         }

@@ -47,11 +47,7 @@ impl Spec {
     pub fn ancestry<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
         let mut chain = vec![name];
         let mut current = name;
-        while let Some(base) = self
-            .types
-            .get(current)
-            .and_then(|t| t.base_type.as_deref())
-        {
+        while let Some(base) = self.types.get(current).and_then(|t| t.base_type.as_deref()) {
             if chain.contains(&base) || !self.types.contains_key(base) {
                 break;
             }
@@ -251,15 +247,9 @@ impl HttpMethod {
 
     /// Parses an upper-case method name.
     pub fn parse(text: &str) -> Option<HttpMethod> {
-        [
-            Self::Get,
-            Self::Post,
-            Self::Patch,
-            Self::Put,
-            Self::Delete,
-        ]
-        .into_iter()
-        .find(|m| m.as_str() == text)
+        [Self::Get, Self::Post, Self::Patch, Self::Put, Self::Delete]
+            .into_iter()
+            .find(|m| m.as_str() == text)
     }
 }
 
@@ -429,7 +419,12 @@ pub struct Permissions {
 
 /// One row of the permissions table.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", tag = "status", content = "scopes")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "camelCase",
+    tag = "status",
+    content = "scopes"
+)]
 pub enum PermissionSet {
     /// Any one of these scopes grants access; least privileged first.
     Scopes(Vec<String>),
@@ -552,6 +547,9 @@ pub enum DefectKind {
     InconsistentStatus,
     /// A permissions cell lists scopes without commas.
     MalformedPermissions,
+    /// The JSON representation's annotation disagrees with the page (e.g. a `keyProperty` that
+    /// is not a property).
+    InconsistentAnnotation,
 }
 
 fn is_false(value: &bool) -> bool {

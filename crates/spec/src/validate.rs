@@ -46,37 +46,57 @@ pub fn validate(spec: &Spec, file: &Path) -> Vec<ValidationError> {
             message,
         })
     };
-    let check_ref = |json_path: String, type_ref: &TypeRef, report: &mut dyn FnMut(String, String)| {
-        if let Some(name) = type_ref.named()
-            && !spec.types.contains_key(name)
-            && !spec.enums.contains_key(name)
-        {
-            report(json_path, format!("type `{name}` is not defined in the spec"));
-        }
-    };
+    let check_ref =
+        |json_path: String, type_ref: &TypeRef, report: &mut dyn FnMut(String, String)| {
+            if let Some(name) = type_ref.named()
+                && !spec.types.contains_key(name)
+                && !spec.enums.contains_key(name)
+            {
+                report(
+                    json_path,
+                    format!("type `{name}` is not defined in the spec"),
+                );
+            }
+        };
 
     for (name, ty) in &spec.types {
         let at = format!("types.{name}");
         if let Some(base) = &ty.base_type {
             if !spec.types.contains_key(base) {
-                report(format!("{at}.baseType"), format!("base type `{base}` is not defined in the spec"));
+                report(
+                    format!("{at}.baseType"),
+                    format!("base type `{base}` is not defined in the spec"),
+                );
             } else if in_cycle(spec, name) {
-                report(format!("{at}.baseType"), format!("the inheritance chain of `{name}` has a cycle"));
+                report(
+                    format!("{at}.baseType"),
+                    format!("the inheritance chain of `{name}` has a cycle"),
+                );
             }
         }
         if let Some(key) = &ty.key_property
             && !spec.all_properties(name).iter().any(|p| &p.name == key)
         {
-            report(format!("{at}.keyProperty"), format!("key property `{key}` is not a property of `{name}`"));
+            report(
+                format!("{at}.keyProperty"),
+                format!("key property `{key}` is not a property of `{name}`"),
+            );
         }
         for (i, p) in ty.properties.iter().enumerate() {
-            check_ref(format!("{at}.properties[{i}].type"), &p.type_ref, &mut report);
+            check_ref(
+                format!("{at}.properties[{i}].type"),
+                &p.type_ref,
+                &mut report,
+            );
         }
         for (i, n) in ty.navigation_properties.iter().enumerate() {
             let path = format!("{at}.navigationProperties[{i}].type");
             match n.type_ref.named().and_then(|t| spec.types.get(t)) {
                 Some(target) if target.kind == TypeKind::Entity => {}
-                Some(_) => report(path, format!("navigation target `{}` is not an entity type", n.type_ref)),
+                Some(_) => report(
+                    path,
+                    format!("navigation target `{}` is not an entity type", n.type_ref),
+                ),
                 None => check_ref(path, &n.type_ref, &mut report),
             }
         }
@@ -86,7 +106,10 @@ pub fn validate(spec: &Spec, file: &Path) -> Vec<ValidationError> {
     for (i, op) in spec.operations.iter().enumerate() {
         let at = format!("operations[{i}]");
         if op.paths.is_empty() {
-            report(format!("{at}.paths"), "an operation needs at least one path".to_owned());
+            report(
+                format!("{at}.paths"),
+                "an operation needs at least one path".to_owned(),
+            );
         }
         for (j, path) in op.paths.iter().enumerate() {
             let declared = placeholders(&path.template);
@@ -112,13 +135,25 @@ pub fn validate(spec: &Spec, file: &Path) -> Vec<ValidationError> {
             }
         }
         for (j, p) in op.parameters.iter().enumerate() {
-            check_ref(format!("{at}.parameters[{j}].type"), &p.type_ref, &mut report);
+            check_ref(
+                format!("{at}.parameters[{j}].type"),
+                &p.type_ref,
+                &mut report,
+            );
         }
         if let Some(body) = &op.request_body {
-            check_ref(format!("{at}.requestBody.type"), &body.type_ref, &mut report);
+            check_ref(
+                format!("{at}.requestBody.type"),
+                &body.type_ref,
+                &mut report,
+            );
         }
         if let Some(body) = &op.response.body {
-            check_ref(format!("{at}.response.body.type"), &body.type_ref, &mut report);
+            check_ref(
+                format!("{at}.response.body.type"),
+                &body.type_ref,
+                &mut report,
+            );
         }
     }
     errors
@@ -158,7 +193,10 @@ mod tests {
             request_body: None,
             response: Response {
                 status: 200,
-                body: Some(ResponseBody { type_ref: TypeRef::Named("missing".into()), collection: false }),
+                body: Some(ResponseBody {
+                    type_ref: TypeRef::Named("missing".into()),
+                    collection: false,
+                }),
             },
             headers: vec![],
             permissions: Permissions::default(),

@@ -34,16 +34,32 @@ pub struct Violation {
 }
 
 /// Checks `value` against `type_ref` (an array of it when `collection`), with `path` naming it.
-pub fn check_value(spec: &Spec, type_ref: &TypeRef, collection: bool, value: &Value, path: &str) -> Vec<Violation> {
+pub fn check_value(
+    spec: &Spec,
+    type_ref: &TypeRef,
+    collection: bool,
+    value: &Value,
+    path: &str,
+) -> Vec<Violation> {
     let mut out = Vec::new();
-    Checker { spec, out: &mut out }.value(type_ref, collection, value, path);
+    Checker {
+        spec,
+        out: &mut out,
+    }
+    .value(type_ref, collection, value, path);
     out
 }
 
 /// Checks that `value` is an object of the structured type `type_name` (or a type derived from
 /// it, as named by `@odata.type`).
 pub fn check_object(spec: &Spec, type_name: &str, value: &Value) -> Vec<Violation> {
-    check_value(spec, &TypeRef::Named(type_name.to_owned()), false, value, "")
+    check_value(
+        spec,
+        &TypeRef::Named(type_name.to_owned()),
+        false,
+        value,
+        "",
+    )
 }
 
 struct Checker<'a> {
@@ -92,7 +108,8 @@ impl Checker<'_> {
                     };
                     for member in members {
                         if !def.members.iter().any(|m| m.name == member) {
-                            let allowed: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+                            let allowed: Vec<&str> =
+                                def.members.iter().map(|m| m.name.as_str()).collect();
                             self.report(
                                 path,
                                 ViolationKind::NotInEnum,
@@ -105,7 +122,11 @@ impl Checker<'_> {
                             );
                         }
                     }
-                } else if self.spec.types.contains_key(name) {
+                } else if let Some(def) = self.spec.types.get(name) {
+                    // An undocumented type is open: any JSON is accepted.
+                    if def.undocumented {
+                        return;
+                    }
                     match value.as_object() {
                         Some(object) => self.object(name, object, path),
                         None => self.wrong_type(path, value, &self.qualified(type_ref)),
@@ -125,7 +146,9 @@ impl Checker<'_> {
                     .strip_prefix(&self.spec.namespace)
                     .and_then(|n| n.strip_prefix('.'))
                     .unwrap_or(name);
-                if self.spec.types.contains_key(name) && self.spec.ancestry(name).contains(&declared) {
+                if self.spec.types.contains_key(name)
+                    && self.spec.ancestry(name).contains(&declared)
+                {
                     name.to_owned()
                 } else {
                     let at = join(path, "@odata.type");
@@ -200,7 +223,11 @@ impl Checker<'_> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn display_path(path: &str) -> &str {
@@ -212,14 +239,22 @@ pub fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), &'stat
     let ok = match (primitive, value) {
         (Primitive::Boolean, Value::Bool(_)) => true,
         (Primitive::Byte, Value::Number(n)) => n.as_u64().is_some_and(|v| v <= u8::MAX as u64),
-        (Primitive::Int16, Value::Number(n)) => n.as_i64().is_some_and(|v| i16::try_from(v).is_ok()),
-        (Primitive::Int32, Value::Number(n)) => n.as_i64().is_some_and(|v| i32::try_from(v).is_ok()),
+        (Primitive::Int16, Value::Number(n)) => {
+            n.as_i64().is_some_and(|v| i16::try_from(v).is_ok())
+        }
+        (Primitive::Int32, Value::Number(n)) => {
+            n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
+        }
         (Primitive::Int64, Value::Number(n)) => n.as_i64().is_some(),
         (Primitive::Single | Primitive::Double | Primitive::Decimal, Value::Number(_)) => true,
         // OData writes non-finite floats as strings.
-        (Primitive::Single | Primitive::Double, Value::String(s)) => matches!(s.as_str(), "NaN" | "INF" | "-INF"),
+        (Primitive::Single | Primitive::Double, Value::String(s)) => {
+            matches!(s.as_str(), "NaN" | "INF" | "-INF")
+        }
         (Primitive::String, Value::String(_)) => true,
-        (Primitive::DateTimeOffset, Value::String(s)) => crate::literals::parse_date_time_offset(s).is_ok(),
+        (Primitive::DateTimeOffset, Value::String(s)) => {
+            crate::literals::parse_date_time_offset(s).is_ok()
+        }
         (Primitive::Date, Value::String(s)) => crate::literals::is_date(s),
         (Primitive::TimeOfDay, Value::String(s)) => crate::literals::is_time_of_day(s),
         (Primitive::Duration, Value::String(s)) => crate::literals::is_duration(s),
@@ -227,11 +262,7 @@ pub fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), &'stat
         (Primitive::Binary | Primitive::Stream, Value::String(s)) => crate::literals::is_base64(s),
         _ => false,
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(edm_name(primitive))
-    }
+    if ok { Ok(()) } else { Err(edm_name(primitive)) }
 }
 
 fn edm_name(primitive: Primitive) -> &'static str {
@@ -296,8 +327,10 @@ mod tests {
     fn each_rule_names_the_property() {
         let v = json!({"nope": 1, "state": "String", "count": "3", "when": "yesterday", "tags": "a",
             "target": {"@odata.type": "#microsoft.graph.thing"}});
-        let found: Vec<(String, ViolationKind)> =
-            check_object(&spec(), "thing", &v).into_iter().map(|v| (v.path, v.kind)).collect();
+        let found: Vec<(String, ViolationKind)> = check_object(&spec(), "thing", &v)
+            .into_iter()
+            .map(|v| (v.path, v.kind))
+            .collect();
         assert_eq!(
             found,
             [
@@ -306,11 +339,17 @@ mod tests {
                 ("count".to_owned(), ViolationKind::WrongType),
                 ("when".to_owned(), ViolationKind::WrongType),
                 ("tags".to_owned(), ViolationKind::WrongType),
-                ("target.@odata.type".to_owned(), ViolationKind::WrongODataType),
+                (
+                    "target.@odata.type".to_owned(),
+                    ViolationKind::WrongODataType
+                ),
             ]
         );
         let msg = &check_object(&spec(), "thing", &json!({"nope": 1}))[0].message;
-        assert!(msg.starts_with("The property 'nope' does not exist on type 'microsoft.graph.thing'."), "{msg}");
+        assert!(
+            msg.starts_with("The property 'nope' does not exist on type 'microsoft.graph.thing'."),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -318,14 +357,23 @@ mod tests {
         let with = json!({"target": {"@odata.type": "#microsoft.graph.groupTarget", "groupId": "0b2e4f0a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}});
         assert_eq!(check_object(&spec(), "thing", &with), vec![]);
         let without = json!({"target": {"groupId": "x"}});
-        assert_eq!(check_object(&spec(), "thing", &without)[0].kind, ViolationKind::UnknownProperty);
+        assert_eq!(
+            check_object(&spec(), "thing", &without)[0].kind,
+            ViolationKind::UnknownProperty
+        );
     }
 
     #[test]
     fn int32_range_and_nulls() {
         assert!(check_primitive(Primitive::Int32, &json!(2147483648_i64)).is_err());
         assert!(check_primitive(Primitive::Int32, &json!(-5)).is_ok());
-        assert_eq!(check_object(&spec(), "thing", &json!({"count": null})), vec![]);
-        assert_eq!(check_object(&spec(), "thing", &json!([1]))[0].kind, ViolationKind::WrongType);
+        assert_eq!(
+            check_object(&spec(), "thing", &json!({"count": null})),
+            vec![]
+        );
+        assert_eq!(
+            check_object(&spec(), "thing", &json!([1]))[0].kind,
+            ViolationKind::WrongType
+        );
     }
 }

@@ -1,0 +1,654 @@
+//! Reads an API page (`doc_type: apiPageType`) into an [`Operation`].
+
+use graph_spec::{
+    DefectKind, Example, ExampleRequest, ExampleResponse, HttpMethod, Operation, OperationKind,
+    PathTemplate, Permissions, Primitive, Property, RequestBody, Response, ResponseBody, TypeRef,
+};
+
+use crate::http::{self, split_message};
+use crate::markdown::{Block, Document, Inline};
+use crate::properties::Mentions;
+use crate::report::{PageError, Report};
+use crate::tables::{self, PropertyRow};
+
+/// What an API page contributes.
+#[derive(Debug)]
+pub struct ApiPage {
+    /// The operation, with named types not yet checked against other pages.
+    pub operation: Operation,
+    /// The request body's type and the properties of its table, so that a type no resource page
+    /// documents can be built from them (the seed is such a page).
+    pub body_table: Option<(String, Vec<Property>)>,
+    /// Named types and inferred enums.
+    pub mentions: Mentions,
+    /// Each example body's text and first line, by the line of its block, to place defects.
+    pub example_texts: Vec<ExampleText>,
+}
+
+/// The text of an example body, to find the line of a key in it.
+#[derive(Debug, Clone)]
+pub struct ExampleText {
+    /// The line of the code block (the example's `source.line`).
+    pub block_line: u32,
+    /// The line the body starts on.
+    pub body_line: u32,
+    /// The body.
+    pub text: String,
+}
+
+impl ExampleText {
+    /// The line of the first `"key"` in the body, or the body's first line.
+    pub fn line_of_key(&self, key: &str) -> u32 {
+        let needle = format!("\"{key}\"");
+        self.text
+            .lines()
+            .position(|l| l.contains(&needle))
+            .map_or(self.body_line, |i| self.body_line + i as u32)
+    }
+}
+
+/// Reads an API page.
+pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
+    let file = report.file().to_owned();
+    let error = |line: u32, message: &str| PageError {
+        file: file.clone(),
+        line,
+        message: message.to_owned(),
+    };
+
+    let http_section = doc
+        .section(&["HTTP Request"])
+        .ok_or_else(|| error(1, "the page has no `## HTTP Request` section"))?;
+    let (lines, unreadable) = http_section
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Code { text, line, .. } => Some(http::request_lines(text, *line)),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            error(
+                http_section.line,
+                "the `## HTTP Request` section has no code block",
+            )
+        })?;
+    for (line, text) in unreadable {
+        report.defect(
+            line,
+            DefectKind::UnknownTableLayout,
+            format!("`{text}` is not a `METHOD /path` line; skipped"),
+        );
+    }
+    let method = lines.first().map(|l| l.method).ok_or_else(|| {
+        error(
+            http_section.line,
+            "the HTTP Request block has no `METHOD /path` line",
+        )
+    })?;
+    let mut paths = Vec::new();
+    for l in &lines {
+        if l.method != method {
+            report.defect(
+                l.line,
+                DefectKind::UnknownTableLayout,
+                format!(
+                    "`{} {}` differs in method from the first line; skipped",
+                    l.method.as_str(),
+                    l.path
+                ),
+            );
+            continue;
+        }
+        let mut path = l.path.clone();
+        if let Some(stripped) = path.strip_suffix("/$ref") {
+            report.defect(l.line, DefectKind::RefSuffixInPath, format!("the path `{path}` ends in `/$ref`, but the page creates an entity, not a reference; read as `{stripped}`"));
+            path = stripped.to_owned();
+        }
+        paths.push(PathTemplate::new(path));
+    }
+
+    let mut mentions = Mentions::default();
+    let permissions = doc
+        .section(&["Permissions", "Prerequisites"])
+        .and_then(|s| {
+            s.tables()
+                .next()
+                .map(|(h, rows)| tables::permissions_table(h, rows, report))
+        })
+        .unwrap_or_else(|| {
+            report.defect(
+                1,
+                DefectKind::MissingSection,
+                "no permissions table; the operation is treated as needing no scope".to_owned(),
+            );
+            Permissions::default()
+        });
+    let headers = doc
+        .section(&["Request headers"])
+        .and_then(|s| {
+            s.tables()
+                .next()
+                .map(|(h, rows)| tables::headers_table(h, rows, report))
+        })
+        .unwrap_or_default();
+
+    let response_section = doc
+        .section(&["Response"])
+        .ok_or_else(|| error(1, "the page has no `## Response` section"))?;
+    let (sentence, sentence_line) = response_section
+        .paragraphs()
+        .find(|(p, _)| p.text.contains("returns"))
+        .ok_or_else(|| {
+            error(
+                response_section.line,
+                "the Response section has no \"returns a `NNN ...` response code\" sentence",
+            )
+        })?;
+    let outcome = response_sentence(sentence)
+        .ok_or_else(|| error(sentence_line, "the Response sentence names no status code"))?;
+    if let Some(reason) = &outcome.inconsistency {
+        report.defect(
+            sentence_line,
+            DefectKind::InconsistentStatus,
+            reason.clone(),
+        );
+    }
+    if let Some((name, link)) = &outcome.named_type {
+        mentions.types.push(crate::properties::TypeMention {
+            name: name.clone(),
+            link: link.clone(),
+            line: sentence_line,
+        });
+    }
+
+    let title = doc.title();
+    let (kind, name) = classify(
+        method,
+        &paths,
+        &title,
+        outcome.verb,
+        outcome.status,
+        outcome.body.as_ref(),
+    );
+    let owner = title
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+
+    let mut body_table = None;
+    let mut parameters: Vec<Property> = Vec::new();
+    let mut request_body = None;
+    if let Some(section) = doc.section(&["Request body"]) {
+        let text: String = section
+            .paragraphs()
+            .map(|(p, _)| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rows = section
+            .tables()
+            .next()
+            .and_then(|(h, rows)| tables::property_table(h, rows, report))
+            .unwrap_or_default();
+        match kind {
+            OperationKind::Action | OperationKind::Function => {
+                parameters = rows
+                    .iter()
+                    .map(|r| mentions.property(r, &owner, None, report))
+                    .collect();
+            }
+            _ if !text.contains("Do not supply") => {
+                let body_type = section
+                    .paragraphs()
+                    .find_map(|(p, _)| p.links.first().map(|l| l.text.clone()))
+                    .or_else(|| {
+                        text.split("create the ")
+                            .nth(1)
+                            .map(|t| t.trim_end_matches('.').trim().to_owned())
+                    })
+                    .filter(|t| !t.is_empty());
+                match body_type {
+                    Some(ty) => {
+                        mentions.types.push(crate::properties::TypeMention {
+                            name: ty.clone(),
+                            link: None,
+                            line: section.line,
+                        });
+                        request_body = Some(RequestBody {
+                            type_ref: TypeRef::Named(ty.clone()),
+                            required: required_rows(&rows),
+                        });
+                        let key = rows.iter().any(|r| r.name == "id").then_some("id");
+                        let properties = rows
+                            .iter()
+                            .map(|r| mentions.property(r, &ty, key, report))
+                            .collect();
+                        body_table = Some((ty, properties));
+                    }
+                    None => report.defect(
+                        section.line,
+                        DefectKind::MissingSection,
+                        "the request body names no type; the body is not described".to_owned(),
+                    ),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let (examples, example_texts) = read_examples(
+        doc,
+        method,
+        paths.first().map(|p| p.template.as_str()),
+        report,
+    );
+
+    Ok(ApiPage {
+        operation: Operation {
+            kind,
+            name,
+            method,
+            paths,
+            summary: title,
+            description: doc
+                .front_matter
+                .get("description")
+                .cloned()
+                .unwrap_or_default(),
+            parameters,
+            request_body,
+            response: Response {
+                status: outcome.status,
+                body: outcome.body,
+            },
+            headers,
+            permissions,
+            examples,
+            source: report.source(lines.first().map_or(1, |l| l.line)),
+        },
+        body_table,
+        mentions,
+        example_texts,
+    })
+}
+
+/// Rows whose description says "Required" — the Intune template lists every property in a
+/// "required when you create" table, so the table itself means nothing.
+fn required_rows(rows: &[PropertyRow]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| {
+            r.description
+                .split_whitespace()
+                .any(|w| w.trim_matches('.') == "Required")
+        })
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+/// Whether the response sentence says "this method", "this action" or "this function".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// CRUD.
+    Method,
+    /// A bound action.
+    Action,
+    /// A bound function.
+    Function,
+}
+
+/// What the Response sentence says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSentence {
+    /// The status code.
+    pub status: u16,
+    /// "this method/action/function returns".
+    pub verb: Verb,
+    /// The body shape.
+    pub body: Option<ResponseBody>,
+    /// The linked type, for the missing-page check.
+    pub named_type: Option<(String, Option<String>)>,
+    /// A contradiction such as `200 Created`.
+    pub inconsistency: Option<String>,
+}
+
+/// Reads "If successful, this method returns a `201 Created` response code and a [x](...) object
+/// in the response body."
+pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
+    let text = sentence.text.as_str();
+    let verb = if text.contains("this action") {
+        Verb::Action
+    } else if text.contains("this function") {
+        Verb::Function
+    } else {
+        Verb::Method
+    };
+    let after_returns = text.split_once("returns")?.1;
+    let status_text = after_returns.split_whitespace().find_map(|w| {
+        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+        (digits.len() == 3 && w.trim_matches(|c: char| !c.is_ascii_digit()).len() == 3)
+            .then_some(digits)
+    })?;
+    let status: u16 = status_text.parse().ok()?;
+    let reason = after_returns
+        .split('`')
+        .nth(1)
+        .unwrap_or_default()
+        .trim_start_matches(&status_text)
+        .trim()
+        .to_owned();
+    let expected_reason = match status {
+        200 => Some("OK"),
+        201 => Some("Created"),
+        202 => Some("Accepted"),
+        204 => Some("No Content"),
+        _ => None,
+    };
+    let inconsistency = expected_reason
+        .filter(|r| !reason.is_empty() && *r != reason)
+        .map(|r| format!("the status `{status} {reason}` mixes up codes (`{status}` is `{r}`); read as {status}"));
+
+    let tail = after_returns
+        .split_once("response code")
+        .map_or("", |(_, t)| t);
+    let mut named_type = None;
+    let body = if tail.trim_start().starts_with("and") {
+        let collection = tail.contains("collection");
+        if let Some(link) = sentence.links.first() {
+            named_type = Some((link.text.clone(), Some(link.target.clone())));
+            Some(ResponseBody {
+                type_ref: TypeRef::Named(link.text.clone()),
+                collection,
+            })
+        } else {
+            tail.split_whitespace()
+                .find_map(Primitive::from_name)
+                .map(|p| ResponseBody {
+                    type_ref: TypeRef::Primitive(p),
+                    collection,
+                })
+        }
+    } else {
+        None
+    };
+    Some(ResponseSentence {
+        status,
+        verb,
+        body,
+        named_type,
+        inconsistency,
+    })
+}
+
+/// Decides the operation kind; actions and functions are named after their last path segment.
+fn classify(
+    method: HttpMethod,
+    paths: &[PathTemplate],
+    title: &str,
+    verb: Verb,
+    status: u16,
+    body: Option<&ResponseBody>,
+) -> (OperationKind, String) {
+    let last_segment = paths
+        .first()
+        .and_then(|p| p.template.rsplit('/').next())
+        .unwrap_or_default()
+        .split('(')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    match (verb, method) {
+        (Verb::Action, _) => (OperationKind::Action, last_segment),
+        (Verb::Function, _) => (OperationKind::Function, last_segment),
+        (Verb::Method, HttpMethod::Post)
+            if status == 201 || title.starts_with("Create") || title.starts_with("Add") =>
+        {
+            (OperationKind::Create, String::new())
+        }
+        (Verb::Method, HttpMethod::Post) => (OperationKind::Action, last_segment),
+        (Verb::Method, HttpMethod::Patch | HttpMethod::Put) => {
+            (OperationKind::Update, String::new())
+        }
+        (Verb::Method, HttpMethod::Delete) => (OperationKind::Delete, String::new()),
+        (Verb::Method, HttpMethod::Get) if body.is_some_and(|b| b.collection) => {
+            (OperationKind::List, String::new())
+        }
+        (Verb::Method, HttpMethod::Get) => (OperationKind::Get, String::new()),
+    }
+}
+
+/// Reads the example request and response blocks after the HTTP Request section. Blocks are
+/// told apart by their annotation when there is one, else by their first line.
+fn read_examples(
+    doc: &Document,
+    method: HttpMethod,
+    template: Option<&str>,
+    report: &mut Report,
+) -> (Vec<Example>, Vec<ExampleText>) {
+    let anchor = template.and_then(|t| t.trim_start_matches('/').split('/').next());
+    let mut examples: Vec<Example> = Vec::new();
+    let mut texts = Vec::new();
+    let example_blocks = doc
+        .sections()
+        .into_iter()
+        .filter(|s| s.title.to_ascii_lowercase().starts_with("example"))
+        .flat_map(|s| s.blocks.iter());
+    for block in example_blocks {
+        let Block::Code {
+            text,
+            line,
+            annotation,
+            ..
+        } = block
+        else {
+            continue;
+        };
+        let Some(message) = split_message(text, *line) else {
+            continue;
+        };
+        let block_type = annotation
+            .as_ref()
+            .and_then(|a| a.get("blockType"))
+            .and_then(|t| t.as_str());
+        let name = annotation
+            .as_ref()
+            .and_then(|a| a.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_owned);
+        let (body, raw_body) = parse_body(&message.body, message.body_line, report);
+        if !message.body.is_empty() {
+            texts.push(ExampleText {
+                block_line: *line,
+                body_line: message.body_line,
+                text: message.body.clone(),
+            });
+        }
+        let is_response = block_type == Some("response") || message.start_line.starts_with("HTTP/");
+        if is_response {
+            let Some(status) = http::status_line(&message.start_line) else {
+                report.defect(
+                    *line,
+                    DefectKind::UnknownTableLayout,
+                    format!(
+                        "the response example starts with `{}`, not a status line; skipped",
+                        message.start_line
+                    ),
+                );
+                continue;
+            };
+            let response = ExampleResponse {
+                status,
+                headers: message.headers,
+                body,
+                raw_body,
+                source: report.source(*line),
+            };
+            match examples.last_mut() {
+                Some(example) if example.response.is_none() => example.response = Some(response),
+                _ => report.defect(
+                    *line,
+                    DefectKind::UnknownTableLayout,
+                    "a response example with no request example before it; skipped".to_owned(),
+                ),
+            }
+            continue;
+        }
+        let Some((method_text, url)) = message.start_line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let Some(example_method) = HttpMethod::parse(method_text) else {
+            continue;
+        };
+        if example_method != method {
+            report.defect(
+                *line,
+                DefectKind::UnknownTableLayout,
+                format!(
+                    "the example uses {method_text}, but the operation is {}",
+                    method.as_str()
+                ),
+            );
+        }
+        let url = url.trim().to_owned();
+        let normalised = http::normalise_url(&url, anchor);
+        if let Some(reason) = normalised.defect {
+            report.defect(
+                *line,
+                DefectKind::MalformedExampleUrl,
+                format!("{reason}; read as `{}`", normalised.path),
+            );
+        }
+        examples.push(Example {
+            name,
+            request: ExampleRequest {
+                method: example_method,
+                url,
+                path: normalised.path,
+                headers: message.headers,
+                body,
+                raw_body,
+                source: report.source(*line),
+            },
+            response: None,
+        });
+    }
+    (examples, texts)
+}
+
+fn parse_body(
+    text: &str,
+    line: u32,
+    report: &mut Report,
+) -> (Option<serde_json::Value>, Option<String>) {
+    if text.is_empty() {
+        return (None, None);
+    }
+    match serde_json::from_str(text) {
+        Ok(value) => (Some(value), None),
+        Err(err) => {
+            report.defect(
+                line + err.line().saturating_sub(1) as u32,
+                DefectKind::MalformedExampleJson,
+                format!("the example body is not valid JSON ({err}); kept as text"),
+            );
+            (None, Some(text.to_owned()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Link;
+
+    fn sentence(text: &str, link: Option<&str>) -> ResponseSentence {
+        let links = link
+            .map(|l| {
+                vec![Link {
+                    text: l.into(),
+                    target: format!("../resources/{l}.md"),
+                }]
+            })
+            .unwrap_or_default();
+        response_sentence(&Inline {
+            text: text.into(),
+            links,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn response_sentences() {
+        let s = sentence(
+            "If successful, this method returns a `201 Created` response code and a thing object in the response body.",
+            Some("thing"),
+        );
+        assert_eq!((s.status, s.verb), (201, Verb::Method));
+        assert_eq!(
+            s.body,
+            Some(ResponseBody {
+                type_ref: TypeRef::Named("thing".into()),
+                collection: false
+            })
+        );
+        let list = sentence(
+            "If successful, this method returns a `200 OK` response code and a collection of thing objects in the response body.",
+            Some("thing"),
+        );
+        assert!(list.body.unwrap().collection);
+        let none = sentence(
+            "If successful, this action returns a `204 No Content` response code.",
+            None,
+        );
+        assert_eq!(
+            (none.status, none.verb, none.body),
+            (204, Verb::Action, None)
+        );
+        let prim = sentence(
+            "If successful, this function returns a `200 OK` response code and a String collection in the response body.",
+            None,
+        );
+        assert_eq!(
+            prim.body,
+            Some(ResponseBody {
+                type_ref: TypeRef::Primitive(Primitive::String),
+                collection: true
+            })
+        );
+        let odd = sentence(
+            "If successful, this method returns a `200 Created` response code and a thing object in the response body.",
+            Some("thing"),
+        );
+        assert!(odd.inconsistency.unwrap().contains("200 Created"));
+    }
+
+    #[test]
+    fn a_page_without_http_block_is_an_error_with_a_line() {
+        let doc = Document::parse("# Get x\n\n## HTTP Request\n\nnothing here\n");
+        let mut report = Report::new("x.md");
+        let err = read(&doc, &mut report).unwrap_err();
+        assert_eq!((err.file.as_str(), err.line), ("x.md", 3));
+        assert!(err.message.contains("no code block"), "{err}");
+        let empty = Document::parse("# Get x\n");
+        assert!(
+            read(&empty, &mut report)
+                .unwrap_err()
+                .message
+                .contains("HTTP Request")
+        );
+    }
+
+    #[test]
+    fn malformed_example_json_is_kept_as_text_and_reported() {
+        let mut report = Report::new("x.md");
+        let (body, raw) = parse_body("{\n  \"a\": 1,\n  oops\n}", 20, &mut report);
+        assert_eq!(
+            (body, raw.as_deref()),
+            (None, Some("{\n  \"a\": 1,\n  oops\n}"))
+        );
+        let defects = report.into_defects();
+        assert_eq!(
+            (defects[0].kind, defects[0].source.line),
+            (DefectKind::MalformedExampleJson, 22)
+        );
+    }
+}

@@ -1,0 +1,399 @@
+//! Merges what the pages say into one spec, then checks the doc examples against it.
+//!
+//! Precedence, so that the result does not depend on luck:
+//! - a resource or enum page beats a type built from a request-body table or an inferred enum;
+//! - between two pages that define the same type or operation, the later one in import order
+//!   wins and the earlier is reported as superseded (the manifest lists the seed first, so the
+//!   current pages win over the draft).
+
+use std::collections::BTreeMap;
+
+use graph_spec::value_check::{self, ViolationKind};
+use graph_spec::{
+    Defect, DefectKind, EnumDef, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
+};
+use serde_json::Value;
+
+use crate::api_page::{ApiPage, ExampleText};
+use crate::properties::lower_first;
+use crate::resource_page::ResourcePage;
+
+/// A page that was read, by kind.
+pub enum PageContent {
+    /// An API page.
+    Api(Box<ApiPage>),
+    /// A resource page.
+    Resource(ResourcePage),
+    /// An enum page, with its name.
+    Enum(String, EnumDef),
+}
+
+/// Builds the spec from the pages, in import order, adding to `defects`.
+pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) -> Spec {
+    let mut spec = Spec::new();
+    let mut inherited: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+    let mut mentions = Vec::new();
+    let mut built_types = Vec::new();
+    let mut inferred_enums = Vec::new();
+    // Every page's operation, in import order. All their examples are checked, superseded ones
+    // too, so that a draft's quirks stay visible.
+    let mut every_operation: Vec<Operation> = Vec::new();
+    let mut example_texts: BTreeMap<(String, u32), ExampleText> = BTreeMap::new();
+
+    for (file, page) in pages {
+        match page {
+            PageContent::Resource(r) => {
+                mentions.extend(r.mentions.types.into_iter().map(|m| (file.clone(), m)));
+                inferred_enums.extend(r.mentions.inferred_enums);
+                inherited.insert(r.name.clone(), r.inherited_from);
+                if let Some(old) = spec.types.insert(r.name.clone(), r.def) {
+                    superseded(defects, &old.source, &format!("type `{}`", r.name), &file);
+                }
+            }
+            PageContent::Enum(name, def) => {
+                if let Some(old) = spec.enums.insert(name.clone(), def) {
+                    superseded(defects, &old.source, &format!("enum `{name}`"), &file);
+                }
+            }
+            PageContent::Api(api) => {
+                let api = *api;
+                mentions.extend(api.mentions.types.into_iter().map(|m| (file.clone(), m)));
+                inferred_enums.extend(api.mentions.inferred_enums);
+                if let Some((name, properties)) = api.body_table {
+                    built_types.push((name, properties, api.operation.source.clone()));
+                }
+                for text in api.example_texts {
+                    example_texts.insert((file.clone(), text.block_line), text);
+                }
+                every_operation.push(api.operation);
+            }
+        }
+    }
+
+    for (name, properties, source) in built_types {
+        spec.types.entry(name).or_insert_with(|| {
+            let has_id = properties.iter().any(|p| p.name == "id");
+            TypeDef {
+                kind: if has_id {
+                    TypeKind::Entity
+                } else {
+                    TypeKind::Complex
+                },
+                base_type: None,
+                is_abstract: false,
+                key_property: has_id.then(|| "id".to_owned()),
+                description: String::new(),
+                properties,
+                navigation_properties: Vec::new(),
+                undocumented: false,
+                source,
+            }
+        });
+    }
+    for (name, def) in inferred_enums {
+        if !spec.types.contains_key(&name) {
+            spec.enums.entry(name).or_insert(def);
+        }
+    }
+    drop_inherited_rows(&mut spec, &inherited);
+    add_missing_types(&mut spec, &mentions, defects);
+
+    spec.operations = merge_operations(&spec, &every_operation, defects);
+    for op in &every_operation {
+        check_examples(&spec, op, &example_texts, defects);
+    }
+    spec
+}
+
+/// Groups the pages' operations by method and path. Graph documents one URL on several pages
+/// when a collection holds derived types (`managedEBook` and `iosVppEBook` both document
+/// `GET /deviceAppManagement/managedEBooks`): the page of the most general type is kept, and the
+/// derived pages add their examples and paths. Pages about the same type supersede each other.
+fn merge_operations(
+    spec: &Spec,
+    operations: &[Operation],
+    defects: &mut Vec<Defect>,
+) -> Vec<Operation> {
+    let mut groups: BTreeMap<(&str, graph_spec::HttpMethod), Vec<&Operation>> = BTreeMap::new();
+    for op in operations {
+        groups
+            .entry((op.primary_path(), op.method))
+            .or_default()
+            .push(op);
+    }
+    // The type a page is about: its body or response type, else the last word of its title
+    // ("Delete iosVppEBookAssignment").
+    let subject = |op: &Operation| -> String {
+        let body = op.request_body.as_ref().map(|b| &b.type_ref);
+        let response = op.response.body.as_ref().map(|b| &b.type_ref);
+        body.or(response)
+            .and_then(|t| t.named())
+            .or_else(|| op.summary.split_whitespace().last())
+            .map(lower_first)
+            .unwrap_or_default()
+    };
+    let covers = |general: &str, specific: &str| spec.ancestry(specific).contains(&general);
+    let mut merged = Vec::new();
+    for ((path, method), group) in groups {
+        // The last page whose type covers every other page's type; else the last page, widened
+        // to the nearest common base type when the pages are about sibling types.
+        let subjects: Vec<String> = group.iter().map(|o| subject(o)).collect();
+        let covering = (0..group.len())
+            .rev()
+            .find(|&w| subjects.iter().all(|s| covers(&subjects[w], s)));
+        let common = common_base(spec, &subjects);
+        let winner = covering.unwrap_or(group.len() - 1);
+        let mut kept = group[winner].clone();
+        if let (None, Some(base)) = (covering, &common) {
+            widen(&mut kept, &subjects[winner], base);
+        }
+        for (i, other) in group.iter().enumerate().filter(|(i, _)| *i != winner) {
+            // One URL is one action or function, whichever type's page documents it.
+            let same_action = matches!(kept.kind, OperationKind::Action | OperationKind::Function);
+            let related = same_action
+                || covering.is_some_and(|w| subjects[i] != subjects[w])
+                || (covering.is_none() && common.is_some());
+            if !related {
+                let what = format!("operation `{} {path}`", method.as_str());
+                superseded(defects, &other.source, &what, &group[winner].source.file);
+                continue;
+            }
+            kept.examples.extend(other.examples.iter().cloned());
+            for p in &other.paths {
+                if !kept.paths.contains(p) {
+                    kept.paths.push(p.clone());
+                }
+            }
+        }
+        merged.push(kept);
+    }
+    merged
+}
+
+/// The nearest type that every one of `names` derives from (or is).
+fn common_base(spec: &Spec, names: &[String]) -> Option<String> {
+    let first = names.first()?;
+    spec.ancestry(first)
+        .into_iter()
+        .find(|candidate| names.iter().all(|n| spec.ancestry(n).contains(candidate)))
+        .map(str::to_owned)
+}
+
+/// Retypes an operation about `from` to be about its base type `to`.
+fn widen(op: &mut Operation, from: &str, to: &str) {
+    let retype = |t: &mut graph_spec::TypeRef| {
+        if t.named() == Some(from) {
+            *t = graph_spec::TypeRef::Named(to.to_owned());
+        }
+    };
+    if let Some(body) = &mut op.request_body {
+        retype(&mut body.type_ref);
+    }
+    if let Some(body) = &mut op.response.body {
+        retype(&mut body.type_ref);
+    }
+}
+
+fn superseded(defects: &mut Vec<Defect>, old: &Source, what: &str, by: &str) {
+    defects.push(Defect {
+        source: old.clone(),
+        kind: DefectKind::Superseded,
+        message: format!("{what} is also defined by {by}, which is kept"),
+    });
+}
+
+/// Resource pages repeat inherited properties ("Inherited from [base]"). A row is dropped when a
+/// type in its ancestry documents that property itself; otherwise it stays, so nothing is lost.
+fn drop_inherited_rows(spec: &mut Spec, inherited: &BTreeMap<String, Vec<Option<String>>>) {
+    let mut keep: BTreeMap<String, Vec<bool>> = BTreeMap::new();
+    for (name, origins) in inherited {
+        let Some(def) = spec.types.get(name) else {
+            continue;
+        };
+        let ancestors: Vec<&str> = spec.ancestry(name).into_iter().skip(1).collect();
+        let flags = def
+            .properties
+            .iter()
+            .zip(origins)
+            .map(|(p, origin)| {
+                let declared_above = ancestors
+                    .iter()
+                    .filter_map(|a| spec.types.get(*a))
+                    .any(|a| a.properties.iter().any(|q| q.name == p.name));
+                !(origin.is_some() && declared_above)
+            })
+            .collect();
+        keep.insert(name.clone(), flags);
+    }
+    for (name, flags) in keep {
+        if let Some(def) = spec.types.get_mut(&name) {
+            let mut flags = flags.into_iter();
+            def.properties.retain(|_| flags.next().unwrap_or(true));
+        }
+    }
+}
+
+/// Every mentioned name that no page defines becomes an open, undocumented complex type, so the
+/// spec stays valid and the generated code keeps whatever JSON the service sends.
+fn add_missing_types(
+    spec: &mut Spec,
+    mentions: &[(String, crate::properties::TypeMention)],
+    defects: &mut Vec<Defect>,
+) {
+    let mut reported = std::collections::BTreeSet::new();
+    for (file, mention) in mentions {
+        let name = &mention.name;
+        if spec.enums.contains_key(name) || spec.types.get(name).is_some_and(|t| !t.undocumented) {
+            continue;
+        }
+        if !reported.insert((file.clone(), name.clone())) {
+            continue;
+        }
+        let source = Source {
+            file: file.clone(),
+            line: mention.line,
+        };
+        let target = mention
+            .link
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        defects.push(Defect {
+            source: source.clone(),
+            kind: DefectKind::MissingTypePage,
+            message: format!("`{name}`{target} is not defined by any imported page; generated as an open type that keeps any JSON"),
+        });
+        spec.types.entry(name.clone()).or_insert(TypeDef {
+            kind: TypeKind::Complex,
+            base_type: None,
+            is_abstract: false,
+            key_property: None,
+            description: String::new(),
+            properties: Vec::new(),
+            navigation_properties: Vec::new(),
+            undocumented: true,
+            source,
+        });
+    }
+}
+
+/// Checks each example body against the operation's types and reports where they disagree.
+fn check_examples(
+    spec: &Spec,
+    op: &Operation,
+    texts: &BTreeMap<(String, u32), ExampleText>,
+    defects: &mut Vec<Defect>,
+) {
+    for example in &op.examples {
+        let request = &example.request;
+        if let Some(body) = &request.body {
+            let violations = match (&op.request_body, op.kind) {
+                (Some(rb), _) => value_check::check_value(spec, &rb.type_ref, false, body, ""),
+                (None, OperationKind::Action) => check_parameters(spec, op, body),
+                _ => Vec::new(),
+            };
+            report(violations, &request.source, texts, defects);
+        }
+        let Some(response) = &example.response else {
+            continue;
+        };
+        let (Some(body), Some(shape)) = (&response.body, &op.response.body) else {
+            continue;
+        };
+        let structured = shape
+            .type_ref
+            .named()
+            .is_some_and(|n| spec.types.contains_key(n));
+        let violations = if shape.collection || !structured {
+            let value = body.get("value").unwrap_or(&Value::Null);
+            value_check::check_value(spec, &shape.type_ref, shape.collection, value, "value")
+        } else if let Some(inner) = wrapped_entity(body) {
+            let line = line_in(texts, &response.source, "value");
+            defects.push(Defect {
+                source: Source { file: response.source.file.clone(), line },
+                kind: DefectKind::WrappedGetResponse,
+                message: "the response example wraps the entity in `{\"value\": {...}}`; the service returns the entity itself, so the contract test compares against the unwrapped example".to_owned(),
+            });
+            value_check::check_value(spec, &shape.type_ref, false, inner, "")
+        } else {
+            value_check::check_value(spec, &shape.type_ref, false, body, "")
+        };
+        report(violations, &response.source, texts, defects);
+    }
+}
+
+/// The entity inside `{"value": {...}}`, the wrapping every Intune get example has.
+pub fn wrapped_entity(body: &Value) -> Option<&Value> {
+    let object = body.as_object()?;
+    match (object.len(), object.get("value")) {
+        (1, Some(inner)) if inner.is_object() => Some(inner),
+        _ => None,
+    }
+}
+
+fn check_parameters(spec: &Spec, op: &Operation, body: &Value) -> Vec<value_check::Violation> {
+    let Some(object) = body.as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in object {
+        match op.parameters.iter().find(|p| &p.name == key) {
+            Some(p) => out.extend(value_check::check_value(
+                spec,
+                &p.type_ref,
+                p.collection,
+                value,
+                key,
+            )),
+            None => out.push(value_check::Violation {
+                path: key.clone(),
+                kind: ViolationKind::UnknownProperty,
+                message: format!(
+                    "The parameter '{key}' is not a parameter of action '{}'.",
+                    op.name
+                ),
+            }),
+        }
+    }
+    out
+}
+
+fn report(
+    violations: Vec<value_check::Violation>,
+    source: &Source,
+    texts: &BTreeMap<(String, u32), ExampleText>,
+    defects: &mut Vec<Defect>,
+) {
+    for v in violations {
+        let kind = match v.kind {
+            ViolationKind::UnknownProperty => DefectKind::ExampleUnknownProperty,
+            ViolationKind::NotInEnum => DefectKind::ExampleValueNotInEnum,
+            ViolationKind::WrongType | ViolationKind::WrongODataType => {
+                DefectKind::ExampleWrongType
+            }
+        };
+        let key = v
+            .path
+            .rsplit('.')
+            .next()
+            .unwrap_or(&v.path)
+            .split('[')
+            .next()
+            .unwrap_or_default();
+        let line = line_in(texts, source, key);
+        defects.push(Defect {
+            source: Source {
+                file: source.file.clone(),
+                line,
+            },
+            kind,
+            message: v.message,
+        });
+    }
+}
+
+fn line_in(texts: &BTreeMap<(String, u32), ExampleText>, source: &Source, key: &str) -> u32 {
+    texts
+        .get(&(source.file.clone(), source.line))
+        .map_or(source.line, |t| t.line_of_key(key))
+}

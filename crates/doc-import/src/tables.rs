@@ -1,0 +1,590 @@
+//! Reads the tables that Graph doc pages share: property tables (Property|Type|Description),
+//! the permissions table, the request-headers table and the enum members table.
+//!
+//! Each reader checks the header row first and reports an unknown layout rather than guessing.
+
+use graph_spec::{DefectKind, Header, PermissionSet, Permissions, Primitive};
+
+use crate::markdown::{Inline, Row};
+use crate::report::Report;
+
+/// What a Type cell says, before names are resolved against the other pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeName {
+    /// `String`, `Int32`, ...
+    Primitive(Primitive),
+    /// A linked or plain type name, e.g. `[deviceManagementDomainJoinConnectorState](...)`.
+    Named {
+        /// The Graph name.
+        name: String,
+        /// The link target, when the cell links to a page.
+        link: Option<String>,
+    },
+    /// The draft format's `Enumeration`, which names no enum.
+    Enumeration,
+}
+
+/// One row of a property, relationship or parameter table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyRow {
+    /// The JSON name.
+    pub name: String,
+    /// The type cell.
+    pub type_name: TypeName,
+    /// The cell ends in `collection`.
+    pub collection: bool,
+    /// The description cell.
+    pub description: String,
+    /// The type named by "Inherited from [x]" in the description.
+    pub inherited_from: Option<String>,
+    /// The row's line.
+    pub line: u32,
+}
+
+impl PropertyRow {
+    /// The description says the property is read-only.
+    pub fn read_only(&self) -> bool {
+        let lower = self.description.to_ascii_lowercase();
+        lower.contains("read-only") || lower.contains("read only") || lower.contains("readonly")
+    }
+}
+
+/// Reads a Type cell: a primitive, a link, a plain name, each optionally followed by `collection`.
+pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
+    let text = cell.text.trim();
+    let (base, collection) = match text.strip_suffix("collection") {
+        Some(base) => (base.trim(), true),
+        None => (text, false),
+    };
+    if let Some(link) = cell.links.first() {
+        return Some((
+            TypeName::Named {
+                name: link.text.clone(),
+                link: Some(link.target.clone()),
+            },
+            collection,
+        ));
+    }
+    // Some pages print `** Unknown Type a.b.c **` for a type the doc tool could not resolve.
+    if let Some(unknown) = base.split("Unknown Type").nth(1) {
+        let qualified = unknown.trim().trim_end_matches('*').trim();
+        let name = qualified.rsplit('.').next().unwrap_or(qualified).to_owned();
+        return (!name.is_empty()).then_some((TypeName::Named { name, link: None }, collection));
+    }
+    if base.eq_ignore_ascii_case("Enumeration") {
+        return Some((TypeName::Enumeration, collection));
+    }
+    if let Some(primitive) = Primitive::from_name(base.trim_start_matches("Edm.")) {
+        return Some((TypeName::Primitive(primitive), collection));
+    }
+    let is_name = !base.is_empty()
+        && base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
+    is_name.then(|| {
+        let name = base.rsplit('.').next().unwrap_or(base).to_owned();
+        (TypeName::Named { name, link: None }, collection)
+    })
+}
+
+/// Whether a header row has these column titles (case-insensitive, extra columns refused).
+fn has_columns(header: &Row, expected: &[&str]) -> bool {
+    header.cells.len() == expected.len()
+        && header
+            .cells
+            .iter()
+            .zip(expected)
+            .all(|(cell, want)| cell.text.eq_ignore_ascii_case(want))
+}
+
+/// Reads a Property|Type|Description table (or Relationship|..., Parameter|...).
+/// Returns `None`, after reporting, when the header is some other layout.
+pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<Vec<PropertyRow>> {
+    let first_columns = ["Property", "Relationship", "Parameter", "Name"];
+    let known = first_columns
+        .iter()
+        .any(|first| has_columns(header, &[first, "Type", "Description"]));
+    if !known {
+        report.defect(
+            header.line,
+            DefectKind::UnknownTableLayout,
+            format!(
+                "expected a Property|Type|Description table, found columns {:?}; the table is skipped",
+                header.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>()
+            ),
+        );
+        return None;
+    }
+    let mut out: Vec<PropertyRow> = Vec::new();
+    for row in rows {
+        // A description with a line break splits the row: the rest arrives as a row whose first
+        // cell is prose and whose other cells are empty.
+        if let (Some(previous), [continuation, rest @ ..]) = (out.last_mut(), row.cells.as_slice())
+            && continuation.text.contains(' ')
+            && rest.iter().all(|c| c.text.is_empty())
+        {
+            previous.description = format!(
+                "{} {}",
+                previous.description,
+                continuation.text.trim_end_matches('|').trim()
+            );
+            report.defect(
+                row.line,
+                DefectKind::UnknownTableLayout,
+                format!(
+                    "the row of `{}` is split across lines; the rest is joined to its description",
+                    previous.name
+                ),
+            );
+            continue;
+        }
+        let [name, ty, description] = row.cells.as_slice() else {
+            report.defect(
+                row.line,
+                DefectKind::UnknownTableLayout,
+                "a property row does not have 3 cells; the row is skipped".to_owned(),
+            );
+            continue;
+        };
+        let Some((mut type_name, collection)) = type_cell(ty) else {
+            report.defect(
+                row.line,
+                DefectKind::UnknownType,
+                format!(
+                    "the type `{}` of property `{}` is not a type name; the row is skipped",
+                    ty.text, name.text
+                ),
+            );
+            continue;
+        };
+        if type_name
+            == (TypeName::Named {
+                name: "DateTime".to_owned(),
+                link: None,
+            })
+        {
+            report.defect(row.line, DefectKind::UnknownType, format!("`{}` has the type `DateTime`, which OData does not have; read as DateTimeOffset", name.text));
+            type_name = TypeName::Primitive(Primitive::DateTimeOffset);
+        }
+        let inherited_from = description
+            .text
+            .contains("Inherited from")
+            .then(|| description.links.last().map(|l| l.text.clone()))
+            .flatten();
+        out.push(PropertyRow {
+            name: name.text.clone(),
+            type_name,
+            collection,
+            description: description.text.clone(),
+            inherited_from,
+            line: row.line,
+        });
+    }
+    Some(out)
+}
+
+/// Reads the permissions table into least-to-most-privileged lists.
+pub fn permissions_table(header: &Row, rows: &[Row], report: &mut Report) -> Permissions {
+    let order = header
+        .cells
+        .get(1)
+        .map(|c| c.text.to_ascii_lowercase())
+        .unwrap_or_default();
+    let most_first = order.contains("most to least");
+    let mut permissions = Permissions::default();
+    for row in rows {
+        let [kind, cell] = row.cells.as_slice() else {
+            report.defect(
+                row.line,
+                DefectKind::UnknownTableLayout,
+                "a permissions row does not have 2 cells".to_owned(),
+            );
+            continue;
+        };
+        let set = permission_cell(&cell.text, most_first, row.line, report);
+        let kind = kind.text.to_ascii_lowercase();
+        if kind.starts_with("delegated") && kind.contains("personal") {
+            permissions.delegated_personal = set;
+        } else if kind.starts_with("delegated") {
+            permissions.delegated_work = set;
+        } else if kind.starts_with("application") {
+            permissions.application = set;
+        } else {
+            report.defect(
+                row.line,
+                DefectKind::UnknownTableLayout,
+                format!("unknown permission type `{kind}`"),
+            );
+        }
+    }
+    permissions
+}
+
+fn permission_cell(text: &str, most_first: bool, line: u32, report: &mut Report) -> PermissionSet {
+    let text = text.trim();
+    if text.contains("TODO") {
+        report.defect(
+            line,
+            DefectKind::TodoPermission,
+            format!("the permissions cell is a placeholder: `{text}`"),
+        );
+        return PermissionSet::Undetermined;
+    }
+    if text.is_empty()
+        || text
+            .trim_end_matches('.')
+            .eq_ignore_ascii_case("Not supported")
+    {
+        return PermissionSet::NotSupported;
+    }
+    let mut scopes: Vec<String> = if text.contains(',') {
+        text.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        text.split_whitespace().map(str::to_owned).collect()
+    };
+    if !text.contains(',') && scopes.len() > 1 {
+        report.defect(
+            line,
+            DefectKind::MalformedPermissions,
+            format!(
+                "the scopes `{text}` are not separated by commas; read as {} scopes",
+                scopes.len()
+            ),
+        );
+    }
+    if most_first {
+        scopes.reverse();
+    }
+    PermissionSet::Scopes(scopes)
+}
+
+/// Reads the Header|Value table.
+pub fn headers_table(header: &Row, rows: &[Row], report: &mut Report) -> Vec<Header> {
+    if !has_columns(header, &["Header", "Value"]) {
+        report.defect(
+            header.line,
+            DefectKind::UnknownTableLayout,
+            "expected a Header|Value table; the table is skipped".to_owned(),
+        );
+        return Vec::new();
+    }
+    rows.iter()
+        .filter_map(|row| match row.cells.as_slice() {
+            [name, value] => {
+                let required = value.text.contains("Required");
+                let value = value.text.trim_end_matches("Required.").trim().to_owned();
+                Some(Header {
+                    name: name.text.clone(),
+                    value,
+                    required,
+                })
+            }
+            _ => {
+                report.defect(
+                    row.line,
+                    DefectKind::UnknownTableLayout,
+                    "a header row does not have 2 cells".to_owned(),
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+/// One row of an enum Members table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    /// The member name.
+    pub name: String,
+    /// The numeric value.
+    pub value: i64,
+    /// The description.
+    pub description: String,
+}
+
+/// Reads the Member|Value|Description table.
+pub fn members_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<Vec<MemberRow>> {
+    if !has_columns(header, &["Member", "Value", "Description"]) {
+        report.defect(
+            header.line,
+            DefectKind::UnknownTableLayout,
+            "expected a Member|Value|Description table".to_owned(),
+        );
+        return None;
+    }
+    let mut members = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
+        let [name, value, description] = row.cells.as_slice() else {
+            report.defect(
+                row.line,
+                DefectKind::UnknownTableLayout,
+                "a member row does not have 3 cells".to_owned(),
+            );
+            continue;
+        };
+        let value = value.text.parse().unwrap_or_else(|_| {
+            report.defect(
+                row.line,
+                DefectKind::UnknownTableLayout,
+                format!(
+                    "the value `{}` of member `{}` is not an integer; its position {index} is used",
+                    value.text, name.text
+                ),
+            );
+            index as i64
+        });
+        members.push(MemberRow {
+            name: name.text.clone(),
+            value,
+            description: description.text.clone(),
+        });
+    }
+    Some(members)
+}
+
+/// Reads the members from a "Possible values are: `a`, `b`, `c`." description.
+pub fn possible_values(description: &str) -> Vec<String> {
+    let Some((_, list)) = description.split_once("Possible values are") else {
+        return Vec::new();
+    };
+    let list = list.split('.').next().unwrap_or_default();
+    list.split(',')
+        .map(|v| {
+            v.trim()
+                .trim_start_matches(':')
+                .trim()
+                .trim_matches('`')
+                .trim()
+                .to_owned()
+        })
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Link;
+
+    fn cell(text: &str) -> Inline {
+        Inline {
+            text: text.into(),
+            links: vec![],
+        }
+    }
+
+    fn row(cells: &[&str], line: u32) -> Row {
+        Row {
+            cells: cells.iter().map(|c| cell(c)).collect(),
+            line,
+        }
+    }
+
+    #[test]
+    fn type_cells() {
+        assert_eq!(
+            type_cell(&cell("String")),
+            Some((TypeName::Primitive(Primitive::String), false))
+        );
+        assert_eq!(
+            type_cell(&cell("String collection")),
+            Some((TypeName::Primitive(Primitive::String), true))
+        );
+        assert_eq!(
+            type_cell(&cell("Enumeration")),
+            Some((TypeName::Enumeration, false))
+        );
+        let linked = Inline {
+            text: "x collection".into(),
+            links: vec![Link {
+                text: "x".into(),
+                target: "../resources/x.md".into(),
+            }],
+        };
+        assert_eq!(
+            type_cell(&linked),
+            Some((
+                TypeName::Named {
+                    name: "x".into(),
+                    link: Some("../resources/x.md".into())
+                },
+                true
+            ))
+        );
+        assert_eq!(
+            type_cell(&cell("microsoft.graph.thing")),
+            Some((
+                TypeName::Named {
+                    name: "thing".into(),
+                    link: None
+                },
+                false
+            ))
+        );
+        assert_eq!(type_cell(&cell("a b c")), None);
+        let unknown =
+            cell("** Unknown Type microsoft.management.services.models.operation ** collection");
+        assert_eq!(
+            type_cell(&unknown),
+            Some((
+                TypeName::Named {
+                    name: "operation".into(),
+                    link: None
+                },
+                true
+            ))
+        );
+    }
+
+    #[test]
+    fn permissions_are_ordered_least_first_and_todos_reported() {
+        let mut report = Report::new("p.md");
+        let header = row(
+            &[
+                "Permission type",
+                "Permissions (from most to least privileged)",
+            ],
+            1,
+        );
+        let rows = [
+            row(
+                &[
+                    "Delegated (work or school account)",
+                    "A.ReadWrite.All, A.Read.All",
+                ],
+                3,
+            ),
+            row(
+                &["Delegated (personal Microsoft account)", "Not supported."],
+                4,
+            ),
+            row(&["Application", "**TODO: Determine AppOnly scopes **"], 5),
+        ];
+        let p = permissions_table(&header, &rows, &mut report);
+        assert_eq!(
+            p.delegated_work,
+            PermissionSet::Scopes(vec!["A.Read.All".into(), "A.ReadWrite.All".into()])
+        );
+        assert_eq!(p.delegated_personal, PermissionSet::NotSupported);
+        assert_eq!(p.application, PermissionSet::Undetermined);
+        let defects = report.into_defects();
+        assert_eq!(defects.len(), 1);
+        assert_eq!(
+            (defects[0].kind, defects[0].source.line),
+            (DefectKind::TodoPermission, 5)
+        );
+    }
+
+    #[test]
+    fn space_separated_scopes_are_split_and_reported() {
+        let mut report = Report::new("p.md");
+        let header = row(
+            &[
+                "Permission type",
+                "Permissions (from least to most privileged)",
+            ],
+            1,
+        );
+        let p = permissions_table(
+            &header,
+            &[row(&["Application", "A.ReadWrite.All A.Read.All"], 2)],
+            &mut report,
+        );
+        assert_eq!(
+            p.application,
+            PermissionSet::Scopes(vec!["A.ReadWrite.All".into(), "A.Read.All".into()])
+        );
+        assert_eq!(
+            report.into_defects()[0].kind,
+            DefectKind::MalformedPermissions
+        );
+    }
+
+    #[test]
+    fn property_tables_read_inheritance_and_refuse_other_layouts() {
+        let mut report = Report::new("p.md");
+        let header = row(&["Property", "Type", "Description"], 1);
+        let inherited = Row {
+            cells: vec![
+                cell("id"),
+                cell("String"),
+                Inline {
+                    text: "Key. Inherited from base".into(),
+                    links: vec![Link {
+                        text: "base".into(),
+                        target: "b.md".into(),
+                    }],
+                },
+            ],
+            line: 3,
+        };
+        let rows = property_table(
+            &header,
+            &[inherited, row(&["x", "Int32", "Read-only."], 4)],
+            &mut report,
+        )
+        .unwrap();
+        assert_eq!(rows[0].inherited_from.as_deref(), Some("base"));
+        assert!(rows[1].read_only());
+        assert!(property_table(&row(&["A", "B"], 9), &[], &mut report).is_none());
+        assert_eq!(report.into_defects()[0].source.line, 9);
+        let mut report = Report::new("p.md");
+        let split = [
+            row(&["p", "String", "First part."], 2),
+            row(&["Second part, after a line break.|", "", ""], 3),
+            row(&["d", "DateTime", ""], 4),
+        ];
+        let rows = property_table(&header, &split, &mut report).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].description,
+            "First part. Second part, after a line break."
+        );
+        assert_eq!(
+            rows[1].type_name,
+            TypeName::Primitive(Primitive::DateTimeOffset)
+        );
+        assert_eq!(report.into_defects().len(), 2);
+    }
+
+    #[test]
+    fn headers_and_members() {
+        let mut report = Report::new("p.md");
+        let h = headers_table(
+            &row(&["Header", "Value"], 1),
+            &[row(&["Authorization", "Bearer <token> Required."], 2)],
+            &mut report,
+        );
+        assert_eq!(
+            h,
+            [Header {
+                name: "Authorization".into(),
+                value: "Bearer <token>".into(),
+                required: true
+            }]
+        );
+        let m = members_table(
+            &row(&["Member", "Value", "Description"], 1),
+            &[row(&["active", "0", "On."], 2), row(&["odd", "x", ""], 3)],
+            &mut report,
+        )
+        .unwrap();
+        assert_eq!(
+            (m[0].name.as_str(), m[0].value, m[1].value),
+            ("active", 0, 1)
+        );
+        assert_eq!(report.into_defects().len(), 1);
+    }
+
+    #[test]
+    fn possible_values_lists() {
+        assert_eq!(
+            possible_values("The state. Possible values are: `active`, `error`, `inactive`."),
+            ["active", "error", "inactive"]
+        );
+        assert!(possible_values("No list here.").is_empty());
+    }
+}

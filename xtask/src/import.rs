@@ -1,0 +1,132 @@
+//! `cargo xtask import`: doc pages → `spec/api.json` and `spec/defects.json`.
+
+use std::path::{Path, PathBuf};
+
+use graph_doc_import::manifest::{Sources, markdown_files};
+use graph_doc_import::{PageError, PageInput, import, read_pages};
+use graph_spec::io::{FileStatus, Mode, ensure_file_contents, load_json, to_pretty_json};
+
+use crate::args::Args;
+
+/// The spec file, inside the output folder.
+pub const SPEC_FILE: &str = "api.json";
+/// The defect list, next to the spec.
+pub const DEFECTS_FILE: &str = "defects.json";
+
+pub fn run(mut args: Args) -> Result<(), String> {
+    let docs = args.values("--docs")?;
+    let out = args.path("--out")?;
+    let check = args.flag("--check");
+    let min_rate: Option<f64> = args
+        .value("--min-import-rate")?
+        .map(|r| {
+            r.parse()
+                .map_err(|_| format!("--min-import-rate takes a number from 0 to 1, not `{r}`"))
+        })
+        .transpose()?;
+    args.finish()?;
+
+    let root = crate::workspace_root();
+    let out = out.unwrap_or_else(|| root.join("spec"));
+    let (pages, unreadable) = if docs.is_empty() {
+        manifest_pages(&root)?
+    } else {
+        doc_dir_pages(&docs)?
+    };
+
+    let mut result = import(&pages);
+    result.pages_read += unreadable.len();
+    result.skipped.extend(unreadable);
+    println!("{result}");
+    for skipped in &result.skipped {
+        println!("  skipped {skipped}");
+    }
+    let problems = graph_spec::validate(&result.spec, &out.join(SPEC_FILE));
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the imported spec is inconsistent (an importer bug):\n{}",
+            list.join("\n")
+        ));
+    }
+
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let mut stale = Vec::new();
+    for (name, text) in [
+        (SPEC_FILE, to_pretty_json(&result.spec)),
+        (DEFECTS_FILE, to_pretty_json(&result.defects)),
+    ] {
+        let path = out.join(name);
+        let status = ensure_file_contents(&path, &text, mode)
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        match status {
+            FileStatus::Stale => stale.push(path.display().to_string()),
+            FileStatus::Updated => println!("wrote {}", path.display()),
+            FileStatus::Fresh => {}
+        }
+    }
+    if !stale.is_empty() {
+        return Err(format!(
+            "{} is stale: run `cargo xtask import` and commit",
+            stale.join(", ")
+        ));
+    }
+    if let Some(min) = min_rate {
+        let rate = result.pages_imported() as f64 / result.pages_read.max(1) as f64;
+        if rate < min {
+            return Err(format!(
+                "only {:.2}% of the pages imported; at least {:.2}% are required",
+                rate * 100.0,
+                min * 100.0
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The pages listed in `spec/sources.json`, relative to the workspace root. Every page must be
+/// there: a partial import would silently shrink the checked-in spec.
+fn manifest_pages(root: &Path) -> Result<(Vec<PageInput>, Vec<PageError>), String> {
+    let manifest = root.join("spec/sources.json");
+    let sources: Sources = load_json(&manifest).map_err(|e| e.to_string())?;
+    let files: Vec<(String, PathBuf)> = sources
+        .pages
+        .iter()
+        .map(|p| (p.clone(), root.join(p)))
+        .collect();
+    let missing: Vec<&str> = files
+        .iter()
+        .filter(|(_, path)| !path.is_file())
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{} page(s) listed in spec/sources.json are missing (is ../shared/graph-docs beside the checkout?):\n  {}",
+            missing.len(),
+            missing.join("\n  ")
+        ));
+    }
+    let borrowed: Vec<(String, &Path)> = files
+        .iter()
+        .map(|(d, p)| (d.clone(), p.as_path()))
+        .collect();
+    Ok(read_pages(&borrowed))
+}
+
+/// Every `.md` page under each `--docs` folder, named by the folder as given plus the relative path.
+fn doc_dir_pages(dirs: &[String]) -> Result<(Vec<PageInput>, Vec<PageError>), String> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        let found = markdown_files(Path::new(dir))
+            .map_err(|e| format!("{dir}: cannot list the doc pages: {e}"))?;
+        if found.is_empty() {
+            return Err(format!("{dir}: no .md pages found"));
+        }
+        files.extend(found.into_iter().map(|p| (p.display().to_string(), p)));
+    }
+    let borrowed: Vec<(String, &Path)> = files
+        .iter()
+        .map(|(d, p)| (d.clone(), p.as_path()))
+        .collect();
+    Ok(read_pages(&borrowed))
+}

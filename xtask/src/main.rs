@@ -1,0 +1,46 @@
+//! `cargo xtask`: the project's command line. Each verb is a thin wrapper over a library crate.
+//!
+//! ```text
+//! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
+//! cargo xtask codegen [--spec DIR] [--out DIR] [--check]
+//! ```
+
+mod args;
+mod import;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
+      Reads doc pages into spec/*.json. Without --docs, imports the pages listed in spec/sources.json.
+  cargo xtask codegen [--spec DIR] [--out DIR] [--check]
+      Generates the model, server and client crates from the spec.";
+
+fn main() -> ExitCode {
+    let mut args = args::Args::from_env();
+    let result = match args.verb().as_deref() {
+        Some("import") => import::run(args),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}
