@@ -376,3 +376,58 @@ impl<'t> Builder<'t> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "---\ntitle: \"Get x\"\ndoc_type: apiPageType\n---\n\n# Get x\n\n## Permissions\n|A|B|\n|:--|:--|\n|one [link](t.md)|`two`|\n\n## HTTP Request\n<!-- {\n  \"blockType\": \"ignored\"\n}\n-->\n``` http\nGET /x\n```\n";
+
+    #[test]
+    fn front_matter_sections_tables_and_annotations_have_lines() {
+        let doc = Document::parse(PAGE);
+        assert_eq!(doc.front_matter["title"], "Get x");
+        assert_eq!(doc.front_matter["doc_type"], "apiPageType");
+        assert_eq!(doc.title(), "Get x");
+        let sections = doc.sections();
+        assert_eq!(
+            sections
+                .iter()
+                .map(|s| (s.title, s.line))
+                .collect::<Vec<_>>(),
+            [("Permissions", 8), ("HTTP Request", 13)]
+        );
+        let (header, rows) = sections[0].tables().next().unwrap();
+        assert_eq!(header.cells[0].text, "A");
+        assert_eq!(rows[0].line, 11);
+        assert_eq!(
+            rows[0].cells[0].links,
+            [Link {
+                text: "link".into(),
+                target: "t.md".into()
+            }]
+        );
+        assert_eq!(rows[0].cells[1].text, "two");
+        let Block::Code {
+            lang,
+            text,
+            line,
+            annotation,
+        } = &sections[1].blocks[0]
+        else {
+            panic!("{:?}", sections[1].blocks)
+        };
+        assert_eq!(
+            (lang.as_str(), text.as_str(), *line),
+            ("http", "GET /x\n", 19)
+        );
+        assert_eq!(annotation.as_ref().unwrap()["blockType"], "ignored");
+    }
+
+    #[test]
+    fn any_text_parses() {
+        for text in ["", "---", "|a|\n|-|", "```", "<!-- {", "# \u{0}\n\n| x |"] {
+            let _ = Document::parse(text).sections();
+        }
+    }
+}

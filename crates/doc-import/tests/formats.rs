@@ -1,0 +1,208 @@
+//! The current doc format beyond the seed: inheritance, polymorphic collections documented on
+//! several pages, actions, functions, missing pages and pages that cannot be imported.
+
+use graph_doc_import::{PageInput, import};
+use graph_spec::{DefectKind, OperationKind, TypeKind};
+
+fn page(file: &str, text: &str) -> PageInput {
+    PageInput {
+        file: file.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+fn resource(name: &str, base: Option<&str>, rows: &str) -> String {
+    let inherits = base
+        .map(|b| format!("Inherits from [{b}](../resources/{b}.md)\n\n"))
+        .unwrap_or_default();
+    format!(
+        "---\ntitle: \"{name} resource type\"\ndescription: \"A {name}.\"\ndoc_type: resourcePageType\n---\n\n# {name} resource type\n\n{inherits}## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n{rows}\n\n## Relationships\nNone\n\n## JSON Representation\n<!-- {{\n  \"blockType\": \"resource\",\n  \"keyProperty\": \"id\",\n  \"@odata.type\": \"microsoft.graph.{name}\"\n}}\n-->\n``` json\n{{}}\n```\n"
+    )
+}
+
+fn api(title: &str, request: &str, body_section: &str, response: &str, examples: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndoc_type: apiPageType\n---\n\n# {title}\n\n## Prerequisites\n|Permission type|Permissions (from least to most privileged)|\n|:---|:---|\n|Delegated (work or school account)|A.Read.All, A.ReadWrite.All|\n|Delegated (personal Microsoft account)|Not supported.|\n|Application|A.ReadWrite.All|\n\n## HTTP Request\n``` http\n{request}\n```\n\n## Request headers\n|Header|Value|\n|:---|:---|\n|Authorization|Bearer &lt;token&gt; Required.|\n\n## Request body\n{body_section}\n\n## Response\n{response}\n\n## Example\n{examples}\n"
+    )
+}
+
+fn corpus() -> Vec<PageInput> {
+    vec![
+        page(
+            "r/book.md",
+            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+        ),
+        page(
+            "r/ebook.md",
+            &resource(
+                "ebook",
+                Some("book"),
+                "|id|String|Key. Inherited from [book](../resources/book.md)|\n|title|String|Title. Inherited from [book](../resources/book.md)|\n|cover|[mimeContent](../resources/mimecontent.md)|Cover.|",
+            ),
+        ),
+        page(
+            "a/book-list.md",
+            &api(
+                "List books",
+                "GET /library/books",
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a collection of [book](../resources/book.md) objects in the response body.",
+                "",
+            ),
+        ),
+        page(
+            "a/ebook-list.md",
+            &api(
+                "List ebooks",
+                "GET /library/books",
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a collection of [ebook](../resources/ebook.md) objects in the response body.",
+                "",
+            ),
+        ),
+        page(
+            "a/book-get.md",
+            &api(
+                "Get book",
+                "GET /library/books/{bookId}",
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and [book](../resources/book.md) object in the response body.",
+                "### Request\n``` http\nGET https://graph.microsoft.com/beta/library/books/{bookId}\n```\n\n### Response\n``` http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\n  \"value\": {\n    \"@odata.type\": \"#microsoft.graph.book\",\n    \"id\": \"1\",\n    \"title\": \"T\"\n  }\n}\n```",
+            ),
+        ),
+        page(
+            "a/book-assign.md",
+            &api(
+                "assign action",
+                "POST /library/books/{bookId}/assign",
+                "In the request body, supply JSON representation of the parameters.\n\n|Property|Type|Description|\n|:---|:---|:---|\n|groupIds|String collection|Groups.|",
+                "If successful, this action returns a `204 No Content` response code.",
+                "### Request\n``` http\nPOST https://graph.microsoft.com/beta/library/books/{bookId}/assign\n\nContent-type: application/json\n\n{\n  \"groupIds\": [\"g\"],\n  \"extra\": 1\n}\n```\n\n### Response\n``` http\nHTTP/1.1 204 No Content\n```",
+            ),
+        ),
+        page(
+            "a/book-count.md",
+            &api(
+                "countBooks function",
+                "GET /library/books/countBooks",
+                "In the request URL, provide the following query parameters with values.\n\n|Property|Type|Description|\n|:---|:---|:---|\n|since|DateTimeOffset|From.|",
+                "If successful, this function returns a `200 OK` response code and a Int32 in the response body.",
+                "",
+            ),
+        ),
+        page(
+            "r/broken.md",
+            "---\ndoc_type: apiPageType\n---\n# Broken\n\nNo HTTP block.\n",
+        ),
+    ]
+}
+
+#[test]
+fn inherited_rows_move_to_the_base_type() {
+    let result = import(&corpus());
+    let ebook = &result.spec.types["ebook"];
+    assert_eq!(ebook.base_type.as_deref(), Some("book"));
+    assert_eq!(
+        ebook
+            .properties
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["cover"]
+    );
+    assert_eq!(ebook.key_property.as_deref(), Some("id"));
+    let all: Vec<&str> = result
+        .spec
+        .all_properties("ebook")
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(all, ["id", "title", "cover"]);
+    assert!(graph_spec::validate(&result.spec, std::path::Path::new("t")).is_empty());
+}
+
+#[test]
+fn a_collection_documented_for_base_and_derived_types_is_one_operation_of_the_base() {
+    let result = import(&corpus());
+    let lists: Vec<_> = result
+        .spec
+        .operations
+        .iter()
+        .filter(|o| o.kind == OperationKind::List)
+        .collect();
+    assert_eq!(lists.len(), 1);
+    assert_eq!(
+        lists[0].response.body.as_ref().unwrap().type_ref.named(),
+        Some("book")
+    );
+    assert!(
+        !result
+            .defects
+            .iter()
+            .any(|d| d.kind == DefectKind::Superseded),
+        "{:#?}",
+        result.defects
+    );
+}
+
+#[test]
+fn actions_and_functions_keep_their_parameters_and_returns() {
+    let result = import(&corpus());
+    let assign = result
+        .spec
+        .operations
+        .iter()
+        .find(|o| o.name == "assign")
+        .unwrap();
+    assert_eq!(
+        (assign.kind, assign.response.status),
+        (OperationKind::Action, 204)
+    );
+    assert_eq!(assign.parameters[0].name, "groupIds");
+    assert!(assign.parameters[0].collection);
+    let count = result
+        .spec
+        .operations
+        .iter()
+        .find(|o| o.name == "countBooks")
+        .unwrap();
+    assert_eq!(count.kind, OperationKind::Function);
+    assert_eq!(
+        count.parameters[0].type_ref.to_string(),
+        "Edm.DateTimeOffset"
+    );
+    assert_eq!(
+        count.response.body.as_ref().unwrap().type_ref.to_string(),
+        "Edm.Int32"
+    );
+}
+
+#[test]
+fn defects_cover_wrapping_unknown_parameters_missing_pages_and_skips() {
+    let result = import(&corpus());
+    let found: Vec<(&str, u32, DefectKind)> = result
+        .defects
+        .iter()
+        .map(|d| (d.source.file.as_str(), d.source.line, d.kind))
+        .collect();
+    assert!(
+        found.contains(&("a/book-get.md", 43, DefectKind::WrappedGetResponse)),
+        "{found:#?}"
+    );
+    assert!(
+        found.contains(&("a/book-assign.md", 44, DefectKind::ExampleUnknownProperty)),
+        "{found:#?}"
+    );
+    assert!(
+        found.contains(&("r/ebook.md", 16, DefectKind::MissingTypePage)),
+        "{found:#?}"
+    );
+    assert!(
+        found.contains(&("r/broken.md", 1, DefectKind::PageSkipped)),
+        "{found:#?}"
+    );
+    assert_eq!(result.skipped.len(), 1);
+    assert!(result.skipped[0].message.contains("HTTP Request"));
+    assert!(result.spec.types["mimeContent"].undocumented);
+    assert_eq!(result.spec.types["book"].kind, TypeKind::Entity);
+}
