@@ -6,6 +6,7 @@
 //! ```
 
 mod args;
+mod codegen;
 mod import;
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
     let mut args = args::Args::from_env();
     let result = match args.verb().as_deref() {
         Some("import") => import::run(args),
+        Some("codegen") => codegen::run(args),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

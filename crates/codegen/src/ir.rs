@@ -1,0 +1,343 @@
+//! The typed intermediate representation between the spec and the generators.
+//!
+//! Everything the generators need to decide is decided here, once: Rust names (with clashes
+//! resolved), field types, which types are polymorphic, which fields must be boxed to break
+//! recursion and which types need an update (PATCH) struct. The generators only print.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use graph_spec::{OperationKind, Primitive, Spec, TypeRef};
+
+use crate::names::{self, Scope};
+
+/// Names that generated code uses unqualified (the prelude, and its imports from serde_json and
+/// graph_odata), which Graph type names must therefore not take.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box",
+    "Clone",
+    "CollectionPage",
+    "DateTimeOffset",
+    "Debug",
+    "DecodeError",
+    "Default",
+    "Err",
+    "Flags",
+    "From",
+    "GraphType",
+    "Map",
+    "None",
+    "ODataError",
+    "Ok",
+    "OpenEnum",
+    "Option",
+    "PartialEq",
+    "Patch",
+    "Result",
+    "Schema",
+    "Self",
+    "Some",
+    "String",
+    "Value",
+    "Vec",
+    "Violation",
+    "ViolationKind",
+];
+
+/// The whole IR.
+#[derive(Debug)]
+pub struct Ir {
+    /// The OData namespace.
+    pub namespace: String,
+    /// One struct per spec type, sorted by Graph name.
+    pub structs: Vec<StructIr>,
+    /// One enum per spec enum, sorted by Graph name.
+    pub enums: Vec<EnumIr>,
+    /// One polymorphic wrapper per type that has derived types.
+    pub polymorphic: Vec<PolyIr>,
+}
+
+/// A generated struct.
+#[derive(Debug)]
+pub struct StructIr {
+    /// The Graph name.
+    pub graph_name: String,
+    /// The Rust name.
+    pub rust_name: String,
+    /// The Rust name of its update struct, when some update operation takes this type.
+    pub update_name: Option<String>,
+    /// The doc text.
+    pub doc: String,
+    /// Fields, inherited first.
+    pub fields: Vec<FieldIr>,
+    /// Abstract in the spec.
+    pub is_abstract: bool,
+    /// No page documents it: generated as an alias of `serde_json::Value`.
+    pub undocumented: bool,
+}
+
+/// A struct field.
+#[derive(Debug)]
+pub struct FieldIr {
+    /// The JSON name.
+    pub json_name: String,
+    /// The Rust name (possibly `r#type`).
+    pub rust_name: String,
+    /// The element type.
+    pub ty: FieldType,
+    /// A JSON array.
+    pub collection: bool,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+    /// The doc text.
+    pub doc: String,
+}
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    /// A primitive.
+    Primitive(Primitive),
+    /// A generated enum (its Rust name), possibly a flags enum.
+    Enum {
+        /// The Rust name.
+        rust_name: String,
+        /// Comma-separated members.
+        flags: bool,
+    },
+    /// A generated struct (its Rust name).
+    Struct(String),
+    /// A polymorphic wrapper (its Rust name).
+    Poly(String),
+    /// Untyped JSON, for undocumented types.
+    Json,
+}
+
+/// A generated enum.
+#[derive(Debug)]
+pub struct EnumIr {
+    /// The Graph name.
+    pub graph_name: String,
+    /// The Rust name.
+    pub rust_name: String,
+    /// The doc text.
+    pub doc: String,
+    /// The members.
+    pub members: Vec<MemberIr>,
+    /// The catch-all variant's name.
+    pub unknown_variant: String,
+    /// A flags enum.
+    pub is_flags: bool,
+}
+
+/// An enum member.
+#[derive(Debug)]
+pub struct MemberIr {
+    /// The JSON name.
+    pub json_name: String,
+    /// The variant name.
+    pub variant: String,
+    /// The doc text.
+    pub doc: String,
+}
+
+/// A polymorphic wrapper: the base type or any type derived from it, chosen by `@odata.type`.
+#[derive(Debug)]
+pub struct PolyIr {
+    /// The base type's Graph name.
+    pub base_graph_name: String,
+    /// The wrapper's Rust name, `Any<Base>`.
+    pub rust_name: String,
+    /// The base type's struct name (the fallback variant).
+    pub base_struct: String,
+    /// `(graph name, struct name)` of the base and every derived type, base first.
+    pub variants: Vec<(String, String)>,
+}
+
+impl Ir {
+    /// Builds the IR of a (validated) spec.
+    pub fn build(spec: &Spec) -> Ir {
+        let mut scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        let struct_names: BTreeMap<&str, String> = spec
+            .types
+            .keys()
+            .map(|n| (n.as_str(), scope.claim(&names::type_name(n))))
+            .collect();
+        let enum_names: BTreeMap<&str, String> = spec
+            .enums
+            .keys()
+            .map(|n| (n.as_str(), scope.claim(&names::type_name(n))))
+            .collect();
+        let poly_bases: BTreeSet<&str> = spec
+            .types
+            .iter()
+            .filter(|(name, def)| !def.undocumented && !spec.derived_types(name).is_empty())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let poly_names: BTreeMap<&str, String> = poly_bases
+            .iter()
+            .map(|n| (*n, scope.claim(&format!("Any{}", names::type_name(n)))))
+            .collect();
+        let updated: BTreeSet<&str> = spec
+            .operations
+            .iter()
+            .filter(|op| op.kind == OperationKind::Update)
+            .filter_map(|op| op.request_body.as_ref().and_then(|b| b.type_ref.named()))
+            .collect();
+        let update_names: BTreeMap<&str, String> = updated
+            .iter()
+            .filter(|n| spec.types.get(**n).is_some_and(|t| !t.undocumented))
+            .map(|n| (*n, scope.claim(&format!("{}Update", names::type_name(n)))))
+            .collect();
+
+        let field_type = |type_ref: &TypeRef| -> FieldType {
+            match type_ref {
+                TypeRef::Primitive(p) => FieldType::Primitive(*p),
+                TypeRef::Named(name) => {
+                    if let Some(rust_name) = enum_names.get(name.as_str()) {
+                        let flags = spec.enums[name].is_flags;
+                        FieldType::Enum {
+                            rust_name: rust_name.clone(),
+                            flags,
+                        }
+                    } else if spec.types.get(name).is_none_or(|t| t.undocumented) {
+                        FieldType::Json
+                    } else if let Some(poly) = poly_names.get(name.as_str()) {
+                        FieldType::Poly(poly.clone())
+                    } else {
+                        FieldType::Struct(struct_names[name.as_str()].clone())
+                    }
+                }
+            }
+        };
+        let recursion = Recursion::new(spec);
+
+        let structs = spec
+            .types
+            .iter()
+            .map(|(name, def)| {
+                let mut fields_scope = Scope::with_reserved(&["odata_type", "additional_data"]);
+                let fields = spec
+                    .all_properties(name)
+                    .into_iter()
+                    .map(|p| FieldIr {
+                        json_name: p.name.clone(),
+                        rust_name: fields_scope.claim(&names::field_name(&p.name)),
+                        ty: field_type(&p.type_ref),
+                        collection: p.collection,
+                        boxed: !p.collection
+                            && p.type_ref
+                                .named()
+                                .is_some_and(|t| recursion.reaches(t, name)),
+                        doc: p.description.clone(),
+                    })
+                    .collect();
+                StructIr {
+                    graph_name: name.clone(),
+                    rust_name: struct_names[name.as_str()].clone(),
+                    update_name: update_names.get(name.as_str()).cloned(),
+                    doc: def.description.clone(),
+                    fields,
+                    is_abstract: def.is_abstract,
+                    undocumented: def.undocumented,
+                }
+            })
+            .collect();
+
+        let enums = spec
+            .enums
+            .iter()
+            .map(|(name, def)| {
+                let mut variants = Scope::default();
+                let members: Vec<MemberIr> = def
+                    .members
+                    .iter()
+                    .map(|m| MemberIr {
+                        json_name: m.name.clone(),
+                        variant: variants.claim(&names::variant_name(&m.name)),
+                        doc: m.description.clone(),
+                    })
+                    .collect();
+                EnumIr {
+                    graph_name: name.clone(),
+                    rust_name: enum_names[name.as_str()].clone(),
+                    doc: def.description.clone(),
+                    members,
+                    unknown_variant: variants.claim("Unrecognized"),
+                    is_flags: def.is_flags,
+                }
+            })
+            .collect();
+
+        let polymorphic = poly_bases
+            .iter()
+            .map(|base| {
+                let variants = std::iter::once(*base)
+                    .chain(spec.derived_types(base))
+                    .map(|t| (t.to_owned(), struct_names[t].clone()))
+                    .collect();
+                PolyIr {
+                    base_graph_name: (*base).to_owned(),
+                    rust_name: poly_names[base].clone(),
+                    base_struct: struct_names[base].clone(),
+                    variants,
+                }
+            })
+            .collect();
+
+        Ir {
+            namespace: spec.namespace.clone(),
+            structs,
+            enums,
+            polymorphic,
+        }
+    }
+}
+
+/// Which structured types contain which others through single-valued fields, to find the
+/// fields that make a type infinitely large unless boxed.
+struct Recursion {
+    edges: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Recursion {
+    fn new(spec: &Spec) -> Recursion {
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for name in spec.types.keys() {
+            let targets = spec
+                .all_properties(name)
+                .into_iter()
+                .filter(|p| !p.collection)
+                .filter_map(|p| p.type_ref.named())
+                .filter(|t| spec.types.contains_key(*t))
+                // A polymorphic field holds any derived type too.
+                .flat_map(|t| {
+                    std::iter::once(t.to_owned())
+                        .chain(spec.derived_types(t).into_iter().map(str::to_owned))
+                })
+                .collect();
+            edges.insert(name.clone(), targets);
+        }
+        Recursion { edges }
+    }
+
+    /// Whether `from` contains `to`, directly or not, through single-valued fields.
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut pending = vec![from];
+        while let Some(current) = pending.pop() {
+            if current == to {
+                return true;
+            }
+            if seen.insert(current) {
+                pending.extend(
+                    self.edges
+                        .get(current)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                );
+            }
+        }
+        false
+    }
+}

@@ -1,0 +1,144 @@
+//! Generates the model crate (and, in later stages, the server and client crates) from a spec.
+//!
+//! The pipeline is staged, after syn's and progenitor's codegen: the spec is validated, turned
+//! into a typed [`ir::Ir`] that settles every name and type, then one generator per output crate
+//! builds token streams that [`render`] prints with prettyplease. All files go through one
+//! writer with a check mode ([`graph_spec::io::ensure_file_contents`]).
+
+pub mod ir;
+pub mod model;
+pub mod names;
+pub mod render;
+
+use std::path::{Path, PathBuf};
+
+use graph_spec::Spec;
+use graph_spec::io::{FileStatus, Mode, ensure_file_contents};
+
+pub use render::RenderError;
+
+/// One generated file, by its path relative to the output root (the folder holding the crates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// E.g. `model/src/types.rs`.
+    pub path: PathBuf,
+    /// The text.
+    pub contents: String,
+}
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    /// The spec does not validate.
+    #[error("the spec is invalid:\n{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    InvalidSpec(Vec<graph_spec::ValidationError>),
+    /// A generator produced tokens that do not parse.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// A file could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Generates every generated file (`src/generated/`) of the output crates for `spec`. `spec_file` names the spec in
+/// banners and error messages (e.g. `spec/api.json`).
+pub fn generate(spec: &Spec, spec_file: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
+    let problems = graph_spec::validate(spec, Path::new(spec_file));
+    if !problems.is_empty() {
+        return Err(CodegenError::InvalidSpec(problems));
+    }
+    let ir = ir::Ir::build(spec);
+    let spec_json = serde_json::to_string(spec).unwrap_or_default();
+    let rust = |path: &str, tokens| -> Result<GeneratedFile, CodegenError> {
+        Ok(GeneratedFile {
+            path: PathBuf::from(path),
+            contents: render::rust_file(path, spec_file, tokens)?,
+        })
+    };
+    Ok(vec![
+        rust("model/src/generated/mod.rs", model::mod_rs())?,
+        rust("model/src/generated/spec.rs", model::spec_rs(&spec_json))?,
+        rust("model/src/generated/types.rs", model::types_rs(&ir))?,
+        rust("model/src/generated/enums.rs", model::enums_rs(&ir))?,
+    ])
+}
+
+/// A spec to generate from and the folder that holds its output crates.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The spec file.
+    pub spec: PathBuf,
+    /// How banners name the spec, e.g. `spec/api.json`.
+    pub label: String,
+    /// The folder holding the output crates (`model/`, ...).
+    pub out: PathBuf,
+}
+
+/// The jobs of a workspace: its own spec into `crates/`, and each codegen fixture into its
+/// snapshot folder (`crates/codegen/tests/snapshots/<fixture>/`), whose crates are workspace
+/// members, so that snapshots are compiled with everything else.
+pub fn workspace_jobs(root: &Path) -> std::io::Result<Vec<Job>> {
+    let mut jobs = vec![Job {
+        spec: root.join("spec/api.json"),
+        label: "spec/api.json".to_owned(),
+        out: root.join("crates"),
+    }];
+    let fixtures = root.join("crates/codegen/tests/fixtures");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for spec in entries
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
+        let name = spec
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        jobs.push(Job {
+            label: format!("crates/codegen/tests/fixtures/{name}.json"),
+            out: root.join("crates/codegen/tests/snapshots").join(&name),
+            spec,
+        });
+    }
+    Ok(jobs)
+}
+
+/// Runs one job: load, generate, write or check. Returns how many files it generated and the
+/// stale ones.
+pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
+    let spec = graph_spec::load(&job.spec).map_err(|e| e.to_string())?;
+    let files = generate(&spec, &job.label).map_err(|e| e.to_string())?;
+    let changed = write(&files, &job.out, mode).map_err(|e| e.to_string())?;
+    Ok((files.len(), changed))
+}
+
+/// Writes (or, in check mode, compares) `files` under `root`. Returns the files that were
+/// stale: written ones in write mode, differing ones in check mode.
+pub fn write(
+    files: &[GeneratedFile],
+    root: &Path,
+    mode: Mode,
+) -> Result<Vec<PathBuf>, CodegenError> {
+    let mut changed = Vec::new();
+    for file in files {
+        let path = root.join(&file.path);
+        let status = ensure_file_contents(&path, &file.contents, mode).map_err(|source| {
+            CodegenError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        if status != FileStatus::Fresh {
+            changed.push(path);
+        }
+    }
+    Ok(changed)
+}

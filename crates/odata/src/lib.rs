@@ -1,0 +1,36 @@
+//! The hand-written runtime that every generated Graph crate shares.
+//!
+//! Generated model types are plain serde structs and enums; what they need beyond serde lives
+//! here, written once:
+//!
+//! - [`DateTimeOffset`]: a timestamp that round-trips its text exactly;
+//! - [`Patch`]: the tri-state value of update bodies (absent, `null`, or a value);
+//! - [`OpenEnum`] and [`Flags`]: enums that keep members the service adds later;
+//! - [`ODataError`] and [`CollectionPage`]: the Graph error body and the shape of list responses;
+//! - [`GraphType`] and [`odata_type_name`]: the `@odata.type` discriminator;
+//! - [`Schema`]: validation of write bodies against the spec, with Graph's messages;
+//! - [`from_json`]: decoding with errors that name the offending field.
+
+mod collection;
+mod date_time;
+mod decode;
+mod enums;
+mod error_body;
+mod patch;
+mod polymorphic;
+mod schema;
+
+pub use collection::CollectionPage;
+pub use date_time::{DateTimeOffset, DateTimeOffsetError};
+pub use decode::{DecodeError, from_json};
+pub use enums::{Flags, OpenEnum};
+pub use error_body::{InnerError, MainError, ODataError};
+pub use patch::Patch;
+pub use polymorphic::{GraphType, odata_type_name};
+pub use schema::{Schema, Violation, ViolationKind};
+
+/// Re-exported for generated code, so generated crates need no direct dependency on them.
+pub mod reexports {
+    pub use serde;
+    pub use serde_json;
+}
