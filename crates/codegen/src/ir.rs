@@ -297,6 +297,7 @@ impl Ir {
 /// fields that make a type infinitely large unless boxed.
 struct Recursion {
     edges: BTreeMap<String, BTreeSet<String>>,
+    derived: BTreeMap<String, Vec<String>>,
 }
 
 impl Recursion {
@@ -317,13 +318,35 @@ impl Recursion {
                 .collect();
             edges.insert(name.clone(), targets);
         }
-        Recursion { edges }
+        let derived = spec
+            .types
+            .keys()
+            .map(|n| {
+                (
+                    n.clone(),
+                    spec.derived_types(n)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                )
+            })
+            .collect();
+        Recursion { edges, derived }
     }
 
-    /// Whether `from` contains `to`, directly or not, through single-valued fields.
+    /// Whether a field of type `from` (which may hold any type derived from it) contains `to`,
+    /// directly or not, through single-valued fields.
     fn reaches(&self, from: &str, to: &str) -> bool {
         let mut seen = BTreeSet::new();
-        let mut pending = vec![from];
+        let mut pending: Vec<&str> = std::iter::once(from)
+            .chain(
+                self.derived
+                    .get(from)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            )
+            .collect();
         while let Some(current) = pending.pop() {
             if current == to {
                 return true;

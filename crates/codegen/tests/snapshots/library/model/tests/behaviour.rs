@@ -125,3 +125,21 @@ fn update_structs_exist_for_updated_types() {
         json!({"type": null})
     );
 }
+
+#[test]
+fn recursion_through_derived_types_is_boxed() {
+    let body = json!({"rule": {
+        "@odata.type": "#microsoft.graph.binaryExpression",
+        "left": {"@odata.type": "#microsoft.graph.constantExpression", "value": "a"},
+        "right": {"@odata.type": "#microsoft.graph.binaryExpression", "left": {"@odata.type": "#microsoft.graph.constantExpression", "value": "b"}}
+    }});
+    let book: Book = serde_json::from_value(body.clone()).unwrap();
+    let Some(AnyExpression::BinaryExpression(rule)) = &book.rule else {
+        panic!("{:?}", book.rule)
+    };
+    let Some(left) = &rule.left else { panic!() };
+    assert!(
+        matches!(left.as_ref(), AnyExpression::ConstantExpression(c) if c.value.as_deref() == Some("a"))
+    );
+    assert_eq!(serde_json::to_value(&book).unwrap(), body);
+}

@@ -40,6 +40,26 @@ impl graph_odata::GraphType for AssignmentTarget {
     const NAME: &'static str = "assignmentTarget";
     const ODATA_TYPE: &'static str = "#microsoft.graph.assignmentTarget";
 }
+/// The `binaryExpression` type.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BinaryExpression {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `left` property.
+    #[serde(rename = "left", default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Box<AnyExpression>>,
+    /// The `right` property.
+    #[serde(rename = "right", default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<Box<AnyExpression>>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for BinaryExpression {
+    const NAME: &'static str = "binaryExpression";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.binaryExpression";
+}
 /// A book.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Book {
@@ -92,6 +112,9 @@ pub struct Book {
     /// The `option` property.
     #[serde(rename = "option", default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
+    /// The `rule` property.
+    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<AnyExpression>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
@@ -157,9 +180,29 @@ pub struct BookUpdate {
     /// The `option` property.
     #[serde(rename = "option", default, skip_serializing_if = "Patch::is_absent")]
     pub option: Patch<Option2>,
+    /// The `rule` property.
+    #[serde(rename = "rule", default, skip_serializing_if = "Patch::is_absent")]
+    pub rule: Patch<AnyExpression>,
     /// Properties the spec does not declare, kept as they are.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
+}
+/// The `constantExpression` type.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ConstantExpression {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `value` property.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ConstantExpression {
+    const NAME: &'static str = "constantExpression";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.constantExpression";
 }
 /// The `ebook` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -213,6 +256,9 @@ pub struct Ebook {
     /// The `option` property.
     #[serde(rename = "option", default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
+    /// The `rule` property.
+    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<AnyExpression>,
     /// The `sizeInBytes` property.
     #[serde(rename = "sizeInBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_in_bytes: Option<i64>,
@@ -223,6 +269,22 @@ pub struct Ebook {
 impl graph_odata::GraphType for Ebook {
     const NAME: &'static str = "ebook";
     const ODATA_TYPE: &'static str = "#microsoft.graph.ebook";
+}
+/// An expression: recursive through its derived types.
+///
+/// An abstract type: values are of one of its derived types.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Expression {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for Expression {
+    const NAME: &'static str = "expression";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.expression";
 }
 /// The `groupAssignmentTarget` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -376,5 +438,59 @@ impl From<Book> for AnyBook {
 impl From<Ebook> for AnyBook {
     fn from(value: Ebook) -> Self {
         Self::Ebook(value)
+    }
+}
+/// A `expression` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
+/// reads as the base type, with unknown properties kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnyExpression {
+    /// A `expression`.
+    Expression(Expression),
+    /// A `binaryExpression`.
+    BinaryExpression(BinaryExpression),
+    /// A `constantExpression`.
+    ConstantExpression(ConstantExpression),
+}
+impl<'de> serde::Deserialize<'de> for AnyExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+        let result = match graph_odata::odata_type_name(&value) {
+            Some("binaryExpression") => {
+                serde_json::from_value(value).map(Self::BinaryExpression)
+            }
+            Some("constantExpression") => {
+                serde_json::from_value(value).map(Self::ConstantExpression)
+            }
+            _ => serde_json::from_value(value).map(Self::Expression),
+        };
+        result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyExpression {
+    /// The Graph name of the type this value is.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Expression(_) => "expression",
+            Self::BinaryExpression(_) => "binaryExpression",
+            Self::ConstantExpression(_) => "constantExpression",
+        }
+    }
+}
+impl From<Expression> for AnyExpression {
+    fn from(value: Expression) -> Self {
+        Self::Expression(value)
+    }
+}
+impl From<BinaryExpression> for AnyExpression {
+    fn from(value: BinaryExpression) -> Self {
+        Self::BinaryExpression(value)
+    }
+}
+impl From<ConstantExpression> for AnyExpression {
+    fn from(value: ConstantExpression) -> Self {
+        Self::ConstantExpression(value)
     }
 }
