@@ -28,6 +28,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
                 spec,
                 label,
                 out: out.unwrap_or_else(|| root.join("crates")),
+                crates: graph_codegen::ALL_CRATES.to_vec(),
             }]
         }
     };

@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use graph_spec::{OperationKind, Primitive, Spec, TypeRef};
+use graph_spec::{HttpMethod, OperationKind, PermissionSet, Primitive, Spec, TypeRef};
+
+use heck::ToSnakeCase;
 
 use crate::names::{self, Scope};
 
@@ -54,6 +56,36 @@ pub struct Ir {
     pub enums: Vec<EnumIr>,
     /// One polymorphic wrapper per type that has derived types.
     pub polymorphic: Vec<PolyIr>,
+    /// One entry per operation and path, in spec order.
+    pub routes: Vec<RouteIr>,
+}
+
+/// One operation reachable by one path: what the server routes and the client calls.
+#[derive(Debug)]
+pub struct RouteIr {
+    /// A unique SCREAMING_SNAKE name, e.g. `DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE`.
+    pub const_name: String,
+    /// What it does.
+    pub kind: OperationKind,
+    /// The action or function name.
+    pub name: String,
+    /// The method.
+    pub method: HttpMethod,
+    /// The path template.
+    pub path: String,
+    /// The path with captures named by position (`{p0}`, `{p1}`), for the router.
+    pub route_path: String,
+    /// The Graph name of the type the operation is about (body, response, or a sibling
+    /// operation's), empty if none.
+    pub entity_type: String,
+    /// The Rust struct of `entity_type`, when it is a documented type.
+    pub entity_struct: Option<String>,
+    /// The documented success status.
+    pub status: u16,
+    /// Delegated (work or school) permissions.
+    pub delegated: PermissionSet,
+    /// Application permissions.
+    pub application: PermissionSet,
 }
 
 /// A generated struct.
@@ -284,13 +316,96 @@ impl Ir {
             })
             .collect();
 
+        let routes = routes(spec, &struct_names);
         Ir {
             namespace: spec.namespace.clone(),
             structs,
             enums,
             polymorphic,
+            routes,
         }
     }
+}
+
+/// One route per operation and path. The type an operation is about is its body type, else its
+/// response type, else that of another operation on the same path (a delete has neither).
+fn routes(spec: &Spec, struct_names: &BTreeMap<&str, String>) -> Vec<RouteIr> {
+    let own_type = |op: &graph_spec::Operation| -> Option<String> {
+        let body = op.request_body.as_ref().map(|b| &b.type_ref);
+        let response = op.response.body.as_ref().map(|b| &b.type_ref);
+        let named = match op.kind {
+            OperationKind::Action | OperationKind::Function => None,
+            _ => body.or(response).and_then(TypeRef::named),
+        };
+        named
+            .filter(|n| spec.types.contains_key(*n))
+            .map(str::to_owned)
+    };
+    let mut scope = Scope::default();
+    let mut routes = Vec::new();
+    for op in &spec.operations {
+        let entity_type = own_type(op)
+            .or_else(|| {
+                spec.operations
+                    .iter()
+                    .filter(|other| {
+                        other
+                            .paths
+                            .iter()
+                            .any(|p| op.paths.iter().any(|q| q.template == p.template))
+                    })
+                    .find_map(own_type)
+            })
+            .unwrap_or_default();
+        for path in &op.paths {
+            let words: Vec<String> = path
+                .template
+                .split('/')
+                .filter(|s| !s.is_empty() && !s.starts_with('{') && !s.contains('.'))
+                .map(|s| s.to_snake_case().to_uppercase())
+                .collect();
+            let kind = match op.kind {
+                OperationKind::Action | OperationKind::Function => "CALL",
+                OperationKind::Create => "CREATE",
+                OperationKind::List => "LIST",
+                OperationKind::Get => "GET",
+                OperationKind::Update => "UPDATE",
+                OperationKind::Delete => "DELETE",
+            };
+            let const_name = scope.claim(&format!("{}_{kind}", words.join("_")));
+            let mut position = 0;
+            let route_path = path
+                .template
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        position += 1;
+                        format!("{{p{}}}", position - 1)
+                    } else {
+                        segment.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            routes.push(RouteIr {
+                const_name,
+                kind: op.kind,
+                name: op.name.clone(),
+                method: op.method,
+                path: path.template.clone(),
+                route_path,
+                entity_struct: struct_names
+                    .get(entity_type.as_str())
+                    .cloned()
+                    .filter(|_| !spec.types[&entity_type].undocumented),
+                entity_type: entity_type.clone(),
+                status: op.response.status,
+                delegated: op.permissions.delegated_work.clone(),
+                application: op.permissions.application.clone(),
+            });
+        }
+    }
+    routes
 }
 
 /// Which structured types contain which others through single-valued fields, to find the

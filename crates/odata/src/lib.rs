@@ -34,3 +34,6 @@ pub mod reexports {
     pub use serde;
     pub use serde_json;
 }
+
+/// The spec data model, for code that inspects the embedded [`Schema`].
+pub use graph_spec as spec;

@@ -1,0 +1,107 @@
+//! The server crate generator: the operation table and the axum router.
+
+use std::collections::BTreeMap;
+
+use graph_spec::{HttpMethod, OperationKind, PermissionSet};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Ir, RouteIr};
+use crate::names::ident;
+
+/// `server/src/generated/mod.rs`.
+pub fn mod_rs(ir: &Ir) -> TokenStream {
+    let metas = ir.routes.iter().map(meta);
+    let names: Vec<_> = ir.routes.iter().map(|r| ident(&r.const_name)).collect();
+    let mut by_path: BTreeMap<&str, Vec<&RouteIr>> = BTreeMap::new();
+    for route in &ir.routes {
+        by_path.entry(&route.route_path).or_default().push(route);
+    }
+    let routes = by_path.iter().map(|(path, routes)| {
+        let methods = routes.iter().enumerate().map(|(i, r)| {
+            let method = ident(method_fn(r.method));
+            let name = ident(&r.const_name);
+            let handler = quote! { |state: State<AppState>, params: RawPathParams, request: Request| handlers::serve(state, params, request, &#name) };
+            if i == 0 { quote! { routing::#method(#handler) } } else { quote! { .#method(#handler) } }
+        });
+        quote! { .route(#path, #(#methods)*) }
+    });
+    quote! {
+        //! The generated routes of the mock: one operation table entry per operation and path.
+
+        use axum::extract::{RawPathParams, Request, State};
+        use axum::routing;
+
+        use crate::AppState;
+        use crate::handlers;
+        use crate::operation::{Kind, OperationMeta, Permission, Permissions};
+
+        #(#metas)*
+
+        /// Every operation the mock serves.
+        pub static OPERATIONS: &[&OperationMeta] = &[#(&#names),*];
+
+        /// The routes, relative to the base path.
+        pub(crate) fn router() -> axum::Router<AppState> {
+            axum::Router::new()
+                #(#routes)*
+        }
+    }
+}
+
+fn method_fn(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+        HttpMethod::Patch => "patch",
+        HttpMethod::Put => "put",
+        HttpMethod::Delete => "delete",
+    }
+}
+
+fn permission(set: &PermissionSet) -> TokenStream {
+    match set {
+        PermissionSet::Scopes(scopes) => quote! { Permission::Scopes(&[#(#scopes),*]) },
+        PermissionSet::NotSupported => quote! { Permission::NotSupported },
+        PermissionSet::Undetermined => quote! { Permission::Undetermined },
+    }
+}
+
+fn meta(route: &RouteIr) -> TokenStream {
+    let name = ident(&route.const_name);
+    let kind = ident(match route.kind {
+        OperationKind::Create => "Create",
+        OperationKind::List => "List",
+        OperationKind::Get => "Get",
+        OperationKind::Update => "Update",
+        OperationKind::Delete => "Delete",
+        OperationKind::Action => "Action",
+        OperationKind::Function => "Function",
+    });
+    let path = &route.path;
+    let status = route.status;
+    // Naming the model type ties the server to the model crate at compile time.
+    let entity_type = match &route.entity_struct {
+        Some(rust) => {
+            let rust = ident(rust);
+            quote! { <graph_model::#rust as graph_model::GraphType>::NAME }
+        }
+        None => {
+            let graph = &route.entity_type;
+            quote! { #graph }
+        }
+    };
+    let delegated = permission(&route.delegated);
+    let application = permission(&route.application);
+    let doc = format!(" `{} {}`", route.method.as_str(), route.path);
+    quote! {
+        #[doc = #doc]
+        pub static #name: OperationMeta = OperationMeta {
+            kind: Kind::#kind,
+            path: #path,
+            entity_type: #entity_type,
+            status: #status,
+            permissions: Permissions { delegated: #delegated, application: #application },
+        };
+    }
+}

@@ -1,0 +1,66 @@
+//! The mock's settings, shared by the CLI and the in-process [`crate::MockServer`].
+
+use std::str::FromStr;
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthMode {
+    /// Require `Authorization: Bearer <anything>`, as the docs' header tables do.
+    #[default]
+    Bearer,
+    /// No check.
+    None,
+    /// Decode the bearer token as an unsigned JWT and check its `scp` (delegated) or `roles`
+    /// (application) claim against the operation's documented permissions.
+    Scopes,
+}
+
+impl FromStr for AuthMode {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "bearer" => Ok(AuthMode::Bearer),
+            "none" => Ok(AuthMode::None),
+            "scopes" => Ok(AuthMode::Scopes),
+            other => Err(format!(
+                "unknown auth mode `{other}` (expected bearer, none or scopes)"
+            )),
+        }
+    }
+}
+
+/// The mock's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The path every route lives under, e.g. `/beta`.
+    pub base_path: String,
+    /// How requests are authenticated.
+    pub auth: AuthMode,
+    /// The server-side page size of list responses.
+    pub page_size: usize,
+    /// The largest request body accepted, in bytes.
+    pub max_body: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base_path: "/beta".to_owned(),
+            auth: AuthMode::Bearer,
+            page_size: 100,
+            max_body: 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// The base path normalised to `/segment` form (`beta/` → `/beta`, `/` → ``).
+    pub fn normalised_base_path(&self) -> String {
+        let trimmed = self.base_path.trim_matches('/');
+        if trimmed.is_empty() {
+            String::new()
+        } else {
+            format!("/{trimmed}")
+        }
+    }
+}

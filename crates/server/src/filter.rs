@@ -1,0 +1,576 @@
+//! The `$filter` language: a parser into [`Expr`] and an evaluator over stored JSON entities.
+//!
+//! Supported: `eq ne gt ge lt le`, `and or not`, parentheses, and the functions `startswith`,
+//! `endswith` and `contains`, on string, enum, number, boolean and DateTimeOffset properties
+//! (nested properties as `a/b`). Property names and literal types are checked against the
+//! entity's type when parsing, so a bad filter is a 400, never a silent empty result.
+
+use std::cmp::Ordering;
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+/// What kind of value a property holds, as far as filtering cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropertyKind {
+    /// String, Guid and other text primitives.
+    String,
+    /// An enum: compared by member name.
+    Enum,
+    /// Any numeric primitive.
+    Number,
+    /// Boolean.
+    Boolean,
+    /// DateTimeOffset.
+    DateTime,
+    /// A structured or collection value: not comparable.
+    Other,
+}
+
+/// A parsed filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// `a or b`.
+    Or(Box<Expr>, Box<Expr>),
+    /// `a and b`.
+    And(Box<Expr>, Box<Expr>),
+    /// `not a`.
+    Not(Box<Expr>),
+    /// `property op literal`.
+    Compare {
+        /// The property path.
+        path: Vec<String>,
+        /// The operator.
+        op: CompareOp,
+        /// The literal.
+        literal: Literal,
+    },
+    /// `startswith(property, 'text')` and friends.
+    Function {
+        /// Which function.
+        function: StringFunction,
+        /// The property path.
+        path: Vec<String>,
+        /// The text argument.
+        text: String,
+    },
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `eq`.
+    Eq,
+    /// `ne`.
+    Ne,
+    /// `gt`.
+    Gt,
+    /// `ge`.
+    Ge,
+    /// `lt`.
+    Lt,
+    /// `le`.
+    Le,
+}
+
+/// A string function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringFunction {
+    /// `startswith`.
+    StartsWith,
+    /// `endswith`.
+    EndsWith,
+    /// `contains`.
+    Contains,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `'text'`.
+    String(String),
+    /// `42`, `-1.5`.
+    Number(f64),
+    /// `true`, `false`.
+    Boolean(bool),
+    /// `null`.
+    Null,
+    /// `2016-12-31T23:58:36Z`.
+    DateTime(OffsetDateTime),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Open,
+    Close,
+    Comma,
+    Quoted(String),
+    Word(String),
+}
+
+fn tokenize(text: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' | ')' | ',' => {
+                chars.next();
+                tokens.push(match c {
+                    '(' => Token::Open,
+                    ')' => Token::Close,
+                    _ => Token::Comma,
+                });
+            }
+            '\'' => {
+                chars.next();
+                let mut text = String::new();
+                loop {
+                    match chars.next() {
+                        Some('\'') if chars.peek() == Some(&'\'') => {
+                            chars.next();
+                            text.push('\'');
+                        }
+                        Some('\'') => break,
+                        Some(c) => text.push(c),
+                        None => return Err("a string literal is not closed with `'`".to_owned()),
+                    }
+                }
+                tokens.push(Token::Quoted(text));
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || matches!(c, '(' | ')' | ',' | '\'') {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                tokens.push(Token::Word(word));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// Parses `text`; `kind_of` gives the kind of a property path, or `None` if the type has no
+/// such property. Errors are messages for a 400.
+pub fn parse(
+    text: &str,
+    kind_of: &dyn Fn(&[String]) -> Option<PropertyKind>,
+) -> Result<Expr, String> {
+    let tokens = tokenize(text)?;
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        kind_of,
+        depth: 0,
+    };
+    let expr = parser.or()?;
+    match parser.tokens.get(parser.pos) {
+        None => Ok(expr),
+        Some(token) => Err(format!("unexpected {} in $filter", describe(token))),
+    }
+}
+
+/// Filters nest at most this deep, so that a hostile filter cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    pos: usize,
+    kind_of: &'a dyn Fn(&[String]) -> Option<PropertyKind>,
+    depth: usize,
+}
+
+fn describe(token: &Token) -> String {
+    match token {
+        Token::Open => "`(`".to_owned(),
+        Token::Close => "`)`".to_owned(),
+        Token::Comma => "`,`".to_owned(),
+        Token::Quoted(t) => format!("'{t}'"),
+        Token::Word(w) => format!("`{w}`"),
+    }
+}
+
+impl Parser<'_> {
+    fn peek_word(&self, word: &str) -> bool {
+        matches!(self.tokens.get(self.pos), Some(Token::Word(w)) if w == word)
+    }
+
+    fn next(&mut self) -> Result<Token, String> {
+        let token = self
+            .tokens
+            .get(self.pos)
+            .cloned()
+            .ok_or("the $filter expression ends too early")?;
+        self.pos += 1;
+        Ok(token)
+    }
+
+    fn expect(&mut self, want: &Token) -> Result<(), String> {
+        let token = self.next()?;
+        if &token == want {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected {} in $filter, found {}",
+                describe(want),
+                describe(&token)
+            ))
+        }
+    }
+
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut left = self.and()?;
+        while self.peek_word("or") {
+            self.pos += 1;
+            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut left = self.unary()?;
+        while self.peek_word("and") {
+            self.pos += 1;
+            left = Expr::And(Box::new(left), Box::new(self.unary()?));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!(
+                "the $filter expression nests deeper than {MAX_DEPTH} levels"
+            ));
+        }
+        let expr = if self.peek_word("not") {
+            self.pos += 1;
+            Expr::Not(Box::new(self.unary()?))
+        } else {
+            self.primary()?
+        };
+        self.depth -= 1;
+        Ok(expr)
+    }
+
+    fn primary(&mut self) -> Result<Expr, String> {
+        match self.next()? {
+            Token::Open => {
+                let inner = self.or()?;
+                self.expect(&Token::Close)?;
+                Ok(inner)
+            }
+            Token::Word(word) if matches!(self.tokens.get(self.pos), Some(Token::Open)) => {
+                self.function(&word)
+            }
+            Token::Word(word) => {
+                let path = self.property(&word)?;
+                let op = match self.next()? {
+                    Token::Word(op) => match op.as_str() {
+                        "eq" => CompareOp::Eq,
+                        "ne" => CompareOp::Ne,
+                        "gt" => CompareOp::Gt,
+                        "ge" => CompareOp::Ge,
+                        "lt" => CompareOp::Lt,
+                        "le" => CompareOp::Le,
+                        other => {
+                            return Err(format!("`{other}` is not a supported $filter operator"));
+                        }
+                    },
+                    other => {
+                        return Err(format!(
+                            "expected an operator after `{word}`, found {}",
+                            describe(&other)
+                        ));
+                    }
+                };
+                let literal = self.literal()?;
+                let kind = (self.kind_of)(&path).unwrap_or(PropertyKind::Other);
+                check_compatible(&word, kind, &literal, op)?;
+                Ok(Expr::Compare { path, op, literal })
+            }
+            other => Err(format!(
+                "expected a property, `not` or `(` in $filter, found {}",
+                describe(&other)
+            )),
+        }
+    }
+
+    fn function(&mut self, name: &str) -> Result<Expr, String> {
+        let function = match name.to_ascii_lowercase().as_str() {
+            "startswith" => StringFunction::StartsWith,
+            "endswith" => StringFunction::EndsWith,
+            "contains" => StringFunction::Contains,
+            _ => return Err(format!("`{name}` is not a supported $filter function")),
+        };
+        self.expect(&Token::Open)?;
+        let property = match self.next()? {
+            Token::Word(w) => w,
+            other => {
+                return Err(format!(
+                    "expected a property in {name}(), found {}",
+                    describe(&other)
+                ));
+            }
+        };
+        let path = self.property(&property)?;
+        if !matches!(
+            (self.kind_of)(&path),
+            Some(PropertyKind::String | PropertyKind::Enum)
+        ) {
+            return Err(format!(
+                "{name}() needs a string property, and `{property}` is not one"
+            ));
+        }
+        self.expect(&Token::Comma)?;
+        let text = match self.next()? {
+            Token::Quoted(text) => text,
+            other => {
+                return Err(format!(
+                    "expected a string literal in {name}(), found {}",
+                    describe(&other)
+                ));
+            }
+        };
+        self.expect(&Token::Close)?;
+        Ok(Expr::Function {
+            function,
+            path,
+            text,
+        })
+    }
+
+    fn property(&self, word: &str) -> Result<Vec<String>, String> {
+        let path: Vec<String> = word.split('/').map(str::to_owned).collect();
+        match (self.kind_of)(&path) {
+            Some(_) => Ok(path),
+            None => Err(format!(
+                "Could not find a property named '{word}' on the type"
+            )),
+        }
+    }
+
+    fn literal(&mut self) -> Result<Literal, String> {
+        match self.next()? {
+            Token::Quoted(text) => Ok(Literal::String(text)),
+            Token::Word(word) => match word.as_str() {
+                "null" => Ok(Literal::Null),
+                "true" => Ok(Literal::Boolean(true)),
+                "false" => Ok(Literal::Boolean(false)),
+                _ => {
+                    if let Ok(number) = word.parse::<f64>()
+                        && number.is_finite()
+                    {
+                        return Ok(Literal::Number(number));
+                    }
+                    graph_odata::DateTimeOffset::parse(&word)
+                        .map(|d| Literal::DateTime(d.to_offset_date_time()))
+                        .map_err(|_| format!("`{word}` is not a valid $filter literal"))
+                }
+            },
+            other => Err(format!(
+                "expected a literal in $filter, found {}",
+                describe(&other)
+            )),
+        }
+    }
+}
+
+fn check_compatible(
+    property: &str,
+    kind: PropertyKind,
+    literal: &Literal,
+    op: CompareOp,
+) -> Result<(), String> {
+    let ok = match (kind, literal) {
+        (_, Literal::Null) => matches!(op, CompareOp::Eq | CompareOp::Ne),
+        (PropertyKind::String | PropertyKind::Enum, Literal::String(_)) => true,
+        (PropertyKind::Number, Literal::Number(_)) => true,
+        (PropertyKind::Boolean, Literal::Boolean(_)) => matches!(op, CompareOp::Eq | CompareOp::Ne),
+        (PropertyKind::DateTime, Literal::DateTime(_)) => true,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "A binary operator with incompatible types was detected: the property '{property}' cannot be compared with {literal:?}"
+        ))
+    }
+}
+
+/// The value at `path` in `entity` (`Null` when absent).
+fn lookup<'a>(entity: &'a Map<String, Value>, path: &[String]) -> &'a Value {
+    let mut current: Option<&Value> = None;
+    for (i, segment) in path.iter().enumerate() {
+        current = if i == 0 {
+            entity.get(segment)
+        } else {
+            current.and_then(|v| v.get(segment))
+        };
+    }
+    current.unwrap_or(&Value::Null)
+}
+
+/// Whether `entity` passes the filter.
+pub fn matches(expr: &Expr, entity: &Map<String, Value>) -> bool {
+    match expr {
+        Expr::Or(a, b) => matches(a, entity) || matches(b, entity),
+        Expr::And(a, b) => matches(a, entity) && matches(b, entity),
+        Expr::Not(a) => !matches(a, entity),
+        Expr::Function {
+            function,
+            path,
+            text,
+        } => lookup(entity, path)
+            .as_str()
+            .is_some_and(|value| match function {
+                StringFunction::StartsWith => {
+                    value.to_lowercase().starts_with(&text.to_lowercase())
+                }
+                StringFunction::EndsWith => value.to_lowercase().ends_with(&text.to_lowercase()),
+                StringFunction::Contains => value.to_lowercase().contains(&text.to_lowercase()),
+            }),
+        Expr::Compare { path, op, literal } => {
+            let ordering = compare_to_literal(lookup(entity, path), literal);
+            match (op, ordering) {
+                (CompareOp::Eq, Some(o)) => o == Ordering::Equal,
+                (CompareOp::Ne, Some(o)) => o != Ordering::Equal,
+                (CompareOp::Ne, None) => true,
+                (CompareOp::Gt, Some(o)) => o == Ordering::Greater,
+                (CompareOp::Ge, Some(o)) => o != Ordering::Less,
+                (CompareOp::Lt, Some(o)) => o == Ordering::Less,
+                (CompareOp::Le, Some(o)) => o != Ordering::Greater,
+                (_, None) => false,
+            }
+        }
+    }
+}
+
+/// How a stored value compares with a literal; `None` when they cannot be compared (a missing
+/// value against anything but `null`).
+fn compare_to_literal(value: &Value, literal: &Literal) -> Option<Ordering> {
+    match (value, literal) {
+        (Value::Null, Literal::Null) => Some(Ordering::Equal),
+        (_, Literal::Null) => Some(Ordering::Greater),
+        (Value::String(s), Literal::String(t)) => Some(s.as_str().cmp(t.as_str())),
+        (Value::Number(n), Literal::Number(m)) => n.as_f64().and_then(|n| n.partial_cmp(m)),
+        (Value::Bool(b), Literal::Boolean(c)) => Some(b.cmp(c)),
+        (Value::String(s), Literal::DateTime(t)) => graph_odata::DateTimeOffset::parse(s)
+            .ok()
+            .map(|d| d.to_offset_date_time().cmp(t)),
+        _ => None,
+    }
+}
+
+/// The `$orderby` order of two stored values: nulls first, then by JSON type's natural order;
+/// timestamps compare as instants.
+pub fn compare_values(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::String(x), Value::String(y)) => {
+            match (
+                graph_odata::DateTimeOffset::parse(x),
+                graph_odata::DateTimeOffset::parse(y),
+            ) {
+                (Ok(x), Ok(y)) => x.to_offset_date_time().cmp(&y.to_offset_date_time()),
+                _ => x.cmp(y),
+            }
+        }
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
+
+/// The `$orderby` value of a property path in an entity.
+pub fn sort_key<'a>(entity: &'a Map<String, Value>, path: &[String]) -> &'a Value {
+    lookup(entity, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kinds(path: &[String]) -> Option<PropertyKind> {
+        match path.join("/").as_str() {
+            "displayName" | "target/groupId" => Some(PropertyKind::String),
+            "state" => Some(PropertyKind::Enum),
+            "count" => Some(PropertyKind::Number),
+            "enabled" => Some(PropertyKind::Boolean),
+            "when" => Some(PropertyKind::DateTime),
+            _ => None,
+        }
+    }
+
+    fn check(filter: &str, entity: serde_json::Value) -> bool {
+        let expr = parse(filter, &kinds).unwrap_or_else(|e| panic!("{filter}: {e}"));
+        matches(&expr, entity.as_object().unwrap())
+    }
+
+    #[test]
+    fn every_operator() {
+        let e = json!({"displayName": "Alpha O'Neil", "state": "active", "count": 5, "enabled": true,
+                       "when": "2020-01-01T00:00:00Z", "target": {"groupId": "g1"}});
+        assert!(check("state eq 'active'", e.clone()));
+        assert!(check("state ne 'error'", e.clone()));
+        assert!(check(
+            "count gt 4 and count ge 5 and count lt 6 and count le 5",
+            e.clone()
+        ));
+        assert!(!check("count gt 5", e.clone()));
+        assert!(check("enabled eq true", e.clone()));
+        assert!(!check("when gt 2019-12-31T23:00:00-02:00 or count eq 0", e.clone()));
+        assert!(check("when lt 2019-12-31T23:00:00-02:00", e.clone()));
+        assert!(check("not (state eq 'error')", e.clone()));
+        assert!(check("startswith(displayName, 'alpha')", e.clone()));
+        assert!(check("contains(displayName, 'o''neil')", e.clone()));
+        assert!(check("endswith(displayName, 'Neil')", e.clone()));
+        assert!(check("target/groupId eq 'g1'", e.clone()));
+        assert!(check(
+            "(state eq 'error' or state eq 'active') and not enabled eq false",
+            e.clone()
+        ));
+        assert!(check("displayName ne null", e.clone()));
+        assert!(check("state eq null", json!({})));
+    }
+
+    #[test]
+    fn bad_filters_say_why() {
+        let err = |f: &str| parse(f, &kinds).unwrap_err();
+        assert!(err("colour eq 'red'").contains("'colour'"));
+        assert!(err("count eq 'five'").contains("incompatible"));
+        assert!(err("state eq 'a").contains("not closed"));
+        assert!(err("state like 'a'").contains("`like`"));
+        assert!(err("startswith(count, 'a')").contains("string property"));
+        assert!(err("state eq").contains("ends too early"));
+        assert!(err("state eq 'a' 'b'").contains("unexpected"));
+        assert!(err(&"(".repeat(10_000)).contains("deeper"));
+        assert!(err(&"not ".repeat(10_000)).contains("deeper"));
+    }
+
+    #[test]
+    fn ordering_puts_nulls_first_and_compares_instants() {
+        assert_eq!(compare_values(&json!(null), &json!("a")), Ordering::Less);
+        assert_eq!(
+            compare_values(
+                &json!("2020-01-01T00:00:00+01:00"),
+                &json!("2020-01-01T00:00:00Z")
+            ),
+            Ordering::Less
+        );
+        assert_eq!(compare_values(&json!(2), &json!(10)), Ordering::Less);
+    }
+}

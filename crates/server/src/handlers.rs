@@ -1,0 +1,352 @@
+//! The hand-written behaviour behind every generated route: one entry point, [`serve`], that
+//! authenticates, parses the query, resolves the path against the store, validates bodies with
+//! the model's schema and answers the way Graph does.
+
+use axum::body::Bytes;
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::operation::{Kind, OperationMeta};
+use crate::query::{self, Allowed, QueryOptions};
+use crate::resource::Resource;
+use crate::store::{ListRequest, StoreError};
+
+/// Serves one request for `operation`.
+pub async fn serve(
+    State(state): State<AppState>,
+    params: RawPathParams,
+    request: Request,
+    operation: &'static OperationMeta,
+) -> Response {
+    match handle(&state, &params, request, operation).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn handle(
+    state: &AppState,
+    params: &RawPathParams,
+    request: Request,
+    operation: &'static OperationMeta,
+) -> Result<Response, ApiError> {
+    crate::auth::check(state.config.auth, request.headers(), operation)?;
+    let kinds = crate::schema_view::property_kinds(operation.entity_type);
+    let allowed = match operation.kind {
+        Kind::List => Allowed::Collection,
+        Kind::Get => Allowed::Single,
+        _ => Allowed::None,
+    };
+    let options = query::parse(request.uri().query(), allowed, &kinds)?;
+    let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
+    let resource = Resource::resolve(operation, &values)?;
+    let base_url = base_url(request.headers(), &state.config.normalised_base_path());
+    let context = Context {
+        state,
+        operation,
+        resource,
+        base_url,
+    };
+    match operation.kind {
+        Kind::Create => {
+            let body = read_json_object(request, state.config.max_body).await?;
+            context.create(body)
+        }
+        Kind::List => context.list(&options, request.uri().query()),
+        Kind::Get => context.get(&options),
+        Kind::Update => {
+            let body = read_json_object(request, state.config.max_body).await?;
+            context.update(body)
+        }
+        Kind::Delete => context.delete(),
+        Kind::Action | Kind::Function => {
+            if operation.kind == Kind::Action && request_has_body(request.headers()) {
+                read_json_object(request, state.config.max_body).await?;
+            }
+            context.parent_exists()?;
+            Ok(StatusCode::from_u16(operation.status)
+                .unwrap_or(StatusCode::OK)
+                .into_response())
+        }
+    }
+}
+
+/// `http://host/beta`, from the Host header.
+fn base_url(headers: &HeaderMap, base_path: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}{base_path}")
+}
+
+fn request_has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::CONTENT_TYPE)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v != "0")
+}
+
+/// Reads a JSON object body: 415 without a JSON content type, 413 past `limit` (without reading
+/// further), 400 for anything that is not a JSON object.
+pub async fn read_json_object(
+    request: Request,
+    limit: usize,
+) -> Result<Map<String, Value>, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            format!(
+                "The request body must be sent with Content-Type: application/json (got '{content_type}')."
+            ),
+        ));
+    }
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            format!("The request body is larger than the limit of {limit} bytes."),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let bytes: Bytes = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| too_large())?;
+    crate::json::parse_object(&bytes)
+}
+
+/// One request's resolved state.
+struct Context<'a> {
+    state: &'a AppState,
+    operation: &'static OperationMeta,
+    resource: Resource,
+    base_url: String,
+}
+
+impl Context<'_> {
+    fn parent_exists(&self) -> Result<(), ApiError> {
+        for (collection, id) in &self.resource.ancestors {
+            if self.state.store.get(collection, id).is_none() {
+                return Err(ApiError::not_found(format!(
+                    "Resource not found for the segment '{}' with key '{id}'.",
+                    last_segment(collection)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate(&self, body: &Map<String, Value>) -> Result<(), ApiError> {
+        let violations = graph_model::schema()
+            .check_write(self.operation.entity_type, &Value::Object(body.clone()));
+        match violations.into_iter().next() {
+            Some(first) => Err(ApiError::bad_request(first.message)),
+            None => Ok(()),
+        }
+    }
+
+    fn context_url(&self, entity: bool) -> String {
+        let suffix = if entity { "/$entity" } else { "" };
+        format!(
+            "{}/$metadata#{}{suffix}",
+            self.base_url,
+            self.resource.context_path()
+        )
+    }
+
+    fn create(&self, mut body: Map<String, Value>) -> Result<Response, ApiError> {
+        self.validate(&body)?;
+        self.parent_exists()?;
+        let id = match body.remove("id") {
+            Some(Value::String(id)) if !id.is_empty() => id,
+            _ => uuid::Uuid::new_v4().to_string(),
+        };
+        // Graph writes the type and the key first.
+        let odata_type = body.remove("@odata.type").unwrap_or_else(|| {
+            Value::String(format!("#microsoft.graph.{}", self.operation.entity_type))
+        });
+        let mut entity = Map::with_capacity(body.len() + 2);
+        entity.insert("@odata.type".to_owned(), odata_type);
+        entity.insert("id".to_owned(), Value::String(id.clone()));
+        entity.extend(body);
+        let stored = self
+            .state
+            .store
+            .insert(&self.resource.collection, &id, entity)
+            .map_err(|_| {
+                ApiError::conflict(format!(
+                    "An entity with id '{id}' already exists in '{}'.",
+                    last_segment(&self.resource.collection)
+                ))
+            })?;
+        let location = format!("{}{}/{}", self.base_url, self.resource.collection, id);
+        let mut response = self.entity_response(&stored, None);
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        Ok(response)
+    }
+
+    fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        let entity = self
+            .state
+            .store
+            .get(&self.resource.collection, self.resource.id()?)
+            .ok_or_else(|| self.not_found())?;
+        Ok(self.entity_response(&entity, options.select.as_deref()))
+    }
+
+    fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
+        self.validate(&body)?;
+        self.parent_exists()?;
+        let id = self.resource.id()?;
+        let outcome = self
+            .state
+            .store
+            .update(&self.resource.collection, id, |entity| {
+                if let Some(new_id) = body.get("id")
+                    && new_id.as_str() != Some(id)
+                {
+                    return Err(ApiError::bad_request(
+                        "The property 'id' cannot be changed.",
+                    ));
+                }
+                for (key, value) in &body {
+                    if value.is_null() {
+                        entity.remove(key);
+                    } else {
+                        entity.insert(key.clone(), value.clone());
+                    }
+                }
+                Ok(())
+            });
+        let updated = outcome.map_err(|_| self.not_found())??;
+        if self.operation.status == 204 {
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        Ok(self.entity_response(&updated, None))
+    }
+
+    fn delete(&self) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        match self
+            .state
+            .store
+            .delete(&self.resource.collection, self.resource.id()?)
+        {
+            Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+            Err(StoreError::NotFound | StoreError::Conflict) => Err(self.not_found()),
+        }
+    }
+
+    fn list(&self, options: &QueryOptions, raw_query: Option<&str>) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        let page = self.state.store.list(
+            &self.resource.collection,
+            ListRequest {
+                filter: options.filter.as_ref(),
+                order_by: &options.order_by,
+                skip: options.skip,
+                top: options.top,
+                token: options.skip_token,
+                page_size: self.state.config.page_size,
+            },
+        );
+        let mut body = Map::new();
+        body.insert(
+            "@odata.context".to_owned(),
+            Value::String(self.context_url(false)),
+        );
+        if options.count {
+            body.insert("@odata.count".to_owned(), Value::from(page.total));
+        }
+        let items = page
+            .items
+            .iter()
+            .map(|e| Value::Object(select(e, options.select.as_deref())))
+            .collect();
+        body.insert("value".to_owned(), Value::Array(items));
+        if let Some(token) = page.next {
+            let next = next_link(
+                &self.base_url,
+                &self.resource.collection,
+                raw_query,
+                &token.encode(),
+            );
+            body.insert("@odata.nextLink".to_owned(), Value::String(next));
+        }
+        let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
+        Ok((status, axum::Json(Value::Object(body))).into_response())
+    }
+
+    fn entity_response(&self, entity: &Map<String, Value>, fields: Option<&[String]>) -> Response {
+        let mut body = Map::new();
+        body.insert(
+            "@odata.context".to_owned(),
+            Value::String(self.context_url(true)),
+        );
+        body.extend(select(entity, fields));
+        let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
+        (status, axum::Json(Value::Object(body))).into_response()
+    }
+
+    fn not_found(&self) -> ApiError {
+        let id = self.resource.id().unwrap_or_default();
+        ApiError::not_found(format!(
+            "The {} with id '{id}' was not found.",
+            self.operation.entity_type
+        ))
+    }
+}
+
+/// The entity with only the `$select`ed properties (annotations such as `@odata.type` stay).
+fn select(entity: &Map<String, Value>, fields: Option<&[String]>) -> Map<String, Value> {
+    match fields {
+        None => entity.clone(),
+        Some(fields) => entity
+            .iter()
+            .filter(|(k, _)| k.starts_with('@') || fields.iter().any(|f| f == *k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// The absolute URL of the next page: the original query without its old skip token, plus the new one.
+fn next_link(base_url: &str, collection: &str, raw_query: Option<&str>, token: &str) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
+        if key
+            .trim_start_matches('$')
+            .eq_ignore_ascii_case("skiptoken")
+        {
+            continue;
+        }
+        serializer.append_pair(&key, &value);
+    }
+    serializer.append_pair("$skiptoken", token);
+    format!("{base_url}{collection}?{}", serializer.finish())
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}

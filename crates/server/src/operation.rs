@@ -1,0 +1,62 @@
+//! What the generated route table tells the hand-written handlers about each operation.
+
+/// What an operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// POST to a collection.
+    Create,
+    /// GET a collection.
+    List,
+    /// GET one entity.
+    Get,
+    /// PATCH one entity.
+    Update,
+    /// DELETE one entity.
+    Delete,
+    /// POST to a bound action.
+    Action,
+    /// GET a bound function.
+    Function,
+}
+
+/// One row of the permissions table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Any of these scopes, least privileged first.
+    Scopes(&'static [&'static str]),
+    /// Not supported for this kind of caller.
+    NotSupported,
+    /// The docs have a TODO placeholder.
+    Undetermined,
+}
+
+/// An operation's permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permissions {
+    /// Delegated (work or school account).
+    pub delegated: Permission,
+    /// Application.
+    pub application: Permission,
+}
+
+impl Permissions {
+    /// Whether the docs left either row as a TODO.
+    pub fn is_undetermined(&self) -> bool {
+        self.delegated == Permission::Undetermined || self.application == Permission::Undetermined
+    }
+}
+
+/// Everything the handlers need to serve one operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationMeta {
+    /// What it does.
+    pub kind: Kind,
+    /// The path template, relative to the base path.
+    pub path: &'static str,
+    /// The Graph name of the entity (or body) type.
+    pub entity_type: &'static str,
+    /// The documented success status.
+    pub status: u16,
+    /// Who may call it.
+    pub permissions: Permissions,
+}

@@ -1,0 +1,238 @@
+//! OData query options: `$top`, `$skip`, `$skiptoken`, `$filter`, `$orderby`, `$select` and
+//! `$count`, with or without the `$` prefix (beta accepts both). Anything else is a 400 that
+//! names the option.
+
+use crate::error::ApiError;
+use crate::filter::{self, Expr, PropertyKind};
+
+/// The parsed options of one request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryOptions {
+    /// `$top`.
+    pub top: Option<usize>,
+    /// `$skip`.
+    pub skip: usize,
+    /// `$skiptoken`: where the previous page ended.
+    pub skip_token: Option<SkipToken>,
+    /// `$filter`.
+    pub filter: Option<Expr>,
+    /// `$orderby`: property paths, descending or not.
+    pub order_by: Vec<(Vec<String>, bool)>,
+    /// `$select`.
+    pub select: Option<Vec<String>>,
+    /// `$count=true`.
+    pub count: bool,
+}
+
+/// Where a page ended: how many items of the result were already returned, and the store
+/// position of the last one (so that an unfiltered list resumes in O(page)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkipToken {
+    /// Items already returned.
+    pub returned: usize,
+    /// The store sequence number of the last returned item.
+    pub last_seq: u64,
+}
+
+impl SkipToken {
+    /// The token's text.
+    pub fn encode(&self) -> String {
+        format!("{}-{}", self.returned, self.last_seq)
+    }
+
+    fn decode(text: &str) -> Option<SkipToken> {
+        let (returned, last_seq) = text.split_once('-')?;
+        Some(SkipToken {
+            returned: returned.parse().ok()?,
+            last_seq: last_seq.parse().ok()?,
+        })
+    }
+}
+
+/// Which options a route accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowed {
+    /// Lists accept them all.
+    Collection,
+    /// A single entity accepts `$select` only.
+    Single,
+    /// Writes, actions and functions accept none.
+    None,
+}
+
+/// Parses a raw query string. `kind_of` describes the entity's properties for `$filter`,
+/// `$orderby` and `$select`.
+pub fn parse(
+    raw: Option<&str>,
+    allowed: Allowed,
+    kind_of: &dyn Fn(&[String]) -> Option<PropertyKind>,
+) -> Result<QueryOptions, ApiError> {
+    let mut options = QueryOptions::default();
+    let Some(raw) = raw else { return Ok(options) };
+    let mut seen = Vec::new();
+    for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
+        let name = key.strip_prefix('$').unwrap_or(&key).to_ascii_lowercase();
+        if seen.contains(&name) {
+            return Err(ApiError::bad_request(format!(
+                "Query option '${name}' was specified more than once; it must be specified at most once."
+            )));
+        }
+        seen.push(name.clone());
+        let permitted = match allowed {
+            Allowed::Collection => true,
+            Allowed::Single => name == "select",
+            Allowed::None => false,
+        };
+        let known = matches!(
+            name.as_str(),
+            "top" | "skip" | "skiptoken" | "filter" | "orderby" | "select" | "count"
+        );
+        if !known || !permitted {
+            return Err(ApiError::bad_request(format!(
+                "Query option '{key}' is not supported on this request."
+            )));
+        }
+        match name.as_str() {
+            "top" => options.top = Some(number(&key, &value)?),
+            "skip" => options.skip = number(&key, &value)?,
+            "skiptoken" => {
+                options.skip_token = Some(SkipToken::decode(&value).ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "The value '{value}' of '{key}' is not a valid skip token."
+                    ))
+                })?)
+            }
+            "filter" => {
+                options.filter = Some(
+                    filter::parse(&value, kind_of)
+                        .map_err(|e| ApiError::bad_request(format!("Invalid $filter: {e}")))?,
+                )
+            }
+            "orderby" => options.order_by = order_by(&value, kind_of)?,
+            "select" => options.select = Some(select(&value, kind_of)?),
+            "count" => {
+                options.count = match value.as_ref() {
+                    "true" => true,
+                    "false" => false,
+                    other => {
+                        return Err(ApiError::bad_request(format!(
+                            "The value '{other}' of '{key}' is not true or false."
+                        )));
+                    }
+                }
+            }
+            _ => unreachable!("checked by `known`"),
+        }
+    }
+    Ok(options)
+}
+
+fn number(key: &str, value: &str) -> Result<usize, ApiError> {
+    value.parse().map_err(|_| {
+        ApiError::bad_request(format!(
+            "The value '{value}' of '{key}' is not a non-negative integer."
+        ))
+    })
+}
+
+fn order_by(
+    value: &str,
+    kind_of: &dyn Fn(&[String]) -> Option<PropertyKind>,
+) -> Result<Vec<(Vec<String>, bool)>, ApiError> {
+    value
+        .split(',')
+        .map(|clause| {
+            let mut words = clause.split_whitespace();
+            let property = words
+                .next()
+                .ok_or_else(|| ApiError::bad_request("$orderby has an empty clause."))?;
+            let descending = match words.next() {
+                None | Some("asc") => false,
+                Some("desc") => true,
+                Some(other) => {
+                    return Err(ApiError::bad_request(format!(
+                        "`{other}` in $orderby is not asc or desc."
+                    )));
+                }
+            };
+            if let Some(extra) = words.next() {
+                return Err(ApiError::bad_request(format!(
+                    "Unexpected `{extra}` in $orderby."
+                )));
+            }
+            let path: Vec<String> = property.split('/').map(str::to_owned).collect();
+            match kind_of(&path) {
+                Some(PropertyKind::Other) => Err(ApiError::bad_request(format!(
+                    "The property '{property}' cannot be used in $orderby."
+                ))),
+                Some(_) => Ok((path, descending)),
+                None => Err(ApiError::bad_request(format!(
+                    "Could not find a property named '{property}' on the type."
+                ))),
+            }
+        })
+        .collect()
+}
+
+fn select(
+    value: &str,
+    kind_of: &dyn Fn(&[String]) -> Option<PropertyKind>,
+) -> Result<Vec<String>, ApiError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .map(|property| match kind_of(&[property.to_owned()]) {
+            Some(_) => Ok(property.to_owned()),
+            None => Err(ApiError::bad_request(format!(
+                "Could not find a property named '{property}' on the type."
+            ))),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(path: &[String]) -> Option<PropertyKind> {
+        match path.join("/").as_str() {
+            "displayName" => Some(PropertyKind::String),
+            "target" => Some(PropertyKind::Other),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn options_parse_with_and_without_dollar() {
+        let q = parse(
+            Some("$top=5&skip=2&$count=true&select=displayName&$orderby=displayName%20desc"),
+            Allowed::Collection,
+            &kinds,
+        )
+        .unwrap();
+        assert_eq!((q.top, q.skip, q.count), (Some(5), 2, true));
+        assert_eq!(q.select.unwrap(), ["displayName"]);
+        assert_eq!(q.order_by, [(vec!["displayName".to_owned()], true)]);
+    }
+
+    #[test]
+    fn bad_options_name_themselves() {
+        let message = |raw: &str, allowed| parse(Some(raw), allowed, &kinds).unwrap_err().message;
+        assert!(message("$expand=x", Allowed::Collection).contains("'$expand'"));
+        assert!(message("$top=-1", Allowed::Collection).contains("'$top'"));
+        assert!(message("$top=1", Allowed::Single).contains("'$top'"));
+        assert!(message("$select=colour", Allowed::Single).contains("'colour'"));
+        assert!(message("$orderby=target", Allowed::Collection).contains("'target'"));
+        assert!(message("$top=1&top=2", Allowed::Collection).contains("more than once"));
+        assert!(message("$skiptoken=zz", Allowed::Collection).contains("skip token"));
+    }
+
+    #[test]
+    fn skip_tokens_round_trip() {
+        let token = SkipToken {
+            returned: 100,
+            last_seq: 4711,
+        };
+        assert_eq!(SkipToken::decode(&token.encode()), Some(token));
+    }
+}

@@ -1,0 +1,142 @@
+//! Resolves a request path against its template: which stored collection it names, which id,
+//! and which parent entities must exist.
+//!
+//! `/a/{aId}/b/{bId}` with `aId=1, bId=2` is the entity `2` of the collection `/a/1/b`, whose
+//! parent is entity `1` of `/a`. Type-cast segments (`.../microsoft.graph.x/...`) narrow the type
+//! but are not part of where things are stored.
+
+use crate::error::ApiError;
+use crate::operation::{Kind, OperationMeta};
+
+/// The longest key accepted in a path.
+const MAX_KEY_LEN: usize = 1024;
+
+/// A resolved request path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// The stored collection, e.g. `/deviceManagement/domainJoinConnectors`.
+    pub collection: String,
+    /// The addressed entity, for item operations.
+    id: Option<String>,
+    /// `(collection, id)` of every entity the path passes through, outermost first.
+    pub ancestors: Vec<(String, String)>,
+}
+
+impl Resource {
+    /// Resolves `operation`'s template with the request's path parameter values, in path order
+    /// (routes name their captures by position, so that templates whose parameter names differ
+    /// never conflict).
+    pub fn resolve(operation: &OperationMeta, values: &[&str]) -> Result<Resource, ApiError> {
+        let mut collection = String::new();
+        let mut keyed: Vec<(String, String)> = Vec::new();
+        let mut values = values.iter();
+        for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
+            if segment.starts_with('{') {
+                let value = values.next().copied().unwrap_or_default();
+                check_key(value)?;
+                keyed.push((collection.clone(), value.to_owned()));
+                collection.push('/');
+                collection.push_str(value);
+            } else if segment.contains('.') {
+                // A type cast, e.g. microsoft.graph.deviceAndAppManagementRoleAssignment.
+                continue;
+            } else {
+                collection.push('/');
+                collection.push_str(segment);
+            }
+        }
+        let item = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete)
+            && operation.path.ends_with('}');
+        let addressed = if item { keyed.pop() } else { None };
+        let (collection, id) = match addressed {
+            Some((parent, id)) => (parent, Some(id)),
+            None => (collection, None),
+        };
+        Ok(Resource {
+            collection,
+            id,
+            ancestors: keyed,
+        })
+    }
+
+    /// The addressed entity's id.
+    pub fn id(&self) -> Result<&str, ApiError> {
+        self.id.as_deref().ok_or_else(|| {
+            ApiError::bad_request("This request addresses a collection, not an entity.")
+        })
+    }
+
+    /// The `@odata.context` path: `deviceManagement/domainJoinConnectors`, or
+    /// `a('1')/b` for a contained collection.
+    pub fn context_path(&self) -> String {
+        let mut path = self.collection.trim_start_matches('/').to_owned();
+        for (collection, id) in self.ancestors.iter().rev() {
+            let keyed = format!("{}/{id}", collection.trim_start_matches('/'));
+            if let Some(rest) = path.strip_prefix(&keyed) {
+                path = format!("{}('{id}'){rest}", collection.trim_start_matches('/'));
+            }
+        }
+        path
+    }
+}
+
+/// Refuses keys that could escape their collection or are absurdly long.
+fn check_key(key: &str) -> Result<(), ApiError> {
+    if key.is_empty()
+        || key.len() > MAX_KEY_LEN
+        || key.chars().any(|c| c == '/' || c == '\\' || c.is_control())
+    {
+        let shown: String = key.chars().take(64).collect();
+        return Err(ApiError::bad_request(format!(
+            "The key '{shown}' is not a valid entity key."
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::{Permission, Permissions};
+
+    fn op(kind: Kind, path: &'static str) -> OperationMeta {
+        let p = Permission::NotSupported;
+        OperationMeta {
+            kind,
+            path,
+            entity_type: "x",
+            status: 200,
+            permissions: Permissions {
+                delegated: p,
+                application: p,
+            },
+        }
+    }
+
+    #[test]
+    fn items_collections_and_ancestors() {
+        let get = Resource::resolve(
+            &op(Kind::Get, "/a/{aId}/microsoft.graph.t/b/{bId}"),
+            &["1", "2"],
+        )
+        .unwrap();
+        assert_eq!(get.collection, "/a/1/b");
+        assert_eq!(get.id().unwrap(), "2");
+        assert_eq!(get.ancestors, [("/a".to_owned(), "1".to_owned())]);
+        assert_eq!(get.context_path(), "a('1')/b");
+        let list = Resource::resolve(&op(Kind::List, "/a/{aId}/b"), &["1"]).unwrap();
+        assert_eq!(
+            (list.collection.as_str(), list.ancestors.len()),
+            ("/a/1/b", 1)
+        );
+        assert!(list.id().is_err());
+    }
+
+    #[test]
+    fn tricky_keys_are_refused() {
+        for key in ["../x", "a\0b", "a\\b", &"k".repeat(4000)] {
+            let err = Resource::resolve(&op(Kind::Get, "/a/{id}"), &[key]).unwrap_err();
+            assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
+        }
+    }
+}

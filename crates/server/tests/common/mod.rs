@@ -1,0 +1,126 @@
+//! Helpers for driving the real mock over HTTP on 127.0.0.1.
+
+#![allow(dead_code)]
+
+use graph_mock::{Config, MockServer};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub const CONNECTORS: &str = "/deviceManagement/domainJoinConnectors";
+pub const STORE_KEY: &str = "/deviceManagement/domainJoinConnectors";
+
+pub struct Harness {
+    pub server: MockServer,
+    pub http: reqwest::Client,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts a Graph error body with `code` and returns its message.
+    pub fn error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.body["error"]["code"], code, "{}", self.body);
+        let inner = &self.body["error"]["innerError"];
+        assert_eq!(
+            inner["request-id"].as_str(),
+            self.headers.get("request-id").and_then(|v| v.to_str().ok())
+        );
+        assert!(inner["date"].is_string());
+        self.body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::with(Config::default()).await
+    }
+
+    pub async fn with(config: Config) -> Harness {
+        let server = MockServer::try_start(config)
+            .await
+            .expect("the mock starts on 127.0.0.1:0");
+        Harness {
+            server,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url())
+    }
+
+    /// Sends a request with a bearer token and, when given, a JSON body.
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth("token");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Reply::from(request.send().await.expect("the mock answers")).await
+    }
+
+    pub async fn create(&self, body: Value) -> Value {
+        let reply = self.send(Method::POST, CONNECTORS, Some(body)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body
+    }
+
+    /// Follows `@odata.nextLink` from `path` and returns every item.
+    pub async fn list_all(&self, path: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut url = self.url(path);
+        loop {
+            let reply =
+                Reply::from(self.http.get(&url).bearer_auth("t").send().await.unwrap()).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            items.extend(reply.body["value"].as_array().unwrap().iter().cloned());
+            match reply.body["@odata.nextLink"].as_str() {
+                Some(next) => url = next.to_owned(),
+                None => return items,
+            }
+        }
+    }
+
+    pub fn store_dump(&self) -> std::collections::BTreeMap<String, Vec<Value>> {
+        self.server.state().store.dump()
+    }
+}
+
+impl Reply {
+    pub async fn from(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&bytes)}))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+pub fn connector(name: &str) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector",
+        "displayName": name,
+        "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
+        "state": "active",
+        "version": "1.0"
+    })
+}
