@@ -532,7 +532,10 @@ mod tests {
         ));
         assert!(!check("count gt 5", e.clone()));
         assert!(check("enabled eq true", e.clone()));
-        assert!(!check("when gt 2019-12-31T23:00:00-02:00 or count eq 0", e.clone()));
+        assert!(!check(
+            "when gt 2019-12-31T23:00:00-02:00 or count eq 0",
+            e.clone()
+        ));
         assert!(check("when lt 2019-12-31T23:00:00-02:00", e.clone()));
         assert!(check("not (state eq 'error')", e.clone()));
         assert!(check("startswith(displayName, 'alpha')", e.clone()));
