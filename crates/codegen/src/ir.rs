@@ -86,6 +86,16 @@ pub struct RouteIr {
     pub delegated: PermissionSet,
     /// Application permissions.
     pub application: PermissionSet,
+    /// The page title.
+    pub summary: String,
+    /// The page description.
+    pub description: String,
+    /// The request body's Rust type (create: the entity or its `Any` wrapper).
+    pub request_type: Option<FieldType>,
+    /// The update struct, for update operations.
+    pub update_type: Option<String>,
+    /// The response body's Rust type, and whether it is a collection.
+    pub response_type: Option<(FieldType, bool)>,
 }
 
 /// A generated struct.
@@ -316,7 +326,7 @@ impl Ir {
             })
             .collect();
 
-        let routes = routes(spec, &struct_names);
+        let routes = routes(spec, &struct_names, &update_names, &field_type);
         Ir {
             namespace: spec.namespace.clone(),
             structs,
@@ -329,7 +339,12 @@ impl Ir {
 
 /// One route per operation and path. The type an operation is about is its body type, else its
 /// response type, else that of another operation on the same path (a delete has neither).
-fn routes(spec: &Spec, struct_names: &BTreeMap<&str, String>) -> Vec<RouteIr> {
+fn routes(
+    spec: &Spec,
+    struct_names: &BTreeMap<&str, String>,
+    update_names: &BTreeMap<&str, String>,
+    field_type: &dyn Fn(&TypeRef) -> FieldType,
+) -> Vec<RouteIr> {
     let own_type = |op: &graph_spec::Operation| -> Option<String> {
         let body = op.request_body.as_ref().map(|b| &b.type_ref);
         let response = op.response.body.as_ref().map(|b| &b.type_ref);
@@ -402,6 +417,16 @@ fn routes(spec: &Spec, struct_names: &BTreeMap<&str, String>) -> Vec<RouteIr> {
                 status: op.response.status,
                 delegated: op.permissions.delegated_work.clone(),
                 application: op.permissions.application.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                request_type: op.request_body.as_ref().map(|b| field_type(&b.type_ref)),
+                update_type: op
+                    .request_body
+                    .as_ref()
+                    .filter(|_| op.kind == OperationKind::Update)
+                    .and_then(|b| b.type_ref.named())
+                    .and_then(|n| update_names.get(n).cloned()),
+                response_type: op.response.body.as_ref().map(|b| (field_type(&b.type_ref), b.collection)),
             });
         }
     }

@@ -5,6 +5,7 @@
 //! builds token streams that [`render`] prints with prettyplease. All files go through one
 //! writer with a check mode ([`graph_spec::io::ensure_file_contents`]).
 
+pub mod client;
 pub mod ir;
 pub mod model;
 pub mod names;
@@ -67,6 +68,7 @@ pub fn generate(spec: &Spec, spec_file: &str) -> Result<Vec<GeneratedFile>, Code
         rust("model/src/generated/types.rs", model::types_rs(&ir))?,
         rust("model/src/generated/enums.rs", model::enums_rs(&ir))?,
         rust("server/src/generated/mod.rs", server::mod_rs(&ir))?,
+        rust("client/src/generated/mod.rs", client::mod_rs(&ir))?,
     ])
 }
 
@@ -85,7 +87,7 @@ pub struct Job {
 }
 
 /// Every output crate.
-pub const ALL_CRATES: &[&str] = &["model", "server"];
+pub const ALL_CRATES: &[&str] = &["model", "server", "client"];
 
 /// The jobs of a workspace: its own spec into `crates/`, and each codegen fixture into its
 /// snapshot folder (`crates/codegen/tests/snapshots/<fixture>/`), whose crates are workspace

@@ -105,7 +105,7 @@ pub struct Book {
     pub primary_target: Option<AnyAssignmentTarget>,
     /// The `cover` property.
     #[serde(rename = "cover", default, skip_serializing_if = "Option::is_none")]
-    pub cover: Option<Value>,
+    pub cover: Option<serde_json::Value>,
     /// The `series` property.
     #[serde(rename = "series", default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
@@ -173,7 +173,7 @@ pub struct BookUpdate {
     pub primary_target: Patch<AnyAssignmentTarget>,
     /// The `cover` property.
     #[serde(rename = "cover", default, skip_serializing_if = "Patch::is_absent")]
-    pub cover: Patch<Value>,
+    pub cover: Patch<serde_json::Value>,
     /// The `series` property.
     #[serde(rename = "series", default, skip_serializing_if = "Patch::is_absent")]
     pub series: Patch<Series>,
@@ -249,7 +249,7 @@ pub struct Ebook {
     pub primary_target: Option<AnyAssignmentTarget>,
     /// The `cover` property.
     #[serde(rename = "cover", default, skip_serializing_if = "Option::is_none")]
-    pub cover: Option<Value>,
+    pub cover: Option<serde_json::Value>,
     /// The `series` property.
     #[serde(rename = "series", default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,

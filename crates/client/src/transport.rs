@@ -1,0 +1,334 @@
+//! The hand-written transport every generated method goes through: base URL, bearer tokens,
+//! request ids, timeouts, retries and error mapping.
+//!
+//! Retries follow the Graph SDKs: 429, 503 and 504 are retried (a POST only on 429 and 503, since
+//! a 504 may hide a create that happened), honouring `Retry-After` in seconds or as an HTTP date,
+//! else backing off exponentially with jitter, within a maximum number of attempts and a total
+//! time budget. Other errors are never retried.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, snippet};
+
+/// The default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
+
+/// A source of bearer tokens, asked before every request (so it can refresh them).
+pub trait TokenProvider: Send + Sync {
+    /// The token to send, without the `Bearer ` prefix.
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>>;
+}
+
+/// A fixed token.
+struct StaticToken(String);
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+}
+
+/// How failed requests are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// The most time to spend on one call, waits included; a retry that would end later is not made.
+    pub max_total: Duration,
+    /// The first backoff delay when the service sends no `Retry-After`; it doubles per attempt.
+    pub base_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_attempts: 4, max_total: Duration::from_secs(60), base_delay: Duration::from_millis(500) }
+    }
+}
+
+/// A Graph client. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("base_url", &self.inner.base_url).field("retry", &self.inner.retry).finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+impl ClientBuilder {
+    /// The base URL, e.g. `http://127.0.0.1:8080/beta` (default: the real service's beta).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// A fixed bearer token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Arc::new(StaticToken(token.into())));
+        self
+    }
+
+    /// A token provider, asked before every request.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The timeout of one attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::InvalidInput(format!("the base URL `{base_url}` is not an http(s) URL")));
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::InvalidInput("max_attempts must be at least 1".to_owned()));
+        }
+        let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .timeout(self.timeout)
+            .build()
+            .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client { inner: Arc::new(Inner { http, base_url, token: self.token, retry: self.retry, timeout: self.timeout }) })
+    }
+}
+
+/// The body of a response that succeeded.
+pub(crate) struct Success {
+    pub body: Vec<u8>,
+}
+
+impl Client {
+    /// A builder with the defaults: the real service's beta URL, no token, 4 attempts, 30 s timeout.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder { base_url: DEFAULT_BASE_URL.to_owned(), token: None, retry: RetryPolicy::default(), timeout: Duration::from_secs(30) }
+    }
+
+    /// A client for `base_url` with a fixed token.
+    pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Result<Client, Error> {
+        Client::builder().base_url(base_url).token(token).build()
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends a request and decodes its JSON answer.
+    pub async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&B>,
+    ) -> Result<T, Error> {
+        let url = self.url(path, query);
+        let success = self.execute(method, &url, encode(body)?).await?;
+        decode(&success.body)
+    }
+
+    /// Sends a request whose answer has no body.
+    pub async fn call_no_content<B: Serialize + ?Sized>(&self, method: Method, path: &str, body: Option<&B>) -> Result<(), Error> {
+        let url = self.url(path, &[]);
+        self.execute(method, &url, encode(body)?).await.map(|_| ())
+    }
+
+    /// GETs an absolute URL (an `@odata.nextLink`) and decodes it.
+    pub(crate) async fn get_absolute<T: DeserializeOwned>(&self, url: &str) -> Result<T, Error> {
+        let success = self.execute(Method::GET, url, None).await?;
+        decode(&success.body)
+    }
+
+    fn url(&self, path: &str, query: &[(String, String)]) -> String {
+        let mut url = format!("{}{path}", self.inner.base_url);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query_string(query));
+        }
+        url
+    }
+
+    /// One call: attempts, retries and error mapping.
+    pub(crate) async fn execute(&self, method: Method, url: &str, body: Option<Vec<u8>>) -> Result<Success, Error> {
+        let started = Instant::now();
+        let policy = self.inner.retry;
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let mut attempt = 1;
+        loop {
+            let mut request = self
+                .inner
+                .http
+                .request(method.clone(), url)
+                .header("client-request-id", &client_request_id)
+                .header("accept", "application/json");
+            if let Some(provider) = &self.inner.token {
+                request = request.bearer_auth(provider.token().await?);
+            }
+            if let Some(body) = &body {
+                request = request.header("content-type", "application/json").body(body.clone());
+            }
+            let response = request.send().await.map_err(|e| self.transport_error(e))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?.to_vec();
+            if status.is_success() {
+                return Ok(Success { body: bytes });
+            }
+            if attempt < policy.max_attempts && retryable(&method, status) {
+                let delay = retry_after(&headers).unwrap_or_else(|| backoff(policy.base_delay, attempt));
+                if started.elapsed() + delay <= policy.max_total {
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            return Err(graph_error(status, &headers, &bytes, &client_request_id));
+        }
+    }
+
+    fn transport_error(&self, error: reqwest::Error) -> Error {
+        if error.is_timeout() { Error::Timeout(self.inner.timeout) } else { Error::Transport(error) }
+    }
+}
+
+/// `a=1&b=2`, percent-encoded.
+fn query_string(query: &[(String, String)]) -> String {
+    query
+        .iter()
+        .map(|(key, value)| format!("{}={}", crate::encode_component(key), crate::encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Vec<u8>>, Error> {
+    body.map(|b| serde_json::to_vec(b).map_err(|e| Error::InvalidInput(format!("cannot encode the request body: {e}"))))
+        .transpose()
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    // An empty body decodes as `null`, so `()` and `Option` results work for 204s.
+    let body = if body.is_empty() { b"null".as_slice() } else { body };
+    graph_odata::from_json(body).map_err(|e| Error::Decode { what: std::any::type_name::<T>(), reason: e.to_string(), snippet: snippet(body) })
+}
+
+fn retryable(method: &Method, status: StatusCode) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        504 => method != Method::POST,
+        _ => false,
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// `base * 2^(attempt-1)`, plus up to 25% jitter so that clients do not retry in lockstep.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exponential = base.saturating_mul(1u32 << (attempt - 1).min(16));
+    let jitter_permille = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) * 250 / 255;
+    exponential + exponential.mul_f64(jitter_permille as f64 / 1000.0)
+}
+
+fn graph_error(status: StatusCode, headers: &HeaderMap, body: &[u8], client_request_id: &str) -> Error {
+    let header = |name: &str| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("").to_owned();
+    let parsed: Option<graph_odata::ODataError> = serde_json::from_slice(body).ok();
+    let (code, message, inner_id) = match parsed {
+        Some(e) => (e.error.code, e.error.message, e.error.inner_error.map(|i| i.request_id).unwrap_or_default()),
+        None => (String::new(), snippet(body), String::new()),
+    };
+    let request_id = Some(header("request-id")).filter(|h| !h.is_empty()).unwrap_or(inner_id);
+    Error::Graph {
+        status: status.as_u16(),
+        code,
+        message,
+        request_id,
+        client_request_id: client_request_id.to_owned(),
+        raw_body: String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_rules_follow_the_sdks() {
+        assert!(retryable(&Method::GET, StatusCode::GATEWAY_TIMEOUT));
+        assert!(!retryable(&Method::POST, StatusCode::GATEWAY_TIMEOUT));
+        assert!(retryable(&Method::POST, StatusCode::TOO_MANY_REQUESTS));
+        assert!(!retryable(&Method::GET, StatusCode::BAD_REQUEST));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        let wait = retry_after(&headers).unwrap();
+        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn backoff_doubles_with_bounded_jitter() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..5 {
+            let delay = backoff(base, attempt);
+            let floor = base * (1 << (attempt - 1));
+            assert!(delay >= floor && delay <= floor.mul_f64(1.25), "{attempt}: {delay:?}");
+        }
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        assert!(matches!(Client::new("ftp://x", "t"), Err(Error::InvalidInput(_))));
+    }
+}

@@ -1,0 +1,272 @@
+//! The client crate generator: request builders that follow the shape of the URL.
+//!
+//! Every path prefix of an operation becomes a builder (`DeviceManagementRequest`,
+//! `DeviceManagementDomainJoinConnectorsRequest`, `...ItemRequest`) reached from its parent by a
+//! method named after the segment, `by_id(..)` for a key, or `as_<type>()` for a type cast. The
+//! operations at a prefix become its methods: `list`, `create`, `get`, `update`, `delete`, and
+//! actions and functions by name.
+
+use std::collections::BTreeMap;
+
+use graph_spec::{OperationKind, PermissionSet};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Ir, RouteIr};
+use crate::model::rust_type;
+use crate::names::{self, Scope, ident};
+use crate::render::{doc_attrs, doc_lines};
+
+/// How a builder is reached from its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Edge {
+    Root,
+    Segment(String),
+    Key(String),
+    Cast(String),
+}
+
+#[derive(Debug)]
+struct Node {
+    edge: Edge,
+    struct_name: String,
+    template: String,
+    children: BTreeMap<String, usize>,
+    routes: Vec<usize>,
+}
+
+/// `client/src/generated/mod.rs`.
+pub fn mod_rs(ir: &Ir) -> TokenStream {
+    let nodes = tree(ir);
+    let builders = nodes.iter().enumerate().map(|(i, node)| builder(ir, &nodes, i, node));
+    quote! {
+        //! The generated request builders, one per URL prefix.
+        #![allow(clippy::too_many_lines)]
+
+        use reqwest::Method;
+
+        use crate::{Client, Error, GetRequest, ListRequest, encode_component};
+
+        #(#builders)*
+    }
+}
+
+fn tree(ir: &Ir) -> Vec<Node> {
+    let mut nodes = vec![Node { edge: Edge::Root, struct_name: "Client".into(), template: String::new(), children: BTreeMap::new(), routes: Vec::new() }];
+    let mut names = Scope::with_reserved(&["Client", "Error", "GetRequest", "ListRequest"]);
+    for (index, route) in ir.routes.iter().enumerate() {
+        let mut segments: Vec<&str> = route.path.split('/').filter(|s| !s.is_empty()).collect();
+        if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
+            segments.pop();
+        }
+        let mut current = 0;
+        let mut words = Vec::new();
+        for segment in segments {
+            let (key, edge, word) = if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                ("{}".to_owned(), Edge::Key(name.to_owned()), "Item".to_owned())
+            } else if segment.contains('.') {
+                let type_name = segment.rsplit('.').next().unwrap_or(segment);
+                (segment.to_owned(), Edge::Cast(segment.to_owned()), format!("As{}", type_name.to_upper_camel_case()))
+            } else {
+                (segment.to_owned(), Edge::Segment(segment.to_owned()), segment.to_upper_camel_case())
+            };
+            words.push(word);
+            let template = format!("{}/{segment}", nodes[current].template);
+            current = match nodes[current].children.get(&key) {
+                Some(&child) => child,
+                None => {
+                    let struct_name = names.claim(&format!("{}Request", words.concat()));
+                    nodes.push(Node { edge, struct_name, template, children: BTreeMap::new(), routes: Vec::new() });
+                    let child = nodes.len() - 1;
+                    nodes[current].children.insert(key, child);
+                    child
+                }
+            };
+        }
+        nodes[current].routes.push(index);
+    }
+    nodes
+}
+
+fn builder(ir: &Ir, nodes: &[Node], index: usize, node: &Node) -> TokenStream {
+    let name = ident(&node.struct_name);
+    let mut methods_scope = Scope::default();
+    let operations: Vec<TokenStream> =
+        node.routes.iter().map(|&r| operation(&ir.routes[r], &mut methods_scope)).collect();
+    let navigation = node.children.values().map(|&child| {
+        let child = &nodes[child];
+        let child_name = ident(&child.struct_name);
+        let (method, argument, path) = match &child.edge {
+            Edge::Segment(segment) => {
+                let method = methods_scope.claim(&names::field_name(segment));
+                (method, quote! {}, quote! { format!("{}/{}", self.path(), #segment) })
+            }
+            Edge::Key(parameter) => {
+                let method = methods_scope.claim("by_id");
+                let argument = ident(&names::field_name(parameter));
+                (method, quote! { , #argument: &str }, quote! { format!("{}/{}", self.path(), encode_component(#argument)) })
+            }
+            Edge::Cast(cast) => {
+                let type_name = cast.rsplit('.').next().unwrap_or(cast);
+                let method = methods_scope.claim(&format!("as_{}", type_name.to_snake_case()));
+                (method, quote! {}, quote! { format!("{}/{}", self.path(), #cast) })
+            }
+            Edge::Root => unreachable!("the root is nobody's child"),
+        };
+        let method = ident(&method);
+        let doc = doc_lines(&format!("Requests under `{}`.", child.template));
+        quote! {
+            #doc
+            pub fn #method(&self #argument) -> #child_name {
+                #child_name { client: self.client().clone(), path: #path }
+            }
+        }
+    });
+    let navigation: Vec<TokenStream> = navigation.collect();
+    if index == 0 {
+        return quote! {
+            impl Client {
+                fn client(&self) -> &Client {
+                    self
+                }
+
+                fn path(&self) -> &str {
+                    ""
+                }
+
+                #(#navigation)*
+                #(#operations)*
+            }
+        };
+    }
+    let doc = doc_lines(&format!("Requests under `{}`.", node.template));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            client: Client,
+            path: String,
+        }
+
+        impl #name {
+            fn client(&self) -> &Client {
+                &self.client
+            }
+
+            /// The path this builder addresses, relative to the base URL.
+            pub fn path(&self) -> &str {
+                &self.path
+            }
+
+            #(#navigation)*
+            #(#operations)*
+        }
+    }
+}
+
+fn model_prefix() -> TokenStream {
+    quote!(graph_model::)
+}
+
+fn permissions_line(label: &str, set: &PermissionSet) -> String {
+    match set {
+        PermissionSet::Scopes(scopes) => format!("{label}: {}", scopes.join(", ")),
+        PermissionSet::NotSupported => format!("{label}: not supported"),
+        PermissionSet::Undetermined => format!("{label}: not documented"),
+    }
+}
+
+fn operation(route: &RouteIr, scope: &mut Scope) -> TokenStream {
+    let prefix = model_prefix();
+    let graph_docs = doc_attrs(&format!("{}\n\n{}", route.summary, route.description));
+    let reference = doc_lines(&format!(
+        "\n`{} {}` (success: {}).\n\nPermissions (least privileged first): {}; {}.",
+        route.method.as_str(),
+        route.path,
+        route.status,
+        permissions_line("delegated", &route.delegated),
+        permissions_line("application", &route.application),
+    ));
+    let docs = quote! { #graph_docs #reference };
+    let response = route.response_type.as_ref().filter(|_| route.status != 204);
+    let response_type = response.map(|(ty, collection)| rust_type(ty, *collection, false, &prefix));
+    match route.kind {
+        OperationKind::List => {
+            let method = ident(&scope.claim("list"));
+            let item = route.response_type.as_ref().map_or(quote!(serde_json::Value), |(ty, _)| rust_type(ty, false, false, &prefix));
+            quote! {
+                #docs
+                pub fn #method(&self) -> ListRequest<#item> {
+                    ListRequest::new(self.client().clone(), self.path().to_owned())
+                }
+            }
+        }
+        OperationKind::Get => {
+            let method = ident(&scope.claim("get"));
+            let ty = response_type.unwrap_or(quote!(serde_json::Value));
+            quote! {
+                #docs
+                pub fn #method(&self) -> GetRequest<#ty> {
+                    GetRequest::new(self.client().clone(), self.path().to_owned())
+                }
+            }
+        }
+        OperationKind::Delete => {
+            let method = ident(&scope.claim("delete"));
+            quote! {
+                #docs
+                pub async fn #method(&self) -> Result<(), Error> {
+                    self.client().call_no_content::<()>(Method::DELETE, self.path(), None).await
+                }
+            }
+        }
+        OperationKind::Create | OperationKind::Update | OperationKind::Action | OperationKind::Function => {
+            let (wanted, http) = match route.kind {
+                OperationKind::Create => ("create".to_owned(), quote!(Method::POST)),
+                OperationKind::Update => ("update".to_owned(), quote!(Method::PATCH)),
+                _ => (names::field_name(&route.name), method_tokens(route)),
+            };
+            let method = ident(&scope.claim(&wanted));
+            let body_type = match (&route.update_type, &route.request_type) {
+                (Some(update), _) => {
+                    let update = ident(update);
+                    Some(quote!(#prefix #update))
+                }
+                (None, Some(ty)) => Some(rust_type(ty, false, false, &prefix)),
+                (None, None) if route.kind == OperationKind::Action => Some(quote!(serde_json::Map<String, serde_json::Value>)),
+                (None, None) => None,
+            };
+            let (parameter, body) = match &body_type {
+                Some(ty) => (quote! { , body: &#ty }, quote! { Some(body) }),
+                None => (quote! {}, quote! { None::<&()> }),
+            };
+            let segment = match route.kind {
+                OperationKind::Action | OperationKind::Function => {
+                    let name = &route.name;
+                    quote! { &format!("{}/{}", self.path(), #name) }
+                }
+                _ => quote! { self.path() },
+            };
+            match response_type {
+                Some(ty) => quote! {
+                    #docs
+                    pub async fn #method(&self #parameter) -> Result<#ty, Error> {
+                        self.client().call(#http, #segment, &[], #body).await
+                    }
+                },
+                None => quote! {
+                    #docs
+                    pub async fn #method(&self #parameter) -> Result<(), Error> {
+                        self.client().call_no_content(#http, #segment, #body).await
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn method_tokens(route: &RouteIr) -> TokenStream {
+    let name = ident(route.method.as_str());
+    quote!(Method::#name)
+}
