@@ -1,7 +1,8 @@
 //! `cargo xtask codegen`: specs → the generated parts of the crates.
 //!
-//! Without flags it regenerates the workspace: `spec/api.json` into `crates/`, and every codegen
-//! fixture into its snapshot crate. `--spec DIR` and `--out DIR` generate one spec elsewhere.
+//! Without flags it regenerates the workspace: `spec/api.json` into `crates/*/src/generated/` and
+//! `tests/generated/`, and every codegen fixture into its snapshot crate. `--spec DIR` and
+//! `--out DIR` generate one spec into another workspace folder.
 
 use graph_codegen::Job;
 use graph_spec::io::Mode;
@@ -27,7 +28,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
             vec![Job {
                 spec,
                 label,
-                out: out.unwrap_or_else(|| root.join("crates")),
+                out: out.unwrap_or_else(|| root.clone()),
                 crates: graph_codegen::ALL_CRATES.to_vec(),
             }]
         }

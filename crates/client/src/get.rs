@@ -22,19 +22,27 @@ pub struct GetRequest<T> {
 impl<T: DeserializeOwned + Send + 'static> GetRequest<T> {
     /// A request for the entity at `path`.
     pub fn new(client: Client, path: String) -> GetRequest<T> {
-        GetRequest { client, path, query: Vec::new(), item: PhantomData }
+        GetRequest {
+            client,
+            path,
+            query: Vec::new(),
+            item: PhantomData,
+        }
     }
 
     /// `$select`: only these properties.
     pub fn select(mut self, properties: &[&str]) -> Self {
         self.query.retain(|(n, _)| n != "$select");
-        self.query.push(("$select".to_owned(), properties.join(",")));
+        self.query
+            .push(("$select".to_owned(), properties.join(",")));
         self
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<T, Error> {
-        self.client.call::<(), _>(Method::GET, &self.path, &self.query, None).await
+        self.client
+            .call::<(), _>(Method::GET, &self.path, &self.query, None)
+            .await
     }
 }
 

@@ -36,7 +36,9 @@ pub use error::Error;
 pub use generated::*;
 pub use get::GetRequest;
 pub use list::ListRequest;
-pub use transport::{Client, ClientBuilder, DEFAULT_BASE_URL, RetryPolicy, TokenProvider};
+pub use transport::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, ResponseObserver, RetryPolicy, TokenProvider,
+};
 
 /// The shared model types.
 pub use graph_model as model;

@@ -23,7 +23,12 @@ pub struct ListRequest<T> {
 impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     /// A request for the collection at `path` (relative to the base URL).
     pub fn new(client: Client, path: String) -> ListRequest<T> {
-        ListRequest { client, path, query: Vec::new(), item: PhantomData }
+        ListRequest {
+            client,
+            path,
+            query: Vec::new(),
+            item: PhantomData,
+        }
     }
 
     fn option(mut self, name: &str, value: String) -> Self {
@@ -64,11 +69,16 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// The first page.
     pub async fn send(&self) -> Result<CollectionPage<T>, Error> {
-        self.client.call::<(), _>(Method::GET, &self.path, &self.query, None).await
+        self.client
+            .call::<(), _>(Method::GET, &self.path, &self.query, None)
+            .await
     }
 
     /// The page after `page`, or `None` on the last page.
-    pub async fn next_page(&self, page: &CollectionPage<T>) -> Option<Result<CollectionPage<T>, Error>> {
+    pub async fn next_page(
+        &self,
+        page: &CollectionPage<T>,
+    ) -> Option<Result<CollectionPage<T>, Error>> {
         let next = page.next_link.as_deref()?;
         Some(self.client.get_absolute(next).await)
     }

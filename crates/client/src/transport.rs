@@ -27,6 +27,10 @@ pub trait TokenProvider: Send + Sync {
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>>;
 }
 
+/// Called with the method, URL and status of every response the client receives (retried
+/// attempts included), e.g. for logging or metrics.
+pub type ResponseObserver = Arc<dyn Fn(&Method, &str, u16) + Send + Sync>;
+
 /// A fixed token.
 struct StaticToken(String);
 
@@ -49,7 +53,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_attempts: 4, max_total: Duration::from_secs(60), base_delay: Duration::from_millis(500) }
+        RetryPolicy {
+            max_attempts: 4,
+            max_total: Duration::from_secs(60),
+            base_delay: Duration::from_millis(500),
+        }
     }
 }
 
@@ -65,11 +73,15 @@ struct Inner {
     token: Option<Arc<dyn TokenProvider>>,
     retry: RetryPolicy,
     timeout: Duration,
+    observer: Option<ResponseObserver>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("base_url", &self.inner.base_url).field("retry", &self.inner.retry).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -79,6 +91,7 @@ pub struct ClientBuilder {
     token: Option<Arc<dyn TokenProvider>>,
     retry: RetryPolicy,
     timeout: Duration,
+    observer: Option<ResponseObserver>,
 }
 
 impl ClientBuilder {
@@ -112,14 +125,27 @@ impl ClientBuilder {
         self
     }
 
+    /// A function told the status of every response.
+    pub fn on_response(
+        mut self,
+        observer: impl Fn(&Method, &str, u16) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(Error::InvalidInput(format!("the base URL `{base_url}` is not an http(s) URL")));
+            return Err(Error::InvalidInput(format!(
+                "the base URL `{base_url}` is not an http(s) URL"
+            )));
         }
         if self.retry.max_attempts == 0 {
-            return Err(Error::InvalidInput("max_attempts must be at least 1".to_owned()));
+            return Err(Error::InvalidInput(
+                "max_attempts must be at least 1".to_owned(),
+            ));
         }
         let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
         let http = reqwest::Client::builder()
@@ -127,7 +153,16 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Client { inner: Arc::new(Inner { http, base_url, token: self.token, retry: self.retry, timeout: self.timeout }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token: self.token,
+                retry: self.retry,
+                timeout: self.timeout,
+                observer: self.observer,
+            }),
+        })
     }
 }
 
@@ -139,7 +174,13 @@ pub(crate) struct Success {
 impl Client {
     /// A builder with the defaults: the real service's beta URL, no token, 4 attempts, 30 s timeout.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder { base_url: DEFAULT_BASE_URL.to_owned(), token: None, retry: RetryPolicy::default(), timeout: Duration::from_secs(30) }
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+            observer: None,
+        }
     }
 
     /// A client for `base_url` with a fixed token.
@@ -166,7 +207,12 @@ impl Client {
     }
 
     /// Sends a request whose answer has no body.
-    pub async fn call_no_content<B: Serialize + ?Sized>(&self, method: Method, path: &str, body: Option<&B>) -> Result<(), Error> {
+    pub async fn call_no_content<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), Error> {
         let url = self.url(path, &[]);
         self.execute(method, &url, encode(body)?).await.map(|_| ())
     }
@@ -187,7 +233,12 @@ impl Client {
     }
 
     /// One call: attempts, retries and error mapping.
-    pub(crate) async fn execute(&self, method: Method, url: &str, body: Option<Vec<u8>>) -> Result<Success, Error> {
+    pub(crate) async fn execute(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Success, Error> {
         let started = Instant::now();
         let policy = self.inner.retry;
         let client_request_id = uuid::Uuid::new_v4().to_string();
@@ -203,17 +254,27 @@ impl Client {
                 request = request.bearer_auth(provider.token().await?);
             }
             if let Some(body) = &body {
-                request = request.header("content-type", "application/json").body(body.clone());
+                request = request
+                    .header("content-type", "application/json")
+                    .body(body.clone());
             }
             let response = request.send().await.map_err(|e| self.transport_error(e))?;
             let status = response.status();
+            if let Some(observer) = &self.inner.observer {
+                observer(&method, url, status.as_u16());
+            }
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?.to_vec();
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| self.transport_error(e))?
+                .to_vec();
             if status.is_success() {
                 return Ok(Success { body: bytes });
             }
             if attempt < policy.max_attempts && retryable(&method, status) {
-                let delay = retry_after(&headers).unwrap_or_else(|| backoff(policy.base_delay, attempt));
+                let delay =
+                    retry_after(&headers).unwrap_or_else(|| backoff(policy.base_delay, attempt));
                 if started.elapsed() + delay <= policy.max_total {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -225,7 +286,11 @@ impl Client {
     }
 
     fn transport_error(&self, error: reqwest::Error) -> Error {
-        if error.is_timeout() { Error::Timeout(self.inner.timeout) } else { Error::Transport(error) }
+        if error.is_timeout() {
+            Error::Timeout(self.inner.timeout)
+        } else {
+            Error::Transport(error)
+        }
     }
 }
 
@@ -233,20 +298,37 @@ impl Client {
 fn query_string(query: &[(String, String)]) -> String {
     query
         .iter()
-        .map(|(key, value)| format!("{}={}", crate::encode_component(key), crate::encode_component(value)))
+        .map(|(key, value)| {
+            format!(
+                "{}={}",
+                crate::encode_component(key),
+                crate::encode_component(value)
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
 
 fn encode<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Vec<u8>>, Error> {
-    body.map(|b| serde_json::to_vec(b).map_err(|e| Error::InvalidInput(format!("cannot encode the request body: {e}"))))
-        .transpose()
+    body.map(|b| {
+        serde_json::to_vec(b)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the request body: {e}")))
+    })
+    .transpose()
 }
 
 fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     // An empty body decodes as `null`, so `()` and `Option` results work for 204s.
-    let body = if body.is_empty() { b"null".as_slice() } else { body };
-    graph_odata::from_json(body).map_err(|e| Error::Decode { what: std::any::type_name::<T>(), reason: e.to_string(), snippet: snippet(body) })
+    let body = if body.is_empty() {
+        b"null".as_slice()
+    } else {
+        body
+    };
+    graph_odata::from_json(body).map_err(|e| Error::Decode {
+        what: std::any::type_name::<T>(),
+        reason: e.to_string(),
+        snippet: snippet(body),
+    })
 }
 
 fn retryable(method: &Method, status: StatusCode) -> bool {
@@ -264,7 +346,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// `base * 2^(attempt-1)`, plus up to 25% jitter so that clients do not retry in lockstep.
@@ -274,14 +359,34 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     exponential + exponential.mul_f64(jitter_permille as f64 / 1000.0)
 }
 
-fn graph_error(status: StatusCode, headers: &HeaderMap, body: &[u8], client_request_id: &str) -> Error {
-    let header = |name: &str| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("").to_owned();
+fn graph_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    client_request_id: &str,
+) -> Error {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
     let parsed: Option<graph_odata::ODataError> = serde_json::from_slice(body).ok();
     let (code, message, inner_id) = match parsed {
-        Some(e) => (e.error.code, e.error.message, e.error.inner_error.map(|i| i.request_id).unwrap_or_default()),
+        Some(e) => (
+            e.error.code,
+            e.error.message,
+            e.error
+                .inner_error
+                .map(|i| i.request_id)
+                .unwrap_or_default(),
+        ),
         None => (String::new(), snippet(body), String::new()),
     };
-    let request_id = Some(header("request-id")).filter(|h| !h.is_empty()).unwrap_or(inner_id);
+    let request_id = Some(header("request-id"))
+        .filter(|h| !h.is_empty())
+        .unwrap_or(inner_id);
     Error::Graph {
         status: status.as_u16(),
         code,
@@ -312,7 +417,10 @@ mod tests {
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
         headers.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
         let wait = retry_after(&headers).unwrap();
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(8) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
     }
@@ -323,12 +431,18 @@ mod tests {
         for attempt in 1..5 {
             let delay = backoff(base, attempt);
             let floor = base * (1 << (attempt - 1));
-            assert!(delay >= floor && delay <= floor.mul_f64(1.25), "{attempt}: {delay:?}");
+            assert!(
+                delay >= floor && delay <= floor.mul_f64(1.25),
+                "{attempt}: {delay:?}"
+            );
         }
     }
 
     #[test]
     fn bad_base_urls_are_refused() {
-        assert!(matches!(Client::new("ftp://x", "t"), Err(Error::InvalidInput(_))));
+        assert!(matches!(
+            Client::new("ftp://x", "t"),
+            Err(Error::InvalidInput(_))
+        ));
     }
 }

@@ -27,19 +27,102 @@ enum Edge {
     Cast(String),
 }
 
+/// One builder: a URL prefix.
 #[derive(Debug)]
 struct Node {
     edge: Edge,
+    /// The method that reaches this node from its parent.
+    method: String,
+    parent: usize,
     struct_name: String,
     template: String,
     children: BTreeMap<String, usize>,
     routes: Vec<usize>,
 }
 
-/// `client/src/generated/mod.rs`.
-pub fn mod_rs(ir: &Ir) -> TokenStream {
-    let nodes = tree(ir);
-    let builders = nodes.iter().enumerate().map(|(i, node)| builder(ir, &nodes, i, node));
+/// The client's API: the builder tree, and the node and method name of every route. The
+/// contract-test generator uses it to call the same methods a user would.
+#[derive(Debug)]
+pub struct ClientApi {
+    nodes: Vec<Node>,
+    routes: Vec<(usize, String)>,
+}
+
+impl ClientApi {
+    /// Builds the tree of `ir`'s routes and names every method, operations first.
+    pub fn new(ir: &Ir) -> ClientApi {
+        let mut nodes = tree(ir);
+        let mut routes = vec![(0, String::new()); ir.routes.len()];
+        for index in 0..nodes.len() {
+            let mut scope = Scope::with_reserved(&["client", "path"]);
+            for &r in &nodes[index].routes {
+                routes[r] = (index, scope.claim(&wanted_method(&ir.routes[r])));
+            }
+            let children: Vec<usize> = nodes[index].children.values().copied().collect();
+            for child in children {
+                let wanted = match &nodes[child].edge {
+                    Edge::Segment(segment) => names::field_name(segment),
+                    Edge::Key(_) => "by_id".to_owned(),
+                    Edge::Cast(cast) => format!(
+                        "as_{}",
+                        cast.rsplit('.').next().unwrap_or(cast).to_snake_case()
+                    ),
+                    Edge::Root => unreachable!("the root is nobody's child"),
+                };
+                nodes[child].method = scope.claim(&wanted);
+            }
+        }
+        ClientApi { nodes, routes }
+    }
+
+    /// `client.a().b().by_id(k0).method` for route `route`, given one expression per key in
+    /// the path (outermost first).
+    pub fn call_chain(
+        &self,
+        route: usize,
+        client: &TokenStream,
+        keys: &[TokenStream],
+    ) -> TokenStream {
+        let (mut node, method) = (self.routes[route].0, &self.routes[route].1);
+        let mut path = Vec::new();
+        while node != 0 {
+            path.push(node);
+            node = self.nodes[node].parent;
+        }
+        let mut keys = keys.iter();
+        let steps = path.iter().rev().map(|&n| {
+            let method = ident(&self.nodes[n].method);
+            match &self.nodes[n].edge {
+                Edge::Key(_) => {
+                    let key = keys.next().cloned().unwrap_or_else(|| quote!("missing"));
+                    quote! { .#method(#key) }
+                }
+                _ => quote! { .#method() },
+            }
+        });
+        let method = ident(method);
+        quote! { #client #(#steps)* .#method }
+    }
+}
+
+fn wanted_method(route: &RouteIr) -> String {
+    match route.kind {
+        OperationKind::List => "list".to_owned(),
+        OperationKind::Get => "get".to_owned(),
+        OperationKind::Delete => "delete".to_owned(),
+        OperationKind::Create => "create".to_owned(),
+        OperationKind::Update => "update".to_owned(),
+        OperationKind::Action | OperationKind::Function => names::field_name(&route.name),
+    }
+}
+
+/// `crates/client/src/generated/mod.rs`.
+pub fn mod_rs(ir: &Ir, api: &ClientApi) -> TokenStream {
+    let builders = api
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| builder(ir, api, i, node));
     quote! {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines)]
@@ -53,7 +136,16 @@ pub fn mod_rs(ir: &Ir) -> TokenStream {
 }
 
 fn tree(ir: &Ir) -> Vec<Node> {
-    let mut nodes = vec![Node { edge: Edge::Root, struct_name: "Client".into(), template: String::new(), children: BTreeMap::new(), routes: Vec::new() }];
+    let root = Node {
+        edge: Edge::Root,
+        method: String::new(),
+        parent: 0,
+        struct_name: "Client".into(),
+        template: String::new(),
+        children: BTreeMap::new(),
+        routes: Vec::new(),
+    };
+    let mut nodes = vec![root];
     let mut names = Scope::with_reserved(&["Client", "Error", "GetRequest", "ListRequest"]);
     for (index, route) in ir.routes.iter().enumerate() {
         let mut segments: Vec<&str> = route.path.split('/').filter(|s| !s.is_empty()).collect();
@@ -63,23 +155,45 @@ fn tree(ir: &Ir) -> Vec<Node> {
         let mut current = 0;
         let mut words = Vec::new();
         for segment in segments {
-            let (key, edge, word) = if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                ("{}".to_owned(), Edge::Key(name.to_owned()), "Item".to_owned())
-            } else if segment.contains('.') {
-                let type_name = segment.rsplit('.').next().unwrap_or(segment);
-                (segment.to_owned(), Edge::Cast(segment.to_owned()), format!("As{}", type_name.to_upper_camel_case()))
-            } else {
-                (segment.to_owned(), Edge::Segment(segment.to_owned()), segment.to_upper_camel_case())
-            };
+            let (key, edge, word) =
+                if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    (
+                        "{}".to_owned(),
+                        Edge::Key(name.to_owned()),
+                        "Item".to_owned(),
+                    )
+                } else if segment.contains('.') {
+                    let type_name = segment.rsplit('.').next().unwrap_or(segment);
+                    (
+                        segment.to_owned(),
+                        Edge::Cast(segment.to_owned()),
+                        format!("As{}", type_name.to_upper_camel_case()),
+                    )
+                } else {
+                    (
+                        segment.to_owned(),
+                        Edge::Segment(segment.to_owned()),
+                        segment.to_upper_camel_case(),
+                    )
+                };
             words.push(word);
             let template = format!("{}/{segment}", nodes[current].template);
             current = match nodes[current].children.get(&key) {
                 Some(&child) => child,
                 None => {
                     let struct_name = names.claim(&format!("{}Request", words.concat()));
-                    nodes.push(Node { edge, struct_name, template, children: BTreeMap::new(), routes: Vec::new() });
+                    let parent = current;
+                    nodes.push(Node {
+                        edge,
+                        method: String::new(),
+                        parent,
+                        struct_name,
+                        template,
+                        children: BTreeMap::new(),
+                        routes: Vec::new(),
+                    });
                     let child = nodes.len() - 1;
-                    nodes[current].children.insert(key, child);
+                    nodes[parent].children.insert(key, child);
                     child
                 }
             };
@@ -89,41 +203,44 @@ fn tree(ir: &Ir) -> Vec<Node> {
     nodes
 }
 
-fn builder(ir: &Ir, nodes: &[Node], index: usize, node: &Node) -> TokenStream {
+fn builder(ir: &Ir, api: &ClientApi, index: usize, node: &Node) -> TokenStream {
     let name = ident(&node.struct_name);
-    let mut methods_scope = Scope::default();
-    let operations: Vec<TokenStream> =
-        node.routes.iter().map(|&r| operation(&ir.routes[r], &mut methods_scope)).collect();
-    let navigation = node.children.values().map(|&child| {
-        let child = &nodes[child];
-        let child_name = ident(&child.struct_name);
-        let (method, argument, path) = match &child.edge {
-            Edge::Segment(segment) => {
-                let method = methods_scope.claim(&names::field_name(segment));
-                (method, quote! {}, quote! { format!("{}/{}", self.path(), #segment) })
+    let operations: Vec<TokenStream> = node
+        .routes
+        .iter()
+        .map(|&r| operation(&ir.routes[r], &api.routes[r].1))
+        .collect();
+    let navigation: Vec<TokenStream> = node
+        .children
+        .values()
+        .map(|&child| {
+            let child = &api.nodes[child];
+            let child_name = ident(&child.struct_name);
+            let method = ident(&child.method);
+            let (argument, path) = match &child.edge {
+                Edge::Segment(segment) => (
+                    quote! {},
+                    quote! { format!("{}/{}", self.path(), #segment) },
+                ),
+                Edge::Key(parameter) => {
+                    let argument = ident(&names::field_name(parameter));
+                    (
+                        quote! { , #argument: &str },
+                        quote! { format!("{}/{}", self.path(), encode_component(#argument)) },
+                    )
+                }
+                Edge::Cast(cast) => (quote! {}, quote! { format!("{}/{}", self.path(), #cast) }),
+                Edge::Root => unreachable!("the root is nobody's child"),
+            };
+            let doc = doc_lines(&format!("Requests under `{}`.", child.template));
+            quote! {
+                #doc
+                pub fn #method(&self #argument) -> #child_name {
+                    #child_name { client: self.client().clone(), path: #path }
+                }
             }
-            Edge::Key(parameter) => {
-                let method = methods_scope.claim("by_id");
-                let argument = ident(&names::field_name(parameter));
-                (method, quote! { , #argument: &str }, quote! { format!("{}/{}", self.path(), encode_component(#argument)) })
-            }
-            Edge::Cast(cast) => {
-                let type_name = cast.rsplit('.').next().unwrap_or(cast);
-                let method = methods_scope.claim(&format!("as_{}", type_name.to_snake_case()));
-                (method, quote! {}, quote! { format!("{}/{}", self.path(), #cast) })
-            }
-            Edge::Root => unreachable!("the root is nobody's child"),
-        };
-        let method = ident(&method);
-        let doc = doc_lines(&format!("Requests under `{}`.", child.template));
-        quote! {
-            #doc
-            pub fn #method(&self #argument) -> #child_name {
-                #child_name { client: self.client().clone(), path: #path }
-            }
-        }
-    });
-    let navigation: Vec<TokenStream> = navigation.collect();
+        })
+        .collect();
     if index == 0 {
         return quote! {
             impl Client {
@@ -177,7 +294,7 @@ fn permissions_line(label: &str, set: &PermissionSet) -> String {
     }
 }
 
-fn operation(route: &RouteIr, scope: &mut Scope) -> TokenStream {
+fn operation(route: &RouteIr, method_name: &str) -> TokenStream {
     let prefix = model_prefix();
     let graph_docs = doc_attrs(&format!("{}\n\n{}", route.summary, route.description));
     let reference = doc_lines(&format!(
@@ -193,8 +310,13 @@ fn operation(route: &RouteIr, scope: &mut Scope) -> TokenStream {
     let response_type = response.map(|(ty, collection)| rust_type(ty, *collection, false, &prefix));
     match route.kind {
         OperationKind::List => {
-            let method = ident(&scope.claim("list"));
-            let item = route.response_type.as_ref().map_or(quote!(serde_json::Value), |(ty, _)| rust_type(ty, false, false, &prefix));
+            let method = ident(method_name);
+            let item = route
+                .response_type
+                .as_ref()
+                .map_or(quote!(serde_json::Value), |(ty, _)| {
+                    rust_type(ty, false, false, &prefix)
+                });
             quote! {
                 #docs
                 pub fn #method(&self) -> ListRequest<#item> {
@@ -203,7 +325,7 @@ fn operation(route: &RouteIr, scope: &mut Scope) -> TokenStream {
             }
         }
         OperationKind::Get => {
-            let method = ident(&scope.claim("get"));
+            let method = ident(method_name);
             let ty = response_type.unwrap_or(quote!(serde_json::Value));
             quote! {
                 #docs
@@ -213,7 +335,7 @@ fn operation(route: &RouteIr, scope: &mut Scope) -> TokenStream {
             }
         }
         OperationKind::Delete => {
-            let method = ident(&scope.claim("delete"));
+            let method = ident(method_name);
             quote! {
                 #docs
                 pub async fn #method(&self) -> Result<(), Error> {
@@ -221,20 +343,21 @@ fn operation(route: &RouteIr, scope: &mut Scope) -> TokenStream {
                 }
             }
         }
-        OperationKind::Create | OperationKind::Update | OperationKind::Action | OperationKind::Function => {
-            let (wanted, http) = match route.kind {
-                OperationKind::Create => ("create".to_owned(), quote!(Method::POST)),
-                OperationKind::Update => ("update".to_owned(), quote!(Method::PATCH)),
-                _ => (names::field_name(&route.name), method_tokens(route)),
-            };
-            let method = ident(&scope.claim(&wanted));
+        OperationKind::Create
+        | OperationKind::Update
+        | OperationKind::Action
+        | OperationKind::Function => {
+            let http = method_tokens(route);
+            let method = ident(method_name);
             let body_type = match (&route.update_type, &route.request_type) {
                 (Some(update), _) => {
                     let update = ident(update);
                     Some(quote!(#prefix #update))
                 }
                 (None, Some(ty)) => Some(rust_type(ty, false, false, &prefix)),
-                (None, None) if route.kind == OperationKind::Action => Some(quote!(serde_json::Map<String, serde_json::Value>)),
+                (None, None) if route.kind == OperationKind::Action => {
+                    Some(quote!(serde_json::Map<String, serde_json::Value>))
+                }
                 (None, None) => None,
             };
             let (parameter, body) = match &body_type {

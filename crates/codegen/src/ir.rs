@@ -63,6 +63,10 @@ pub struct Ir {
 /// One operation reachable by one path: what the server routes and the client calls.
 #[derive(Debug)]
 pub struct RouteIr {
+    /// The index of its operation in the spec.
+    pub operation: usize,
+    /// Whether this is the operation's first (canonical) path.
+    pub primary: bool,
     /// A unique SCREAMING_SNAKE name, e.g. `DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE`.
     pub const_name: String,
     /// What it does.
@@ -358,7 +362,7 @@ fn routes(
     };
     let mut scope = Scope::default();
     let mut routes = Vec::new();
-    for op in &spec.operations {
+    for (operation, op) in spec.operations.iter().enumerate() {
         let entity_type = own_type(op)
             .or_else(|| {
                 spec.operations
@@ -372,7 +376,7 @@ fn routes(
                     .find_map(own_type)
             })
             .unwrap_or_default();
-        for path in &op.paths {
+        for (path_index, path) in op.paths.iter().enumerate() {
             let words: Vec<String> = path
                 .template
                 .split('/')
@@ -403,6 +407,8 @@ fn routes(
                 .collect::<Vec<_>>()
                 .join("/");
             routes.push(RouteIr {
+                operation,
+                primary: path_index == 0,
                 const_name,
                 kind: op.kind,
                 name: op.name.clone(),
@@ -426,7 +432,11 @@ fn routes(
                     .filter(|_| op.kind == OperationKind::Update)
                     .and_then(|b| b.type_ref.named())
                     .and_then(|n| update_names.get(n).cloned()),
-                response_type: op.response.body.as_ref().map(|b| (field_type(&b.type_ref), b.collection)),
+                response_type: op
+                    .response
+                    .body
+                    .as_ref()
+                    .map(|b| (field_type(&b.type_ref), b.collection)),
             });
         }
     }

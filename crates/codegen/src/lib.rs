@@ -6,6 +6,7 @@
 //! writer with a check mode ([`graph_spec::io::ensure_file_contents`]).
 
 pub mod client;
+pub mod contract;
 pub mod ir;
 pub mod model;
 pub mod names;
@@ -19,10 +20,10 @@ use graph_spec::io::{FileStatus, Mode, ensure_file_contents};
 
 pub use render::RenderError;
 
-/// One generated file, by its path relative to the output root (the folder holding the crates).
+/// One generated file, by its path relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// E.g. `model/src/types.rs`.
+    /// E.g. `crates/model/src/generated/types.rs`.
     pub path: PathBuf,
     /// The text.
     pub contents: String,
@@ -55,6 +56,7 @@ pub fn generate(spec: &Spec, spec_file: &str) -> Result<Vec<GeneratedFile>, Code
         return Err(CodegenError::InvalidSpec(problems));
     }
     let ir = ir::Ir::build(spec);
+    let api = client::ClientApi::new(&ir);
     let spec_json = serde_json::to_string(spec).unwrap_or_default();
     let rust = |path: &str, tokens| -> Result<GeneratedFile, CodegenError> {
         Ok(GeneratedFile {
@@ -63,12 +65,22 @@ pub fn generate(spec: &Spec, spec_file: &str) -> Result<Vec<GeneratedFile>, Code
         })
     };
     Ok(vec![
-        rust("model/src/generated/mod.rs", model::mod_rs())?,
-        rust("model/src/generated/spec.rs", model::spec_rs(&spec_json))?,
-        rust("model/src/generated/types.rs", model::types_rs(&ir))?,
-        rust("model/src/generated/enums.rs", model::enums_rs(&ir))?,
-        rust("server/src/generated/mod.rs", server::mod_rs(&ir))?,
-        rust("client/src/generated/mod.rs", client::mod_rs(&ir))?,
+        rust("crates/model/src/generated/mod.rs", model::mod_rs())?,
+        rust(
+            "crates/model/src/generated/spec.rs",
+            model::spec_rs(&spec_json),
+        )?,
+        rust("crates/model/src/generated/types.rs", model::types_rs(&ir))?,
+        rust("crates/model/src/generated/enums.rs", model::enums_rs(&ir))?,
+        rust("crates/server/src/generated/mod.rs", server::mod_rs(&ir))?,
+        rust(
+            "crates/client/src/generated/mod.rs",
+            client::mod_rs(&ir, &api),
+        )?,
+        rust(
+            "tests/generated/contract_cases.rs",
+            contract::cases_rs(spec, &ir, &api),
+        )?,
     ])
 }
 
@@ -79,15 +91,15 @@ pub struct Job {
     pub spec: PathBuf,
     /// How banners name the spec, e.g. `spec/api.json`.
     pub label: String,
-    /// The folder holding the output crates (`model/`, ...).
+    /// The workspace folder the outputs go under (`crates/model/...`, `tests/...`).
     pub out: PathBuf,
-    /// Which output crates to write (`model`, `server`); fixture snapshots are model-only,
-    /// because the generated server code lives inside the hand-written server crate.
+    /// Which outputs to write, by path prefix; fixture snapshots are model-only, because the
+    /// generated server and client code lives inside hand-written crates.
     pub crates: Vec<&'static str>,
 }
 
-/// Every output crate.
-pub const ALL_CRATES: &[&str] = &["model", "server", "client"];
+/// Every output: the three crates and the end-to-end contract tests.
+pub const ALL_CRATES: &[&str] = &["crates/model", "crates/server", "crates/client", "tests"];
 
 /// The jobs of a workspace: its own spec into `crates/`, and each codegen fixture into its
 /// snapshot folder (`crates/codegen/tests/snapshots/<fixture>/`), whose crates are workspace
@@ -96,7 +108,7 @@ pub fn workspace_jobs(root: &Path) -> std::io::Result<Vec<Job>> {
     let mut jobs = vec![Job {
         spec: root.join("spec/api.json"),
         label: "spec/api.json".to_owned(),
-        out: root.join("crates"),
+        out: root.to_owned(),
         crates: ALL_CRATES.to_vec(),
     }];
     let fixtures = root.join("crates/codegen/tests/fixtures");
@@ -117,7 +129,7 @@ pub fn workspace_jobs(root: &Path) -> std::io::Result<Vec<Job>> {
             label: format!("crates/codegen/tests/fixtures/{name}.json"),
             out: root.join("crates/codegen/tests/snapshots").join(&name),
             spec,
-            crates: vec!["model"],
+            crates: vec!["crates/model"],
         });
     }
     Ok(jobs)

@@ -76,20 +76,36 @@ fn doc_or(text: &str, fallback: impl FnOnce() -> String) -> TokenStream {
 }
 
 fn field_type(field: &FieldIr) -> TokenStream {
-    rust_type(&field.ty, field.collection, field.boxed, &TokenStream::new())
+    rust_type(
+        &field.ty,
+        field.collection,
+        field.boxed,
+        &TokenStream::new(),
+    )
 }
 
 /// The Rust type of a value of `ty`; `prefix` (e.g. `graph_model::`) qualifies generated types
 /// when the code lives outside the model crate.
-pub fn rust_type(ty: &FieldType, collection: bool, boxed: bool, prefix: &TokenStream) -> TokenStream {
+pub fn rust_type(
+    ty: &FieldType,
+    collection: bool,
+    boxed: bool,
+    prefix: &TokenStream,
+) -> TokenStream {
     let element = match ty {
         FieldType::Primitive(Primitive::DateTimeOffset) => quote!(#prefix DateTimeOffset),
         FieldType::Primitive(p) => primitive(*p),
-        FieldType::Enum { rust_name, flags: false } => {
+        FieldType::Enum {
+            rust_name,
+            flags: false,
+        } => {
             let name = ident(rust_name);
             quote!(#prefix #name)
         }
-        FieldType::Enum { rust_name, flags: true } => {
+        FieldType::Enum {
+            rust_name,
+            flags: true,
+        } => {
             let name = ident(rust_name);
             quote!(#prefix Flags<#prefix #name>)
         }

@@ -480,6 +480,7 @@ fn read_examples(
                 headers: message.headers,
                 body,
                 raw_body,
+                violations: Vec::new(),
                 source: report.source(*line),
             };
             match examples.last_mut() {
@@ -526,6 +527,7 @@ fn read_examples(
                 headers: message.headers,
                 body,
                 raw_body,
+                violations: Vec::new(),
                 source: report.source(*line),
             },
             response: None,

@@ -35,8 +35,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     let mut mentions = Vec::new();
     let mut built_types = Vec::new();
     let mut inferred_enums = Vec::new();
-    // Every page's operation, in import order. All their examples are checked, superseded ones
-    // too, so that a draft's quirks stay visible.
+    // Every page's operation, in import order.
     let mut every_operation: Vec<Operation> = Vec::new();
     let mut example_texts: BTreeMap<(String, u32), ExampleText> = BTreeMap::new();
 
@@ -98,10 +97,11 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     drop_inherited_rows(&mut spec, &inherited);
     add_missing_types(&mut spec, &mentions, defects);
 
-    spec.operations = merge_operations(&spec, &every_operation, defects);
-    for op in &every_operation {
+    let mut operations = merge_operations(&spec, &every_operation, defects);
+    for op in &mut operations {
         check_examples(&spec, op, &example_texts, defects);
     }
+    spec.operations = operations;
     spec
 }
 
@@ -156,9 +156,13 @@ fn merge_operations(
             if !related {
                 let what = format!("operation `{} {path}`", method.as_str());
                 superseded(defects, &other.source, &what, &group[winner].source.file);
+            }
+            // The examples of every page are kept, a superseded draft's too: they are checked,
+            // and become contract tests (a defective one is expected to be refused).
+            kept.examples.extend(other.examples.iter().cloned());
+            if !related {
                 continue;
             }
-            kept.examples.extend(other.examples.iter().cloned());
             for p in &other.paths {
                 if !kept.paths.contains(p) {
                     kept.paths.push(p.clone());
@@ -277,27 +281,35 @@ fn add_missing_types(
     }
 }
 
-/// Checks each example body against the operation's types and reports where they disagree.
+/// Checks each example body against the operation's types, reports where they disagree, and
+/// records the violations on the example.
 fn check_examples(
     spec: &Spec,
-    op: &Operation,
+    op: &mut Operation,
     texts: &BTreeMap<(String, u32), ExampleText>,
     defects: &mut Vec<Defect>,
 ) {
-    for example in &op.examples {
-        let request = &example.request;
+    let shape = op.response.body.clone();
+    let request_type = op.request_body.as_ref().map(|b| b.type_ref.clone());
+    let (kind, parameters, name) = (op.kind, op.parameters.clone(), op.name.clone());
+    for example in &mut op.examples {
+        let request = &mut example.request;
         if let Some(body) = &request.body {
-            let violations = match (&op.request_body, op.kind) {
-                (Some(rb), _) => value_check::check_value(spec, &rb.type_ref, false, body, ""),
-                (None, OperationKind::Action) => check_parameters(spec, op, body),
+            let violations = match (&request_type, kind) {
+                (Some(type_ref), _) => value_check::check_value(spec, type_ref, false, body, ""),
+                (None, OperationKind::Action) => check_parameters(spec, &name, &parameters, body),
                 _ => Vec::new(),
             };
+            request.violations = violations
+                .iter()
+                .map(|v| (v.path.clone(), v.message.clone()))
+                .collect();
             report(violations, &request.source, texts, defects);
         }
-        let Some(response) = &example.response else {
+        let Some(response) = &mut example.response else {
             continue;
         };
-        let (Some(body), Some(shape)) = (&response.body, &op.response.body) else {
+        let (Some(body), Some(shape)) = (&response.body, &shape) else {
             continue;
         };
         let structured = shape
@@ -318,6 +330,10 @@ fn check_examples(
         } else {
             value_check::check_value(spec, &shape.type_ref, false, body, "")
         };
+        response.violations = violations
+            .iter()
+            .map(|v| (v.path.clone(), v.message.clone()))
+            .collect();
         report(violations, &response.source, texts, defects);
     }
 }
@@ -331,13 +347,18 @@ pub fn wrapped_entity(body: &Value) -> Option<&Value> {
     }
 }
 
-fn check_parameters(spec: &Spec, op: &Operation, body: &Value) -> Vec<value_check::Violation> {
+fn check_parameters(
+    spec: &Spec,
+    action: &str,
+    parameters: &[graph_spec::Property],
+    body: &Value,
+) -> Vec<value_check::Violation> {
     let Some(object) = body.as_object() else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (key, value) in object {
-        match op.parameters.iter().find(|p| &p.name == key) {
+        match parameters.iter().find(|p| &p.name == key) {
             Some(p) => out.extend(value_check::check_value(
                 spec,
                 &p.type_ref,
@@ -348,10 +369,7 @@ fn check_parameters(spec: &Spec, op: &Operation, body: &Value) -> Vec<value_chec
             None => out.push(value_check::Violation {
                 path: key.clone(),
                 kind: ViolationKind::UnknownProperty,
-                message: format!(
-                    "The parameter '{key}' is not a parameter of action '{}'.",
-                    op.name
-                ),
+                message: format!("The parameter '{key}' is not a parameter of action '{action}'."),
             }),
         }
     }

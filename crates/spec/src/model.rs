@@ -468,6 +468,10 @@ pub struct ExampleRequest {
     /// The body text when it is not valid JSON (a doc defect), kept so nothing is lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_body: Option<String>,
+    /// Why the service would refuse this body (found by the importer), as `(JSON path, message)`;
+    /// contract tests expect a 400 naming the first one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<(String, String)>,
     /// Where the block starts.
     pub source: Source,
 }
@@ -487,6 +491,10 @@ pub struct ExampleResponse {
     /// The body text when it is not valid JSON (a doc defect), kept so nothing is lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_body: Option<String>,
+    /// Where this body breaks its own schema, as `(JSON path, message)`; such an example cannot
+    /// be reproduced by a faithful server, so contract tests skip it as a doc defect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<(String, String)>,
     /// Where the block starts.
     pub source: Source,
 }

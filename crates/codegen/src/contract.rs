@@ -1,0 +1,305 @@
+//! The contract-test generator: one test per doc example, sent through the generated client to
+//! the generated mock, expecting the documented status and body.
+//!
+//! - An example whose request the importer found invalid (the seed's `"state": "String"`) is
+//!   checked the other way round: the mock must refuse it with a 400 naming the field.
+//! - An example whose response breaks its own schema cannot be reproduced by a faithful server;
+//!   its test is `#[ignore]`d with the defect as the reason, so it is counted as skipped.
+//! - Values the server generates (`id` on create, `@odata.context`) are not compared.
+//!
+//! Whatever a path needs is seeded first: parents as `{"id": "p<n>"}`, and for get, update and
+//! delete the entity itself, taken from the documented response.
+
+use graph_spec::{Example, Operation, OperationKind, Spec};
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use crate::client::ClientApi;
+use crate::ir::{Ir, RouteIr};
+use crate::model::rust_type;
+use crate::names::{Scope, ident};
+
+/// `tests/generated/contract_cases.rs`.
+pub fn cases_rs(spec: &Spec, ir: &Ir, api: &ClientApi) -> TokenStream {
+    let mut scope = Scope::default();
+    let mut cases = Vec::new();
+    for (index, route) in ir.routes.iter().enumerate() {
+        if !route.primary {
+            continue;
+        }
+        let operation = &spec.operations[route.operation];
+        for (n, example) in operation.examples.iter().enumerate() {
+            let name = scope.claim(&format!(
+                "{}_example_{}",
+                route.const_name.to_snake_case(),
+                n + 1
+            ));
+            cases.push(case(&name, index, route, operation, example, api));
+        }
+    }
+    quote! {
+        //! Contract tests generated from the doc examples of the spec: one per example.
+        #![allow(clippy::all, unused_variables, unused_mut)]
+
+        use crate::support::*;
+
+        #(#cases)*
+    }
+}
+
+/// The concrete collection paths and key values a template needs: `(collection, key)` per
+/// placeholder, outermost first; type casts are not part of storage paths.
+fn keys(template: &str, entity_id: Option<&str>) -> Vec<(String, String)> {
+    let placeholders = template.split('/').filter(|s| s.starts_with('{')).count();
+    let mut collection = String::new();
+    let mut out = Vec::new();
+    for segment in template.split('/').filter(|s| !s.is_empty()) {
+        if segment.starts_with('{') {
+            let is_last = out.len() + 1 == placeholders;
+            let key = match (is_last, entity_id) {
+                (true, Some(id)) => id.to_owned(),
+                _ => format!("p{}", out.len()),
+            };
+            out.push((collection.clone(), key.clone()));
+            collection = format!("{collection}/{key}");
+        } else if !segment.contains('.') {
+            collection = format!("{collection}/{segment}");
+        }
+    }
+    out
+}
+
+/// The collection a path's entities live in, with keys filled in.
+fn collection_of(template: &str, keys: &[(String, String)], item: bool) -> String {
+    if item {
+        return keys.last().map(|(c, _)| c.clone()).unwrap_or_default();
+    }
+    let mut collection = String::new();
+    let mut values = keys.iter().map(|(_, k)| k);
+    for segment in template.split('/').filter(|s| !s.is_empty()) {
+        if segment.starts_with('{') {
+            collection = format!("{collection}/{}", values.next().map_or("", String::as_str));
+        } else if !segment.contains('.') {
+            collection = format!("{collection}/{segment}");
+        }
+    }
+    collection
+}
+
+/// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
+fn documented_entity(example: &Example) -> Option<Value> {
+    let body = example.response.as_ref()?.body.as_ref()?;
+    match body.as_object() {
+        Some(object) if object.len() == 1 && object.get("value").is_some_and(Value::is_object) => {
+            object.get("value").cloned()
+        }
+        _ => Some(body.clone()),
+    }
+}
+
+fn json_literal(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn ignored(name: &str, reason: &str) -> TokenStream {
+    let name = ident(name);
+    let reason = reason.chars().take(300).collect::<String>();
+    quote! {
+        #[tokio::test]
+        #[ignore = #reason]
+        async fn #name() {}
+    }
+}
+
+fn case(
+    name: &str,
+    index: usize,
+    route: &RouteIr,
+    operation: &Operation,
+    example: &Example,
+    api: &ClientApi,
+) -> TokenStream {
+    let prefix = quote!(graph_model::);
+    if let Some((path, message)) = example.response.as_ref().and_then(|r| r.violations.first()) {
+        if example.request.violations.is_empty() {
+            return ignored(
+                name,
+                &format!(
+                    "doc defect: the response example breaks its schema at `{path}`: {message}"
+                ),
+            );
+        }
+    }
+    if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
+        return ignored(name, "actions and functions are not contract-tested yet");
+    }
+    let item = matches!(
+        route.kind,
+        OperationKind::Get | OperationKind::Update | OperationKind::Delete
+    ) && route.path.ends_with('}');
+    let entity = documented_entity(example);
+    let entity_id = entity
+        .as_ref()
+        .and_then(|e| e.get("id"))
+        .and_then(Value::as_str)
+        .unwrap_or("e0")
+        .to_owned();
+    let keys = keys(&route.path, item.then_some(entity_id.as_str()));
+    let collection = collection_of(&route.path, &keys, item);
+    let parents = keys
+        .iter()
+        .take(if item {
+            keys.len().saturating_sub(1)
+        } else {
+            keys.len()
+        })
+        .map(|(collection, key)| {
+            quote! { h.seed(#collection, serde_json::json!({ "id": #key })); }
+        });
+    let key_exprs: Vec<TokenStream> = keys.iter().map(|(_, k)| quote!(#k)).collect();
+    let call = api.call_chain(index, &quote!(h.client), &key_exprs);
+    let status = u16::try_from(
+        example
+            .response
+            .as_ref()
+            .map_or(u32::from(route.status), |r| u32::from(r.status)),
+    )
+    .unwrap_or(route.status);
+    let name = ident(name);
+    let request_json = example.request.body.as_ref().map(json_literal);
+
+    // The other way round: the doc's request is invalid, so the mock must refuse it.
+    if let Some((field, _)) = example.request.violations.first() {
+        let body_type = body_type(route, &prefix);
+        let (Some(request_json), Some(body_type)) = (request_json, body_type) else {
+            return ignored(
+                &name.to_string(),
+                "an invalid example without a request body",
+            );
+        };
+        let field = field.split(['.', '[']).next().unwrap_or(field).to_owned();
+        return quote! {
+            #[tokio::test]
+            async fn #name() {
+                let h = Harness::start().await;
+                #(#parents)*
+                match decode::<#body_type>(#request_json) {
+                    Err(error) => assert!(error.contains(#field), "the decode error names `{}`: {error}", #field),
+                    Ok(body) => expect_rejected(#call(&body).await, #field),
+                }
+            }
+        };
+    }
+
+    let expected = entity
+        .as_ref()
+        .map(json_literal)
+        .unwrap_or_else(|| "null".to_owned());
+    let body = match route.kind {
+        OperationKind::Create => {
+            let Some(body_type) = body_type(route, &prefix) else {
+                return ignored(&name.to_string(), "a create without a request body type");
+            };
+            let Some(request_json) = request_json else {
+                return ignored(&name.to_string(), "a create example without a request body");
+            };
+            quote! {
+                let body: #body_type = decode(#request_json).expect("the example request decodes");
+                let created = #call(&body).await.expect("the mock accepts the documented request");
+                assert_same(&created, #expected, true);
+            }
+        }
+        OperationKind::Get => quote! {
+            h.seed(#collection, json(#expected));
+            let fetched = #call().await.expect("the documented entity is served");
+            assert_same(&fetched, #expected, false);
+        },
+        OperationKind::List => {
+            let items = example
+                .response
+                .as_ref()
+                .and_then(|r| r.body.as_ref())
+                .and_then(|b| b.get("value"))
+                .cloned()
+                .unwrap_or(Value::Array(Vec::new()));
+            let items = json_literal(&items);
+            quote! {
+                seed_all(&h, #collection, #items);
+                let page = #call().send().await.expect("the documented collection is served");
+                assert_same(&page.value, #items, false);
+            }
+        }
+        OperationKind::Update => {
+            let Some(update_type) = route.update_type.as_ref().map(|u| ident(u)) else {
+                return ignored(&name.to_string(), "an update without an update type");
+            };
+            let request_json = request_json.unwrap_or_else(|| "{}".to_owned());
+            let seeded = entity
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({ "id": entity_id }));
+            let seeded = json_literal(&seeded);
+            let check = if route.response_type.is_some() && route.status != 204 {
+                quote! { assert_same(&updated, #expected, false); }
+            } else {
+                quote! { let () = updated; }
+            };
+            quote! {
+                h.seed(#collection, json(#seeded));
+                let patch: #prefix #update_type = decode(#request_json).expect("the example request decodes");
+                let updated = #call(&patch).await.expect("the mock accepts the documented update");
+                #check
+            }
+        }
+        OperationKind::Delete => quote! {
+            h.seed(#collection, serde_json::json!({ "id": #entity_id }));
+            #call().await.expect("the seeded entity is deleted");
+        },
+        OperationKind::Action | OperationKind::Function => unreachable!("returned above"),
+    };
+    let _ = operation;
+    quote! {
+        #[tokio::test]
+        async fn #name() {
+            let h = Harness::start().await;
+            #(#parents)*
+            #body
+            assert_eq!(h.last_status(), Some(#status), "the documented status");
+        }
+    }
+}
+
+fn body_type(route: &RouteIr, prefix: &TokenStream) -> Option<TokenStream> {
+    match (&route.update_type, &route.request_type) {
+        (Some(update), _) => {
+            let update = ident(update);
+            Some(quote!(#prefix #update))
+        }
+        (None, Some(ty)) => Some(rust_type(ty, false, false, prefix)),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_collections() {
+        let k = keys("/a/{aId}/microsoft.graph.t/b/{bId}", Some("e1"));
+        assert_eq!(
+            k,
+            [
+                ("/a".to_owned(), "p0".to_owned()),
+                ("/a/p0/b".to_owned(), "e1".to_owned())
+            ]
+        );
+        assert_eq!(
+            collection_of("/a/{aId}/microsoft.graph.t/b/{bId}", &k, true),
+            "/a/p0/b"
+        );
+        let list = keys("/a/{aId}/b", None);
+        assert_eq!(collection_of("/a/{aId}/b", &list, false), "/a/p0/b");
+    }
+}
