@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use graph_spec::value_check::{self, ViolationKind};
+use graph_spec::model::path_shape;
 use graph_spec::{
     Defect, DefectKind, EnumDef, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
 };
@@ -114,10 +115,10 @@ fn merge_operations(
     operations: &[Operation],
     defects: &mut Vec<Defect>,
 ) -> Vec<Operation> {
-    let mut groups: BTreeMap<(&str, graph_spec::HttpMethod), Vec<&Operation>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, graph_spec::HttpMethod), Vec<&Operation>> = BTreeMap::new();
     for op in operations {
         groups
-            .entry((op.primary_path(), op.method))
+            .entry((path_shape(op.primary_path()), op.method))
             .or_default()
             .push(op);
     }
@@ -171,7 +172,38 @@ fn merge_operations(
         }
         merged.push(kept);
     }
-    merged
+    drop_repeated_paths(merged)
+}
+
+/// A secondary path of one operation can be the primary path of another (the same URL
+/// documented on two pages): the first operation keeps it, and an operation left with no path of
+/// its own gives its examples to the operation that took its first path.
+fn drop_repeated_paths(mut operations: Vec<Operation>) -> Vec<Operation> {
+    let mut owner: BTreeMap<(String, graph_spec::HttpMethod), usize> = BTreeMap::new();
+    let mut homeless = Vec::new();
+    for i in 0..operations.len() {
+        let method = operations[i].method;
+        let first = operations[i].paths.first().map(|p| (path_shape(&p.template), method));
+        // A path is kept by the first operation that lists it, once.
+        operations[i].paths.retain(|p| match owner.entry((path_shape(&p.template), method)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+                true
+            }
+            std::collections::btree_map::Entry::Occupied(_) => false,
+        });
+        if let (true, Some(first)) = (operations[i].paths.is_empty(), first) {
+            homeless.push((i, first));
+        }
+    }
+    for (i, first) in homeless {
+        if let Some(&target) = owner.get(&first) {
+            let examples = std::mem::take(&mut operations[i].examples);
+            operations[target].examples.extend(examples);
+        }
+    }
+    operations.retain(|o| !o.paths.is_empty());
+    operations
 }
 
 /// The nearest type that every one of `names` derives from (or is).

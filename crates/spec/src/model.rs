@@ -341,6 +341,16 @@ impl PathTemplate {
     }
 }
 
+/// A template with its placeholder names erased (`/a/{aId}` → `/a/{}`): two templates with the
+/// same shape address the same resources, whatever their parameters are called.
+pub fn path_shape(template: &str) -> String {
+    template
+        .split('/')
+        .map(|segment| if segment.starts_with('{') { "{}" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The `{name}` placeholders of a path template, in order.
 pub fn placeholders(template: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -574,6 +584,7 @@ mod tests {
         assert_eq!(t.parameters, ["aId", "bId"]);
         assert!(PathTemplate::new("/a/b").parameters.is_empty());
         assert_eq!(placeholders("/a/{unclosed"), Vec::<String>::new());
+        assert_eq!(path_shape("/a/{aId}/b/{bId}"), "/a/{}/b/{}");
     }
 
     fn ty(base: Option<&str>, props: &[&str]) -> TypeDef {

@@ -122,7 +122,7 @@ pub fn validate(spec: &Spec, file: &Path) -> Vec<ValidationError> {
                     ),
                 );
             }
-            let key = (path.template.clone(), op.method.as_str());
+            let key = (crate::model::path_shape(&path.template), op.method.as_str());
             if let Some(first) = seen.insert(key, i) {
                 report(
                     format!("{at}.paths[{j}]"),
