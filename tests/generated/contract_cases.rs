@@ -39,10 +39,10 @@ async fn device_management_domain_join_connectors_create_example_1() {
         .create(&body)
         .await
         .expect("the mock accepts the documented request");
-    assert_same(
+    assert_created(
         &created,
+        "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
         "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
-        true,
     );
     assert_eq!(h.last_status(), Some(201u16), "the documented status");
 }
@@ -75,8 +75,9 @@ async fn device_management_domain_join_connectors_create_example_2() {
 #[tokio::test]
 async fn device_management_domain_join_connectors_get_example_1() {
     let h = Harness::start().await;
-    h.seed(
+    h.seed_at(
         "/deviceManagement/domainJoinConnectors",
+        "77296cf7-6cf7-7729-f76c-2977f76c2977",
         json(
             "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
         ),
@@ -99,8 +100,9 @@ async fn device_management_domain_join_connectors_get_example_1() {
 #[tokio::test]
 async fn device_management_domain_join_connectors_update_example_1() {
     let h = Harness::start().await;
-    h.seed(
+    h.seed_at(
         "/deviceManagement/domainJoinConnectors",
+        "77296cf7-6cf7-7729-f76c-2977f76c2977",
         json(
             "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
         ),
@@ -127,7 +129,11 @@ async fn device_management_domain_join_connectors_update_example_1() {
 #[tokio::test]
 async fn device_management_domain_join_connectors_delete_example_1() {
     let h = Harness::start().await;
-    h.seed("/deviceManagement/domainJoinConnectors", serde_json::json!({ "id" : "e0" }));
+    h.seed_at(
+        "/deviceManagement/domainJoinConnectors",
+        "e0",
+        serde_json::json!({ "id" : "e0" }),
+    );
     h.client
         .device_management()
         .domain_join_connectors()

@@ -47,21 +47,27 @@ impl Harness {
         }
     }
 
-    /// Puts an entity straight into the store (a precondition, not a request under test).
+    /// Puts an entity straight into the store under its `id` (a precondition, not a request
+    /// under test).
     pub fn seed(&self, collection: &str, entity: Value) {
         let id = entity
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
+        self.seed_at(collection, &id, entity);
+    }
+
+    /// Puts an entity straight into the store under `key`.
+    pub fn seed_at(&self, collection: &str, key: &str, entity: Value) {
         let Value::Object(object) = entity else {
             panic!("an entity is a JSON object: {entity}")
         };
         self.server
             .state()
             .store
-            .insert(collection, &id, object)
-            .expect("the seeded id is free");
+            .insert(collection, key, object)
+            .expect("the seeded key is free");
     }
 
     /// The status of the last response the client received.
@@ -126,7 +132,33 @@ pub fn assert_same(actual: &impl Serialize, expected: &str, ignore_id: bool) {
     );
 }
 
-/// Asserts a 400 from the mock whose message names `field`.
+/// Asserts that a created entity echoes every property of the documented request, and agrees
+/// with the documented response wherever the two overlap; what the service computes (`id`,
+/// timestamps, counters) is not in the request, so the mock cannot be expected to invent it.
+pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
+    let mut actual = serde_json::to_value(actual).expect("typed values encode");
+    normalise(&mut actual, true);
+    let (request, expected) = (json(request), json(expected));
+    let actual = actual.as_object().expect("an entity is a JSON object");
+    for (key, value) in request.as_object().into_iter().flatten() {
+        assert_eq!(
+            actual.get(key),
+            Some(value),
+            "the created entity echoes `{key}`"
+        );
+    }
+    for (key, value) in actual {
+        if let Some(documented) = expected.get(key) {
+            assert_eq!(
+                value, documented,
+                "the created entity agrees with the doc on `{key}`"
+            );
+        }
+    }
+}
+
+/// Asserts a 400 from the mock whose message names `field` (a property, or the start of a
+/// property path such as `assignments[0].target`).
 pub fn expect_rejected<T: Debug>(result: Result<T, Error>, field: &str) {
     match result {
         Err(Error::Graph {
@@ -135,7 +167,7 @@ pub fn expect_rejected<T: Debug>(result: Result<T, Error>, field: &str) {
             ..
         }) => {
             assert!(
-                message.contains(&format!("'{field}'")),
+                message.contains(field),
                 "the 400 names '{field}': {message}"
             );
         }

@@ -3,10 +3,12 @@
 //! ```text
 //! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
 //! cargo xtask codegen [--spec DIR] [--out DIR] [--check]
+//! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR]
 //! ```
 
 mod args;
 mod codegen;
+mod corpus;
 mod import;
 
 use std::path::PathBuf;
@@ -16,13 +18,16 @@ const USAGE: &str = "usage:
   cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
       Reads doc pages into spec/*.json. Without --docs, imports the pages listed in spec/sources.json.
   cargo xtask codegen [--spec DIR] [--out DIR] [--check]
-      Generates the model, server and client crates from the spec.";
+      Generates the model, server and client crates from the spec.
+  cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]
+      Imports a doc set, generates a complete workspace for it in --out, builds it and runs its tests.";
 
 fn main() -> ExitCode {
     let mut args = args::Args::from_env();
     let result = match args.verb().as_deref() {
         Some("import") => import::run(args),
         Some("codegen") => codegen::run(args),
+        Some("corpus") => corpus::run(args),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

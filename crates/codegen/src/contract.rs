@@ -49,22 +49,38 @@ pub fn cases_rs(spec: &Spec, ir: &Ir, api: &ClientApi) -> TokenStream {
     }
 }
 
-/// The concrete collection paths and key values a template needs: `(collection, key)` per
-/// placeholder, outermost first; type casts are not part of storage paths.
-fn keys(template: &str, entity_id: Option<&str>) -> Vec<(String, String)> {
+/// One key a template needs: the collection it is in, its value, and the type a cast segment
+/// right after it requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    collection: String,
+    value: String,
+    cast: Option<String>,
+}
+
+/// The keys a template needs, outermost first; type casts are not part of storage paths.
+fn keys(template: &str, entity_id: Option<&str>) -> Vec<Key> {
     let placeholders = template.split('/').filter(|s| s.starts_with('{')).count();
     let mut collection = String::new();
-    let mut out = Vec::new();
+    let mut out: Vec<Key> = Vec::new();
     for segment in template.split('/').filter(|s| !s.is_empty()) {
         if segment.starts_with('{') {
             let is_last = out.len() + 1 == placeholders;
-            let key = match (is_last, entity_id) {
+            let value = match (is_last, entity_id) {
                 (true, Some(id)) => id.to_owned(),
                 _ => format!("p{}", out.len()),
             };
-            out.push((collection.clone(), key.clone()));
-            collection = format!("{collection}/{key}");
-        } else if !segment.contains('.') {
+            out.push(Key {
+                collection: collection.clone(),
+                value: value.clone(),
+                cast: None,
+            });
+            collection = format!("{collection}/{value}");
+        } else if segment.contains('.') {
+            if let Some(last) = out.last_mut() {
+                last.cast = Some(segment.to_owned());
+            }
+        } else {
             collection = format!("{collection}/{segment}");
         }
     }
@@ -72,12 +88,15 @@ fn keys(template: &str, entity_id: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// The collection a path's entities live in, with keys filled in.
-fn collection_of(template: &str, keys: &[(String, String)], item: bool) -> String {
+fn collection_of(template: &str, keys: &[Key], item: bool) -> String {
     if item {
-        return keys.last().map(|(c, _)| c.clone()).unwrap_or_default();
+        return keys
+            .last()
+            .map(|k| k.collection.clone())
+            .unwrap_or_default();
     }
     let mut collection = String::new();
-    let mut values = keys.iter().map(|(_, k)| k);
+    let mut values = keys.iter().map(|k| &k.value);
     for segment in template.split('/').filter(|s| !s.is_empty()) {
         if segment.starts_with('{') {
             collection = format!("{collection}/{}", values.next().map_or("", String::as_str));
@@ -135,10 +154,18 @@ fn case(
     if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
         return ignored(name, "actions and functions are not contract-tested yet");
     }
-    let item = matches!(
+    let addresses_one = matches!(
         route.kind,
         OperationKind::Get | OperationKind::Update | OperationKind::Delete
-    ) && route.path.ends_with('}');
+    );
+    let last_is_key = route
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.contains('.'))
+        .next_back()
+        .is_some_and(|s| s.starts_with('{'));
+    let item = addresses_one && last_is_key;
+    let singleton = addresses_one && !last_is_key;
     let entity = documented_entity(example);
     let entity_id = entity
         .as_ref()
@@ -148,17 +175,30 @@ fn case(
         .to_owned();
     let keys = keys(&route.path, item.then_some(entity_id.as_str()));
     let collection = collection_of(&route.path, &keys, item);
-    let parents = keys
+    let parents = keys.iter().take(if item { keys.len().saturating_sub(1) } else { keys.len() }).map(|key| {
+        let (collection, value) = (&key.collection, &key.value);
+        match &key.cast {
+            // A parent reached through a type cast must be of that type.
+            Some(cast) => {
+                let odata_type = format!("#{cast}");
+                quote! { h.seed(#collection, serde_json::json!({ "@odata.type": #odata_type, "id": #value })); }
+            }
+            None => quote! { h.seed(#collection, serde_json::json!({ "id": #value })); },
+        }
+    });
+    // Where the addressed entity is seeded: by its id, or under the singleton key.
+    let seed_key = if singleton {
+        quote!(graph_mock::resource::SINGLETON_KEY)
+    } else {
+        quote!(#entity_id)
+    };
+    let key_exprs: Vec<TokenStream> = keys
         .iter()
-        .take(if item {
-            keys.len().saturating_sub(1)
-        } else {
-            keys.len()
+        .map(|k| {
+            let v = &k.value;
+            quote!(#v)
         })
-        .map(|(collection, key)| {
-            quote! { h.seed(#collection, serde_json::json!({ "id": #key })); }
-        });
-    let key_exprs: Vec<TokenStream> = keys.iter().map(|(_, k)| quote!(#k)).collect();
+        .collect();
     let call = api.call_chain(index, &quote!(h.client), &key_exprs);
     let status = u16::try_from(
         example
@@ -208,11 +248,11 @@ fn case(
             quote! {
                 let body: #body_type = decode(#request_json).expect("the example request decodes");
                 let created = #call(&body).await.expect("the mock accepts the documented request");
-                assert_same(&created, #expected, true);
+                assert_created(&created, #request_json, #expected);
             }
         }
         OperationKind::Get => quote! {
-            h.seed(#collection, json(#expected));
+            h.seed_at(#collection, #seed_key, json(#expected));
             let fetched = #call().await.expect("the documented entity is served");
             assert_same(&fetched, #expected, false);
         },
@@ -246,14 +286,14 @@ fn case(
                 quote! { let () = updated; }
             };
             quote! {
-                h.seed(#collection, json(#seeded));
+                h.seed_at(#collection, #seed_key, json(#seeded));
                 let patch: #prefix #update_type = decode(#request_json).expect("the example request decodes");
                 let updated = #call(&patch).await.expect("the mock accepts the documented update");
                 #check
             }
         }
         OperationKind::Delete => quote! {
-            h.seed(#collection, serde_json::json!({ "id": #entity_id }));
+            h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
             #call().await.expect("the seeded entity is deleted");
         },
         OperationKind::Action | OperationKind::Function => unreachable!("returned above"),

@@ -129,8 +129,8 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::Int16 => quote!(i16),
         Primitive::Int32 => quote!(i32),
         Primitive::Int64 => quote!(i64),
-        Primitive::Single => quote!(f32),
-        Primitive::Double | Primitive::Decimal => quote!(f64),
+        // Single too: JSON numbers are doubles, and an f32 would change the documented digits.
+        Primitive::Single | Primitive::Double | Primitive::Decimal => quote!(f64),
         Primitive::DateTimeOffset => quote!(DateTimeOffset),
         // Kept as text: lossless, and validated on writes by the schema.
         Primitive::String

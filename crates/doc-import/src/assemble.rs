@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use graph_spec::value_check::{self, ViolationKind};
 use graph_spec::model::path_shape;
+use graph_spec::value_check::{self, ViolationKind};
 use graph_spec::{
     Defect, DefectKind, EnumDef, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
 };
@@ -183,15 +183,20 @@ fn drop_repeated_paths(mut operations: Vec<Operation>) -> Vec<Operation> {
     let mut homeless = Vec::new();
     for i in 0..operations.len() {
         let method = operations[i].method;
-        let first = operations[i].paths.first().map(|p| (path_shape(&p.template), method));
+        let first = operations[i]
+            .paths
+            .first()
+            .map(|p| (path_shape(&p.template), method));
         // A path is kept by the first operation that lists it, once.
-        operations[i].paths.retain(|p| match owner.entry((path_shape(&p.template), method)) {
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                slot.insert(i);
-                true
-            }
-            std::collections::btree_map::Entry::Occupied(_) => false,
-        });
+        operations[i]
+            .paths
+            .retain(|p| match owner.entry((path_shape(&p.template), method)) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                    true
+                }
+                std::collections::btree_map::Entry::Occupied(_) => false,
+            });
         if let (true, Some(first)) = (operations[i].paths.is_empty(), first) {
             homeless.push((i, first));
         }
@@ -322,6 +327,7 @@ fn check_examples(
     defects: &mut Vec<Defect>,
 ) {
     let shape = op.response.body.clone();
+    let status = op.response.status;
     let request_type = op.request_body.as_ref().map(|b| b.type_ref.clone());
     let (kind, parameters, name) = (op.kind, op.parameters.clone(), op.name.clone());
     for example in &mut op.examples {
@@ -341,6 +347,20 @@ fn check_examples(
         let Some(response) = &mut example.response else {
             continue;
         };
+        if response.status != status {
+            let message = format!(
+                "the example answers {}, but the Response section says {status}; the mock answers {status}",
+                response.status
+            );
+            response
+                .violations
+                .push(("(status)".to_owned(), message.clone()));
+            defects.push(Defect {
+                source: response.source.clone(),
+                kind: DefectKind::InconsistentStatus,
+                message,
+            });
+        }
         let (Some(body), Some(shape)) = (&response.body, &shape) else {
             continue;
         };
@@ -362,10 +382,11 @@ fn check_examples(
         } else {
             value_check::check_value(spec, &shape.type_ref, false, body, "")
         };
-        response.violations = violations
-            .iter()
-            .map(|v| (v.path.clone(), v.message.clone()))
-            .collect();
+        response.violations.extend(
+            violations
+                .iter()
+                .map(|v| (v.path.clone(), v.message.clone())),
+        );
         report(violations, &response.source, texts, defects);
     }
 }

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::operation::{Kind, OperationMeta};
 use crate::query::{self, Allowed, QueryOptions};
 use crate::resource::Resource;
-use crate::store::{ListRequest, StoreError};
+use crate::store::{Entity, ListRequest, StoreError};
 
 /// Serves one request for `operation`.
 pub async fn serve(
@@ -144,15 +144,53 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn parent_exists(&self) -> Result<(), ApiError> {
-        for (collection, id) in &self.resource.ancestors {
-            if self.state.store.get(collection, id).is_none() {
+        for ancestor in &self.resource.ancestors {
+            let found = self.state.store.get(&ancestor.collection, &ancestor.id);
+            let fits = found.as_ref().is_some_and(|e| {
+                ancestor
+                    .cast
+                    .as_deref()
+                    .is_none_or(|cast| is_of_type(e, cast))
+            });
+            if !fits {
                 return Err(ApiError::not_found(format!(
-                    "Resource not found for the segment '{}' with key '{id}'.",
-                    last_segment(collection)
+                    "Resource not found for the segment '{}' with key '{}'.",
+                    last_segment(&ancestor.collection),
+                    ancestor.id
                 )));
             }
         }
         Ok(())
+    }
+
+    /// The addressed entity, or for a singleton never written yet, its empty default.
+    fn addressed(&self) -> Result<Entity, ApiError> {
+        let found = self
+            .state
+            .store
+            .get(&self.resource.collection, self.resource.id()?);
+        match found {
+            Some(entity)
+                if self
+                    .resource
+                    .cast
+                    .as_deref()
+                    .is_none_or(|cast| is_of_type(&entity, cast)) =>
+            {
+                Ok(entity)
+            }
+            None if self.resource.singleton => Ok(Entity::new(self.singleton_default())),
+            _ => Err(self.not_found()),
+        }
+    }
+
+    fn singleton_default(&self) -> Map<String, Value> {
+        let mut entity = Map::new();
+        entity.insert(
+            "@odata.type".to_owned(),
+            Value::String(format!("#microsoft.graph.{}", self.operation.entity_type)),
+        );
+        entity
     }
 
     fn validate(&self, body: &Map<String, Value>) -> Result<(), ApiError> {
@@ -208,23 +246,29 @@ impl Context<'_> {
 
     fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
         self.parent_exists()?;
-        let entity = self
-            .state
-            .store
-            .get(&self.resource.collection, self.resource.id()?)
-            .ok_or_else(|| self.not_found())?;
+        let entity = self.addressed()?;
         Ok(self.entity_response(&entity, options.select.as_deref()))
     }
 
     fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
         self.validate(&body)?;
         self.parent_exists()?;
+        self.addressed()?;
         let id = self.resource.id()?;
+        if self.resource.singleton {
+            // A singleton exists before its first write; an insert that loses a race is fine.
+            let _ =
+                self.state
+                    .store
+                    .insert(&self.resource.collection, id, self.singleton_default());
+        }
+        let singleton = self.resource.singleton;
         let outcome = self
             .state
             .store
             .update(&self.resource.collection, id, |entity| {
                 if let Some(new_id) = body.get("id")
+                    && !singleton
                     && new_id.as_str() != Some(id)
                 {
                     return Err(ApiError::bad_request(
@@ -249,12 +293,16 @@ impl Context<'_> {
 
     fn delete(&self) -> Result<Response, ApiError> {
         self.parent_exists()?;
+        if self.resource.cast.is_some() {
+            self.addressed()?;
+        }
         match self
             .state
             .store
             .delete(&self.resource.collection, self.resource.id()?)
         {
-            Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+            // The documented status: 204 for Intune, 200 on a few pages.
+            Ok(()) => Ok(StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::NO_CONTENT).into_response()),
             Err(StoreError::NotFound | StoreError::Conflict) => Err(self.not_found()),
         }
     }
@@ -317,6 +365,22 @@ impl Context<'_> {
             self.operation.entity_type
         ))
     }
+}
+
+/// Whether a stored entity's `@odata.type` is `wanted` or derived from it.
+fn is_of_type(entity: &Map<String, Value>, wanted: &str) -> bool {
+    let Some(text) = entity.get("@odata.type").and_then(Value::as_str) else {
+        return false;
+    };
+    let actual = text
+        .trim_start_matches('#')
+        .rsplit('.')
+        .next()
+        .unwrap_or(text);
+    graph_model::schema()
+        .spec()
+        .ancestry(actual)
+        .contains(&wanted)
 }
 
 /// The entity with only the `$select`ed properties (annotations such as `@odata.type` stay).

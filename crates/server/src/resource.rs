@@ -11,6 +11,21 @@ use crate::operation::{Kind, OperationMeta};
 /// The longest key accepted in a path.
 const MAX_KEY_LEN: usize = 1024;
 
+/// The key under which a singleton (`/deviceManagement`, `/x/{id}/installSummary`) is stored in
+/// the collection named by its own path.
+pub const SINGLETON_KEY: &str = "$singleton";
+
+/// An entity a path passes through on the way to what it addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ancestor {
+    /// Its collection.
+    pub collection: String,
+    /// Its key.
+    pub id: String,
+    /// The type a cast segment right after it requires it to be.
+    pub cast: Option<String>,
+}
+
 /// A resolved request path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
@@ -18,8 +33,12 @@ pub struct Resource {
     pub collection: String,
     /// The addressed entity, for item operations.
     id: Option<String>,
-    /// `(collection, id)` of every entity the path passes through, outermost first.
-    pub ancestors: Vec<(String, String)>,
+    /// Whether the path addresses a singleton (a single-valued property, no key).
+    pub singleton: bool,
+    /// The type a cast segment requires the addressed entity to be.
+    pub cast: Option<String>,
+    /// Every entity the path passes through, outermost first.
+    pub ancestors: Vec<Ancestor>,
 }
 
 impl Resource {
@@ -28,33 +47,56 @@ impl Resource {
     /// never conflict).
     pub fn resolve(operation: &OperationMeta, values: &[&str]) -> Result<Resource, ApiError> {
         let mut collection = String::new();
-        let mut keyed: Vec<(String, String)> = Vec::new();
+        let mut keyed: Vec<Ancestor> = Vec::new();
         let mut values = values.iter();
+        let mut last_is_key = false;
         for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
             if segment.starts_with('{') {
                 let value = values.next().copied().unwrap_or_default();
                 check_key(value)?;
-                keyed.push((collection.clone(), value.to_owned()));
+                keyed.push(Ancestor {
+                    collection: collection.clone(),
+                    id: value.to_owned(),
+                    cast: None,
+                });
                 collection.push('/');
                 collection.push_str(value);
+                last_is_key = true;
             } else if segment.contains('.') {
-                // A type cast, e.g. microsoft.graph.deviceAndAppManagementRoleAssignment.
-                continue;
+                // A type cast, e.g. microsoft.graph.deviceAndAppManagementRoleAssignment: it
+                // narrows the entity before it, and is not part of where things are stored.
+                let type_name = segment.rsplit('.').next().unwrap_or(segment).to_owned();
+                if let Some(previous) = keyed.last_mut().filter(|_| last_is_key) {
+                    previous.cast = Some(type_name);
+                }
             } else {
                 collection.push('/');
                 collection.push_str(segment);
+                last_is_key = false;
             }
         }
-        let item = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete)
-            && operation.path.ends_with('}');
-        let addressed = if item { keyed.pop() } else { None };
-        let (collection, id) = match addressed {
-            Some((parent, id)) => (parent, Some(id)),
-            None => (collection, None),
-        };
+        let addresses_one = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete);
+        if addresses_one && last_is_key {
+            let addressed = keyed.pop().unwrap_or_else(|| Ancestor {
+                collection: String::new(),
+                id: String::new(),
+                cast: None,
+            });
+            return Ok(Resource {
+                collection: addressed.collection,
+                id: Some(addressed.id),
+                singleton: false,
+                cast: addressed.cast,
+                ancestors: keyed,
+            });
+        }
+        let singleton = addresses_one;
+        let id = singleton.then(|| SINGLETON_KEY.to_owned());
         Ok(Resource {
             collection,
             id,
+            singleton,
+            cast: None,
             ancestors: keyed,
         })
     }
@@ -70,7 +112,7 @@ impl Resource {
     /// `a('1')/b` for a contained collection.
     pub fn context_path(&self) -> String {
         let mut path = self.collection.trim_start_matches('/').to_owned();
-        for (collection, id) in self.ancestors.iter().rev() {
+        for Ancestor { collection, id, .. } in self.ancestors.iter().rev() {
             let keyed = format!("{}/{id}", collection.trim_start_matches('/'));
             if let Some(rest) = path.strip_prefix(&keyed) {
                 path = format!("{}('{id}'){rest}", collection.trim_start_matches('/'));
@@ -122,7 +164,14 @@ mod tests {
         .unwrap();
         assert_eq!(get.collection, "/a/1/b");
         assert_eq!(get.id().unwrap(), "2");
-        assert_eq!(get.ancestors, [("/a".to_owned(), "1".to_owned())]);
+        assert_eq!(
+            get.ancestors,
+            [Ancestor {
+                collection: "/a".to_owned(),
+                id: "1".to_owned(),
+                cast: Some("t".to_owned())
+            }]
+        );
         assert_eq!(get.context_path(), "a('1')/b");
         let list = Resource::resolve(&op(Kind::List, "/a/{aId}/b"), &["1"]).unwrap();
         assert_eq!(
@@ -130,6 +179,26 @@ mod tests {
             ("/a/1/b", 1)
         );
         assert!(list.id().is_err());
+    }
+
+    #[test]
+    fn singletons_and_casts_on_the_addressed_entity() {
+        let singleton = Resource::resolve(&op(Kind::Get, "/a/{aId}/summary"), &["1"]).unwrap();
+        assert!(singleton.singleton);
+        assert_eq!(
+            (singleton.collection.as_str(), singleton.id().unwrap()),
+            ("/a/1/summary", SINGLETON_KEY)
+        );
+        let root = Resource::resolve(&op(Kind::Update, "/deviceManagement"), &[]).unwrap();
+        assert_eq!(
+            (root.collection.as_str(), root.singleton),
+            ("/deviceManagement", true)
+        );
+        let cast = Resource::resolve(&op(Kind::Get, "/a/{aId}/microsoft.graph.t"), &["1"]).unwrap();
+        assert_eq!(
+            (cast.id().unwrap(), cast.cast.as_deref(), cast.singleton),
+            ("1", Some("t"), false)
+        );
     }
 
     #[test]

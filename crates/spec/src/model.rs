@@ -346,7 +346,13 @@ impl PathTemplate {
 pub fn path_shape(template: &str) -> String {
     template
         .split('/')
-        .map(|segment| if segment.starts_with('{') { "{}" } else { segment })
+        .map(|segment| {
+            if segment.starts_with('{') {
+                "{}"
+            } else {
+                segment
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }

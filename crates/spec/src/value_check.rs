@@ -156,7 +156,8 @@ impl Checker<'_> {
                         &at,
                         ViolationKind::WrongODataType,
                         format!(
-                            "A type named '{text}' could not be resolved as '{}' or a type derived from it.",
+                            "Invalid value for property '{}': a type named '{text}' could not be resolved as '{}' or a type derived from it.",
+                            display_path(path),
                             self.qualified_name(declared)
                         ),
                     );
