@@ -80,6 +80,7 @@ fn meta(route: &RouteIr) -> TokenStream {
     });
     let path = &route.path;
     let status = route.status;
+    let operation = route.operation;
     // Naming the model type ties the server to the model crate at compile time.
     let entity_type = match &route.entity_struct {
         Some(rust) => {
@@ -102,6 +103,7 @@ fn meta(route: &RouteIr) -> TokenStream {
             entity_type: #entity_type,
             status: #status,
             permissions: Permissions { delegated: #delegated, application: #application },
+            operation: #operation,
         };
     }
 }

@@ -335,7 +335,9 @@ fn check_examples(
         if let Some(body) = &request.body {
             let violations = match (&request_type, kind) {
                 (Some(type_ref), _) => value_check::check_value(spec, type_ref, false, body, ""),
-                (None, OperationKind::Action) => check_parameters(spec, &name, &parameters, body),
+                (None, OperationKind::Action) => {
+                    value_check::check_parameters(spec, &name, &parameters, body)
+                }
                 _ => Vec::new(),
             };
             request.violations = violations
@@ -398,35 +400,6 @@ pub fn wrapped_entity(body: &Value) -> Option<&Value> {
         (1, Some(inner)) if inner.is_object() => Some(inner),
         _ => None,
     }
-}
-
-fn check_parameters(
-    spec: &Spec,
-    action: &str,
-    parameters: &[graph_spec::Property],
-    body: &Value,
-) -> Vec<value_check::Violation> {
-    let Some(object) = body.as_object() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (key, value) in object {
-        match parameters.iter().find(|p| &p.name == key) {
-            Some(p) => out.extend(value_check::check_value(
-                spec,
-                &p.type_ref,
-                p.collection,
-                value,
-                key,
-            )),
-            None => out.push(value_check::Violation {
-                path: key.clone(),
-                kind: ViolationKind::UnknownProperty,
-                message: format!("The parameter '{key}' is not a parameter of action '{action}'."),
-            }),
-        }
-    }
-    out
 }
 
 fn report(

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::AppState;
+use crate::calls::{self, FunctionArguments};
 use crate::error::ApiError;
 use crate::operation::{Kind, OperationMeta};
 use crate::query::{self, Allowed, QueryOptions};
@@ -64,13 +65,31 @@ async fn handle(
         }
         Kind::Delete => context.delete(),
         Kind::Action | Kind::Function => {
-            if operation.kind == Kind::Action && request_has_body(request.headers()) {
-                read_json_object(request, state.config.max_body).await?;
-            }
+            let spec = graph_model::schema().spec();
+            let documented = spec.operations.get(operation.operation).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalServerError",
+                    "The operation table does not match the schema.",
+                )
+            })?;
+            let arguments = match (
+                operation.kind,
+                request.extensions().get::<FunctionArguments>(),
+            ) {
+                (Kind::Function, Some(arguments)) => calls::parse_arguments(&arguments.0)?,
+                (Kind::Action, _) if request_has_body(request.headers()) => {
+                    read_json_object(request, state.config.max_body).await?
+                }
+                _ => Map::new(),
+            };
+            calls::check_arguments(documented, &arguments)?;
             context.parent_exists()?;
-            Ok(StatusCode::from_u16(operation.status)
-                .unwrap_or(StatusCode::OK)
-                .into_response())
+            Ok(calls::documented_response(
+                documented,
+                operation.status,
+                context.context_url(false),
+            ))
         }
     }
 }
@@ -302,7 +321,9 @@ impl Context<'_> {
             .delete(&self.resource.collection, self.resource.id()?)
         {
             // The documented status: 204 for Intune, 200 on a few pages.
-            Ok(()) => Ok(StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::NO_CONTENT).into_response()),
+            Ok(()) => Ok(StatusCode::from_u16(self.operation.status)
+                .unwrap_or(StatusCode::NO_CONTENT)
+                .into_response()),
             Err(StoreError::NotFound | StoreError::Conflict) => Err(self.not_found()),
         }
     }

@@ -5,7 +5,8 @@
 //!
 //! - [`store`]: the in-memory entity store, with O(page) paging;
 //! - [`query`] and [`filter`]: the OData query options and the `$filter` language;
-//! - [`handlers`]: create, list, get, update, delete, actions and functions, Graph-style;
+//! - [`handlers`]: create, list, get, update and delete, Graph-style, and [`calls`]: actions and
+//!   functions;
 //! - [`auth`]: bearer, none, or scope checks against the documented permissions;
 //! - [`error`] and [`middleware`]: Graph error bodies, request ids and request logging;
 //! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests.
@@ -14,6 +15,7 @@
 //! the client agree on every type by construction.
 
 pub mod auth;
+pub mod calls;
 pub mod config;
 pub mod error;
 pub mod filter;
@@ -71,8 +73,12 @@ pub fn app(state: AppState) -> Router {
     } else {
         Router::new().nest(&base_path, routes)
     };
-    routes
-        .fallback(unknown_route)
+    // Function arguments leave the path before routing (a layer on the router would run after).
+    let routed = tower::ServiceBuilder::new()
+        .map_request(calls::split_function_call)
+        .service(routes.fallback(unknown_route));
+    Router::new()
+        .fallback_service(routed)
         .layer(axum::middleware::from_fn(middleware::request_context))
 }
 

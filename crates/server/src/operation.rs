@@ -59,4 +59,7 @@ pub struct OperationMeta {
     pub status: u16,
     /// Who may call it.
     pub permissions: Permissions,
+    /// Its index in the spec's operations (the model's embedded schema), for its parameters and
+    /// documented examples.
+    pub operation: usize,
 }

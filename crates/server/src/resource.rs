@@ -152,6 +152,7 @@ mod tests {
                 delegated: p,
                 application: p,
             },
+            operation: 0,
         }
     }
 

@@ -62,6 +62,35 @@ pub fn check_object(spec: &Spec, type_name: &str, value: &Value) -> Vec<Violatio
     )
 }
 
+/// Checks the body of an action (or the arguments of a function) against its parameters: each
+/// key must be a parameter, and each value of the parameter's type.
+pub fn check_parameters(
+    spec: &Spec,
+    operation: &str,
+    parameters: &[crate::model::Property],
+    body: &Value,
+) -> Vec<Violation> {
+    let Some(object) = body.as_object() else {
+        return vec![Violation {
+            path: String::new(),
+            kind: ViolationKind::WrongType,
+            message: format!("The parameters of '{operation}' must be a JSON object."),
+        }];
+    };
+    let mut out = Vec::new();
+    for (key, value) in object {
+        match parameters.iter().find(|p| &p.name == key) {
+            Some(p) => out.extend(check_value(spec, &p.type_ref, p.collection, value, key)),
+            None => out.push(Violation {
+                path: key.clone(),
+                kind: ViolationKind::UnknownProperty,
+                message: format!("The parameter '{key}' is not a parameter of '{operation}'."),
+            }),
+        }
+    }
+    out
+}
+
 struct Checker<'a> {
     spec: &'a Spec,
     out: &'a mut Vec<Violation>,

@@ -25,6 +25,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = Operat
             ],
         ),
     },
+    operation: 0usize,
 };
 /// `POST /deviceManagement/domainJoinConnectors`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE: OperationMeta = OperationMeta {
@@ -36,6 +37,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE: OperationMeta = Oper
         delegated: Permission::Scopes(&["DeviceManagementConfiguration.ReadWrite.All"]),
         application: Permission::Scopes(&["DeviceManagementConfiguration.ReadWrite.All"]),
     },
+    operation: 1usize,
 };
 /// `GET /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_GET: OperationMeta = OperationMeta {
@@ -57,6 +59,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_GET: OperationMeta = Operati
             ],
         ),
     },
+    operation: 2usize,
 };
 /// `PATCH /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_UPDATE: OperationMeta = OperationMeta {
@@ -68,6 +71,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_UPDATE: OperationMeta = Oper
         delegated: Permission::Scopes(&["DeviceManagementConfiguration.ReadWrite.All"]),
         application: Permission::Scopes(&["DeviceManagementConfiguration.ReadWrite.All"]),
     },
+    operation: 3usize,
 };
 /// `DELETE /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_DELETE: OperationMeta = OperationMeta {
@@ -79,6 +83,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_DELETE: OperationMeta = Oper
         delegated: Permission::Scopes(&["DeviceManagementConfiguration.ReadWrite.All"]),
         application: Permission::Scopes(&["DeviceManagementConfiguration.ReadWrite.All"]),
     },
+    operation: 4usize,
 };
 /// Every operation the mock serves.
 pub static OPERATIONS: &[&OperationMeta] = &[
