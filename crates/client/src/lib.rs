@@ -56,11 +56,55 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
+/// One function argument in OData literal syntax (`'text'` with `''` for a quote when
+/// `quoted`, else bare: numbers, booleans, dates, GUIDs), percent-encoded for a path; `None` when
+/// the argument is not set.
+pub fn odata_literal<T: serde::Serialize>(value: &Option<T>, quoted: bool) -> Option<String> {
+    let literal = match serde_json::to_value(value.as_ref()?).ok()? {
+        serde_json::Value::Null => return None,
+        serde_json::Value::String(text) if quoted => format!("'{}'", text.replace('\'', "''")),
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    };
+    let mut out = String::with_capacity(literal.len());
+    for byte in literal.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~'!$&*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some(out)
+}
+
+/// `name(a='x',b=2)` from the set arguments.
+pub fn function_call(name: &str, arguments: &[(&str, Option<String>)]) -> String {
+    let set: Vec<String> = arguments
+        .iter()
+        .filter_map(|(n, v)| v.as_ref().map(|v| format!("{n}={v}")))
+        .collect();
+    format!("{name}({})", set.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn components_are_percent_encoded() {
         assert_eq!(super::encode_component("a b/c'd$"), "a%20b%2Fc%27d$");
         assert_eq!(super::encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn function_calls_use_odata_literals() {
+        let args = [
+            ("category", super::odata_literal(&Some("it's a b"), true)),
+            ("n", super::odata_literal(&Some(3), false)),
+            ("skipped", super::odata_literal::<String>(&None, true)),
+        ];
+        assert_eq!(
+            super::function_call("getX", &args),
+            "getX(category='it''s%20a%20b',n=3)"
+        );
+        assert_eq!(super::function_call("getY", &[]), "getY()");
     }
 }

@@ -206,6 +206,22 @@ impl Client {
         decode(&success.body)
     }
 
+    /// Sends a request whose answer is `{"value": ...}` (what actions and functions return for
+    /// collections and primitives) and returns the value.
+    pub async fn call_value<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, Error> {
+        #[derive(serde::Deserialize)]
+        struct ValueOf<T> {
+            value: T,
+        }
+        let wrapped: ValueOf<T> = self.call(method, path, &[], body).await?;
+        Ok(wrapped.value)
+    }
+
     /// Sends a request whose answer has no body.
     pub async fn call_no_content<B: Serialize + ?Sized>(
         &self,

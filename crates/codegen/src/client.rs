@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use graph_spec::{OperationKind, PermissionSet};
+use graph_spec::{OperationKind, PermissionSet, Primitive};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Ir, RouteIr};
+use crate::ir::{FieldType, Ir, RouteIr};
 use crate::model::rust_type;
 use crate::names::{self, Scope, ident};
 use crate::render::{doc_attrs, doc_lines};
@@ -46,6 +46,8 @@ struct Node {
 pub struct ClientApi {
     nodes: Vec<Node>,
     routes: Vec<(usize, String)>,
+    /// For each route, the parameters struct of an action or function that has parameters.
+    parameter_structs: Vec<Option<String>>,
 }
 
 impl ClientApi {
@@ -72,7 +74,37 @@ impl ClientApi {
                 nodes[child].method = scope.claim(&wanted);
             }
         }
-        ClientApi { nodes, routes }
+        let reserved: Vec<&str> = nodes.iter().map(|n| n.struct_name.as_str()).collect();
+        let mut struct_names = Scope::with_reserved(&reserved);
+        let parameter_structs = ir
+            .routes
+            .iter()
+            .zip(&routes)
+            .map(|(route, (node, _))| {
+                let callable =
+                    matches!(route.kind, OperationKind::Action | OperationKind::Function);
+                (callable && !route.parameters.is_empty()).then(|| {
+                    let owner = nodes[*node].struct_name.trim_end_matches("Request");
+                    let action = route
+                        .name
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(&route.name)
+                        .to_upper_camel_case();
+                    struct_names.claim(&format!("{owner}{action}Parameters"))
+                })
+            })
+            .collect();
+        ClientApi {
+            nodes,
+            routes,
+            parameter_structs,
+        }
+    }
+
+    /// The parameters struct of route `route`, if it is an action or function with parameters.
+    pub fn parameter_struct(&self, route: usize) -> Option<&str> {
+        self.parameter_structs[route].as_deref()
     }
 
     /// `client.a().b().by_id(k0).method` for route `route`, given one expression per key in
@@ -112,7 +144,9 @@ fn wanted_method(route: &RouteIr) -> String {
         OperationKind::Delete => "delete".to_owned(),
         OperationKind::Create => "create".to_owned(),
         OperationKind::Update => "update".to_owned(),
-        OperationKind::Action | OperationKind::Function => names::field_name(&route.name),
+        OperationKind::Action | OperationKind::Function => {
+            names::field_name(route.name.rsplit('.').next().unwrap_or(&route.name))
+        }
     }
 }
 
@@ -205,11 +239,11 @@ fn tree(ir: &Ir) -> Vec<Node> {
 
 fn builder(ir: &Ir, api: &ClientApi, index: usize, node: &Node) -> TokenStream {
     let name = ident(&node.struct_name);
-    let operations: Vec<TokenStream> = node
+    let (operations, parameter_structs): (Vec<TokenStream>, Vec<TokenStream>) = node
         .routes
         .iter()
-        .map(|&r| operation(&ir.routes[r], &api.routes[r].1))
-        .collect();
+        .map(|&r| operation(&ir.routes[r], &api.routes[r].1, api.parameter_struct(r)))
+        .unzip();
     let navigation: Vec<TokenStream> = node
         .children
         .values()
@@ -243,6 +277,8 @@ fn builder(ir: &Ir, api: &ClientApi, index: usize, node: &Node) -> TokenStream {
         .collect();
     if index == 0 {
         return quote! {
+            #(#parameter_structs)*
+
             impl Client {
                 fn client(&self) -> &Client {
                     self
@@ -259,6 +295,8 @@ fn builder(ir: &Ir, api: &ClientApi, index: usize, node: &Node) -> TokenStream {
     }
     let doc = doc_lines(&format!("Requests under `{}`.", node.template));
     quote! {
+        #(#parameter_structs)*
+
         #doc
         #[derive(Debug, Clone)]
         pub struct #name {
@@ -294,7 +332,137 @@ fn permissions_line(label: &str, set: &PermissionSet) -> String {
     }
 }
 
-fn operation(route: &RouteIr, method_name: &str) -> TokenStream {
+/// A route's method, and for an action or function with parameters, its parameters struct.
+fn operation(
+    route: &RouteIr,
+    method_name: &str,
+    parameter_struct: Option<&str>,
+) -> (TokenStream, TokenStream) {
+    let method = crud_or_call(route, method_name, parameter_struct);
+    let parameters = parameter_struct
+        .map(|name| parameters_struct(route, name))
+        .unwrap_or_default();
+    (method, parameters)
+}
+
+fn parameters_struct(route: &RouteIr, name: &str) -> TokenStream {
+    let name = ident(name);
+    let doc = doc_lines(&format!(
+        "The parameters of `{} {}`.",
+        route.method.as_str(),
+        route.path
+    ));
+    let fields = route.parameters.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let json = &p.json_name;
+        let ty = rust_type(&p.ty, p.collection, false, &model_prefix());
+        let docs = if p.doc.trim().is_empty() {
+            doc_lines(&format!("The `{json}` parameter."))
+        } else {
+            doc_attrs(&p.doc)
+        };
+        quote! {
+            #docs
+            #[serde(rename = #json, default, skip_serializing_if = "Option::is_none")]
+            pub #field: Option<#ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// Whether a function argument is written as a quoted OData literal.
+fn quoted(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Primitive(p) => !matches!(
+            p,
+            Primitive::Boolean
+                | Primitive::Byte
+                | Primitive::Int16
+                | Primitive::Int32
+                | Primitive::Int64
+                | Primitive::Single
+                | Primitive::Double
+                | Primitive::Decimal
+                | Primitive::DateTimeOffset
+                | Primitive::Date
+                | Primitive::TimeOfDay
+                | Primitive::Guid
+        ),
+        _ => true,
+    }
+}
+
+fn call(
+    route: &RouteIr,
+    method_name: &str,
+    parameter_struct: Option<&str>,
+    docs: TokenStream,
+) -> TokenStream {
+    let prefix = model_prefix();
+    let method = ident(method_name);
+    let name = &route.name;
+    let function = route.kind == OperationKind::Function;
+    let argument = match parameter_struct {
+        Some(p) => {
+            let p = ident(p);
+            quote! { , parameters: &#p }
+        }
+        None => quote! {},
+    };
+    let path = if function {
+        let arguments = route.parameters.iter().map(|p| {
+            let json = &p.json_name;
+            let field = ident(&p.rust_name);
+            let quoted = quoted(&p.ty);
+            quote! { (#json, crate::odata_literal(&parameters.#field, #quoted)) }
+        });
+        quote! { &format!("{}/{}", self.path(), crate::function_call(#name, &[#(#arguments),*])) }
+    } else {
+        quote! { &format!("{}/{}", self.path(), #name) }
+    };
+    let (http, body) = match (function, parameter_struct) {
+        (true, _) => (quote!(Method::GET), quote!(None::<&()>)),
+        (false, Some(_)) => (quote!(Method::POST), quote!(Some(parameters))),
+        (false, None) => (quote!(Method::POST), quote!(None::<&()>)),
+    };
+    match route.response_type.as_ref().filter(|_| route.status != 204) {
+        None => quote! {
+            #docs
+            pub async fn #method(&self #argument) -> Result<(), Error> {
+                self.client().call_no_content(#http, #path, #body).await
+            }
+        },
+        // Collections and primitives come back as `{"value": ...}`.
+        Some((ty, collection))
+            if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
+        {
+            let ty = rust_type(ty, *collection, false, &prefix);
+            quote! {
+                #docs
+                pub async fn #method(&self #argument) -> Result<#ty, Error> {
+                    self.client().call_value(#http, #path, #body).await
+                }
+            }
+        }
+        Some((ty, _)) => {
+            let ty = rust_type(ty, false, false, &prefix);
+            quote! {
+                #docs
+                pub async fn #method(&self #argument) -> Result<#ty, Error> {
+                    self.client().call(#http, #path, &[], #body).await
+                }
+            }
+        }
+    }
+}
+
+fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&str>) -> TokenStream {
     let prefix = model_prefix();
     let graph_docs = doc_attrs(&format!("{}\n\n{}", route.summary, route.description));
     let reference = doc_lines(&format!(
@@ -343,10 +511,10 @@ fn operation(route: &RouteIr, method_name: &str) -> TokenStream {
                 }
             }
         }
-        OperationKind::Create
-        | OperationKind::Update
-        | OperationKind::Action
-        | OperationKind::Function => {
+        OperationKind::Action | OperationKind::Function => {
+            call(route, method_name, parameter_struct, docs)
+        }
+        OperationKind::Create | OperationKind::Update => {
             let http = method_tokens(route);
             let method = ident(method_name);
             let body_type = match (&route.update_type, &route.request_type) {
@@ -355,22 +523,13 @@ fn operation(route: &RouteIr, method_name: &str) -> TokenStream {
                     Some(quote!(#prefix #update))
                 }
                 (None, Some(ty)) => Some(rust_type(ty, false, false, &prefix)),
-                (None, None) if route.kind == OperationKind::Action => {
-                    Some(quote!(serde_json::Map<String, serde_json::Value>))
-                }
                 (None, None) => None,
             };
             let (parameter, body) = match &body_type {
                 Some(ty) => (quote! { , body: &#ty }, quote! { Some(body) }),
                 None => (quote! {}, quote! { None::<&()> }),
             };
-            let segment = match route.kind {
-                OperationKind::Action | OperationKind::Function => {
-                    let name = &route.name;
-                    quote! { &format!("{}/{}", self.path(), #name) }
-                }
-                _ => quote! { self.path() },
-            };
+            let segment = quote! { self.path() };
             match response_type {
                 Some(ty) => quote! {
                     #docs

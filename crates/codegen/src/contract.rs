@@ -110,12 +110,7 @@ fn collection_of(template: &str, keys: &[Key], item: bool) -> String {
 /// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
 fn documented_entity(example: &Example) -> Option<Value> {
     let body = example.response.as_ref()?.body.as_ref()?;
-    match body.as_object() {
-        Some(object) if object.len() == 1 && object.get("value").is_some_and(Value::is_object) => {
-            object.get("value").cloned()
-        }
-        _ => Some(body.clone()),
-    }
+    Some(graph_spec::value_check::unwrap_entity(body).clone())
 }
 
 fn json_literal(value: &Value) -> String {
@@ -150,9 +145,6 @@ fn case(
                 ),
             );
         }
-    }
-    if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
-        return ignored(name, "actions and functions are not contract-tested yet");
     }
     let addresses_one = matches!(
         route.kind,
@@ -208,6 +200,17 @@ fn case(
     )
     .unwrap_or(route.status);
     let name = ident(name);
+    if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
+        return call_case(
+            &name,
+            route,
+            example,
+            api.parameter_struct(index),
+            &parents.collect::<Vec<_>>(),
+            &call,
+            status,
+        );
+    }
     let request_json = example.request.body.as_ref().map(json_literal);
 
     // The other way round: the doc's request is invalid, so the mock must refuse it.
@@ -310,6 +313,109 @@ fn case(
     }
 }
 
+/// An action or function: the doc's arguments go through the typed parameters struct, and the
+/// answer must be the documented one.
+fn call_case(
+    name: &proc_macro2::Ident,
+    route: &RouteIr,
+    example: &Example,
+    parameter_struct: Option<&str>,
+    parents: &[TokenStream],
+    call: &TokenStream,
+    status: u16,
+) -> TokenStream {
+    let arguments = match route.kind {
+        OperationKind::Function => {
+            let last = example
+                .request
+                .path
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            let inside = last
+                .split_once('(')
+                .and_then(|(_, rest)| rest.strip_suffix(')'))
+                .unwrap_or("");
+            match graph_spec::literals::parse_function_arguments(inside) {
+                Ok(arguments) => Value::Object(arguments),
+                Err(reason) => {
+                    return ignored(
+                        &name.to_string(),
+                        &format!(
+                            "doc defect: the example's function arguments do not parse: {reason}"
+                        ),
+                    );
+                }
+            }
+        }
+        _ => example
+            .request
+            .body
+            .clone()
+            .unwrap_or(Value::Object(serde_json::Map::new())),
+    };
+    let (setup, argument) = match parameter_struct {
+        Some(parameters) => {
+            let parameters = ident(parameters);
+            let arguments = json_literal(&arguments);
+            (
+                quote! { let parameters: graph_client::#parameters = decode(#arguments).expect("the example's arguments decode"); },
+                quote! { &parameters },
+            )
+        }
+        None => (quote! {}, quote! {}),
+    };
+    // The other way round: the doc's arguments are invalid, so the mock must refuse them.
+    if let Some((field, _)) = example.request.violations.first() {
+        let field = field.split(['.', '[']).next().unwrap_or(field).to_owned();
+        return quote! {
+            #[tokio::test]
+            async fn #name() {
+                let h = Harness::start().await;
+                #(#parents)*
+                #setup
+                expect_rejected(#call(#argument).await, #field);
+            }
+        };
+    }
+    let documented = example
+        .response
+        .as_ref()
+        .and_then(|r| r.body.as_ref())
+        .filter(|_| route.status != 204);
+    let check = match (route.response_type.as_ref(), documented) {
+        (Some((ty, collection)), Some(body)) => {
+            let structured = matches!(
+                ty,
+                crate::ir::FieldType::Struct(_) | crate::ir::FieldType::Poly(_)
+            );
+            let expected = if *collection || !structured {
+                body.get("value").cloned().unwrap_or(Value::Null)
+            } else {
+                // Like get examples, some wrap a single value in {"value": {...}}.
+                graph_spec::value_check::unwrap_entity(body).clone()
+            };
+            let expected = json_literal(&expected);
+            quote! { assert_same(&answer, #expected, false); }
+        }
+        _ => quote! { let _ = answer; },
+    };
+    quote! {
+        #[tokio::test]
+        async fn #name() {
+            let h = Harness::start().await;
+            #(#parents)*
+            #setup
+            let answer = #call(#argument).await.expect("the mock answers the documented call");
+            #check
+            assert_eq!(h.last_status(), Some(#status), "the documented status");
+        }
+    }
+}
+
 fn body_type(route: &RouteIr, prefix: &TokenStream) -> Option<TokenStream> {
     match (&route.update_type, &route.request_type) {
         (Some(update), _) => {
@@ -328,11 +434,16 @@ mod tests {
     #[test]
     fn keys_and_collections() {
         let k = keys("/a/{aId}/microsoft.graph.t/b/{bId}", Some("e1"));
+        let key = |c: &str, v: &str, cast: Option<&str>| Key {
+            collection: c.into(),
+            value: v.into(),
+            cast: cast.map(Into::into),
+        };
         assert_eq!(
             k,
             [
-                ("/a".to_owned(), "p0".to_owned()),
-                ("/a/p0/b".to_owned(), "e1".to_owned())
+                key("/a", "p0", Some("microsoft.graph.t")),
+                key("/a/p0/b", "e1", None)
             ]
         );
         assert_eq!(

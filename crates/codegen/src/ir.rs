@@ -100,6 +100,8 @@ pub struct RouteIr {
     pub update_type: Option<String>,
     /// The response body's Rust type, and whether it is a collection.
     pub response_type: Option<(FieldType, bool)>,
+    /// The parameters of an action or function.
+    pub parameters: Vec<FieldIr>,
 }
 
 /// A generated struct.
@@ -437,6 +439,20 @@ fn routes(
                     .body
                     .as_ref()
                     .map(|b| (field_type(&b.type_ref), b.collection)),
+                parameters: {
+                    let mut names = Scope::default();
+                    op.parameters
+                        .iter()
+                        .map(|p| FieldIr {
+                            json_name: p.name.clone(),
+                            rust_name: names.claim(&names::field_name(&p.name)),
+                            ty: field_type(&p.type_ref),
+                            collection: p.collection,
+                            boxed: false,
+                            doc: p.description.clone(),
+                        })
+                        .collect()
+                },
             });
         }
     }

@@ -332,10 +332,15 @@ fn check_examples(
     let (kind, parameters, name) = (op.kind, op.parameters.clone(), op.name.clone());
     for example in &mut op.examples {
         let request = &mut example.request;
-        if let Some(body) = &request.body {
+        // A function's arguments are in its URL: `.../getX(name='value')`.
+        let arguments = match kind {
+            OperationKind::Function => function_arguments(&request.path),
+            _ => request.body.clone(),
+        };
+        if let Some(body) = &arguments {
             let violations = match (&request_type, kind) {
                 (Some(type_ref), _) => value_check::check_value(spec, type_ref, false, body, ""),
-                (None, OperationKind::Action) => {
+                (None, OperationKind::Action | OperationKind::Function) => {
                     value_check::check_parameters(spec, &name, &parameters, body)
                 }
                 _ => Vec::new(),
@@ -373,7 +378,9 @@ fn check_examples(
         let violations = if shape.collection || !structured {
             let value = body.get("value").unwrap_or(&Value::Null);
             value_check::check_value(spec, &shape.type_ref, shape.collection, value, "value")
-        } else if let Some(inner) = wrapped_entity(body) {
+        } else if let inner = value_check::unwrap_entity(body)
+            && !std::ptr::eq(inner, body)
+        {
             let line = line_in(texts, &response.source, "value");
             defects.push(Defect {
                 source: Source { file: response.source.file.clone(), line },
@@ -393,13 +400,13 @@ fn check_examples(
     }
 }
 
-/// The entity inside `{"value": {...}}`, the wrapping every Intune get example has.
-pub fn wrapped_entity(body: &Value) -> Option<&Value> {
-    let object = body.as_object()?;
-    match (object.len(), object.get("value")) {
-        (1, Some(inner)) if inner.is_object() => Some(inner),
-        _ => None,
-    }
+/// The arguments of a function call in a URL path, as a JSON object (`None` without parentheses).
+fn function_arguments(path: &str) -> Option<Value> {
+    let last = path.split('?').next()?.rsplit('/').next()?;
+    let inside = last.split_once('(')?.1.strip_suffix(')')?;
+    graph_spec::literals::parse_function_arguments(inside)
+        .ok()
+        .map(Value::Object)
 }
 
 fn report(

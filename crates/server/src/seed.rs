@@ -26,14 +26,7 @@ pub fn seed_examples(store: &Store, spec: &Spec) -> usize {
                 continue;
             };
             // Intune get examples wrap the entity in {"value": {...}}.
-            let entity = match body.get("value") {
-                Some(inner @ Value::Object(_))
-                    if body.as_object().is_some_and(|o| o.len() == 1) =>
-                {
-                    inner
-                }
-                _ => body,
-            };
+            let entity = graph_odata::spec::value_check::unwrap_entity(body);
             let (Some(object), Some(id)) =
                 (entity.as_object(), entity.get("id").and_then(Value::as_str))
             else {

@@ -101,6 +101,66 @@ pub fn is_base64(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'))
 }
 
+/// Parses a function call's argument list, `name='value',n=3,flag=true`, into a JSON object:
+/// quoted literals are strings (`''` is a quote), `true`, `false`, `null` and numbers are
+/// themselves, anything else (a date, a GUID) is a string. The error is a message for a 400.
+pub fn parse_function_arguments(
+    text: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    use serde_json::Value;
+    let mut arguments = serde_json::Map::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return Ok(arguments);
+        }
+        let name: String = chars.by_ref().take_while(|c| *c != '=').collect();
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            return Err(format!(
+                "The function arguments '{text}' are not name=value pairs."
+            ));
+        }
+        let value = if chars.peek() == Some(&'\'') {
+            chars.next();
+            let mut literal = String::new();
+            loop {
+                match chars.next() {
+                    Some('\'') if chars.peek() == Some(&'\'') => {
+                        chars.next();
+                        literal.push('\'');
+                    }
+                    Some('\'') => break,
+                    Some(c) => literal.push(c),
+                    None => {
+                        return Err(format!(
+                            "The value of function argument '{name}' is not closed with a quote."
+                        ));
+                    }
+                }
+            }
+            Value::String(literal)
+        } else {
+            let raw: String = chars.by_ref().take_while(|c| *c != ',').collect();
+            let raw = raw.trim();
+            match raw {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                "null" => Value::Null,
+                _ => raw
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .or_else(|_| raw.parse::<f64>().map(Value::from))
+                    .unwrap_or_else(|_| Value::String(raw.to_owned())),
+            }
+        };
+        arguments.insert(name, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +173,20 @@ mod tests {
         assert!(err.to_string().contains("2016-13-31T00:00:00Z"), "{err}");
         assert!(parse_date_time_offset("yesterday").is_err());
         assert!(parse_date_time_offset("2016-12-31").is_err());
+    }
+
+    #[test]
+    fn function_arguments_parse() {
+        let parsed =
+            parse_function_arguments("category='it''s',n=3,flag=true,when=2020-01-01T00:00:00Z")
+                .unwrap();
+        assert_eq!(
+            serde_json::Value::Object(parsed),
+            serde_json::json!({"category": "it's", "n": 3, "flag": true, "when": "2020-01-01T00:00:00Z"})
+        );
+        assert!(parse_function_arguments("").unwrap().is_empty());
+        assert!(parse_function_arguments("a='open").is_err());
+        assert!(parse_function_arguments("='x'").is_err());
     }
 
     #[test]

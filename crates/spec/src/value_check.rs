@@ -91,6 +91,17 @@ pub fn check_parameters(
     out
 }
 
+/// The entity inside `{"value": {...}}` (the wrapping every Intune get example has, and some
+/// function examples), or the body itself.
+pub fn unwrap_entity(body: &Value) -> &Value {
+    match body.as_object() {
+        Some(object) if object.len() == 1 && object.get("value").is_some_and(Value::is_object) => {
+            &object["value"]
+        }
+        _ => body,
+    }
+}
+
 struct Checker<'a> {
     spec: &'a Spec,
     out: &'a mut Vec<Violation>,
