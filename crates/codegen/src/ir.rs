@@ -218,7 +218,7 @@ impl Ir {
         let poly_bases: BTreeSet<&str> = spec
             .types
             .iter()
-            .filter(|(name, def)| !def.undocumented && !spec.derived_types(name).is_empty())
+            .filter(|(name, def)| !def.undocumented && !documented_derived(spec, name).is_empty())
             .map(|(name, _)| name.as_str())
             .collect();
         let poly_names: BTreeMap<&str, String> = poly_bases
@@ -320,7 +320,7 @@ impl Ir {
             .iter()
             .map(|base| {
                 let variants = std::iter::once(*base)
-                    .chain(spec.derived_types(base))
+                    .chain(documented_derived(spec, base))
                     .map(|t| (t.to_owned(), struct_names[t].clone()))
                     .collect();
                 PolyIr {
@@ -341,6 +341,15 @@ impl Ir {
             routes,
         }
     }
+}
+
+/// The documented types derived from `name`: undocumented ones (known only from examples) read
+/// as the base type, whose `additional_data` keeps their extra properties.
+fn documented_derived<'a>(spec: &'a Spec, name: &str) -> Vec<&'a str> {
+    spec.derived_types(name)
+        .into_iter()
+        .filter(|t| spec.types.get(*t).is_some_and(|d| !d.undocumented))
+        .collect()
 }
 
 /// One route per operation and path. The type an operation is about is its body type, else its

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use graph_spec::model::path_shape;
 use graph_spec::value_check::{self, ViolationKind};
 use graph_spec::{
-    Defect, DefectKind, EnumDef, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
+    Defect, DefectKind, EnumDef, Example, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
 };
 use serde_json::Value;
 
@@ -99,6 +99,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     add_missing_types(&mut spec, &mentions, defects);
 
     let mut operations = merge_operations(&spec, &every_operation, defects);
+    infer_example_types(&mut spec, &operations, defects);
     for op in &mut operations {
         check_examples(&spec, op, &example_texts, defects);
     }
@@ -318,6 +319,122 @@ fn add_missing_types(
     }
 }
 
+/// What checking one example found: the request's violations (if it has a body or arguments),
+/// and the response's (if it has a body), with whether the response wraps a single entity.
+struct ExampleFindings {
+    request: Option<Vec<value_check::Violation>>,
+    response: Option<(Vec<value_check::Violation>, bool)>,
+}
+
+/// Checks one example against the operation's types, without reporting anything.
+fn example_findings(spec: &Spec, op: &Operation, example: &Example) -> ExampleFindings {
+    let request = &example.request;
+    // A function's arguments are in its URL: `.../getX(name='value')`.
+    let arguments = match op.kind {
+        OperationKind::Function => function_arguments(&request.path),
+        _ => request.body.clone(),
+    };
+    let request = arguments.map(|body| match (&op.request_body, op.kind) {
+        (Some(rb), _) => value_check::check_value(spec, &rb.type_ref, false, &body, ""),
+        (None, OperationKind::Action | OperationKind::Function) => {
+            value_check::check_parameters(spec, &op.name, &op.parameters, &body)
+        }
+        _ => Vec::new(),
+    });
+    let body = example.response.as_ref().and_then(|r| r.body.as_ref());
+    let response = match (body, &op.response.body) {
+        (Some(body), Some(shape)) => {
+            let structured = shape
+                .type_ref
+                .named()
+                .is_some_and(|n| spec.types.contains_key(n));
+            Some(if shape.collection || !structured {
+                let value = body.get("value").unwrap_or(&Value::Null);
+                (
+                    value_check::check_value(
+                        spec,
+                        &shape.type_ref,
+                        shape.collection,
+                        value,
+                        "value",
+                    ),
+                    false,
+                )
+            } else {
+                let inner = value_check::unwrap_entity(body);
+                (
+                    value_check::check_value(spec, &shape.type_ref, false, inner, ""),
+                    !std::ptr::eq(inner, body),
+                )
+            })
+        }
+        _ => None,
+    };
+    ExampleFindings { request, response }
+}
+
+/// Examples name derived types whose pages were not imported (an `@odata.type` of a type the
+/// spec does not have, in a slot of a documented type). The docs are generated from the real
+/// schema, so each such name becomes an undocumented type derived from the slot's type: the
+/// examples then check, and the mock accepts what the service accepts. Each is reported.
+fn infer_example_types(spec: &mut Spec, operations: &[Operation], defects: &mut Vec<Defect>) {
+    // Each round can reveal unknown types nested inside the ones just added.
+    for _ in 0..8 {
+        let mut found: BTreeMap<String, (String, Source)> = BTreeMap::new();
+        for op in operations {
+            for example in &op.examples {
+                let findings = example_findings(spec, op, example);
+                let request = findings
+                    .request
+                    .into_iter()
+                    .flatten()
+                    .map(|v| (v, &example.request.source));
+                let response_source = example.response.as_ref().map(|r| &r.source);
+                let response = findings
+                    .response
+                    .into_iter()
+                    .flat_map(|(v, _)| v)
+                    .filter_map(|v| response_source.map(|s| (v, s)));
+                for (violation, source) in request.chain(response) {
+                    if let ViolationKind::UnknownODataType { name, declared } = violation.kind {
+                        found.entry(name).or_insert((declared, source.clone()));
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        for (name, (declared, source)) in found {
+            let kind = spec
+                .types
+                .get(&declared)
+                .map_or(TypeKind::Complex, |t| t.kind);
+            defects.push(Defect {
+                source: source.clone(),
+                kind: DefectKind::MissingTypePage,
+                message: format!(
+                    "an example names the type `{name}` where a `{declared}` goes, but no imported page documents `{name}`; read as an undocumented type derived from `{declared}`"
+                ),
+            });
+            spec.types.insert(
+                name,
+                TypeDef {
+                    kind,
+                    base_type: Some(declared),
+                    is_abstract: false,
+                    key_property: None,
+                    description: String::new(),
+                    properties: Vec::new(),
+                    navigation_properties: Vec::new(),
+                    undocumented: true,
+                    source,
+                },
+            );
+        }
+    }
+}
+
 /// Checks each example body against the operation's types, reports where they disagree, and
 /// records the violations on the example.
 fn check_examples(
@@ -326,25 +443,15 @@ fn check_examples(
     texts: &BTreeMap<(String, u32), ExampleText>,
     defects: &mut Vec<Defect>,
 ) {
-    let shape = op.response.body.clone();
+    let findings: Vec<ExampleFindings> = op
+        .examples
+        .iter()
+        .map(|e| example_findings(spec, op, e))
+        .collect();
     let status = op.response.status;
-    let request_type = op.request_body.as_ref().map(|b| b.type_ref.clone());
-    let (kind, parameters, name) = (op.kind, op.parameters.clone(), op.name.clone());
-    for example in &mut op.examples {
-        let request = &mut example.request;
-        // A function's arguments are in its URL: `.../getX(name='value')`.
-        let arguments = match kind {
-            OperationKind::Function => function_arguments(&request.path),
-            _ => request.body.clone(),
-        };
-        if let Some(body) = &arguments {
-            let violations = match (&request_type, kind) {
-                (Some(type_ref), _) => value_check::check_value(spec, type_ref, false, body, ""),
-                (None, OperationKind::Action | OperationKind::Function) => {
-                    value_check::check_parameters(spec, &name, &parameters, body)
-                }
-                _ => Vec::new(),
-            };
+    for (example, findings) in op.examples.iter_mut().zip(findings) {
+        if let Some(violations) = findings.request {
+            let request = &mut example.request;
             request.violations = violations
                 .iter()
                 .map(|v| (v.path.clone(), v.message.clone()))
@@ -368,29 +475,17 @@ fn check_examples(
                 message,
             });
         }
-        let (Some(body), Some(shape)) = (&response.body, &shape) else {
+        let Some((violations, wrapped)) = findings.response else {
             continue;
         };
-        let structured = shape
-            .type_ref
-            .named()
-            .is_some_and(|n| spec.types.contains_key(n));
-        let violations = if shape.collection || !structured {
-            let value = body.get("value").unwrap_or(&Value::Null);
-            value_check::check_value(spec, &shape.type_ref, shape.collection, value, "value")
-        } else if let inner = value_check::unwrap_entity(body)
-            && !std::ptr::eq(inner, body)
-        {
+        if wrapped {
             let line = line_in(texts, &response.source, "value");
             defects.push(Defect {
                 source: Source { file: response.source.file.clone(), line },
                 kind: DefectKind::WrappedGetResponse,
                 message: "the response example wraps the entity in `{\"value\": {...}}`; the service returns the entity itself, so the contract test compares against the unwrapped example".to_owned(),
             });
-            value_check::check_value(spec, &shape.type_ref, false, inner, "")
-        } else {
-            value_check::check_value(spec, &shape.type_ref, false, body, "")
-        };
+        }
         response.violations.extend(
             violations
                 .iter()
@@ -419,9 +514,9 @@ fn report(
         let kind = match v.kind {
             ViolationKind::UnknownProperty => DefectKind::ExampleUnknownProperty,
             ViolationKind::NotInEnum => DefectKind::ExampleValueNotInEnum,
-            ViolationKind::WrongType | ViolationKind::WrongODataType => {
-                DefectKind::ExampleWrongType
-            }
+            ViolationKind::WrongType
+            | ViolationKind::WrongODataType
+            | ViolationKind::UnknownODataType { .. } => DefectKind::ExampleWrongType,
         };
         let key = v
             .path

@@ -10,7 +10,7 @@ use crate::model::Spec;
 use crate::type_ref::{Primitive, TypeRef};
 
 /// What kind of rule a value broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ViolationKind {
     /// An object has a property its type does not declare.
     UnknownProperty,
@@ -20,6 +20,13 @@ pub enum ViolationKind {
     WrongType,
     /// `@odata.type` names a type that is not the expected one or derived from it.
     WrongODataType,
+    /// `@odata.type` names a type the spec does not have at all, where a `declared` is expected.
+    UnknownODataType {
+        /// The bare name of the unknown type.
+        name: String,
+        /// The type the value's slot declares.
+        declared: String,
+    },
 }
 
 /// One reason a value would be refused.
@@ -190,6 +197,18 @@ impl Checker<'_> {
                     && self.spec.ancestry(name).contains(&declared)
                 {
                     name.to_owned()
+                } else if !self.spec.types.contains_key(name) && !name.is_empty() {
+                    let at = join(path, "@odata.type");
+                    self.report(
+                        &at,
+                        ViolationKind::UnknownODataType { name: name.to_owned(), declared: declared.to_owned() },
+                        format!(
+                            "Invalid value for property '{}': the type '{text}' is unknown; expected '{}' or a type derived from it.",
+                            display_path(path),
+                            self.qualified_name(declared)
+                        ),
+                    );
+                    return;
                 } else {
                     let at = join(path, "@odata.type");
                     self.report(
