@@ -153,8 +153,7 @@ fn case(
     let last_is_key = route
         .path
         .split('/')
-        .filter(|s| !s.is_empty() && !s.contains('.'))
-        .next_back()
+        .rfind(|s| !s.is_empty() && !s.contains('.'))
         .is_some_and(|s| s.starts_with('{'));
     let item = addresses_one && last_is_key;
     let singleton = addresses_one && !last_is_key;

@@ -182,15 +182,11 @@ fn merge_operations(
 fn drop_repeated_paths(mut operations: Vec<Operation>) -> Vec<Operation> {
     let mut owner: BTreeMap<(String, graph_spec::HttpMethod), usize> = BTreeMap::new();
     let mut homeless = Vec::new();
-    for i in 0..operations.len() {
-        let method = operations[i].method;
-        let first = operations[i]
-            .paths
-            .first()
-            .map(|p| (path_shape(&p.template), method));
+    for (i, op) in operations.iter_mut().enumerate() {
+        let method = op.method;
+        let first = op.paths.first().map(|p| (path_shape(&p.template), method));
         // A path is kept by the first operation that lists it, once.
-        operations[i]
-            .paths
+        op.paths
             .retain(|p| match owner.entry((path_shape(&p.template), method)) {
                 std::collections::btree_map::Entry::Vacant(slot) => {
                     slot.insert(i);
@@ -198,7 +194,7 @@ fn drop_repeated_paths(mut operations: Vec<Operation>) -> Vec<Operation> {
                 }
                 std::collections::btree_map::Entry::Occupied(_) => false,
             });
-        if let (true, Some(first)) = (operations[i].paths.is_empty(), first) {
+        if let (true, Some(first)) = (op.paths.is_empty(), first) {
             homeless.push((i, first));
         }
     }
