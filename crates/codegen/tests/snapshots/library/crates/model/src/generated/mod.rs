@@ -3,6 +3,7 @@
 mod enums;
 mod spec;
 mod types;
+#[allow(unused_imports)]
 pub use enums::*;
 pub use types::*;
 /// The spec this crate was generated from, for validating write bodies the way the service does.
