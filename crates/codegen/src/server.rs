@@ -79,6 +79,7 @@ fn meta(route: &RouteIr) -> TokenStream {
         OperationKind::Function => "Function",
     });
     let path = &route.path;
+    let method = route.method.as_str();
     let status = route.status;
     let operation = route.operation;
     // Naming the model type ties the server to the model crate at compile time.
@@ -99,6 +100,7 @@ fn meta(route: &RouteIr) -> TokenStream {
         #[doc = #doc]
         pub static #name: OperationMeta = OperationMeta {
             kind: Kind::#kind,
+            method: #method,
             path: #path,
             entity_type: #entity_type,
             status: #status,

@@ -30,7 +30,7 @@ impl FromStr for AuthMode {
 }
 
 /// The mock's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The path every route lives under, e.g. `/beta`.
     pub base_path: String,
@@ -40,6 +40,16 @@ pub struct Config {
     pub page_size: usize,
     /// The largest request body accepted, in bytes.
     pub max_body: usize,
+    /// Where to keep the state (SQLite); `None` keeps it in memory.
+    pub data: Option<std::path::PathBuf>,
+    /// Fault injection rules (none by default).
+    pub faults: crate::faults::FaultFile,
+    /// The seed that makes fault injection repeatable.
+    pub fault_seed: u64,
+    /// How many requests the journal keeps.
+    pub journal_size: usize,
+    /// Whether the `$mock` admin routes are served.
+    pub admin: bool,
 }
 
 impl Default for Config {
@@ -49,6 +59,11 @@ impl Default for Config {
             auth: AuthMode::Bearer,
             page_size: 100,
             max_body: 1024 * 1024,
+            data: None,
+            faults: crate::faults::FaultFile::default(),
+            fault_seed: 0,
+            journal_size: 1000,
+            admin: true,
         }
     }
 }

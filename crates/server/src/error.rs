@@ -19,6 +19,8 @@ pub struct ApiError {
     pub message: String,
     /// The `Allow` header of a 405.
     pub allow: Option<String>,
+    /// The `Retry-After` header (seconds) of a 429 or 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -29,6 +31,7 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             allow: None,
+            retry_after: None,
         }
     }
 
@@ -59,6 +62,15 @@ impl ApiError {
     /// 409 `Conflict`.
     pub fn conflict(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, "Conflict", message)
+    }
+
+    /// 413 `RequestEntityTooLarge`.
+    pub fn too_large(limit: usize) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            format!("The request body is larger than the limit of {limit} bytes."),
+        )
     }
 
     /// The generic error for a status that carries no Graph body of its own (e.g. axum's 405).
@@ -99,6 +111,11 @@ impl ApiError {
             },
         };
         let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if let Some(allow) = self
             .allow
             .as_deref()

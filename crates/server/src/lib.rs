@@ -14,12 +14,15 @@
 //! Bodies are validated with the model crate's schema (`graph_model::schema()`), so the mock and
 //! the client agree on every type by construction.
 
+pub mod admin;
 pub mod auth;
 pub mod calls;
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod filter;
 pub mod handlers;
+pub mod journal;
 mod json;
 pub mod middleware;
 mod mock_server;
@@ -33,7 +36,8 @@ pub mod store;
 #[rustfmt::skip]
 mod generated;
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::http::Uri;
@@ -42,7 +46,7 @@ pub use config::{AuthMode, Config};
 pub use error::ApiError;
 pub use generated::OPERATIONS;
 pub use mock_server::MockServer;
-pub use store::Store;
+pub use store::{MemoryStore, SqliteStore, Store, StoreError};
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -50,16 +54,97 @@ pub struct AppState {
     /// The settings.
     pub config: Arc<Config>,
     /// The entities.
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Store>,
+    /// The recent requests.
+    pub journal: Arc<journal::Journal>,
+    /// Fault injection.
+    pub faults: Arc<faults::Faults>,
+    /// What `POST $mock/reset` restores: the store as it was once started (fixtures loaded).
+    start_state: Arc<Mutex<StartState>>,
 }
 
+type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
+
 impl AppState {
-    /// A fresh state with an empty store.
+    /// A fresh state with an empty in-memory store (whatever `config.data` says).
     pub fn new(config: Config) -> AppState {
+        AppState::with_store(config, Arc::new(MemoryStore::default()))
+    }
+
+    /// The state `config` asks for: SQLite at `config.data`, else memory.
+    pub fn open(config: Config) -> Result<AppState, StoreError> {
+        let store = store::open(config.data.as_deref())?;
+        Ok(AppState::with_store(config, store))
+    }
+
+    fn with_store(config: Config, store: Arc<dyn Store>) -> AppState {
+        let journal = Arc::new(journal::Journal::new(config.journal_size));
+        let faults = Arc::new(faults::Faults::new(
+            config.faults.clone(),
+            config.fault_seed,
+        ));
         AppState {
             config: Arc::new(config),
-            store: Arc::new(Store::default()),
+            store,
+            journal,
+            faults,
+            start_state: Arc::default(),
         }
+    }
+
+    /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as
+    /// they are. Returns how many entities were added.
+    pub fn load_fixtures(&self, fixtures: &serde_json::Value) -> Result<usize, String> {
+        let collections = fixtures
+            .as_object()
+            .ok_or("fixtures must be a JSON object of collection paths")?;
+        let mut added = 0;
+        for (collection, entities) in collections {
+            let entities = entities
+                .as_array()
+                .ok_or_else(|| format!("fixtures for `{collection}` must be an array"))?;
+            for (n, entity) in entities.iter().enumerate() {
+                let object = entity
+                    .as_object()
+                    .ok_or_else(|| format!("fixture {n} of `{collection}` is not an object"))?;
+                let id = object
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| format!("fixture {n} of `{collection}` has no string `id`"))?;
+                match self.store.insert(collection, id, object.clone()) {
+                    Ok(_) => added += 1,
+                    Err(StoreError::Conflict) => {}
+                    Err(e) => return Err(format!("cannot store fixture `{id}`: {e:?}")),
+                }
+            }
+        }
+        Ok(added)
+    }
+
+    /// Remembers the current store as the state `reset` restores.
+    pub fn capture_start_state(&self) -> Result<(), StoreError> {
+        let dump = self.store.dump()?;
+        *self.start_state.lock().unwrap_or_else(|p| p.into_inner()) = dump;
+        Ok(())
+    }
+
+    /// Restores the captured start state and clears the journal.
+    pub fn reset(&self) -> Result<(), StoreError> {
+        let start = self
+            .start_state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        self.store.clear()?;
+        for (collection, entities) in start {
+            for (id, entity) in entities {
+                if let serde_json::Value::Object(object) = entity {
+                    self.store.insert(&collection, &id, object)?;
+                }
+            }
+        }
+        self.journal.clear();
+        Ok(())
     }
 }
 
@@ -67,7 +152,11 @@ impl AppState {
 /// anything else, and the request middleware around it all.
 pub fn app(state: AppState) -> Router {
     let base_path = state.config.normalised_base_path();
-    let routes = generated::router().with_state(state);
+    let mut routes = generated::router();
+    if state.config.admin {
+        routes = routes.merge(admin::router());
+    }
+    let routes = routes.with_state(state.clone());
     let routes = if base_path.is_empty() {
         routes
     } else {
@@ -79,7 +168,10 @@ pub fn app(state: AppState) -> Router {
         .service(routes.fallback(unknown_route));
     Router::new()
         .fallback_service(routed)
-        .layer(axum::middleware::from_fn(middleware::request_context))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::request_context,
+        ))
 }
 
 async fn unknown_route(uri: Uri) -> ApiError {

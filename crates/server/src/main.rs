@@ -1,7 +1,11 @@
 //! `graph-mock`: runs the Graph mock server.
 
+use std::path::PathBuf;
+use std::process::ExitCode;
+
 use clap::Parser;
-use graph_mock::{AuthMode, Config};
+use graph_mock::faults::{FaultFile, parse_range, parse_throttle};
+use graph_mock::{AppState, AuthMode, Config};
 
 /// A stateful mock of the Microsoft Graph API, generated from its docs.
 #[derive(Debug, Parser)]
@@ -28,33 +32,120 @@ struct Cli {
     /// Preload the entities shown in the docs' response examples.
     #[arg(long)]
     seed_examples: bool,
+    /// Keep the state in this SQLite file (created if missing) instead of in memory.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// Load entities at start from a JSON file: {"<collection path>": [entity, ...]}.
+    #[arg(long, value_name = "FILE.json")]
+    fixtures: Option<PathBuf>,
+    /// Do not serve the `<base>/$mock/...` admin routes.
+    #[arg(long)]
+    no_admin: bool,
+    /// How many requests the journal keeps.
+    #[arg(long, default_value_t = 1000)]
+    journal_size: usize,
+    /// The seed that makes injected faults repeatable.
+    #[arg(long, default_value_t = 0)]
+    fault_seed: u64,
+    /// Added latency for every operation, in ms: MIN..MAX.
+    #[arg(long, value_name = "MIN..MAX", value_parser = parse_range)]
+    latency: Option<(u64, u64)>,
+    /// The chance (0 to 1) that a request fails with one of --error-statuses.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// The statuses injected failures use.
+    #[arg(long, value_delimiter = ',', default_value = "500,502,503,504")]
+    error_statuses: Vec<u16>,
+    /// Throttle every operation to N requests per WINDOW (e.g. 10/1s): 429 with Retry-After.
+    #[arg(long, value_name = "N/WINDOW", value_parser = parse_throttle)]
+    throttle: Option<(u32, std::time::Duration)>,
+    /// Per-operation fault rules in a JSON file (see the README); flags set the default rules.
+    #[arg(long, value_name = "FILE.json")]
+    faults: Option<PathBuf>,
+}
+
+fn read_json(path: &PathBuf) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+}
+
+fn config(cli: &Cli) -> Result<Config, String> {
+    if !(0.0..=1.0).contains(&cli.error_rate) {
+        return Err(format!(
+            "--error-rate takes a number from 0 to 1, not {}",
+            cli.error_rate
+        ));
+    }
+    let mut faults = match &cli.faults {
+        Some(path) => serde_json::from_value::<FaultFile>(read_json(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?,
+        None => FaultFile::default(),
+    };
+    if cli.latency.is_some() {
+        faults.default.latency = cli.latency;
+    }
+    if cli.error_rate > 0.0 {
+        faults.default.error_rate = cli.error_rate;
+        faults.default.statuses = cli.error_statuses.clone();
+    }
+    if cli.throttle.is_some() {
+        faults.default.throttle = cli.throttle;
+    }
+    Ok(Config {
+        base_path: cli.base_path.clone(),
+        auth: cli.auth,
+        page_size: cli.page_size as usize,
+        max_body: cli.max_body,
+        data: cli.data.clone(),
+        faults,
+        fault_seed: cli.fault_seed,
+        journal_size: cli.journal_size,
+        admin: !cli.no_admin,
+    })
+}
+
+/// Opens the store and loads the start state.
+fn state(cli: &Cli) -> Result<AppState, String> {
+    let state =
+        AppState::open(config(cli)?).map_err(|e| format!("cannot open the store: {e:?}"))?;
+    if cli.seed_examples {
+        let count =
+            graph_mock::seed::seed_examples(state.store.as_ref(), graph_model::schema().spec());
+        tracing::info!("preloaded {count} entities from the doc examples");
+    }
+    if let Some(path) = &cli.fixtures {
+        let added = state
+            .load_fixtures(&read_json(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        tracing::info!("loaded {added} fixture entities from {}", path.display());
+    }
+    state
+        .capture_start_state()
+        .map_err(|e| format!("cannot read the store: {e:?}"))?;
+    Ok(state)
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let cli = Cli::parse();
-    let config = Config {
-        base_path: cli.base_path,
-        auth: cli.auth,
-        page_size: cli.page_size as usize,
-        max_body: cli.max_body,
+    let state = match state(&cli) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
     };
-    let state = graph_mock::AppState::new(config);
-    if cli.seed_examples {
-        let count = graph_mock::seed::seed_examples(&state.store, graph_model::schema().spec());
-        tracing::info!("preloaded {count} entities from the doc examples");
-    }
     let base_path = state.config.normalised_base_path();
     let listener = match tokio::net::TcpListener::bind((cli.host.as_str(), cli.port)).await {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("error: cannot listen on {}:{}: {e}", cli.host, cli.port);
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
     let address = listener
@@ -70,10 +161,10 @@ async fn main() -> std::process::ExitCode {
         .with_graceful_shutdown(shutdown)
         .await
     {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the server failed: {e}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The request middleware: request ids, Graph error bodies, and one log line per request.
+//! The request middleware: request ids, Graph error bodies, the request journal, and one log
+//! line per request.
 //!
 //! Every response gets a `request-id` and echoes `client-request-id` (the request id when the
 //! client sent none). Errors that handlers return as [`ApiError`] are rendered here, with those
@@ -6,21 +7,30 @@
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
+use crate::AppState;
 use crate::error::ApiError;
+use crate::journal::JournalEntry;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
+/// Which operation served a request (`METHOD /template`), set on the response by the handlers.
+#[derive(Debug, Clone)]
+pub struct Served(pub String);
+
 /// Wraps every request.
-pub async fn request_context(request: Request, next: Next) -> Response {
+pub async fn request_context(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
     let request_id = uuid::Uuid::new_v4().to_string();
     let client_request_id = request
         .headers()
@@ -29,25 +39,24 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         .filter(|v| !v.is_empty() && v.len() <= 256)
         .map_or_else(|| request_id.clone(), str::to_owned);
 
-    let mut response = next.run(request).await;
-    let status = response.status();
-    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
-        response = error.render(&request_id, &client_request_id);
-    } else if (status.is_client_error() || status.is_server_error()) && !is_json(&response) {
-        let mut error = ApiError::for_status(status);
-        error.allow = response
-            .headers()
-            .get(header::ALLOW)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        response = error.render(&request_id, &client_request_id);
+    let journaled = !request.uri().path().contains("/$mock/");
+    let (request, mut entry) = match journaled {
+        true => match journal_entry(request, state.config.max_body).await {
+            Ok(pair) => pair,
+            Err(error) => return finish(error.into_response(), &request_id, &client_request_id),
+        },
+        false => (request, None),
+    };
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+
+    let response = finish(next.run(request).await, &request_id, &client_request_id);
+    if let Some(entry) = entry.as_mut() {
+        entry.status = response.status().as_u16();
+        entry.operation = response.extensions().get::<Served>().map(|s| s.0.clone());
     }
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        headers.insert(REQUEST_ID, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&client_request_id) {
-        headers.insert(CLIENT_REQUEST_ID, value);
+    if let Some(entry) = entry {
+        state.journal.record(entry);
     }
     tracing::info!(
         target: "graph_mock::request",
@@ -56,6 +65,84 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         started.elapsed().as_secs_f64() * 1000.0
     );
     response
+}
+
+/// Renders errors as Graph bodies and sets the id headers.
+fn finish(mut response: Response, request_id: &str, client_request_id: &str) -> Response {
+    let status = response.status();
+    let served = response.extensions().get::<Served>().cloned();
+    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
+        response = error.render(request_id, client_request_id);
+    } else if (status.is_client_error() || status.is_server_error()) && !is_json(&response) {
+        let mut error = ApiError::for_status(status);
+        error.allow = response
+            .headers()
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        response = error.render(request_id, client_request_id);
+    }
+    if let Some(served) = served {
+        response.extensions_mut().insert(served);
+    }
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(client_request_id) {
+        headers.insert(CLIENT_REQUEST_ID, value);
+    }
+    response
+}
+
+/// Reads the body (up to the limit) for the journal, and rebuilds the request around it. A body
+/// declared or found larger than the limit is refused here with a 413, unread past the limit.
+async fn journal_entry(
+    request: Request,
+    limit: usize,
+) -> Result<(Request, Option<JournalEntry>), ApiError> {
+    let too_large = || ApiError::too_large(limit);
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let (parts, body) = request.into_parts();
+    let bytes: Bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())?;
+    let headers = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| *name != header::AUTHORIZATION)
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = (!bytes.is_empty()).then(|| {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        })
+    });
+    let entry = JournalEntry {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        operation: None,
+        headers,
+        body,
+        status: 0,
+        time: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    };
+    Ok((Request::from_parts(parts, Body::from(bytes)), Some(entry)))
 }
 
 fn is_json(response: &Response) -> bool {

@@ -46,11 +46,20 @@ impl Permissions {
     }
 }
 
+impl OperationMeta {
+    /// `METHOD /path/template`: how the journal and the fault rules name the operation.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
 /// Everything the handlers need to serve one operation.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationMeta {
     /// What it does.
     pub kind: Kind,
+    /// The HTTP method.
+    pub method: &'static str,
     /// The path template, relative to the base path.
     pub path: &'static str,
     /// The Graph name of the entity (or body) type.

@@ -145,6 +145,7 @@ mod tests {
         let p = Permission::NotSupported;
         OperationMeta {
             kind,
+            method: "GET",
             path,
             entity_type: "x",
             status: 200,

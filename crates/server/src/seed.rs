@@ -7,7 +7,7 @@ use crate::store::Store;
 
 /// Inserts every entity of a create or get response example whose collection needs no path
 /// parameter. Returns how many were inserted (ids already present are skipped).
-pub fn seed_examples(store: &Store, spec: &Spec) -> usize {
+pub fn seed_examples(store: &dyn Store, spec: &Spec) -> usize {
     let mut inserted = 0;
     for operation in &spec.operations {
         let collection = match operation.kind {

@@ -20,7 +20,7 @@ async fn the_router_serves_oneshot_requests() {
 #[tokio::test]
 async fn seed_examples_preloads_the_documented_entities() {
     let state = AppState::new(Config::default());
-    let inserted = seed_examples(&state.store, graph_model::schema().spec());
+    let inserted = seed_examples(state.store.as_ref(), graph_model::schema().spec());
     assert!(inserted >= 1, "the create and get examples show an entity");
     let entity = state
         .store
@@ -28,6 +28,7 @@ async fn seed_examples_preloads_the_documented_entities() {
             "/deviceManagement/domainJoinConnectors",
             "77296cf7-6cf7-7729-f76c-2977f76c2977",
         )
+        .unwrap()
         .unwrap();
     assert_eq!(entity["displayName"], "Display Name value");
     let request = Request::get(

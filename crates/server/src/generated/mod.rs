@@ -8,6 +8,7 @@ use crate::operation::{Kind, OperationMeta, Permission, Permissions};
 /// `GET /deviceManagement/domainJoinConnectors`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = OperationMeta {
     kind: Kind::List,
+    method: "GET",
     path: "/deviceManagement/domainJoinConnectors",
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -30,6 +31,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = Operat
 /// `POST /deviceManagement/domainJoinConnectors`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE: OperationMeta = OperationMeta {
     kind: Kind::Create,
+    method: "POST",
     path: "/deviceManagement/domainJoinConnectors",
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 201u16,
@@ -42,6 +44,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE: OperationMeta = Oper
 /// `GET /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
+    method: "GET",
     path: "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}",
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -64,6 +67,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_GET: OperationMeta = Operati
 /// `PATCH /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_UPDATE: OperationMeta = OperationMeta {
     kind: Kind::Update,
+    method: "PATCH",
     path: "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}",
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -76,6 +80,7 @@ pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_UPDATE: OperationMeta = Oper
 /// `DELETE /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`
 pub static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_DELETE: OperationMeta = OperationMeta {
     kind: Kind::Delete,
+    method: "DELETE",
     path: "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}",
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 204u16,

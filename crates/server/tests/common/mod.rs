@@ -12,6 +12,8 @@ pub const STORE_KEY: &str = "/deviceManagement/domainJoinConnectors";
 pub struct Harness {
     pub server: MockServer,
     pub http: reqwest::Client,
+    /// Holds the SQLite file while the server runs, when the suite runs against SQLite.
+    _data: Option<tempfile::TempDir>,
 }
 
 pub struct Reply {
@@ -43,13 +45,24 @@ impl Harness {
         Harness::with(Config::default()).await
     }
 
-    pub async fn with(config: Config) -> Harness {
+    /// Starts a mock; with `GRAPH_MOCK_TEST_STORE=sqlite` the whole suite runs against the
+    /// SQLite store (CI runs it both ways).
+    pub async fn with(mut config: Config) -> Harness {
+        let data = match std::env::var("GRAPH_MOCK_TEST_STORE").as_deref() {
+            Ok("sqlite") => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                config.data = Some(dir.path().join("mock.db"));
+                Some(dir)
+            }
+            _ => None,
+        };
         let server = MockServer::try_start(config)
             .await
             .expect("the mock starts on 127.0.0.1:0");
         Harness {
             server,
             http: reqwest::Client::new(),
+            _data: data,
         }
     }
 
@@ -91,8 +104,12 @@ impl Harness {
         }
     }
 
-    pub fn store_dump(&self) -> std::collections::BTreeMap<String, Vec<Value>> {
-        self.server.state().store.dump()
+    pub fn store_dump(&self) -> std::collections::BTreeMap<String, Vec<(String, Value)>> {
+        self.server
+            .state()
+            .store
+            .dump()
+            .expect("the store can be read")
     }
 }
 

@@ -8,6 +8,7 @@ use crate::operation::{Kind, OperationMeta, Permission, Permissions};
 /// `PATCH /library/books/{bookId}`
 pub static LIBRARY_BOOKS_UPDATE: OperationMeta = OperationMeta {
     kind: Kind::Update,
+    method: "PATCH",
     path: "/library/books/{bookId}",
     entity_type: <graph_model::Book as graph_model::GraphType>::NAME,
     status: 200u16,

@@ -8,6 +8,7 @@ use crate::operation::{Kind, OperationMeta, Permission, Permissions};
 /// `GET /library`
 pub static LIBRARY_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
+    method: "GET",
     path: "/library",
     entity_type: <graph_model::Library as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -20,6 +21,7 @@ pub static LIBRARY_GET: OperationMeta = OperationMeta {
 /// `PATCH /library`
 pub static LIBRARY_UPDATE: OperationMeta = OperationMeta {
     kind: Kind::Update,
+    method: "PATCH",
     path: "/library",
     entity_type: <graph_model::Library as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -32,6 +34,7 @@ pub static LIBRARY_UPDATE: OperationMeta = OperationMeta {
 /// `GET /library/shelves`
 pub static LIBRARY_SHELVES_LIST: OperationMeta = OperationMeta {
     kind: Kind::List,
+    method: "GET",
     path: "/library/shelves",
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -44,6 +47,7 @@ pub static LIBRARY_SHELVES_LIST: OperationMeta = OperationMeta {
 /// `POST /library/shelves`
 pub static LIBRARY_SHELVES_CREATE: OperationMeta = OperationMeta {
     kind: Kind::Create,
+    method: "POST",
     path: "/library/shelves",
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 201u16,
@@ -56,6 +60,7 @@ pub static LIBRARY_SHELVES_CREATE: OperationMeta = OperationMeta {
 /// `GET /library/shelves/{shelfId}`
 pub static LIBRARY_SHELVES_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
+    method: "GET",
     path: "/library/shelves/{shelfId}",
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -68,6 +73,7 @@ pub static LIBRARY_SHELVES_GET: OperationMeta = OperationMeta {
 /// `DELETE /library/shelves/{shelfId}`
 pub static LIBRARY_SHELVES_DELETE: OperationMeta = OperationMeta {
     kind: Kind::Delete,
+    method: "DELETE",
     path: "/library/shelves/{shelfId}",
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 204u16,
@@ -80,6 +86,7 @@ pub static LIBRARY_SHELVES_DELETE: OperationMeta = OperationMeta {
 /// `GET /library/shelves/{shelfId}/summary`
 pub static LIBRARY_SHELVES_SUMMARY_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
+    method: "GET",
     path: "/library/shelves/{shelfId}/summary",
     entity_type: <graph_model::ShelfSummary as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -92,6 +99,7 @@ pub static LIBRARY_SHELVES_SUMMARY_GET: OperationMeta = OperationMeta {
 /// `GET /library/shelves/{shelfId}/microsoft.graph.specialShelf/books`
 pub static LIBRARY_SHELVES_BOOKS_LIST: OperationMeta = OperationMeta {
     kind: Kind::List,
+    method: "GET",
     path: "/library/shelves/{shelfId}/microsoft.graph.specialShelf/books",
     entity_type: <graph_model::Book as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -104,6 +112,7 @@ pub static LIBRARY_SHELVES_BOOKS_LIST: OperationMeta = OperationMeta {
 /// `GET /library/shelves/{shelfId}/books/{bookId}`
 pub static LIBRARY_SHELVES_BOOKS_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
+    method: "GET",
     path: "/library/shelves/{shelfId}/books/{bookId}",
     entity_type: <graph_model::Book as graph_model::GraphType>::NAME,
     status: 200u16,
@@ -116,6 +125,7 @@ pub static LIBRARY_SHELVES_BOOKS_GET: OperationMeta = OperationMeta {
 /// `POST /library/shelves/{shelfId}/assign`
 pub static LIBRARY_SHELVES_ASSIGN_CALL: OperationMeta = OperationMeta {
     kind: Kind::Action,
+    method: "POST",
     path: "/library/shelves/{shelfId}/assign",
     entity_type: "",
     status: 204u16,
@@ -128,6 +138,7 @@ pub static LIBRARY_SHELVES_ASSIGN_CALL: OperationMeta = OperationMeta {
 /// `GET /library/shelves/getShelvesForReader`
 pub static LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL: OperationMeta = OperationMeta {
     kind: Kind::Function,
+    method: "GET",
     path: "/library/shelves/getShelvesForReader",
     entity_type: "",
     status: 200u16,
@@ -140,6 +151,7 @@ pub static LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL: OperationMeta = Operatio
 /// `GET /library/shelves/{shelfId}/isFull`
 pub static LIBRARY_SHELVES_IS_FULL_CALL: OperationMeta = OperationMeta {
     kind: Kind::Function,
+    method: "GET",
     path: "/library/shelves/{shelfId}/isFull",
     entity_type: "",
     status: 200u16,

@@ -1,0 +1,36 @@
+//! The mock's own routes under `<base>/$mock/` (off with `--no-admin`). `$mock` can never be a
+//! Graph path segment, so these never collide with generated routes.
+//!
+//! - `GET <base>/$mock/requests`: the request journal, `{"value": [...]}`, oldest first;
+//! - `DELETE <base>/$mock/requests`: clears it;
+//! - `POST <base>/$mock/reset`: restores the state the mock started with (fixtures included).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The admin routes, relative to the base path.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/$mock/requests", get(requests).delete(clear_requests))
+        .route("/$mock/reset", post(reset))
+}
+
+async fn requests(State(state): State<AppState>) -> Response {
+    axum::Json(serde_json::json!({ "value": state.journal.entries() })).into_response()
+}
+
+async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+    state.journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    state.reset()?;
+    Ok(StatusCode::NO_CONTENT)
+}

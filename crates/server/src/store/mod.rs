@@ -1,0 +1,335 @@
+//! Where the mock keeps entities: one [`Store`] trait, two backends.
+//!
+//! - [`MemoryStore`] (the default and the fast path): collections in `BTreeMap`s by sequence
+//!   number, with O(log n + page) paging and `Arc` entities.
+//! - [`SqliteStore`] (`--data FILE`): the same model in SQLite (WAL), every write committed
+//!   before it is acknowledged, so the state survives a `kill -9`.
+//!
+//! Collections are keyed by their concrete path (`/a/{id}/b` with the id filled in), so a child
+//! lives under its parent and deleting the parent removes it. Paging, `$filter` and `$orderby`
+//! are implemented once, here, over each backend's ordered [`Store::scan`].
+
+mod memory;
+mod sqlite;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+use crate::error::ApiError;
+use crate::filter::{self, Expr};
+use crate::query::SkipToken;
+
+/// A stored entity.
+pub type Entity = Arc<Map<String, Value>>;
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The id is taken.
+    Conflict,
+    /// No entity has the id.
+    NotFound,
+    /// The backend failed (a disk error); nothing was changed.
+    Backend(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::Conflict => ApiError::conflict("The entity already exists."),
+            StoreError::NotFound => ApiError::not_found("The entity does not exist."),
+            StoreError::Backend(reason) => {
+                tracing::error!("store failure: {reason}");
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "The mock's store is unavailable.",
+                )
+            }
+        }
+    }
+}
+
+/// Why an update failed: the change refused it, or the store did.
+#[derive(Debug)]
+pub enum UpdateError {
+    /// The change refused the update (e.g. it would change the id).
+    Refused(ApiError),
+    /// The store failed.
+    Store(StoreError),
+}
+
+/// A change applied to a copy of an entity; an error leaves the entity as it was.
+pub type Change<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> Result<(), ApiError>;
+
+/// The operations every backend provides.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Adds an entity under `id`.
+    fn insert(
+        &self,
+        collection: &str,
+        id: &str,
+        entity: Map<String, Value>,
+    ) -> Result<Entity, StoreError>;
+    /// The entity under `id`.
+    fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError>;
+    /// Applies `change` to a copy of the entity and stores the copy.
+    fn update(&self, collection: &str, id: &str, change: Change<'_>)
+    -> Result<Entity, UpdateError>;
+    /// Removes the entity and every collection contained in it.
+    fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError>;
+    /// How many entities a collection holds.
+    fn len(&self, collection: &str) -> Result<usize, StoreError>;
+    /// Visits a collection's entities in insertion order, starting after sequence number `after`,
+    /// until `visit` returns false.
+    fn scan(
+        &self,
+        collection: &str,
+        after: Option<u64>,
+        visit: &mut dyn FnMut(u64, &Entity) -> bool,
+    ) -> Result<(), StoreError>;
+    /// Every collection with its `(id, entity)` pairs in order.
+    fn dump(&self) -> Result<BTreeMap<String, Vec<(String, Value)>>, StoreError>;
+    /// Removes everything.
+    fn clear(&self) -> Result<(), StoreError>;
+}
+
+/// What one list request asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRequest<'a> {
+    /// `$filter`.
+    pub filter: Option<&'a Expr>,
+    /// `$orderby`.
+    pub order_by: &'a [(Vec<String>, bool)],
+    /// `$skip`.
+    pub skip: usize,
+    /// `$top`: the most items of the whole result.
+    pub top: Option<usize>,
+    /// Where the previous page ended.
+    pub token: Option<SkipToken>,
+    /// The server's page size.
+    pub page_size: usize,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    /// The items.
+    pub items: Vec<Entity>,
+    /// How many items match in all (for `$count`).
+    pub total: usize,
+    /// Where the next page starts, if there is one.
+    pub next: Option<SkipToken>,
+}
+
+impl dyn Store + '_ {
+    /// One page of a collection. Without `$filter` and `$orderby` it reads only the page (and
+    /// one item more, to know whether there is a next page); otherwise it scans once.
+    pub fn list(&self, collection: &str, request: ListRequest<'_>) -> Result<ListPage, StoreError> {
+        let returned = request.token.map_or(0, |t| t.returned);
+        let remaining = request
+            .top
+            .map_or(usize::MAX, |top| top.saturating_sub(returned));
+        let page_len = request.page_size.min(remaining);
+        let mut window: Vec<(u64, Entity)> = Vec::new();
+        let total;
+        if request.filter.is_none() && request.order_by.is_empty() {
+            let mut to_skip = if request.token.is_some() {
+                0
+            } else {
+                request.skip
+            };
+            self.scan(
+                collection,
+                request.token.map(|t| t.last_seq),
+                &mut |seq, entity| {
+                    if to_skip > 0 {
+                        to_skip -= 1;
+                        return true;
+                    }
+                    window.push((seq, Arc::clone(entity)));
+                    window.len() <= page_len
+                },
+            )?;
+            total = self.len(collection)?;
+        } else {
+            let mut matching: Vec<(u64, Entity)> = Vec::new();
+            self.scan(collection, None, &mut |seq, entity| {
+                if request.filter.is_none_or(|f| filter::matches(f, entity)) {
+                    matching.push((seq, Arc::clone(entity)));
+                }
+                true
+            })?;
+            if !request.order_by.is_empty() {
+                matching.sort_by(|(_, a), (_, b)| {
+                    request
+                        .order_by
+                        .iter()
+                        .map(|(path, descending)| {
+                            let ordering = filter::compare_values(
+                                filter::sort_key(a, path),
+                                filter::sort_key(b, path),
+                            );
+                            if *descending {
+                                ordering.reverse()
+                            } else {
+                                ordering
+                            }
+                        })
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+            }
+            total = matching.len();
+            window = matching
+                .into_iter()
+                .skip(request.skip + returned)
+                .take(page_len + 1)
+                .collect();
+        }
+        let has_more = window.len() > page_len && remaining > page_len;
+        window.truncate(page_len);
+        let next = match (has_more, window.last()) {
+            (true, Some((seq, _))) => Some(SkipToken {
+                returned: returned + window.len(),
+                last_seq: *seq,
+            }),
+            _ => None,
+        };
+        Ok(ListPage {
+            items: window.into_iter().map(|(_, e)| e).collect(),
+            total,
+            next,
+        })
+    }
+}
+
+/// The store for a `--data` setting: SQLite at the path, or memory without one.
+pub fn open(data: Option<&std::path::Path>) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match data {
+        Some(path) => Arc::new(SqliteStore::open(path)?),
+        None => Arc::new(MemoryStore::default()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entity(id: &str, n: i64) -> Map<String, Value> {
+        json!({"id": id, "n": n}).as_object().unwrap().clone()
+    }
+
+    fn all_ids(store: &dyn Store, request: ListRequest<'_>) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut request = request;
+        loop {
+            let page = store.list("/c", request).unwrap();
+            ids.extend(
+                page.items
+                    .iter()
+                    .map(|e| e["id"].as_str().unwrap().to_owned()),
+            );
+            match page.next {
+                Some(token) => request.token = Some(token),
+                None => return ids,
+            }
+        }
+    }
+
+    fn backends() -> Vec<(Arc<dyn Store>, Option<tempfile::TempDir>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = open(Some(&dir.path().join("store.db"))).unwrap();
+        vec![
+            (Arc::new(MemoryStore::default()), None),
+            (sqlite, Some(dir)),
+        ]
+    }
+
+    #[test]
+    fn pages_cover_everything_once_with_and_without_order() {
+        for (store, _dir) in backends() {
+            for i in 0..25 {
+                store
+                    .insert("/c", &format!("{i:02}"), entity(&format!("{i:02}"), 25 - i))
+                    .unwrap();
+            }
+            let plain = ListRequest {
+                filter: None,
+                order_by: &[],
+                skip: 0,
+                top: None,
+                token: None,
+                page_size: 10,
+            };
+            let ids = all_ids(store.as_ref(), plain);
+            assert_eq!(ids.len(), 25);
+            assert_eq!(ids[0], "00");
+            let order = [(vec!["n".to_owned()], false)];
+            let ordered = all_ids(
+                store.as_ref(),
+                ListRequest {
+                    order_by: &order,
+                    ..plain
+                },
+            );
+            assert_eq!(ordered.first().map(String::as_str), Some("24"));
+            assert_eq!(ordered.len(), 25);
+            let topped = all_ids(
+                store.as_ref(),
+                ListRequest {
+                    top: Some(15),
+                    skip: 3,
+                    ..plain
+                },
+            );
+            assert_eq!(topped.len(), 15);
+            assert_eq!(topped[0], "03");
+        }
+    }
+
+    #[test]
+    fn writes_conflict_and_deletes_cascade() {
+        for (store, _dir) in backends() {
+            store.insert("/c", "a", entity("a", 1)).unwrap();
+            assert_eq!(
+                store.insert("/c", "a", entity("a", 2)).unwrap_err(),
+                StoreError::Conflict
+            );
+            store.insert("/c/a/children", "x", entity("x", 1)).unwrap();
+            store.insert("/c/ab/children", "y", entity("y", 1)).unwrap();
+            let failed = store.update("/c", "a", &mut |e| {
+                e.insert("n".into(), json!(9));
+                Err(ApiError::bad_request("refused"))
+            });
+            assert!(matches!(failed, Err(UpdateError::Refused(_))));
+            assert_eq!(
+                store.get("/c", "a").unwrap().unwrap()["n"],
+                json!(1),
+                "a refused change leaves the entity as it was"
+            );
+            store
+                .update("/c", "a", &mut |e| {
+                    e.insert("n".into(), json!(2));
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(store.get("/c", "a").unwrap().unwrap()["n"], json!(2));
+            store.delete("/c", "a").unwrap();
+            assert!(store.get("/c/a/children", "x").unwrap().is_none());
+            assert!(
+                store.get("/c/ab/children", "y").unwrap().is_some(),
+                "a sibling with a longer key is not a child"
+            );
+            assert_eq!(store.delete("/c", "a"), Err(StoreError::NotFound));
+            store.clear().unwrap();
+            assert!(store.dump().unwrap().values().all(Vec::is_empty));
+        }
+    }
+}
