@@ -88,6 +88,18 @@ impl ApiError {
                 "UnsupportedMediaType",
                 "The request body must be application/json.",
             ),
+            StatusCode::TOO_MANY_REQUESTS => ("TooManyRequests", "Too many requests."),
+            StatusCode::BAD_GATEWAY => (
+                "BadGateway",
+                "The server received an invalid response upstream.",
+            ),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "ServiceUnavailable",
+                "The service is temporarily unavailable.",
+            ),
+            StatusCode::GATEWAY_TIMEOUT => {
+                ("GatewayTimeout", "The server timed out waiting upstream.")
+            }
             s if s.is_server_error() => (
                 "InternalServerError",
                 "The server could not process the request.",

@@ -1,0 +1,178 @@
+//! `--data FILE`: every acknowledged write survives `kill -9`, and an unacknowledged one is
+//! either wholly there or wholly absent. Runs the binary, loads it from 16 tasks, kills it
+//! mid-load, restarts it and checks, 20 times.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CONNECTORS: &str = "/deviceManagement/domainJoinConnectors";
+
+/// Starts the mock binary on a free port with `--data`, returning it and its base URL.
+fn start(data: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_graph-mock"))
+        .args([
+            "--port",
+            "0",
+            "--auth",
+            "none",
+            "--page-size",
+            "1000000",
+            "--data",
+        ])
+        .arg(data)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the mock binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the mock logs its address")
+            .expect("readable logs");
+        if let Some(at) = line.find("listening on ") {
+            break line[at + "listening on ".len()..].trim().to_owned();
+        }
+    };
+    // Keep draining the logs so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+/// What the writers know: the last acknowledged and the last attempted version of each entity.
+#[derive(Debug, Default)]
+struct Ledger {
+    acked: BTreeMap<String, i64>,
+    attempted: BTreeMap<String, i64>,
+}
+
+async fn writer(url: String, task: usize, ledger: Arc<Mutex<Ledger>>, stop: Instant) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let mut n = 0;
+    while Instant::now() < stop {
+        let id = format!("t{task}-{n}");
+        n += 1;
+        ledger.lock().unwrap().attempted.insert(id.clone(), 0);
+        let body = json!({"id": id, "displayName": format!("{id} v0"), "version": "0"});
+        let Ok(response) = http
+            .post(format!("{url}{CONNECTORS}"))
+            .json(&body)
+            .send()
+            .await
+        else {
+            return;
+        };
+        if response.status().as_u16() != 201 {
+            return;
+        }
+        ledger.lock().unwrap().acked.insert(id.clone(), 0);
+        for version in 1..3 {
+            ledger.lock().unwrap().attempted.insert(id.clone(), version);
+            let patch =
+                json!({"displayName": format!("{id} v{version}"), "version": version.to_string()});
+            let Ok(response) = http
+                .patch(format!("{url}{CONNECTORS}/{id}"))
+                .json(&patch)
+                .send()
+                .await
+            else {
+                return;
+            };
+            if response.status().as_u16() != 200 {
+                return;
+            }
+            ledger.lock().unwrap().acked.insert(id.clone(), version);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_writes_survive_kill_9_twenty_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("mock.db");
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let started = Instant::now();
+    for round in 0..20 {
+        let (mut child, url) = start(&data);
+        let stop = Instant::now() + Duration::from_secs(5);
+        let tasks: Vec<_> = (0..16)
+            .map(|t| {
+                tokio::spawn(writer(
+                    url.clone(),
+                    round * 100 + t,
+                    Arc::clone(&ledger),
+                    stop,
+                ))
+            })
+            .collect();
+        // Kill at a different moment each round, mid-load.
+        tokio::time::sleep(Duration::from_millis(150 + 37 * (round as u64 % 7))).await;
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        for task in tasks {
+            let _ = task.await;
+        }
+
+        let (mut child, url) = start(&data);
+        let stored = reqwest::get(format!("{url}{CONNECTORS}?$top=100000"))
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+        let mut versions = BTreeMap::new();
+        for entity in stored["value"].as_array().unwrap() {
+            let id = entity["id"].as_str().unwrap().to_owned();
+            let version: i64 = entity["version"].as_str().unwrap().parse().unwrap();
+            assert_eq!(
+                entity["displayName"],
+                format!("{id} v{version}"),
+                "a write is wholly there: {entity}"
+            );
+            versions.insert(id, version);
+        }
+        let ledger = ledger.lock().unwrap();
+        for (id, acked) in &ledger.acked {
+            let found = versions
+                .get(id)
+                .unwrap_or_else(|| panic!("round {round}: acknowledged create of {id} is lost"));
+            assert!(
+                found >= acked,
+                "round {round}: {id} is at v{found}, but v{acked} was acknowledged"
+            );
+            assert!(
+                found <= &ledger.attempted[id],
+                "round {round}: {id} is at v{found}, never written"
+            );
+        }
+        for id in versions.keys() {
+            assert!(
+                ledger.attempted.contains_key(id),
+                "round {round}: {id} was never written"
+            );
+        }
+        drop(ledger);
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert!(
+        !ledger.lock().unwrap().acked.is_empty(),
+        "the load acknowledged writes"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "bounded: {:?}",
+        started.elapsed()
+    );
+}
