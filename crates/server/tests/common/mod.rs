@@ -88,6 +88,24 @@ impl Harness {
         reply.body
     }
 
+    /// Creates a connector with an all-powerful token (for `--auth scopes` tests) and returns its id.
+    pub async fn create_with_write_scope(&self, body: Value) -> String {
+        let token = graph_mock::auth::unsigned_token(
+            &json!({"scp": "DeviceManagementConfiguration.ReadWrite.All"}),
+        );
+        let response = self
+            .http
+            .post(self.url(CONNECTORS))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("the mock answers");
+        let reply = Reply::from(response).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body["id"].as_str().expect("an id").to_owned()
+    }
+
     /// Follows `@odata.nextLink` from `path` and returns every item.
     pub async fn list_all(&self, path: &str) -> Vec<Value> {
         let mut items = Vec::new();
