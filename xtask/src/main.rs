@@ -4,12 +4,14 @@
 //! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
 //! cargo xtask codegen [--spec DIR] [--out DIR] [--check]
 //! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR]
+//! cargo xtask openapi [--spec DIR] [--out FILE] [--check]
 //! ```
 
 mod args;
 mod codegen;
 mod corpus;
 mod import;
+mod openapi;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +22,9 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--spec DIR] [--out DIR] [--check]
       Generates the model, server and client crates from the spec.
   cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]
-      Imports a doc set, generates a complete workspace for it in --out, builds it and runs its tests.";
+      Imports a doc set, generates a complete workspace for it in --out, builds it and runs its tests.
+  cargo xtask openapi [--spec DIR] [--out FILE] [--check]
+      Writes the spec as an OpenAPI 3.1 document (default spec/openapi.json).";
 
 fn main() -> ExitCode {
     let mut args = args::Args::from_env();
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
         Some("import") => import::run(args),
         Some("codegen") => codegen::run(args),
         Some("corpus") => corpus::run(args),
+        Some("openapi") => openapi::run(args),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -4,6 +4,9 @@
 //! - `GET <base>/$mock/requests`: the request journal, `{"value": [...]}`, oldest first;
 //! - `DELETE <base>/$mock/requests`: clears it;
 //! - `POST <base>/$mock/reset`: restores the state the mock started with (fixtures included).
+//!
+//! [`openapi`] (`GET <base>/$openapi`) is served whatever `--no-admin` says: it is discovery,
+//! not administration.
 
 use axum::Router;
 use axum::extract::State;
@@ -19,6 +22,21 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/$mock/requests", get(requests).delete(clear_requests))
         .route("/$mock/reset", post(reset))
+}
+
+/// `GET <base>/$openapi`: the OpenAPI 3.1 document of what this mock serves, with this server's
+/// base URL, for Prism, Swagger UI and schemathesis.
+pub async fn openapi(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let server = format!("http://{host}{}", state.config.normalised_base_path());
+    axum::Json(graph_odata::spec::openapi::document(
+        graph_model::schema().spec(),
+        &server,
+    ))
+    .into_response()
 }
 
 async fn requests(State(state): State<AppState>) -> Response {

@@ -23,7 +23,7 @@ pub mod faults;
 pub mod filter;
 pub mod handlers;
 pub mod journal;
-mod json;
+pub mod json;
 pub mod middleware;
 mod mock_server;
 pub mod operation;
@@ -152,7 +152,7 @@ impl AppState {
 /// anything else, and the request middleware around it all.
 pub fn app(state: AppState) -> Router {
     let base_path = state.config.normalised_base_path();
-    let mut routes = generated::router();
+    let mut routes = generated::router().route("/$openapi", axum::routing::get(admin::openapi));
     if state.config.admin {
         routes = routes.merge(admin::router());
     }

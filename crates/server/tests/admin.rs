@@ -137,6 +137,30 @@ async fn reset_restores_the_start_state_with_fixtures() {
 }
 
 #[tokio::test]
+async fn the_openapi_document_is_served_with_this_servers_url() {
+    let h = Harness::with(Config {
+        admin: false,
+        ..Config::default()
+    })
+    .await;
+    let reply = h.send(Method::GET, "/$openapi", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["openapi"], "3.1.0");
+    assert_eq!(reply.body["servers"][0]["url"], h.server.base_url());
+    let create = &reply.body["paths"][CONNECTORS]["post"];
+    assert_eq!(
+        create["responses"]["201"]["links"]["get"]["parameters"]["deviceManagementDomainJoinConnectorId"],
+        "$response.body#/id"
+    );
+    assert!(
+        create["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap()
+            .ends_with("ODataError")
+    );
+}
+
+#[tokio::test]
 async fn no_admin_turns_the_admin_routes_off() {
     let h = Harness::with(Config {
         admin: false,

@@ -12,6 +12,7 @@
 pub mod io;
 pub mod literals;
 pub mod model;
+pub mod openapi;
 pub mod type_ref;
 pub mod validate;
 pub mod value_check;

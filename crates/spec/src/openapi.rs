@@ -1,0 +1,489 @@
+//! An OpenAPI 3.1 document for a spec: what `cargo xtask openapi` writes and the mock serves at
+//! `GET <base>/$openapi`, for tools such as Prism, Swagger UI and schemathesis.
+//!
+//! - every type is a schema; a derived type is `allOf` its base plus its own properties;
+//! - a type with derived types also gets `<name>.polymorphic`, a `oneOf` of itself and its
+//!   derived types with a discriminator on `@odata.type`, used wherever a value of it appears;
+//! - enums are string enums; the Graph error body is the answer to every 4xx and 5xx;
+//! - bearer security, the doc examples, and `links` from each create to the get, update and
+//!   delete of the created entity, so that stateful fuzzers can chain calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{
+    Example, HttpMethod, Operation, OperationKind, PermissionSet, Property, Spec, placeholders,
+};
+use crate::type_ref::{Primitive, TypeRef};
+
+/// The error statuses every operation documents.
+const ERRORS: &[(&str, &str)] = &[
+    ("400", "The request is malformed or breaks the schema."),
+    ("401", "No or an invalid bearer token."),
+    ("403", "The token lacks the permission."),
+    ("404", "The resource does not exist."),
+    ("405", "The method is not allowed on this resource."),
+    ("409", "The entity already exists."),
+    ("413", "The body is too large."),
+    ("415", "The body is not application/json."),
+    ("429", "Throttled; see Retry-After."),
+    ("500", "An internal error."),
+    ("503", "Unavailable; see Retry-After."),
+];
+
+/// Builds the document; `server_url` is the base URL, e.g. `http://127.0.0.1:8080/beta`.
+pub fn document(spec: &Spec, server_url: &str) -> Value {
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let ids = operation_ids(spec);
+    for (index, op) in spec.operations.iter().enumerate() {
+        for (n, path) in op.paths.iter().enumerate() {
+            let id = if n == 0 {
+                ids[index].clone()
+            } else {
+                format!("{}_{n}", ids[index])
+            };
+            let links = if n == 0 {
+                links(spec, op, &ids)
+            } else {
+                Map::new()
+            };
+            let method = op.method.as_str().to_ascii_lowercase();
+            let template = distinct_placeholders(&path.template);
+            paths
+                .entry(openapi_path(spec, op, &template))
+                .or_default()
+                .insert(method, operation(spec, op, &template, &id, links));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Microsoft Graph (generated mock)",
+            "version": "beta",
+            "description": "Generated from the Microsoft Graph doc pages by graph-codegen."
+        },
+        "servers": [{ "url": server_url }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" } },
+            "schemas": schemas(spec),
+        }
+    })
+}
+
+/// OpenAPI needs distinct parameter names; a few Graph paths repeat one
+/// (`/a/{aId}/b/{bId}/a/{aId}`), so repeats become `aId2`, `aId3`, ...
+fn distinct_placeholders(template: &str) -> String {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    template
+        .split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => {
+                    let count = seen.entry(name).or_insert(0);
+                    *count += 1;
+                    if *count == 1 {
+                        segment.to_owned()
+                    } else {
+                        format!("{{{name}{count}}}")
+                    }
+                }
+                None => segment.to_owned(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A function's path carries its parameters: `/a/getX(name={name})`.
+fn openapi_path(_spec: &Spec, op: &Operation, template: &str) -> String {
+    if op.kind != OperationKind::Function {
+        return template.to_owned();
+    }
+    let arguments: Vec<String> = op
+        .parameters
+        .iter()
+        .map(|p| format!("{0}={{{0}}}", p.name))
+        .collect();
+    format!("{template}({})", arguments.join(","))
+}
+
+/// Unique, readable operation ids: `create_deviceManagement_domainJoinConnectors`.
+fn operation_ids(spec: &Spec) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    spec.operations
+        .iter()
+        .map(|op| {
+            let words: Vec<&str> = op
+                .primary_path()
+                .split('/')
+                .filter(|s| !s.is_empty() && !s.starts_with('{'))
+                .collect();
+            let kind = match op.kind {
+                OperationKind::Create => "create",
+                OperationKind::List => "list",
+                OperationKind::Get => "get",
+                OperationKind::Update => "update",
+                OperationKind::Delete => "delete",
+                OperationKind::Action => "call",
+                OperationKind::Function => "call",
+            };
+            let base = format!("{kind}_{}", words.join("_").replace('.', "_"));
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}_{n}");
+                n += 1;
+            }
+            id
+        })
+        .collect()
+}
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// The schema of a value of `type_ref`: polymorphic types go through their `oneOf`.
+fn value_schema(spec: &Spec, type_ref: &TypeRef, collection: bool) -> Value {
+    let element = match type_ref {
+        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Named(name)
+            if spec.types.get(name).is_some_and(|t| !t.undocumented)
+                && !documented_derived(spec, name).is_empty() =>
+        {
+            reference(&format!("{name}.polymorphic"))
+        }
+        TypeRef::Named(name) => reference(name),
+    };
+    if collection {
+        json!({ "type": "array", "items": element })
+    } else {
+        element
+    }
+}
+
+fn documented_derived<'a>(spec: &'a Spec, name: &str) -> Vec<&'a str> {
+    spec.derived_types(name)
+        .into_iter()
+        .filter(|t| spec.types.get(*t).is_some_and(|d| !d.undocumented))
+        .collect()
+}
+
+fn primitive(p: Primitive) -> Value {
+    match p {
+        Primitive::String => json!({ "type": "string" }),
+        Primitive::Boolean => json!({ "type": "boolean" }),
+        Primitive::Byte => json!({ "type": "integer", "minimum": 0, "maximum": 255 }),
+        Primitive::Int16 => json!({ "type": "integer", "minimum": -32768, "maximum": 32767 }),
+        Primitive::Int32 => {
+            json!({ "type": "integer", "format": "int32", "minimum": -2147483648_i64, "maximum": 2147483647_i64 })
+        }
+        Primitive::Int64 => json!({ "type": "integer", "format": "int64" }),
+        Primitive::Single | Primitive::Double | Primitive::Decimal => json!({ "type": "number" }),
+        Primitive::DateTimeOffset => json!({ "type": "string", "format": "date-time" }),
+        Primitive::Duration => json!({ "type": "string", "format": "duration" }),
+        Primitive::Guid => json!({ "type": "string", "format": "uuid" }),
+        Primitive::Binary | Primitive::Stream => {
+            json!({ "type": "string", "contentEncoding": "base64" })
+        }
+        Primitive::Date => json!({ "type": "string", "format": "date" }),
+        Primitive::TimeOfDay => {
+            json!({ "type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,12})?$" })
+        }
+    }
+}
+
+fn properties_schema(spec: &Spec, properties: &[Property]) -> Map<String, Value> {
+    properties
+        .iter()
+        .map(|p| {
+            let mut schema = value_schema(spec, &p.type_ref, p.collection);
+            if !p.description.is_empty()
+                && let Value::Object(object) = &mut schema
+                && !object.contains_key("$ref")
+            {
+                object.insert(
+                    "description".to_owned(),
+                    Value::String(p.description.clone()),
+                );
+            }
+            // Every property may be null (PATCH clears with null) or left out (Graph's partial objects).
+            (
+                p.name.clone(),
+                json!({ "anyOf": [schema, { "type": "null" }] }),
+            )
+        })
+        .collect()
+}
+
+fn schemas(spec: &Spec) -> Map<String, Value> {
+    let mut schemas = Map::new();
+    for (name, def) in &spec.types {
+        if def.undocumented {
+            schemas.insert(
+                name.clone(),
+                json!({ "description": format!("`{name}` is not documented; any JSON.") }),
+            );
+            continue;
+        }
+        let mut own = properties_schema(spec, &def.properties);
+        own.insert("@odata.type".to_owned(), json!({ "type": "string" }));
+        let object = json!({ "type": "object", "properties": own });
+        let schema = match &def.base_type {
+            Some(base) => json!({ "allOf": [reference(base), object] }),
+            None => object,
+        };
+        schemas.insert(name.clone(), schema);
+        let derived = documented_derived(spec, name);
+        if !derived.is_empty() {
+            let variants: Vec<&str> = std::iter::once(name.as_str()).chain(derived).collect();
+            let mapping: Map<String, Value> = variants
+                .iter()
+                .map(|t| {
+                    (
+                        format!("#{}.{t}", spec.namespace),
+                        Value::String(format!("#/components/schemas/{t}")),
+                    )
+                })
+                .collect();
+            schemas.insert(
+                format!("{name}.polymorphic"),
+                json!({
+                    "oneOf": variants.iter().map(|t| reference(t)).collect::<Vec<_>>(),
+                    "discriminator": { "propertyName": "@odata.type", "mapping": mapping }
+                }),
+            );
+        }
+    }
+    for (name, def) in &spec.enums {
+        let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+        let schema = if def.is_flags {
+            json!({ "type": "string", "description": format!("Comma-separated members of: {}", members.join(", ")) })
+        } else {
+            json!({ "type": "string", "enum": members })
+        };
+        schemas.insert(name.clone(), schema);
+    }
+    schemas.insert(
+        "ODataError".to_owned(),
+        json!({
+            "type": "object",
+            "required": ["error"],
+            "properties": { "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": { "type": "string" },
+                    "message": { "type": "string" },
+                    "innerError": { "type": "object", "properties": {
+                        "date": { "type": "string" },
+                        "request-id": { "type": "string" },
+                        "client-request-id": { "type": "string" }
+                    } }
+                }
+            } }
+        }),
+    );
+    schemas
+}
+
+fn operation(
+    spec: &Spec,
+    op: &Operation,
+    template: &str,
+    id: &str,
+    links: Map<String, Value>,
+) -> Value {
+    let mut parameters: Vec<Value> = placeholders(template)
+        .into_iter()
+        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "pattern": "^[^/\\\\]+$" } }))
+        .collect();
+    if op.kind == OperationKind::Function {
+        parameters.extend(op.parameters.iter().map(|p| {
+            json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(spec, &p.type_ref, p.collection) })
+        }));
+    }
+    let query = |name: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "schema": schema });
+    match op.kind {
+        OperationKind::List => parameters.extend([
+            query("$top", json!({ "type": "integer", "minimum": 0 })),
+            query("$skip", json!({ "type": "integer", "minimum": 0 })),
+            query("$count", json!({ "type": "boolean" })),
+            query("$filter", json!({ "type": "string" })),
+            query("$orderby", json!({ "type": "string" })),
+            query("$select", json!({ "type": "string" })),
+        ]),
+        OperationKind::Get => parameters.push(query("$select", json!({ "type": "string" }))),
+        _ => {}
+    }
+
+    let mut operation = Map::new();
+    operation.insert("operationId".to_owned(), Value::String(id.to_owned()));
+    operation.insert("summary".to_owned(), Value::String(op.summary.clone()));
+    if !op.description.is_empty() {
+        operation.insert(
+            "description".to_owned(),
+            Value::String(op.description.clone()),
+        );
+    }
+    operation.insert("parameters".to_owned(), Value::Array(parameters));
+    if let Some(body) = request_body(spec, op) {
+        operation.insert("requestBody".to_owned(), body);
+    }
+    let mut responses = Map::new();
+    responses.insert(op.response.status.to_string(), success(spec, op, links));
+    for (status, description) in ERRORS {
+        responses.insert(
+            (*status).to_owned(),
+            json!({ "description": description, "content": { "application/json": { "schema": reference("ODataError") } } }),
+        );
+    }
+    operation.insert("responses".to_owned(), Value::Object(responses));
+    operation.insert(
+        "x-ms-permissions".to_owned(),
+        json!({
+            "delegated": permission(&op.permissions.delegated_work),
+            "application": permission(&op.permissions.application),
+        }),
+    );
+    Value::Object(operation)
+}
+
+fn permission(set: &PermissionSet) -> Value {
+    match set {
+        PermissionSet::Scopes(scopes) => json!(scopes),
+        PermissionSet::NotSupported => json!("not supported"),
+        PermissionSet::Undetermined => json!("not documented"),
+    }
+}
+
+fn first_example<'a>(
+    op: &'a Operation,
+    pick: impl Fn(&'a Example) -> Option<&'a Value>,
+) -> Option<&'a Value> {
+    op.examples
+        .iter()
+        .filter(|e| e.request.violations.is_empty())
+        .find_map(pick)
+}
+
+fn request_body(spec: &Spec, op: &Operation) -> Option<Value> {
+    let schema = match (&op.request_body, op.kind) {
+        (Some(body), _) => value_schema(spec, &body.type_ref, false),
+        (None, OperationKind::Action) if !op.parameters.is_empty() => {
+            json!({ "type": "object", "properties": properties_schema(spec, &op.parameters), "additionalProperties": false })
+        }
+        _ => return None,
+    };
+    let mut content = json!({ "schema": schema });
+    if let Some(example) = first_example(op, |e| e.request.body.as_ref()) {
+        content["example"] = example.clone();
+    }
+    Some(json!({ "required": true, "content": { "application/json": content } }))
+}
+
+fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
+    let mut response = json!({ "description": format!("{} {}", op.response.status, op.summary) });
+    if let (Some(body), true) = (&op.response.body, op.response.status != 204) {
+        let structured = body
+            .type_ref
+            .named()
+            .is_some_and(|n| spec.types.contains_key(n));
+        let schema = if body.collection || !structured {
+            let mut properties =
+                json!({ "value": value_schema(spec, &body.type_ref, body.collection) });
+            if op.kind == OperationKind::List {
+                properties["@odata.nextLink"] = json!({ "type": "string" });
+                properties["@odata.count"] = json!({ "type": "integer" });
+            }
+            json!({ "type": "object", "properties": properties })
+        } else {
+            value_schema(spec, &body.type_ref, false)
+        };
+        let mut content = json!({ "schema": schema });
+        if let Some(example) = first_example(op, |e| {
+            e.response
+                .as_ref()
+                .filter(|r| r.violations.is_empty())
+                .and_then(|r| r.body.as_ref())
+        }) {
+            content["example"] = if body.collection || !structured {
+                example.clone()
+            } else {
+                crate::value_check::unwrap_entity(example).clone()
+            };
+        }
+        response["content"] = json!({ "application/json": content });
+    }
+    if !links.is_empty() {
+        response["links"] = Value::Object(links);
+    }
+    response
+}
+
+/// From a create to the get, update and delete of what it created.
+fn links(spec: &Spec, op: &Operation, ids: &[String]) -> Map<String, Value> {
+    let mut links = Map::new();
+    if op.kind != OperationKind::Create {
+        return links;
+    }
+    for (index, other) in spec.operations.iter().enumerate() {
+        let item = &distinct_placeholders(other.primary_path());
+        let Some((collection, last)) = item.rsplit_once('/') else {
+            continue;
+        };
+        let same_collection =
+            crate::model::path_shape(collection) == crate::model::path_shape(op.primary_path());
+        if !same_collection || !last.starts_with('{') || other.method == HttpMethod::Post {
+            continue;
+        }
+        let mut parameters = Map::new();
+        for (position, name) in placeholders(item).into_iter().enumerate() {
+            let value = match placeholders(&distinct_placeholders(op.primary_path())).get(position)
+            {
+                Some(parent) => format!("$request.path.{parent}"),
+                None => "$response.body#/id".to_owned(),
+            };
+            parameters.insert(name, Value::String(value));
+        }
+        let name = match other.kind {
+            OperationKind::Get => "get",
+            OperationKind::Update => "update",
+            OperationKind::Delete => "delete",
+            _ => continue,
+        };
+        links.insert(
+            name.to_owned(),
+            json!({ "operationId": ids[index], "parameters": parameters }),
+        );
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_parameters_are_renamed() {
+        assert_eq!(
+            distinct_placeholders("/a/{x}/b/{y}/c/{x}"),
+            "/a/{x}/b/{y}/c/{x2}"
+        );
+    }
+
+    #[test]
+    fn a_minimal_spec_gives_a_well_formed_document() {
+        let spec = Spec::new();
+        let doc = document(&spec, "http://localhost/beta");
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert!(doc["components"]["schemas"]["ODataError"].is_object());
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+    }
+}
