@@ -127,12 +127,18 @@ pub fn parse(
     Ok(options)
 }
 
+/// A non-negative Edm.Int64 (`$top`, `$skip`); larger values are refused, as the service does.
 fn number(key: &str, value: &str) -> Result<usize, ApiError> {
-    value.parse().map_err(|_| {
-        ApiError::bad_request(format!(
-            "The value '{value}' of '{key}' is not a non-negative integer."
-        ))
-    })
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "The value '{value}' of '{key}' is not a non-negative Int64."
+            ))
+        })
 }
 
 fn order_by(

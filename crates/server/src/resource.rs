@@ -125,7 +125,7 @@ impl Resource {
 /// Refuses keys that could escape their collection or are absurdly long.
 fn check_key(key: &str) -> Result<(), ApiError> {
     if key.is_empty()
-        || key.len() > MAX_KEY_LEN
+        || key.chars().count() > MAX_KEY_LEN
         || key.chars().any(|c| c == '/' || c == '\\' || c.is_control())
     {
         let shown: String = key.chars().take(64).collect();

@@ -146,16 +146,18 @@ fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-/// The schema of a value of `type_ref`: polymorphic types go through their `oneOf`.
-fn value_schema(spec: &Spec, type_ref: &TypeRef, collection: bool) -> Value {
+/// The schema of a value of `type_ref`: polymorphic types go through their `oneOf`; `write`
+/// picks the strict schemas of request bodies.
+fn value_schema(spec: &Spec, type_ref: &TypeRef, collection: bool, write: bool) -> Value {
+    let suffix = if write { ".write" } else { "" };
+    let documented = |name: &str| spec.types.get(name).is_some_and(|t| !t.undocumented);
     let element = match type_ref {
         TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Named(name)
-            if spec.types.get(name).is_some_and(|t| !t.undocumented)
-                && !documented_derived(spec, name).is_empty() =>
-        {
-            reference(&format!("{name}.polymorphic"))
+        TypeRef::Named(name) if spec.enums.contains_key(name) => reference(name),
+        TypeRef::Named(name) if documented(name) && !documented_derived(spec, name).is_empty() => {
+            reference(&format!("{name}{suffix}.polymorphic"))
         }
+        TypeRef::Named(name) if documented(name) => reference(&format!("{name}{suffix}")),
         TypeRef::Named(name) => reference(name),
     };
     if collection {
@@ -196,11 +198,11 @@ fn primitive(p: Primitive) -> Value {
     }
 }
 
-fn properties_schema(spec: &Spec, properties: &[Property]) -> Map<String, Value> {
+fn properties_schema(spec: &Spec, properties: &[&Property], write: bool) -> Map<String, Value> {
     properties
         .iter()
         .map(|p| {
-            let mut schema = value_schema(spec, &p.type_ref, p.collection);
+            let mut schema = value_schema(spec, &p.type_ref, p.collection, write);
             if !p.description.is_empty()
                 && let Value::Object(object) = &mut schema
                 && !object.contains_key("$ref")
@@ -229,7 +231,8 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
             );
             continue;
         }
-        let mut own = properties_schema(spec, &def.properties);
+        let own_properties: Vec<&Property> = def.properties.iter().collect();
+        let mut own = properties_schema(spec, &own_properties, false);
         own.insert("@odata.type".to_owned(), json!({ "type": "string" }));
         let object = json!({ "type": "object", "properties": own });
         let schema = match &def.base_type {
@@ -255,6 +258,20 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
                     "oneOf": variants.iter().map(|t| reference(t)).collect::<Vec<_>>(),
                     "discriminator": { "propertyName": "@odata.type", "mapping": mapping }
                 }),
+            );
+        }
+    }
+    for (name, _) in spec.types.iter().filter(|(_, d)| !d.undocumented) {
+        schemas.insert(format!("{name}.write"), write_schema(spec, name, false));
+        let derived = documented_derived(spec, name);
+        if !derived.is_empty() {
+            let variants: Vec<Value> = std::iter::once(name.as_str())
+                .chain(derived)
+                .map(|t| write_schema(spec, t, true))
+                .collect();
+            schemas.insert(
+                format!("{name}.write.polymorphic"),
+                json!({ "oneOf": variants }),
             );
         }
     }
@@ -290,6 +307,75 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
     schemas
 }
 
+/// The strict schema of a request body of type `name`: every property, inherited ones included,
+/// except the key (the server assigns it, and an update cannot change it), and nothing else,
+/// because the mock refuses unknown properties. In a `oneOf` of variants, `@odata.type` is
+/// required so that exactly one variant matches.
+fn write_schema(spec: &Spec, name: &str, discriminated: bool) -> Value {
+    let key = spec
+        .ancestry(name)
+        .iter()
+        .find_map(|a| spec.types.get(*a).and_then(|t| t.key_property.clone()));
+    let properties: Vec<&Property> = spec
+        .all_properties(name)
+        .into_iter()
+        .filter(|p| Some(&p.name) != key.as_ref())
+        .collect();
+    let mut object = properties_schema(spec, &properties, true);
+    object.insert(
+        "@odata.type".to_owned(),
+        json!({ "enum": [format!("#{}.{name}", spec.namespace)] }),
+    );
+    let mut schema =
+        json!({ "type": "object", "properties": object, "additionalProperties": false });
+    if discriminated {
+        schema["required"] = json!(["@odata.type"]);
+    }
+    schema
+}
+
+/// Patterns for `$filter`, `$orderby` and `$select` that only admit what the mock understands
+/// for this type, so that a generated request that fits the schema is one the mock accepts.
+fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
+    let mut comparisons = Vec::new();
+    let mut names = Vec::new();
+    for p in spec
+        .all_properties(type_name)
+        .into_iter()
+        .filter(|p| !p.collection)
+    {
+        let literal = match &p.type_ref {
+            TypeRef::Primitive(Primitive::Boolean) => "(true|false)",
+            TypeRef::Primitive(
+                Primitive::Int16 | Primitive::Int32 | Primitive::Int64 | Primitive::Byte,
+            ) => "[0-9]{1,4}",
+            TypeRef::Primitive(Primitive::DateTimeOffset) => {
+                "20[0-9][0-9]-0[1-9]-[0-2][1-9]T[0-1][0-9]:[0-5][0-9]:[0-5][0-9]Z"
+            }
+            TypeRef::Primitive(Primitive::String | Primitive::Guid) => "'[A-Za-z0-9 ]{0,8}'",
+            TypeRef::Named(n) if spec.enums.contains_key(n) => "'[A-Za-z0-9]{0,8}'",
+            _ => continue,
+        };
+        let operators = if literal.starts_with("(true") {
+            "(eq|ne)"
+        } else {
+            "(eq|ne|gt|ge|lt|le)"
+        };
+        names.push(p.name.clone());
+        comparisons.push(format!("{} {operators} {literal}", p.name));
+    }
+    if comparisons.is_empty() {
+        return ("^$".to_owned(), "^$".to_owned(), "^$".to_owned());
+    }
+    let comparison = comparisons.join("|");
+    let names = names.join("|");
+    (
+        format!("^({comparison})( (and|or) ({comparison}))?$"),
+        format!("^({names})( (asc|desc))?$"),
+        format!("^({names})(,({names}))*$"),
+    )
+}
+
 fn operation(
     spec: &Spec,
     op: &Operation,
@@ -299,24 +385,39 @@ fn operation(
 ) -> Value {
     let mut parameters: Vec<Value> = placeholders(template)
         .into_iter()
-        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "pattern": "^[^/\\\\]+$" } }))
+        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" } }))
         .collect();
     if op.kind == OperationKind::Function {
         parameters.extend(op.parameters.iter().map(|p| {
-            json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(spec, &p.type_ref, p.collection) })
+            json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(spec, &p.type_ref, p.collection, true) })
         }));
     }
     let query = |name: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "schema": schema });
+    let entity = op
+        .response
+        .body
+        .as_ref()
+        .and_then(|b| b.type_ref.named())
+        .filter(|n| spec.types.contains_key(*n))
+        .unwrap_or_default();
+    let (filter, orderby, select) = query_patterns(spec, entity);
+    let pattern = |p: String| json!({ "type": "string", "pattern": p });
     match op.kind {
         OperationKind::List => parameters.extend([
-            query("$top", json!({ "type": "integer", "minimum": 0 })),
-            query("$skip", json!({ "type": "integer", "minimum": 0 })),
+            query(
+                "$top",
+                json!({ "type": "integer", "format": "int64", "minimum": 0, "maximum": i64::MAX }),
+            ),
+            query(
+                "$skip",
+                json!({ "type": "integer", "format": "int64", "minimum": 0, "maximum": i64::MAX }),
+            ),
             query("$count", json!({ "type": "boolean" })),
-            query("$filter", json!({ "type": "string" })),
-            query("$orderby", json!({ "type": "string" })),
-            query("$select", json!({ "type": "string" })),
+            query("$filter", pattern(filter)),
+            query("$orderby", pattern(orderby)),
+            query("$select", pattern(select)),
         ]),
-        OperationKind::Get => parameters.push(query("$select", json!({ "type": "string" }))),
+        OperationKind::Get => parameters.push(query("$select", pattern(select))),
         _ => {}
     }
 
@@ -372,9 +473,10 @@ fn first_example<'a>(
 
 fn request_body(spec: &Spec, op: &Operation) -> Option<Value> {
     let schema = match (&op.request_body, op.kind) {
-        (Some(body), _) => value_schema(spec, &body.type_ref, false),
+        (Some(body), _) => value_schema(spec, &body.type_ref, false, true),
         (None, OperationKind::Action) if !op.parameters.is_empty() => {
-            json!({ "type": "object", "properties": properties_schema(spec, &op.parameters), "additionalProperties": false })
+            let parameters: Vec<&Property> = op.parameters.iter().collect();
+            json!({ "type": "object", "properties": properties_schema(spec, &parameters, true), "additionalProperties": false })
         }
         _ => return None,
     };
@@ -394,14 +496,14 @@ fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
             .is_some_and(|n| spec.types.contains_key(n));
         let schema = if body.collection || !structured {
             let mut properties =
-                json!({ "value": value_schema(spec, &body.type_ref, body.collection) });
+                json!({ "value": value_schema(spec, &body.type_ref, body.collection, false) });
             if op.kind == OperationKind::List {
                 properties["@odata.nextLink"] = json!({ "type": "string" });
                 properties["@odata.count"] = json!({ "type": "integer" });
             }
             json!({ "type": "object", "properties": properties })
         } else {
-            value_schema(spec, &body.type_ref, false)
+            value_schema(spec, &body.type_ref, false, false)
         };
         let mut content = json!({ "schema": schema });
         if let Some(example) = first_example(op, |e| {
