@@ -5,9 +5,11 @@
 //! cargo xtask codegen [--spec DIR] [--out DIR] [--check]
 //! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR]
 //! cargo xtask openapi [--spec DIR] [--out FILE] [--check]
+//! cargo xtask bench   [--quick]
 //! ```
 
 mod args;
+mod bench;
 mod codegen;
 mod corpus;
 mod import;
@@ -24,7 +26,9 @@ const USAGE: &str = "usage:
   cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]
       Imports a doc set, generates a complete workspace for it in --out, builds it and runs its tests.
   cargo xtask openapi [--spec DIR] [--out FILE] [--check]
-      Writes the spec as an OpenAPI 3.1 document (default spec/openapi.json).";
+      Writes the spec as an OpenAPI 3.1 document (default spec/openapi.json).
+  cargo xtask bench [--quick]
+      Builds the benchmarks in release and prints the table of measurements and targets.";
 
 fn main() -> ExitCode {
     let mut args = args::Args::from_env();
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(args),
         Some("corpus") => corpus::run(args),
         Some("openapi") => openapi::run(args),
+        Some("bench") => bench::run(args),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

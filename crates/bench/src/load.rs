@@ -1,0 +1,135 @@
+//! An in-process HTTP load generator: N concurrent connections for a fixed time, recording the
+//! latency of every request.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+
+/// One kind of request to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// GET one entity by id.
+    Get,
+    /// POST a new entity.
+    Create,
+    /// PATCH one entity.
+    Update,
+    /// GET a page of 100.
+    List,
+}
+
+impl Request {
+    /// Every kind, in table order.
+    pub const ALL: [Request; 4] = [
+        Request::Get,
+        Request::Create,
+        Request::Update,
+        Request::List,
+    ];
+
+    /// The table label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Request::Get => "GET by id",
+            Request::Create => "POST create",
+            Request::Update => "PATCH",
+            Request::List => "list $top=100",
+        }
+    }
+}
+
+/// What a load run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats {
+    /// Requests per second.
+    pub rps: f64,
+    /// Median latency.
+    pub p50: Duration,
+    /// 99th percentile latency.
+    pub p99: Duration,
+    /// Responses that were not 2xx.
+    pub errors: usize,
+}
+
+/// The collection URL and the ids that exist in it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `http://127.0.0.1:port/beta/deviceManagement/domainJoinConnectors`.
+    pub collection: String,
+    /// Ids to GET and PATCH.
+    pub ids: Arc<Vec<String>>,
+}
+
+/// Sends `kind` requests from `connections` concurrent connections for `duration`.
+pub async fn run(target: &Target, kind: Request, connections: usize, duration: Duration) -> Stats {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .expect("a client");
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|worker| {
+            let (http, target) = (http.clone(), target.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                let mut n = worker;
+                while Instant::now() < deadline {
+                    let id = &target.ids[n % target.ids.len()];
+                    n += connections;
+                    let request = match kind {
+                        Request::Get => {
+                            http.request(Method::GET, format!("{}/{id}", target.collection))
+                        }
+                        Request::Create => http
+                            .post(&target.collection)
+                            .header("content-type", "application/json")
+                            .body(r#"{"displayName":"bench","state":"active","version":"1.0"}"#),
+                        Request::Update => http
+                            .patch(format!("{}/{id}", target.collection))
+                            .header("content-type", "application/json")
+                            .body(r#"{"version":"2.0"}"#),
+                        Request::List => http.get(format!("{}?$top=100", target.collection)),
+                    };
+                    let sent = Instant::now();
+                    match request.send().await {
+                        Ok(response) => {
+                            let ok = response.status().is_success();
+                            let _ = response.bytes().await;
+                            if !ok {
+                                errors += 1;
+                            }
+                        }
+                        Err(_) => errors += 1,
+                    }
+                    latencies.push(sent.elapsed());
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        if let Ok((l, e)) = worker.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    Stats {
+        rps: latencies.len() as f64 / elapsed,
+        p50: at(0.5),
+        p99: at(0.99),
+        errors,
+    }
+}

@@ -1,0 +1,445 @@
+//! `graph-bench` (run it with `cargo xtask bench [--quick]`): measures the mock against the
+//! floor, list scaling, memory, client overhead and codegen speed in one run, and prints a table
+//! of ratios and targets. A missed target makes the full run exit non-zero; `--quick` is a smoke
+//! run (short, small) that only checks that everything works.
+
+mod floor;
+mod load;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use graph_mock::{AppState, AuthMode, Config};
+use load::{Request, Stats, Target};
+use serde_json::{Map, Value, json};
+
+const COLLECTION: &str = "/deviceManagement/domainJoinConnectors";
+
+/// How long and how big each measurement is.
+struct Settings {
+    cell: Duration,
+    sizes: Vec<usize>,
+    memory_entities: usize,
+    soak: Duration,
+    client_requests: usize,
+}
+
+/// One table row: what, the measured value, and the target it must meet (if any).
+struct Row {
+    what: String,
+    value: String,
+    target: String,
+    met: Option<bool>,
+}
+
+fn row(what: impl Into<String>, value: impl Into<String>) -> Row {
+    Row {
+        what: what.into(),
+        value: value.into(),
+        target: String::new(),
+        met: None,
+    }
+}
+
+fn checked(
+    what: impl Into<String>,
+    value: impl Into<String>,
+    target: impl Into<String>,
+    met: bool,
+) -> Row {
+    Row {
+        what: what.into(),
+        value: value.into(),
+        target: target.into(),
+        met: Some(met),
+    }
+}
+
+fn connector(n: usize) -> Map<String, Value> {
+    let value = json!({
+        "@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector",
+        "id": format!("{n:08}-0000-0000-0000-000000000000"),
+        "displayName": format!("Connector {n}"),
+        "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
+        "state": if n % 3 == 0 { "active" } else { "error" },
+        "version": "1.0"
+    });
+    value.as_object().cloned().unwrap_or_default()
+}
+
+async fn serve(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    address
+}
+
+/// A mock with `count` connectors, and its target.
+async fn mock(count: usize) -> (AppState, Target) {
+    let state = AppState::new(Config {
+        auth: AuthMode::None,
+        ..Config::default()
+    });
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let entity = connector(n);
+        let id = entity["id"].as_str().unwrap_or_default().to_owned();
+        state
+            .store
+            .insert(COLLECTION, &id, entity)
+            .expect("fresh ids");
+        ids.push(id);
+    }
+    let address = serve(graph_mock::app(state.clone())).await;
+    let target = Target {
+        collection: format!("http://{address}/beta{COLLECTION}"),
+        ids: Arc::new(ids),
+    };
+    (state, target)
+}
+
+async fn floor(count: usize) -> Target {
+    let entities: HashMap<String, Value> = (0..count)
+        .map(|n| {
+            (
+                connector(n)["id"].as_str().unwrap_or_default().to_owned(),
+                Value::Object(connector(n)),
+            )
+        })
+        .collect();
+    let ids = entities.keys().cloned().collect();
+    let address = serve(floor::app(entities)).await;
+    Target {
+        collection: format!("http://{address}/beta{COLLECTION}"),
+        ids: Arc::new(ids),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Resident memory of this process (`VmRSS`, or `VmHWM` for the peak), in bytes.
+fn memory(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
+    let (_, mock) = mock(1000).await;
+    let floor = floor(1000).await;
+    for connections in [32, 256] {
+        for kind in Request::ALL {
+            let m: Stats = load::run(&mock, kind, connections, settings.cell).await;
+            let f: Stats = load::run(&floor, kind, connections, settings.cell).await;
+            let ratio = m.rps / f.rps.max(1.0);
+            let label = format!(
+                "{} @{connections}: mock {:.0} req/s (p50 {}, p99 {}), floor {:.0} req/s",
+                kind.label(),
+                m.rps,
+                ms(m.p50),
+                ms(m.p99),
+                f.rps
+            );
+            let errors = if m.errors > 0 {
+                format!(", {} errors", m.errors)
+            } else {
+                String::new()
+            };
+            let value = format!("{:.0}% of floor{errors}", ratio * 100.0);
+            match (kind, connections) {
+                (Request::Get | Request::Create, _) => rows.push(checked(
+                    label,
+                    value,
+                    "≥ 85% of floor",
+                    ratio >= 0.85 && m.errors == 0,
+                )),
+                _ => rows.push(row(label, value)),
+            }
+            if connections == 32 && matches!(kind, Request::Get | Request::Create) {
+                rows.push(checked(
+                    format!("{} @32: mock p99", kind.label()),
+                    ms(m.p99),
+                    "≤ 2 ms",
+                    m.p99 <= Duration::from_millis(2),
+                ));
+            }
+        }
+    }
+}
+
+async fn list_scaling(settings: &Settings, rows: &mut Vec<Row>) {
+    let http = reqwest::Client::new();
+    let mut first = None;
+    for &size in &settings.sizes {
+        let (_, target) = mock(size).await;
+        let requests = 200;
+        let started = Instant::now();
+        for _ in 0..requests {
+            let _ = http
+                .get(format!("{}?$top=100", target.collection))
+                .send()
+                .await
+                .and_then(|r| r.error_for_status());
+        }
+        let per_page = started.elapsed() / requests;
+        let base = *first.get_or_insert(per_page);
+        let growth = per_page.as_secs_f64() / base.as_secs_f64();
+        if size == settings.sizes[0] {
+            rows.push(row(
+                format!("list one page ($top=100) of {size}"),
+                ms(per_page),
+            ));
+        } else {
+            rows.push(checked(
+                format!("list one page ($top=100) of {size}"),
+                format!("{} ({growth:.2}× of {})", ms(per_page), settings.sizes[0]),
+                "≤ 2× growth",
+                growth <= 2.0,
+            ));
+        }
+        if size == *settings.sizes.last().unwrap_or(&size) {
+            let started = Instant::now();
+            let _ = http
+                .get(format!(
+                    "{}?$filter=displayName eq 'Connector 7'",
+                    target.collection
+                ))
+                .send()
+                .await;
+            rows.push(row(
+                format!("$filter on a string property over {size} (one linear scan)"),
+                ms(started.elapsed()),
+            ));
+        }
+    }
+}
+
+async fn memory_use(settings: &Settings, rows: &mut Vec<Row>) {
+    let before = memory("VmRSS:").unwrap_or(0);
+    let (state, target) = mock(settings.memory_entities).await;
+    let after = memory("VmRSS:").unwrap_or(0);
+    let per_entity = after.saturating_sub(before) as f64 / settings.memory_entities as f64;
+    let projected = per_entity * 1_000_000.0 / 1e6;
+    rows.push(checked(
+        format!("memory holding {} connectors", settings.memory_entities),
+        format!(
+            "{:.0} bytes/entity, {projected:.0} MB per million",
+            per_entity
+        ),
+        "≤ 400 MB per million",
+        projected <= 400.0,
+    ));
+    // A steady mix that keeps the store's size stable: every create is followed by a delete.
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + settings.soak;
+    let warm = Instant::now() + settings.soak / 5;
+    let mut start_rss = None;
+    let mut n = 0usize;
+    while Instant::now() < deadline {
+        let id = &target.ids[n % target.ids.len()];
+        let _ = http.get(format!("{}/{id}", target.collection)).send().await;
+        if let Ok(created) = http
+            .post(&target.collection)
+            .header("content-type", "application/json")
+            .body(r#"{"displayName":"soak"}"#)
+            .send()
+            .await
+            && let Ok(body) = created.json::<Value>().await
+            && let Some(new_id) = body["id"].as_str()
+        {
+            let _ = http
+                .delete(format!("{}/{new_id}", target.collection))
+                .send()
+                .await;
+        }
+        if start_rss.is_none() && Instant::now() >= warm {
+            start_rss = memory("VmRSS:");
+        }
+        n += 1;
+    }
+    let end_rss = memory("VmRSS:").unwrap_or(0);
+    let growth = end_rss as f64 - start_rss.unwrap_or(end_rss) as f64;
+    rows.push(checked(
+        format!(
+            "memory during {:.0} s of GET/POST/DELETE ({n} rounds, store size stable)",
+            settings.soak.as_secs_f64()
+        ),
+        format!("{:+.1} MB", growth / 1e6),
+        "no growth (≤ +8 MB)",
+        growth <= 8e6,
+    ));
+    rows.push(row(
+        "peak resident memory of the bench process",
+        format!("{:.0} MB", memory("VmHWM:").unwrap_or(0) as f64 / 1e6),
+    ));
+    drop(state);
+}
+
+async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
+    let (_, target) = mock(1000).await;
+    let base = target.collection.trim_end_matches(COLLECTION).to_owned();
+    let client = graph_client::Client::new(base, "t").expect("a client");
+    let raw = reqwest::Client::new();
+    let id = target.ids[0].clone();
+    let per_request = |elapsed: Duration| elapsed / settings.client_requests as u32;
+    let started = Instant::now();
+    for _ in 0..settings.client_requests {
+        let _ = raw
+            .get(format!("{}/{id}", target.collection))
+            .bearer_auth("t")
+            .send()
+            .await
+            .expect("raw GET")
+            .bytes()
+            .await;
+    }
+    let raw_time = per_request(started.elapsed());
+    let connectors = client.device_management().domain_join_connectors();
+    let started = Instant::now();
+    for _ in 0..settings.client_requests {
+        connectors.by_id(&id).get().await.expect("client GET");
+    }
+    let client_time = per_request(started.elapsed());
+    let overhead = client_time.as_secs_f64() / raw_time.as_secs_f64() - 1.0;
+    rows.push(checked(
+        format!(
+            "generated client vs raw reqwest, GET by id ({} requests)",
+            settings.client_requests
+        ),
+        format!(
+            "{} vs {} ({:+.1}%)",
+            ms(client_time),
+            ms(raw_time),
+            overhead * 100.0
+        ),
+        "≤ +10%",
+        overhead <= 0.10,
+    ));
+}
+
+fn codegen_speed(rows: &mut Vec<Row>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let started = Instant::now();
+    if let Ok(spec) = graph_spec::load(&root.join("spec/api.json"))
+        && let Ok(files) = graph_codegen::generate(&spec, "spec/api.json")
+    {
+        let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
+        rows.push(row(
+            "codegen of the checked-in spec",
+            format!("{} ({lines} lines)", ms(started.elapsed())),
+        ));
+    }
+    let docs = root.join("../shared/graph-docs");
+    let Ok(paths) = graph_doc_import::manifest::markdown_files(&docs) else {
+        rows.push(row(
+            "import + codegen of ../shared/graph-docs",
+            "skipped (no ../shared)",
+        ));
+        return;
+    };
+    let started = Instant::now();
+    let listed: Vec<(String, &std::path::Path)> = paths
+        .iter()
+        .map(|p| (p.display().to_string(), p.as_path()))
+        .collect();
+    let (pages, _) = graph_doc_import::read_pages(&listed);
+    let imported = graph_doc_import::import(&pages);
+    let lines = graph_codegen::generate(&imported.spec, "corpus")
+        .map(|f| f.iter().map(|f| f.contents.lines().count()).sum::<usize>())
+        .unwrap_or(0);
+    let elapsed = started.elapsed();
+    rows.push(checked(
+        format!("import + codegen of {} pages", pages.len()),
+        format!("{} ({lines} lines)", ms(elapsed)),
+        "< 2 s",
+        elapsed < Duration::from_secs(2),
+    ));
+}
+
+fn compile_times(rows: &mut Vec<Row>) {
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus-timings.json");
+    match std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+    {
+        Some(timings) => rows.push(row(
+            "build of the generated corpus workspace (last `cargo xtask corpus`)",
+            format!("{:.1} s", timings["build_seconds"].as_f64().unwrap_or(0.0)),
+        )),
+        None => rows.push(row(
+            "build of the generated corpus workspace",
+            "run `cargo xtask corpus` to measure",
+        )),
+    }
+}
+
+fn print(rows: &[Row]) {
+    let width = rows
+        .iter()
+        .map(|r| r.what.chars().count())
+        .max()
+        .unwrap_or(0);
+    println!("| {:width$} | value | target | met |", "measurement");
+    println!("|{}|---|---|---|", "-".repeat(width + 2));
+    for r in rows {
+        let met = match r.met {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "",
+        };
+        println!("| {:width$} | {} | {} | {met} |", r.what, r.value, r.target);
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let settings = if quick {
+        Settings {
+            cell: Duration::from_millis(300),
+            sizes: vec![1_000, 10_000],
+            memory_entities: 10_000,
+            soak: Duration::from_secs(2),
+            client_requests: 200,
+        }
+    } else {
+        Settings {
+            cell: Duration::from_secs(3),
+            sizes: vec![1_000, 100_000, 1_000_000],
+            memory_entities: 1_000_000,
+            soak: Duration::from_secs(60),
+            client_requests: 5_000,
+        }
+    };
+    let mut rows = Vec::new();
+    codegen_speed(&mut rows);
+    compile_times(&mut rows);
+    memory_use(&settings, &mut rows).await;
+    throughput(&settings, &mut rows).await;
+    list_scaling(&settings, &mut rows).await;
+    client_overhead(&settings, &mut rows).await;
+    print(&rows);
+    let missed = rows.iter().filter(|r| r.met == Some(false)).count();
+    if quick {
+        println!(
+            "\nquick run: {missed} target(s) missed (not enforced; timings of a smoke run mean little)"
+        );
+        ExitCode::SUCCESS
+    } else if missed > 0 {
+        println!("\n{missed} target(s) missed");
+        ExitCode::FAILURE
+    } else {
+        println!("\nall targets met");
+        ExitCode::SUCCESS
+    }
+}
