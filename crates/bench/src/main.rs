@@ -65,7 +65,7 @@ fn connector(n: usize) -> Map<String, Value> {
         "id": format!("{n:08}-0000-0000-0000-000000000000"),
         "displayName": format!("Connector {n}"),
         "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
-        "state": if n % 3 == 0 { "active" } else { "error" },
+        "state": if n.is_multiple_of(3) { "active" } else { "error" },
         "version": "1.0"
     });
     value.as_object().cloned().unwrap_or_default()
