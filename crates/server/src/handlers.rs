@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::AppState;
@@ -24,16 +25,19 @@ pub async fn serve(
     request: Request,
     operation: &'static OperationMeta,
 ) -> Response {
-    let key = operation.key();
-    let outcome = match state.faults.apply(&key).await {
-        Ok(()) => handle(&state, &params, request, operation).await,
-        Err(fault) => Err(fault),
+    let fault = match state.faults.is_active() {
+        true => state.faults.apply(&operation.key()).await.err(),
+        false => None,
+    };
+    let outcome = match fault {
+        Some(fault) => Err(fault),
+        None => handle(&state, &params, request, operation).await,
     };
     let mut response = match outcome {
         Ok(response) => response,
         Err(error) => error.into_response(),
     };
-    response.extensions_mut().insert(Served(key));
+    response.extensions_mut().insert(Served(operation));
     response
 }
 
@@ -342,42 +346,33 @@ impl Context<'_> {
                 page_size: self.state.config.page_size,
             },
         )?;
-        let mut body = Map::new();
-        body.insert(
-            "@odata.context".to_owned(),
-            Value::String(self.context_url(false)),
-        );
-        if options.count {
-            body.insert("@odata.count".to_owned(), Value::from(page.total));
-        }
-        let items = page
-            .items
-            .iter()
-            .map(|e| Value::Object(select(e, options.select.as_deref())))
-            .collect();
-        body.insert("value".to_owned(), Value::Array(items));
-        if let Some(token) = page.next {
-            let next = next_link(
+        let next = page.next.map(|token| {
+            next_link(
                 &self.base_url,
                 &self.resource.collection,
                 raw_query,
                 &token.encode(),
-            );
-            body.insert("@odata.nextLink".to_owned(), Value::String(next));
-        }
+            )
+        });
+        let body = PageBody {
+            context: self.context_url(false),
+            count: options.count.then_some(page.total),
+            items: &page.items,
+            fields: options.select.as_deref(),
+            next,
+        };
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
-        Ok((status, axum::Json(Value::Object(body))).into_response())
+        Ok((status, axum::Json(body)).into_response())
     }
 
     fn entity_response(&self, entity: &Map<String, Value>, fields: Option<&[String]>) -> Response {
-        let mut body = Map::new();
-        body.insert(
-            "@odata.context".to_owned(),
-            Value::String(self.context_url(true)),
-        );
-        body.extend(select(entity, fields));
+        let body = EntityBody {
+            context: Some(self.context_url(true)),
+            entity,
+            fields,
+        };
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
-        (status, axum::Json(Value::Object(body))).into_response()
+        (status, axum::Json(body)).into_response()
     }
 
     fn not_found(&self) -> ApiError {
@@ -405,15 +400,60 @@ fn is_of_type(entity: &Map<String, Value>, wanted: &str) -> bool {
         .contains(&wanted)
 }
 
-/// The entity with only the `$select`ed properties (annotations such as `@odata.type` stay).
-fn select(entity: &Map<String, Value>, fields: Option<&[String]>) -> Map<String, Value> {
-    match fields {
-        None => entity.clone(),
-        Some(fields) => entity
+/// An entity as a response body: `@odata.context` first, then the `$select`ed properties
+/// (annotations such as `@odata.type` always), written straight from the store, never copied.
+struct EntityBody<'a> {
+    context: Option<String>,
+    entity: &'a Map<String, Value>,
+    fields: Option<&'a [String]>,
+}
+
+impl Serialize for EntityBody<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(context) = &self.context {
+            map.serialize_entry("@odata.context", context)?;
+        }
+        let wanted = |key: &str| {
+            key.starts_with('@') || self.fields.is_none_or(|f| f.iter().any(|name| name == key))
+        };
+        for (key, value) in self.entity.iter().filter(|(k, _)| wanted(k)) {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A page of a collection as a response body.
+struct PageBody<'a> {
+    context: String,
+    count: Option<usize>,
+    items: &'a [Entity],
+    fields: Option<&'a [String]>,
+    next: Option<String>,
+}
+
+impl Serialize for PageBody<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("@odata.context", &self.context)?;
+        if let Some(count) = self.count {
+            map.serialize_entry("@odata.count", &count)?;
+        }
+        let items: Vec<EntityBody<'_>> = self
+            .items
             .iter()
-            .filter(|(k, _)| k.starts_with('@') || fields.iter().any(|f| f == *k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
+            .map(|e| EntityBody {
+                context: None,
+                entity: e,
+                fields: self.fields,
+            })
+            .collect();
+        map.serialize_entry("value", &items)?;
+        if let Some(next) = &self.next {
+            map.serialize_entry("@odata.nextLink", next)?;
+        }
+        map.end()
     }
 }
 

@@ -15,14 +15,15 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::journal::JournalEntry;
+use crate::journal::Recorded;
+use crate::operation::OperationMeta;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
-/// Which operation served a request (`METHOD /template`), set on the response by the handlers.
-#[derive(Debug, Clone)]
-pub struct Served(pub String);
+/// Which operation served a request, set on the response by the handlers.
+#[derive(Debug, Clone, Copy)]
+pub struct Served(pub &'static OperationMeta);
 
 /// Wraps every request.
 pub async fn request_context(
@@ -39,24 +40,23 @@ pub async fn request_context(
         .filter(|v| !v.is_empty() && v.len() <= 256)
         .map_or_else(|| request_id.clone(), str::to_owned);
 
-    let journaled = !request.uri().path().contains("/$mock/");
-    let (request, mut entry) = match journaled {
-        true => match journal_entry(request, state.config.max_body).await {
+    let journaled = state.journal.is_enabled() && !request.uri().path().contains("/$mock/");
+    let (request, mut recorded) = if journaled {
+        match record(request, state.config.max_body).await {
             Ok(pair) => pair,
             Err(error) => return finish(error.into_response(), &request_id, &client_request_id),
-        },
-        false => (request, None),
+        }
+    } else {
+        (request, None)
     };
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
 
     let response = finish(next.run(request).await, &request_id, &client_request_id);
-    if let Some(entry) = entry.as_mut() {
-        entry.status = response.status().as_u16();
-        entry.operation = response.extensions().get::<Served>().map(|s| s.0.clone());
-    }
-    if let Some(entry) = entry {
-        state.journal.record(entry);
+    if let Some(mut recorded) = recorded.take() {
+        recorded.status = response.status().as_u16();
+        recorded.operation = response.extensions().get::<Served>().map(|s| s.0);
+        state.journal.record(recorded);
     }
     tracing::info!(
         target: "graph_mock::request",
@@ -95,54 +95,34 @@ fn finish(mut response: Response, request_id: &str, client_request_id: &str) -> 
     response
 }
 
-/// Reads the body (up to the limit) for the journal, and rebuilds the request around it. A body
+/// Reads the body (up to the limit) for the journal and rebuilds the request around it. A body
 /// declared or found larger than the limit is refused here with a 413, unread past the limit.
-async fn journal_entry(
-    request: Request,
-    limit: usize,
-) -> Result<(Request, Option<JournalEntry>), ApiError> {
-    let too_large = || ApiError::too_large(limit);
+async fn record(request: Request, limit: usize) -> Result<(Request, Option<Recorded>), ApiError> {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
+        return Err(ApiError::too_large(limit));
     }
     let (parts, body) = request.into_parts();
     let bytes: Bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| too_large())?;
-    let headers = parts
-        .headers
-        .iter()
-        .filter(|(name, _)| *name != header::AUTHORIZATION)
-        .map(|(name, value)| {
-            (
-                name.to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body = (!bytes.is_empty()).then(|| {
-        serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
-        })
-    });
-    let entry = JournalEntry {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        operation: None,
-        headers,
-        body,
+        .map_err(|_| ApiError::too_large(limit))?;
+    let recorded = Recorded {
+        method: parts.method.clone(),
+        uri: parts.uri.clone(),
+        headers: parts.headers.clone(),
+        body: bytes.clone(),
         status: 0,
-        time: time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        operation: None,
+        time: std::time::SystemTime::now(),
     };
-    Ok((Request::from_parts(parts, Body::from(bytes)), Some(entry)))
+    Ok((
+        Request::from_parts(parts, Body::from(bytes)),
+        Some(recorded),
+    ))
 }
 
 fn is_json(response: &Response) -> bool {
