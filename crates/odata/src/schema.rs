@@ -34,4 +34,13 @@ impl Schema {
     pub fn check_write(&self, type_name: &str, body: &Value) -> Vec<Violation> {
         graph_spec::value_check::check_object(&self.spec, type_name, body)
     }
+
+    /// [`Schema::check_write`] for a body already parsed into an object (nothing is copied).
+    pub fn check_write_object(
+        &self,
+        type_name: &str,
+        body: &serde_json::Map<String, Value>,
+    ) -> Vec<Violation> {
+        graph_spec::value_check::check_map(&self.spec, type_name, body)
+    }
 }

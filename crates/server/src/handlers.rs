@@ -212,8 +212,7 @@ impl Context<'_> {
     }
 
     fn validate(&self, body: &Map<String, Value>) -> Result<(), ApiError> {
-        let violations = graph_model::schema()
-            .check_write(self.operation.entity_type, &Value::Object(body.clone()));
+        let violations = graph_model::schema().check_write_object(self.operation.entity_type, body);
         match violations.into_iter().next() {
             Some(first) => Err(ApiError::bad_request(first.message)),
             None => Ok(()),

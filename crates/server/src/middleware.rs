@@ -49,8 +49,9 @@ pub async fn request_context(
     } else {
         (request, None)
     };
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    // The log line's parts are copied only when someone listens.
+    let logged = tracing::enabled!(target: "graph_mock::request", tracing::Level::INFO)
+        .then(|| (request.method().clone(), request.uri().path().to_owned()));
 
     let response = finish(next.run(request).await, &request_id, &client_request_id);
     if let Some(mut recorded) = recorded.take() {
@@ -58,12 +59,14 @@ pub async fn request_context(
         recorded.operation = response.extensions().get::<Served>().map(|s| s.0);
         state.journal.record(recorded);
     }
-    tracing::info!(
-        target: "graph_mock::request",
-        "{method} {path} {} {:.1}ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    if let Some((method, path)) = logged {
+        tracing::info!(
+            target: "graph_mock::request",
+            "{method} {path} {} {:.1}ms",
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     response
 }
 

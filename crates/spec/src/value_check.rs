@@ -69,6 +69,19 @@ pub fn check_object(spec: &Spec, type_name: &str, value: &Value) -> Vec<Violatio
     )
 }
 
+/// Like [`check_object`], for a JSON object already in hand (nothing is copied).
+pub fn check_map(spec: &Spec, type_name: &str, object: &Map<String, Value>) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if spec.types.get(type_name).is_some_and(|t| !t.undocumented) {
+        Checker {
+            spec,
+            out: &mut out,
+        }
+        .object(type_name, object, "");
+    }
+    out
+}
+
 /// Checks the body of an action (or the arguments of a function) against its parameters: each
 /// key must be a parameter, and each value of the parameter's type.
 pub fn check_parameters(
