@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::AppState;
@@ -16,7 +15,7 @@ use crate::middleware::Served;
 use crate::operation::{Kind, OperationMeta};
 use crate::query::{self, Allowed, QueryOptions};
 use crate::resource::Resource;
-use crate::store::{Entity, ListRequest, StoreError, UpdateError};
+use crate::store::{Entity, ListRequest, StoreError, StoredEntity, UpdateError};
 
 /// Serves one request for `operation`.
 pub async fn serve(
@@ -197,7 +196,9 @@ impl Context<'_> {
             {
                 Ok(entity)
             }
-            None if self.resource.singleton => Ok(Entity::new(self.singleton_default())),
+            None if self.resource.singleton => Ok(Entity::new(StoredEntity::from_map(
+                &self.singleton_default(),
+            ))),
             _ => Err(self.not_found()),
         }
     }
@@ -353,25 +354,36 @@ impl Context<'_> {
                 &token.encode(),
             )
         });
-        let body = PageBody {
-            context: self.context_url(false),
-            count: options.count.then_some(page.total),
-            items: &page.items,
-            fields: options.select.as_deref(),
-            next,
-        };
+        let mut body = String::with_capacity(
+            page.items.iter().map(|e| e.json().len() + 1).sum::<usize>() + 256,
+        );
+        body.push_str("{\"@odata.context\":");
+        push_json_string(&mut body, &self.context_url(false));
+        if options.count {
+            body.push_str(&format!(",\"@odata.count\":{}", page.total));
+        }
+        body.push_str(",\"value\":[");
+        for (n, item) in page.items.iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            write_entity(&mut body, None, item, options.select.as_deref());
+        }
+        body.push(']');
+        if let Some(next) = &next {
+            body.push_str(",\"@odata.nextLink\":");
+            push_json_string(&mut body, next);
+        }
+        body.push('}');
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
-        Ok((status, axum::Json(body)).into_response())
+        Ok(json_response(status, body))
     }
 
-    fn entity_response(&self, entity: &Map<String, Value>, fields: Option<&[String]>) -> Response {
-        let body = EntityBody {
-            context: Some(self.context_url(true)),
-            entity,
-            fields,
-        };
+    fn entity_response(&self, entity: &StoredEntity, fields: Option<&[String]>) -> Response {
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
-        (status, axum::Json(body)).into_response()
+        let mut body = String::with_capacity(entity.json().len() + 128);
+        write_entity(&mut body, Some(&self.context_url(true)), entity, fields);
+        json_response(status, body)
     }
 
     fn not_found(&self) -> ApiError {
@@ -384,76 +396,71 @@ impl Context<'_> {
 }
 
 /// Whether a stored entity's `@odata.type` is `wanted` or derived from it.
-fn is_of_type(entity: &Map<String, Value>, wanted: &str) -> bool {
-    let Some(text) = entity.get("@odata.type").and_then(Value::as_str) else {
+fn is_of_type(entity: &StoredEntity, wanted: &str) -> bool {
+    let Some(Value::String(text)) = entity.get("@odata.type") else {
         return false;
     };
     let actual = text
         .trim_start_matches('#')
         .rsplit('.')
         .next()
-        .unwrap_or(text);
+        .unwrap_or(&text);
     graph_model::schema()
         .spec()
         .ancestry(actual)
         .contains(&wanted)
 }
 
-/// An entity as a response body: `@odata.context` first, then the `$select`ed properties
-/// (annotations such as `@odata.type` always), written straight from the store, never copied.
-struct EntityBody<'a> {
-    context: Option<String>,
-    entity: &'a Map<String, Value>,
-    fields: Option<&'a [String]>,
-}
-
-impl Serialize for EntityBody<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(context) = &self.context {
-            map.serialize_entry("@odata.context", context)?;
+/// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.
+/// Without `$select` the stored text is copied as it is, never parsed; with one, only the
+/// selected properties (and annotations such as `@odata.type`) are written.
+fn write_entity(
+    out: &mut String,
+    context: Option<&str>,
+    entity: &StoredEntity,
+    fields: Option<&[String]>,
+) {
+    let selected;
+    let json = match fields {
+        None => entity.json(),
+        Some(fields) => {
+            let kept: Map<String, Value> = entity
+                .to_map()
+                .into_iter()
+                .filter(|(k, _)| k.starts_with('@') || fields.iter().any(|f| f == k))
+                .collect();
+            selected = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".to_owned());
+            &selected
         }
-        let wanted = |key: &str| {
-            key.starts_with('@') || self.fields.is_none_or(|f| f.iter().any(|name| name == key))
-        };
-        for (key, value) in self.entity.iter().filter(|(k, _)| wanted(k)) {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+    };
+    let Some(context) = context else {
+        out.push_str(json);
+        return;
+    };
+    out.push_str("{\"@odata.context\":");
+    push_json_string(out, context);
+    let rest = json.strip_prefix('{').unwrap_or("}").trim_start();
+    if !rest.starts_with('}') {
+        out.push(',');
     }
+    out.push_str(rest);
 }
 
-/// A page of a collection as a response body.
-struct PageBody<'a> {
-    context: String,
-    count: Option<usize>,
-    items: &'a [Entity],
-    fields: Option<&'a [String]>,
-    next: Option<String>,
+/// Appends `text` as a JSON string literal.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
 }
 
-impl Serialize for PageBody<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("@odata.context", &self.context)?;
-        if let Some(count) = self.count {
-            map.serialize_entry("@odata.count", &count)?;
-        }
-        let items: Vec<EntityBody<'_>> = self
-            .items
-            .iter()
-            .map(|e| EntityBody {
-                context: None,
-                entity: e,
-                fields: self.fields,
-            })
-            .collect();
-        map.serialize_entry("value", &items)?;
-        if let Some(next) = &self.next {
-            map.serialize_entry("@odata.nextLink", next)?;
-        }
-        map.end()
-    }
+fn json_response(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The absolute URL of the next page: the original query without its old skip token, plus the new one.

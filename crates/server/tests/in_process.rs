@@ -30,7 +30,7 @@ async fn seed_examples_preloads_the_documented_entities() {
         )
         .unwrap()
         .unwrap();
-    assert_eq!(entity["displayName"], "Display Name value");
+    assert_eq!(entity.get("displayName").unwrap(), "Display Name value");
     let request = Request::get(
         "/beta/deviceManagement/domainJoinConnectors/77296cf7-6cf7-7729-f76c-2977f76c2977",
     )

@@ -1,8 +1,8 @@
 //! The in-memory backend: the default, and the fast path.
 //!
-//! Each collection keeps entities in insertion order in a `BTreeMap` keyed by a sequence number,
-//! with an id index beside it, so a page resumes after its skip token in O(log n + page) and
-//! nothing is cloned but `Arc`s. The lock is a `std::sync::RwLock` held only inside these
+//! Each collection keeps entities (as JSON text, see [`StoredEntity`]) in insertion order in a
+//! `BTreeMap` keyed by a sequence number, with an id index beside it, so a page resumes after its
+//! skip token in O(log n + page) and nothing is cloned but `Arc`s. The lock is a `std::sync::RwLock` held only inside these
 //! methods, never across an `.await`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::{Map, Value};
 
-use super::{Change, Entity, Store, StoreError, UpdateError};
+use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
 
 #[derive(Debug, Default)]
 struct Collection {
@@ -54,7 +54,7 @@ impl Store for MemoryStore {
         if target.by_id.contains_key(id) {
             return Err(StoreError::Conflict);
         }
-        let entity = Arc::new(entity);
+        let entity = Arc::new(StoredEntity::from_map(&entity));
         target.by_id.insert(id.to_owned(), seq);
         target.by_seq.insert(seq, Arc::clone(&entity));
         inner.next_seq += 1;
@@ -87,9 +87,9 @@ impl Store for MemoryStore {
             .ok_or_else(not_found)?;
         let seq = *target.by_id.get(id).ok_or_else(not_found)?;
         let slot = target.by_seq.get_mut(&seq).ok_or_else(not_found)?;
-        let mut copy = Map::clone(slot);
+        let mut copy = slot.to_map();
         change(&mut copy).map_err(UpdateError::Refused)?;
-        *slot = Arc::new(copy);
+        *slot = Arc::new(StoredEntity::from_map(&copy));
         Ok(Arc::clone(slot))
     }
 
@@ -146,7 +146,7 @@ impl Store for MemoryStore {
                 ids.sort();
                 let entries = ids
                     .into_iter()
-                    .map(|(seq, id)| (id.clone(), Value::Object(Map::clone(&c.by_seq[seq]))))
+                    .map(|(seq, id)| (id.clone(), Value::Object(c.by_seq[seq].to_map())))
                     .collect();
                 (path.clone(), entries)
             })

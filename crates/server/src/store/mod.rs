@@ -24,8 +24,50 @@ use crate::error::ApiError;
 use crate::filter::{self, Expr};
 use crate::query::SkipToken;
 
-/// A stored entity.
-pub type Entity = Arc<Map<String, Value>>;
+/// A stored entity, shared without copying.
+pub type Entity = Arc<StoredEntity>;
+
+/// An entity as the store keeps it: its JSON text. It takes a fraction of the memory of a parsed
+/// `serde_json::Map`, and a read writes it out as it is; it is parsed only where a property is
+/// needed (`$filter`, `$orderby`, `$select`, PATCH, type casts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntity {
+    json: Box<str>,
+}
+
+impl StoredEntity {
+    /// Stores an object.
+    pub fn from_map(object: &Map<String, Value>) -> StoredEntity {
+        // Serialising a map of JSON values cannot fail.
+        StoredEntity {
+            json: serde_json::to_string(object)
+                .unwrap_or_else(|_| "{}".to_owned())
+                .into_boxed_str(),
+        }
+    }
+
+    /// Wraps JSON text the store wrote itself (an object).
+    pub(crate) fn from_json(json: String) -> StoredEntity {
+        StoredEntity {
+            json: json.into_boxed_str(),
+        }
+    }
+
+    /// The JSON text, an object.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// The entity parsed.
+    pub fn to_map(&self) -> Map<String, Value> {
+        serde_json::from_str(&self.json).unwrap_or_default()
+    }
+
+    /// One property, parsed.
+    pub fn get(&self, property: &str) -> Option<Value> {
+        self.to_map().remove(property)
+    }
+}
 
 /// Why a store operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,15 +200,17 @@ impl dyn Store + '_ {
             )?;
             total = self.len(collection)?;
         } else {
-            let mut matching: Vec<(u64, Entity)> = Vec::new();
+            // Filtering and ordering need the properties: each entity is parsed once.
+            let mut matching: Vec<(u64, Entity, Map<String, Value>)> = Vec::new();
             self.scan(collection, None, &mut |seq, entity| {
-                if request.filter.is_none_or(|f| filter::matches(f, entity)) {
-                    matching.push((seq, Arc::clone(entity)));
+                let parsed = entity.to_map();
+                if request.filter.is_none_or(|f| filter::matches(f, &parsed)) {
+                    matching.push((seq, Arc::clone(entity), parsed));
                 }
                 true
             })?;
             if !request.order_by.is_empty() {
-                matching.sort_by(|(_, a), (_, b)| {
+                matching.sort_by(|(_, _, a), (_, _, b)| {
                     request
                         .order_by
                         .iter()
@@ -190,6 +234,7 @@ impl dyn Store + '_ {
                 .into_iter()
                 .skip(request.skip + returned)
                 .take(page_len + 1)
+                .map(|(seq, entity, _)| (seq, entity))
                 .collect();
         }
         let has_more = window.len() > page_len && remaining > page_len;
@@ -234,7 +279,7 @@ mod tests {
             ids.extend(
                 page.items
                     .iter()
-                    .map(|e| e["id"].as_str().unwrap().to_owned()),
+                    .map(|e| e.get("id").unwrap().as_str().unwrap().to_owned()),
             );
             match page.next {
                 Some(token) => request.token = Some(token),
@@ -310,7 +355,7 @@ mod tests {
             });
             assert!(matches!(failed, Err(UpdateError::Refused(_))));
             assert_eq!(
-                store.get("/c", "a").unwrap().unwrap()["n"],
+                store.get("/c", "a").unwrap().unwrap().get("n").unwrap(),
                 json!(1),
                 "a refused change leaves the entity as it was"
             );
@@ -320,7 +365,10 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-            assert_eq!(store.get("/c", "a").unwrap().unwrap()["n"], json!(2));
+            assert_eq!(
+                store.get("/c", "a").unwrap().unwrap().get("n").unwrap(),
+                json!(2)
+            );
             store.delete("/c", "a").unwrap();
             assert!(store.get("/c/a/children", "x").unwrap().is_none());
             assert!(

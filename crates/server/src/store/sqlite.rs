@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::{Change, Entity, Store, StoreError, UpdateError};
+use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
 
 /// Entities in a SQLite file.
 #[derive(Debug)]
@@ -68,18 +68,18 @@ impl Store for SqliteStore {
         id: &str,
         entity: Map<String, Value>,
     ) -> Result<Entity, StoreError> {
-        let body = Value::Object(entity).to_string();
+        let stored = StoredEntity::from_map(&entity);
         let connection = self.connection();
         let inserted = connection
             .execute(
                 "INSERT OR IGNORE INTO entities (collection, id, body) VALUES (?1, ?2, ?3)",
-                params![collection, id, body],
+                params![collection, id, stored.json()],
             )
             .map_err(backend)?;
         if inserted == 0 {
             return Err(StoreError::Conflict);
         }
-        Ok(Arc::new(parse(&body)?))
+        Ok(Arc::new(stored))
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
@@ -92,7 +92,7 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(backend)?;
-        body.map(|b| parse(&b).map(Arc::new)).transpose()
+        Ok(body.map(|b| Arc::new(StoredEntity::from_json(b))))
     }
 
     fn update(
@@ -126,7 +126,7 @@ impl Store for SqliteStore {
         transaction
             .commit()
             .map_err(|e| UpdateError::Store(backend(e)))?;
-        Ok(Arc::new(entity))
+        Ok(Arc::new(StoredEntity::from_json(text)))
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
@@ -182,7 +182,10 @@ impl Store for SqliteStore {
         while let Some(row) = rows.next().map_err(backend)? {
             let seq: i64 = row.get(0).map_err(backend)?;
             let body: String = row.get(1).map_err(backend)?;
-            if !visit(u64::try_from(seq).unwrap_or(0), &Arc::new(parse(&body)?)) {
+            if !visit(
+                u64::try_from(seq).unwrap_or(0),
+                &Arc::new(StoredEntity::from_json(body)),
+            ) {
                 break;
             }
         }
