@@ -145,6 +145,20 @@ fn primitive(p: Primitive) -> TokenStream {
     }
 }
 
+/// A struct field: `wrapper<T>` (`Option` on entities, `Patch` on update bodies), left out of
+/// the JSON when `skip` says so.
+fn field(f: &FieldIr, wrapper: TokenStream, skip: &str) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let json = &f.json_name;
+    let ty = field_type(f);
+    let docs = doc_or(&f.doc, || format!("The `{json}` property."));
+    quote! {
+        #docs
+        #[serde(rename = #json, default, skip_serializing_if = #skip)]
+        pub #name: #wrapper<#ty>,
+    }
+}
+
 fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let name = ident(&s.rust_name);
     let graph_name = &s.graph_name;
@@ -161,34 +175,17 @@ fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         doc.push_str("\n\nAn abstract type: values are of one of its derived types.");
     }
     let docs = doc_or(&doc, || format!("The `{graph_name}` type."));
-    let fields = s.fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let json = &f.json_name;
-        let ty = field_type(f);
-        let docs = doc_or(&f.doc, || format!("The `{json}` property."));
-        quote! {
-            #docs
-            #[serde(rename = #json, default, skip_serializing_if = "Option::is_none")]
-            pub #field: Option<#ty>,
-        }
-    });
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| field(f, quote!(Option), "Option::is_none"));
     let update = s.update_name.as_ref().map(|update_name| {
         let update = ident(update_name);
         let update_doc = doc_lines(&format!(
             "An update (PATCH) body for [`{}`]: a field left [`Patch::Absent`] is not sent and keeps its value,\n[`Patch::Null`] clears it and [`Patch::Set`] sets it.",
             s.rust_name
         ));
-        let fields = s.fields.iter().map(|f| {
-            let field = ident(&f.rust_name);
-            let json = &f.json_name;
-            let ty = field_type(f);
-            let docs = doc_or(&f.doc, || format!("The `{json}` property."));
-            quote! {
-                #docs
-                #[serde(rename = #json, default, skip_serializing_if = "Patch::is_absent")]
-                pub #field: Patch<#ty>,
-            }
-        });
+        let fields = s.fields.iter().map(|f| field(f, quote!(Patch), "Patch::is_absent"));
         quote! {
             #update_doc
             #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -271,6 +271,21 @@ fn drop_inherited_rows(spec: &mut Spec, inherited: &BTreeMap<String, Vec<Option<
     }
 }
 
+/// A type known only by name (from a link or an example): open, so it keeps any JSON.
+fn undocumented(kind: TypeKind, base_type: Option<String>, source: Source) -> TypeDef {
+    TypeDef {
+        kind,
+        base_type,
+        is_abstract: false,
+        key_property: None,
+        description: String::new(),
+        properties: Vec::new(),
+        navigation_properties: Vec::new(),
+        undocumented: true,
+        source,
+    }
+}
+
 /// Every mentioned name that no page defines becomes an open, undocumented complex type, so the
 /// spec stays valid and the generated code keeps whatever JSON the service sends.
 fn add_missing_types(
@@ -301,17 +316,9 @@ fn add_missing_types(
             kind: DefectKind::MissingTypePage,
             message: format!("`{name}`{target} is not defined by any imported page; generated as an open type that keeps any JSON"),
         });
-        spec.types.entry(name.clone()).or_insert(TypeDef {
-            kind: TypeKind::Complex,
-            base_type: None,
-            is_abstract: false,
-            key_property: None,
-            description: String::new(),
-            properties: Vec::new(),
-            navigation_properties: Vec::new(),
-            undocumented: true,
-            source,
-        });
+        spec.types
+            .entry(name.clone())
+            .or_insert_with(|| undocumented(TypeKind::Complex, None, source));
     }
 }
 
@@ -413,20 +420,8 @@ fn infer_example_types(spec: &mut Spec, operations: &[Operation], defects: &mut 
                     "an example names the type `{name}` where a `{declared}` goes, but no imported page documents `{name}`; read as an undocumented type derived from `{declared}`"
                 ),
             });
-            spec.types.insert(
-                name,
-                TypeDef {
-                    kind,
-                    base_type: Some(declared),
-                    is_abstract: false,
-                    key_property: None,
-                    description: String::new(),
-                    properties: Vec::new(),
-                    navigation_properties: Vec::new(),
-                    undocumented: true,
-                    source,
-                },
-            );
+            spec.types
+                .insert(name, undocumented(kind, Some(declared), source));
         }
     }
 }
