@@ -62,7 +62,7 @@ fn checked(
 fn connector(n: usize) -> Map<String, Value> {
     let value = json!({
         "@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector",
-        "id": format!("{n:08}-0000-0000-0000-000000000000"),
+        "id": id_of(n),
         "displayName": format!("Connector {n}"),
         "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
         "state": if n.is_multiple_of(3) { "active" } else { "error" },
@@ -82,19 +82,26 @@ async fn serve(router: Router) -> SocketAddr {
 
 /// A mock with `count` connectors, and its target.
 async fn mock(count: usize) -> (AppState, Target) {
+    let ids: Vec<String> = (0..count).map(id_of).collect();
+    mock_with(ids).await
+}
+
+fn id_of(n: usize) -> String {
+    format!("{n:08}-0000-0000-0000-000000000000")
+}
+
+/// A mock holding one connector per id (the ids are the load generator's, allocated by the
+/// caller, so that memory measurements count only what the mock holds).
+async fn mock_with(ids: Vec<String>) -> (AppState, Target) {
     let state = AppState::new(Config {
         auth: AuthMode::None,
         ..Config::default()
     });
-    let mut ids = Vec::with_capacity(count);
-    for n in 0..count {
-        let entity = connector(n);
-        let id = entity["id"].as_str().unwrap_or_default().to_owned();
+    for (n, id) in ids.iter().enumerate() {
         state
             .store
-            .insert(COLLECTION, &id, entity)
+            .insert(COLLECTION, id, connector(n))
             .expect("fresh ids");
-        ids.push(id);
     }
     let address = serve(graph_mock::app(state.clone())).await;
     let target = Target {
@@ -224,8 +231,9 @@ async fn list_scaling(settings: &Settings, rows: &mut Vec<Row>) {
 }
 
 async fn memory_use(settings: &Settings, rows: &mut Vec<Row>) {
+    let ids: Vec<String> = (0..settings.memory_entities).map(id_of).collect();
     let before = memory("VmRSS:").unwrap_or(0);
-    let (state, target) = mock(settings.memory_entities).await;
+    let (state, target) = mock_with(ids).await;
     let after = memory("VmRSS:").unwrap_or(0);
     let per_entity = after.saturating_sub(before) as f64 / settings.memory_entities as f64;
     let projected = per_entity * 1_000_000.0 / 1e6;

@@ -196,9 +196,9 @@ impl Context<'_> {
             {
                 Ok(entity)
             }
-            None if self.resource.singleton => Ok(Entity::new(StoredEntity::from_map(
-                &self.singleton_default(),
-            ))),
+            None if self.resource.singleton => {
+                Ok(StoredEntity::from_map(&self.singleton_default()))
+            }
             _ => Err(self.not_found()),
         }
     }

@@ -6,7 +6,7 @@
 //! methods, never across an `.await`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::{Map, Value};
 
@@ -15,7 +15,7 @@ use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
 #[derive(Debug, Default)]
 struct Collection {
     by_seq: BTreeMap<u64, Entity>,
-    by_id: HashMap<String, u64>,
+    by_id: HashMap<Box<str>, u64>,
 }
 
 #[derive(Debug, Default)]
@@ -54,9 +54,9 @@ impl Store for MemoryStore {
         if target.by_id.contains_key(id) {
             return Err(StoreError::Conflict);
         }
-        let entity = Arc::new(StoredEntity::from_map(&entity));
-        target.by_id.insert(id.to_owned(), seq);
-        target.by_seq.insert(seq, Arc::clone(&entity));
+        let entity = StoredEntity::from_map(&entity);
+        target.by_id.insert(Box::from(id), seq);
+        target.by_seq.insert(seq, entity.clone());
         inner.next_seq += 1;
         Ok(entity)
     }
@@ -89,8 +89,8 @@ impl Store for MemoryStore {
         let slot = target.by_seq.get_mut(&seq).ok_or_else(not_found)?;
         let mut copy = slot.to_map();
         change(&mut copy).map_err(UpdateError::Refused)?;
-        *slot = Arc::new(StoredEntity::from_map(&copy));
-        Ok(Arc::clone(slot))
+        *slot = StoredEntity::from_map(&copy);
+        Ok(slot.clone())
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
@@ -141,12 +141,12 @@ impl Store for MemoryStore {
             .collections
             .iter()
             .map(|(path, c)| {
-                let mut ids: Vec<(&u64, &String)> =
+                let mut ids: Vec<(&u64, &Box<str>)> =
                     c.by_id.iter().map(|(id, seq)| (seq, id)).collect();
                 ids.sort();
                 let entries = ids
                     .into_iter()
-                    .map(|(seq, id)| (id.clone(), Value::Object(c.by_seq[seq].to_map())))
+                    .map(|(seq, id)| (id.to_string(), Value::Object(c.by_seq[seq].to_map())))
                     .collect();
                 (path.clone(), entries)
             })

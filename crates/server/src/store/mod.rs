@@ -24,15 +24,15 @@ use crate::error::ApiError;
 use crate::filter::{self, Expr};
 use crate::query::SkipToken;
 
-/// A stored entity, shared without copying.
-pub type Entity = Arc<StoredEntity>;
+/// A stored entity; cloning it shares the text, it never copies it.
+pub type Entity = StoredEntity;
 
 /// An entity as the store keeps it: its JSON text. It takes a fraction of the memory of a parsed
 /// `serde_json::Map`, and a read writes it out as it is; it is parsed only where a property is
 /// needed (`$filter`, `$orderby`, `$select`, PATCH, type casts).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntity {
-    json: Box<str>,
+    json: Arc<str>,
 }
 
 impl StoredEntity {
@@ -40,16 +40,14 @@ impl StoredEntity {
     pub fn from_map(object: &Map<String, Value>) -> StoredEntity {
         // Serialising a map of JSON values cannot fail.
         StoredEntity {
-            json: serde_json::to_string(object)
-                .unwrap_or_else(|_| "{}".to_owned())
-                .into_boxed_str(),
+            json: Arc::from(serde_json::to_string(object).unwrap_or_else(|_| "{}".to_owned())),
         }
     }
 
     /// Wraps JSON text the store wrote itself (an object).
     pub(crate) fn from_json(json: String) -> StoredEntity {
         StoredEntity {
-            json: json.into_boxed_str(),
+            json: Arc::from(json),
         }
     }
 
@@ -194,7 +192,7 @@ impl dyn Store + '_ {
                         to_skip -= 1;
                         return true;
                     }
-                    window.push((seq, Arc::clone(entity)));
+                    window.push((seq, entity.clone()));
                     window.len() <= page_len
                 },
             )?;
@@ -205,7 +203,7 @@ impl dyn Store + '_ {
             self.scan(collection, None, &mut |seq, entity| {
                 let parsed = entity.to_map();
                 if request.filter.is_none_or(|f| filter::matches(f, &parsed)) {
-                    matching.push((seq, Arc::clone(entity), parsed));
+                    matching.push((seq, entity.clone(), parsed));
                 }
                 true
             })?;

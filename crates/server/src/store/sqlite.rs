@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
@@ -79,7 +79,7 @@ impl Store for SqliteStore {
         if inserted == 0 {
             return Err(StoreError::Conflict);
         }
-        Ok(Arc::new(stored))
+        Ok(stored)
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
@@ -92,7 +92,7 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(backend)?;
-        Ok(body.map(|b| Arc::new(StoredEntity::from_json(b))))
+        Ok(body.map(StoredEntity::from_json))
     }
 
     fn update(
@@ -126,7 +126,7 @@ impl Store for SqliteStore {
         transaction
             .commit()
             .map_err(|e| UpdateError::Store(backend(e)))?;
-        Ok(Arc::new(StoredEntity::from_json(text)))
+        Ok(StoredEntity::from_json(text))
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
@@ -184,7 +184,7 @@ impl Store for SqliteStore {
             let body: String = row.get(1).map_err(backend)?;
             if !visit(
                 u64::try_from(seq).unwrap_or(0),
-                &Arc::new(StoredEntity::from_json(body)),
+                &StoredEntity::from_json(body),
             ) {
                 break;
             }
