@@ -1,23 +1,7 @@
 //! What the generated route table tells the hand-written handlers about each operation.
 
-/// What an operation does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// POST to a collection.
-    Create,
-    /// GET a collection.
-    List,
-    /// GET one entity.
-    Get,
-    /// PATCH one entity.
-    Update,
-    /// DELETE one entity.
-    Delete,
-    /// POST to a bound action.
-    Action,
-    /// GET a bound function.
-    Function,
-}
+/// What an operation does: the spec's own kinds, so the two can never disagree.
+pub use graph_odata::spec::OperationKind as Kind;
 
 /// One row of the permissions table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
