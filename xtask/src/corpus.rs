@@ -10,8 +10,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use graph_codegen::Job;
-use graph_doc_import::manifest::markdown_files;
-use graph_doc_import::{import, read_pages};
+use graph_doc_import::import_files;
+use graph_doc_import::manifest::folder_pages;
 use graph_spec::io::{Mode, to_pretty_json};
 
 use crate::args::Args;
@@ -43,20 +43,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
     };
 
     let started = Instant::now();
-    let files = markdown_files(&docs)
-        .map_err(|e| format!("{}: cannot list the doc pages: {e}", docs.display()))?;
-    let listed: Vec<(String, PathBuf)> = files
-        .into_iter()
-        .map(|p| (p.display().to_string(), p))
-        .collect();
-    let borrowed: Vec<(String, &Path)> = listed
-        .iter()
-        .map(|(d, p)| (d.clone(), p.as_path()))
-        .collect();
-    let (pages, unreadable) = read_pages(&borrowed);
-    let mut imported = import(&pages);
-    imported.pages_read += unreadable.len();
-    imported.skipped.extend(unreadable);
+    let imported = import_files(&folder_pages(std::slice::from_ref(&docs))?);
     println!("corpus: {imported}");
     for skipped in &imported.skipped {
         println!("  skipped {skipped}");

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use graph_doc_import::manifest::{Sources, markdown_files};
-use graph_doc_import::{PageError, PageInput, import, read_pages};
+use graph_doc_import::manifest::{Sources, folder_pages};
+use graph_doc_import::{PageFile, import_files};
 use graph_spec::io::{FileStatus, Mode, ensure_file_contents, load_json, to_pretty_json};
 
 use crate::args::Args;
@@ -28,15 +28,12 @@ pub fn run(mut args: Args) -> Result<(), String> {
 
     let root = crate::workspace_root();
     let out = out.unwrap_or_else(|| root.join("spec"));
-    let (pages, unreadable) = if docs.is_empty() {
+    let files = if docs.is_empty() {
         manifest_pages(&root)?
     } else {
-        doc_dir_pages(&docs)?
+        folder_pages(&docs.iter().map(PathBuf::from).collect::<Vec<_>>())?
     };
-
-    let mut result = import(&pages);
-    result.pages_read += unreadable.len();
-    result.skipped.extend(unreadable);
+    let result = import_files(&files);
     println!("{result}");
     for skipped in &result.skipped {
         println!("  skipped {skipped}");
@@ -86,7 +83,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
 
 /// The pages listed in `spec/sources.json`, relative to the workspace root. Every page must be
 /// there: a partial import would silently shrink the checked-in spec.
-fn manifest_pages(root: &Path) -> Result<(Vec<PageInput>, Vec<PageError>), String> {
+fn manifest_pages(root: &Path) -> Result<Vec<PageFile>, String> {
     let manifest = root.join("spec/sources.json");
     let sources: Sources = load_json(&manifest).map_err(|e| e.to_string())?;
     let files: Vec<(String, PathBuf)> = sources
@@ -106,27 +103,5 @@ fn manifest_pages(root: &Path) -> Result<(Vec<PageInput>, Vec<PageError>), Strin
             missing.join("\n  ")
         ));
     }
-    let borrowed: Vec<(String, &Path)> = files
-        .iter()
-        .map(|(d, p)| (d.clone(), p.as_path()))
-        .collect();
-    Ok(read_pages(&borrowed))
-}
-
-/// Every `.md` page under each `--docs` folder, named by the folder as given plus the relative path.
-fn doc_dir_pages(dirs: &[String]) -> Result<(Vec<PageInput>, Vec<PageError>), String> {
-    let mut files = Vec::new();
-    for dir in dirs {
-        let found = markdown_files(Path::new(dir))
-            .map_err(|e| format!("{dir}: cannot list the doc pages: {e}"))?;
-        if found.is_empty() {
-            return Err(format!("{dir}: no .md pages found"));
-        }
-        files.extend(found.into_iter().map(|p| (p.display().to_string(), p)));
-    }
-    let borrowed: Vec<(String, &Path)> = files
-        .iter()
-        .map(|(d, p)| (d.clone(), p.as_path()))
-        .collect();
-    Ok(read_pages(&borrowed))
+    Ok(files)
 }

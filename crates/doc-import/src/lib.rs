@@ -19,7 +19,7 @@ pub mod resource_page;
 pub mod tables;
 
 use std::fmt;
-use std::path::Path;
+use std::path::PathBuf;
 
 use graph_spec::{Defect, DefectKind, Source, Spec};
 
@@ -128,22 +128,29 @@ fn read_page(doc: &Document, report: &mut Report) -> Result<PageContent, PageErr
     }
 }
 
-/// Reads pages from disk. A file that cannot be read becomes a [`PageError`].
-pub fn read_pages(files: &[(String, &Path)]) -> (Vec<PageInput>, Vec<PageError>) {
+/// A page on disk: the name it is reported under, and where it is.
+pub type PageFile = (String, PathBuf);
+
+/// Reads pages from disk and imports them, in order. A file that cannot be read is a skipped
+/// page, reported like any other.
+pub fn import_files(files: &[PageFile]) -> Import {
     let mut pages = Vec::new();
-    let mut errors = Vec::new();
+    let mut unreadable = Vec::new();
     for (display, path) in files {
         match std::fs::read(path) {
             Ok(bytes) => pages.push(PageInput {
                 file: display.clone(),
                 text: String::from_utf8_lossy(&bytes).into_owned(),
             }),
-            Err(err) => errors.push(PageError {
+            Err(err) => unreadable.push(PageError {
                 file: display.clone(),
                 line: 1,
                 message: format!("cannot read the page: {err}"),
             }),
         }
     }
-    (pages, errors)
+    let mut result = import(&pages);
+    result.pages_read += unreadable.len();
+    result.skipped.extend(unreadable);
+    result
 }

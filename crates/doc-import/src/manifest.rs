@@ -15,6 +15,21 @@ pub struct Sources {
     pub pages: Vec<String>,
 }
 
+/// Every `.md` page under each folder, named by the folder as given plus its path below it.
+/// A folder that cannot be listed, or holds no page, is an error naming it.
+pub fn folder_pages(folders: &[PathBuf]) -> Result<Vec<crate::PageFile>, String> {
+    let mut files = Vec::new();
+    for folder in folders {
+        let found = markdown_files(folder)
+            .map_err(|e| format!("{}: cannot list the doc pages: {e}", folder.display()))?;
+        if found.is_empty() {
+            return Err(format!("{}: no .md pages found", folder.display()));
+        }
+        files.extend(found.into_iter().map(|p| (p.display().to_string(), p)));
+    }
+    Ok(files)
+}
+
 /// Every `.md` file under `dir`, recursively, sorted by path so the import order is stable.
 pub fn markdown_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
