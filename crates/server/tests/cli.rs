@@ -1,7 +1,8 @@
 //! The binary's flags: fixtures, the admin switch, fault flags, and clear errors for bad input.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
 
 fn mock() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_graph-mock"));
@@ -14,30 +15,19 @@ async fn fixtures_load_and_no_admin_hides_the_admin_routes() {
     let dir = tempfile::tempdir().unwrap();
     let fixtures = dir.path().join("fixtures.json");
     std::fs::write(&fixtures, r#"{"/deviceManagement/domainJoinConnectors": [{"id": "f1", "displayName": "From a fixture"}]}"#).unwrap();
-    let mut child = mock()
-        .args([
-            "--port",
-            "0",
-            "--no-admin",
-            "--latency",
-            "1..3",
-            "--throttle",
-            "1000/1s",
-            "--fixtures",
-        ])
-        .arg(&fixtures)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(at) = line.find("listening on ") {
-            break line[at + "listening on ".len()..].trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let args = [
+        "--port",
+        "0",
+        "--no-admin",
+        "--latency",
+        "1..3",
+        "--throttle",
+        "1000/1s",
+        "--fixtures",
+    ];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    args.push(fixtures.as_os_str());
+    let (mut child, url) = common::start_binary(&args);
     let http = reqwest::Client::new();
     let fixture: serde_json::Value = http
         .get(format!("{url}/deviceManagement/domainJoinConnectors/f1"))

@@ -3,48 +3,29 @@
 //! mid-load, restarts it and checks, 20 times.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const CONNECTORS: &str = "/deviceManagement/domainJoinConnectors";
+mod common;
+
+use common::CONNECTORS;
 
 /// Starts the mock binary on a free port with `--data`, returning it and its base URL.
-fn start(data: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_graph-mock"))
-        .args([
-            "--port",
-            "0",
-            "--auth",
-            "none",
-            "--page-size",
-            "1000000",
-            "--data",
-        ])
-        .arg(data)
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the mock binary starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("the mock logs its address")
-            .expect("readable logs");
-        if let Some(at) = line.find("listening on ") {
-            break line[at + "listening on ".len()..].trim().to_owned();
-        }
-    };
-    // Keep draining the logs so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, url)
+fn start(data: &std::path::Path) -> (std::process::Child, String) {
+    let args = [
+        "--port",
+        "0",
+        "--auth",
+        "none",
+        "--page-size",
+        "1000000",
+        "--data",
+    ];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    args.push(data.as_os_str());
+    common::start_binary(&args)
 }
 
 /// What the writers know: the last acknowledged and the last attempted version of each entity.

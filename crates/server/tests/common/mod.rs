@@ -159,3 +159,29 @@ pub fn connector(name: &str) -> Value {
         "version": "1.0"
     })
 }
+
+/// Starts the mock binary with `args`, waits for the address it logs, and returns the child and
+/// its base URL. The logs keep being drained so the child never blocks on a full pipe.
+pub fn start_binary(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_graph-mock"))
+        .args(args)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the mock binary starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the mock logs its address")
+            .expect("readable logs");
+        if let Some(at) = line.find("listening on ") {
+            break line[at + "listening on ".len()..].trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
