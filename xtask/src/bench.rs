@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick]`: builds `graph-bench` in release and runs it (see its docs).
+//! `cargo xtask bench [--quick] [--only SECTION,...]`: builds `graph-bench` in release and runs it (see its docs).
 
 use std::process::Command;
 
@@ -6,6 +6,7 @@ use crate::args::Args;
 
 pub fn run(mut args: Args) -> Result<(), String> {
     let quick = args.flag("--quick");
+    let only = args.value("--only")?;
     args.finish()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
@@ -14,6 +15,9 @@ pub fn run(mut args: Args) -> Result<(), String> {
         .current_dir(crate::workspace_root());
     if quick {
         command.arg("--quick");
+    }
+    if let Some(sections) = only {
+        command.args(["--only", &sections]);
     }
     let status = command
         .status()

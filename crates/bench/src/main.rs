@@ -1,7 +1,8 @@
 //! `graph-bench` (run it with `cargo xtask bench [--quick]`): measures the mock against the
 //! floor, list scaling, memory, client overhead and codegen speed in one run, and prints a table
 //! of ratios and targets. A missed target makes the full run exit non-zero; `--quick` is a smoke
-//! run (short, small) that only checks that everything works.
+//! run (short, small) that only checks that everything works; `--only SECTION,...` runs some of
+//! the sections (see [`Section`]).
 
 mod floor;
 mod load;
@@ -404,9 +405,73 @@ fn print(rows: &[Row]) {
     }
 }
 
+/// The parts of a run, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Codegen,
+    Compile,
+    Memory,
+    Throughput,
+    List,
+    Client,
+}
+
+impl Section {
+    const ALL: [Section; 6] = [
+        Section::Codegen,
+        Section::Compile,
+        Section::Memory,
+        Section::Throughput,
+        Section::List,
+        Section::Client,
+    ];
+
+    /// The name `--only` takes.
+    fn name(self) -> &'static str {
+        match self {
+            Section::Codegen => "codegen",
+            Section::Compile => "compile",
+            Section::Memory => "memory",
+            Section::Throughput => "throughput",
+            Section::List => "list",
+            Section::Client => "client",
+        }
+    }
+}
+
+/// The sections the command line asks for: all of them, or those `--only` names.
+fn sections(args: &[String]) -> Result<Vec<Section>, String> {
+    let Some(position) = args.iter().position(|a| a == "--only") else {
+        return Ok(Section::ALL.to_vec());
+    };
+    let list = args
+        .get(position + 1)
+        .ok_or("--only needs a comma-separated list of sections")?;
+    let wanted: Vec<&str> = list.split(',').map(str::trim).collect();
+    let known = || Section::ALL.map(Section::name).join(", ");
+    if let Some(unknown) = wanted
+        .iter()
+        .find(|w| !Section::ALL.iter().any(|s| s.name() == **w))
+    {
+        return Err(format!("unknown section `{unknown}` (known: {})", known()));
+    }
+    Ok(Section::ALL
+        .into_iter()
+        .filter(|s| wanted.contains(&s.name()))
+        .collect())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let sections = match sections(&args) {
+        Ok(sections) => sections,
+        Err(message) => {
+            eprintln!("graph-bench: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let settings = if quick {
         Settings {
             cell: Duration::from_millis(300),
@@ -425,12 +490,16 @@ async fn main() -> ExitCode {
         }
     };
     let mut rows = Vec::new();
-    codegen_speed(&mut rows);
-    compile_times(&mut rows);
-    memory_use(&settings, &mut rows).await;
-    throughput(&settings, &mut rows).await;
-    list_scaling(&settings, &mut rows).await;
-    client_overhead(&settings, &mut rows).await;
+    for section in sections {
+        match section {
+            Section::Codegen => codegen_speed(&mut rows),
+            Section::Compile => compile_times(&mut rows),
+            Section::Memory => memory_use(&settings, &mut rows).await,
+            Section::Throughput => throughput(&settings, &mut rows).await,
+            Section::List => list_scaling(&settings, &mut rows).await,
+            Section::Client => client_overhead(&settings, &mut rows).await,
+        }
+    }
     print(&rows);
     let missed = rows.iter().filter(|r| r.met == Some(false)).count();
     if quick {

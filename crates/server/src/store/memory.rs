@@ -1,27 +1,107 @@
 //! The in-memory backend: the default, and the fast path.
 //!
-//! Each collection keeps entities (as JSON text, see [`StoredEntity`]) in insertion order in a
-//! `BTreeMap` keyed by a sequence number, with an id index beside it, so a page resumes after its
-//! skip token in O(log n + page) and nothing is cloned but `Arc`s. The lock is a `std::sync::RwLock` held only inside these
+//! Each collection keeps its entities (as JSON text, see [`StoredEntity`]) in insertion order in
+//! a `Vec` of slots, with a hash index of slot positions beside it. An entity carries its id in
+//! its own allocation ([`StoredEntity::keyed`]), so the index holds only positions: about 350
+//! bytes an entity for a connector, where a map of ids would cost a second copy of each id.
+//! A page resumes after its skip token by binary search (O(log n + page)). A delete leaves a
+//! hole, and the slots are compacted once there is one hole for every 16 entities, so holes
+//! cost at most a sixteenth more slots and a scan skips few of them. The lock is a `std::sync::RwLock` held only inside these
 //! methods, never across an `.await`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use hashbrown::{DefaultHashBuilder, HashTable};
 use serde_json::{Map, Value};
 
 use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
 
+/// One place in a collection: its sequence number (the order, and what a skip token names) and
+/// the entity, or `None` once deleted.
+type Slot = (u64, Option<Entity>);
+
+/// Holes below this many are never worth a compaction.
+const MIN_HOLES_TO_COMPACT: usize = 64;
+
+/// A compaction runs once there is more than one hole per this many live entities: each moves
+/// the collection once, so a delete costs this many moves, amortised.
+const LIVE_PER_HOLE: usize = 16;
+
 #[derive(Debug, Default)]
 struct Collection {
-    by_seq: BTreeMap<u64, Entity>,
-    by_id: HashMap<Box<str>, u64>,
+    slots: Vec<Slot>,
+    /// Positions in `slots` of the live entities, hashed by id.
+    by_id: HashTable<usize>,
+    holes: usize,
+}
+
+impl Collection {
+    fn live(&self) -> usize {
+        self.slots.len() - self.holes
+    }
+
+    fn key_at(slots: &[Slot], position: usize) -> &str {
+        slots[position].1.as_ref().map_or("", StoredEntity::key)
+    }
+
+    fn position(&self, hasher: &DefaultHashBuilder, id: &str) -> Option<usize> {
+        self.by_id
+            .find(hasher.hash_one(id), |&p| Self::key_at(&self.slots, p) == id)
+            .copied()
+    }
+
+    fn push(&mut self, hasher: &DefaultHashBuilder, seq: u64, entity: Entity) {
+        let position = self.slots.len();
+        let slots = &self.slots;
+        self.by_id
+            .insert_unique(hasher.hash_one(entity.key()), position, |&p| {
+                hasher.hash_one(Self::key_at(slots, p))
+            });
+        self.slots.push((seq, Some(entity)));
+    }
+
+    fn remove(&mut self, hasher: &DefaultHashBuilder, id: &str) -> Option<Entity> {
+        let slots = &self.slots;
+        let Ok(entry) = self
+            .by_id
+            .find_entry(hasher.hash_one(id), |&p| Self::key_at(slots, p) == id)
+        else {
+            return None;
+        };
+        let (position, _) = entry.remove();
+        let removed = self.slots[position].1.take();
+        self.holes += 1;
+        if self.holes >= MIN_HOLES_TO_COMPACT && self.holes > self.live() / LIVE_PER_HOLE {
+            self.compact(hasher);
+        }
+        removed
+    }
+
+    /// Drops the holes and rebuilds the index: O(n), once per n/16 deletes at most.
+    fn compact(&mut self, hasher: &DefaultHashBuilder) {
+        // Both stay in their allocations: freeing and allocating tens of megabytes at a time would
+        // fragment the heap, and a collection that shrank this far is likely to grow again.
+        self.slots.retain(|(_, entity)| entity.is_some());
+        self.holes = 0;
+        self.by_id.clear();
+        let slots = &self.slots;
+        for position in 0..slots.len() {
+            self.by_id.insert_unique(
+                hasher.hash_one(Self::key_at(slots, position)),
+                position,
+                |&p| hasher.hash_one(Self::key_at(slots, p)),
+            );
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 struct Inner {
     collections: HashMap<String, Collection>,
     next_seq: u64,
+    hasher: DefaultHashBuilder,
 }
 
 /// Entities in memory.
@@ -48,15 +128,15 @@ impl Store for MemoryStore {
         id: &str,
         entity: Map<String, Value>,
     ) -> Result<Entity, StoreError> {
-        let mut inner = self.write();
+        let entity = StoredEntity::keyed(id, &entity);
+        let mut guard = self.write();
+        let inner = &mut *guard;
         let seq = inner.next_seq;
         let target = inner.collections.entry(collection.to_owned()).or_default();
-        if target.by_id.contains_key(id) {
+        if target.position(&inner.hasher, id).is_some() {
             return Err(StoreError::Conflict);
         }
-        let entity = StoredEntity::from_map(&entity);
-        target.by_id.insert(Box::from(id), seq);
-        target.by_seq.insert(seq, entity.clone());
+        target.push(&inner.hasher, seq, entity.clone());
         inner.next_seq += 1;
         Ok(entity)
     }
@@ -67,10 +147,8 @@ impl Store for MemoryStore {
             return Ok(None);
         };
         Ok(target
-            .by_id
-            .get(id)
-            .and_then(|seq| target.by_seq.get(seq))
-            .cloned())
+            .position(&inner.hasher, id)
+            .and_then(|p| target.slots[p].1.clone()))
     }
 
     fn update(
@@ -79,28 +157,31 @@ impl Store for MemoryStore {
         id: &str,
         change: Change<'_>,
     ) -> Result<Entity, UpdateError> {
-        let mut inner = self.write();
+        let mut guard = self.write();
+        let inner = &mut *guard;
         let not_found = || UpdateError::Store(StoreError::NotFound);
         let target = inner
             .collections
             .get_mut(collection)
             .ok_or_else(not_found)?;
-        let seq = *target.by_id.get(id).ok_or_else(not_found)?;
-        let slot = target.by_seq.get_mut(&seq).ok_or_else(not_found)?;
+        let position = target.position(&inner.hasher, id).ok_or_else(not_found)?;
+        let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
         let mut copy = slot.to_map();
         change(&mut copy).map_err(UpdateError::Refused)?;
-        *slot = StoredEntity::from_map(&copy);
+        *slot = StoredEntity::keyed(id, &copy);
         Ok(slot.clone())
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
-        let mut inner = self.write();
+        let mut guard = self.write();
+        let inner = &mut *guard;
         let target = inner
             .collections
             .get_mut(collection)
             .ok_or(StoreError::NotFound)?;
-        let seq = target.by_id.remove(id).ok_or(StoreError::NotFound)?;
-        target.by_seq.remove(&seq);
+        target
+            .remove(&inner.hasher, id)
+            .ok_or(StoreError::NotFound)?;
         let children = format!("{collection}/{id}/");
         inner
             .collections
@@ -113,7 +194,7 @@ impl Store for MemoryStore {
             .read()
             .collections
             .get(collection)
-            .map_or(0, |c| c.by_seq.len()))
+            .map_or(0, Collection::live))
     }
 
     fn scan(
@@ -126,9 +207,11 @@ impl Store for MemoryStore {
         let Some(target) = inner.collections.get(collection) else {
             return Ok(());
         };
-        let start = after.map_or(0, |a| a.saturating_add(1));
-        for (seq, entity) in target.by_seq.range(start..) {
-            if !visit(*seq, entity) {
+        let start = after.map_or(0, |a| target.slots.partition_point(|(seq, _)| *seq <= a));
+        for (seq, entity) in &target.slots[start..] {
+            if let Some(entity) = entity
+                && !visit(*seq, entity)
+            {
                 break;
             }
         }
@@ -141,12 +224,11 @@ impl Store for MemoryStore {
             .collections
             .iter()
             .map(|(path, c)| {
-                let mut ids: Vec<(&u64, &Box<str>)> =
-                    c.by_id.iter().map(|(id, seq)| (seq, id)).collect();
-                ids.sort();
-                let entries = ids
-                    .into_iter()
-                    .map(|(seq, id)| (id.to_string(), Value::Object(c.by_seq[seq].to_map())))
+                let entries = c
+                    .slots
+                    .iter()
+                    .filter_map(|(_, entity)| entity.as_ref())
+                    .map(|e| (e.key().to_owned(), Value::Object(e.to_map())))
                     .collect();
                 (path.clone(), entries)
             })
