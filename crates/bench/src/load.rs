@@ -86,11 +86,11 @@ pub async fn run(target: &Target, kind: Request, connections: usize, duration: D
                         Request::Create => http
                             .post(&target.collection)
                             .header("content-type", "application/json")
-                            .body(r#"{"displayName":"bench","state":"active","version":"1.0"}"#),
+                            .body(crate::CREATE_BODY),
                         Request::Update => http
                             .patch(format!("{}/{id}", target.collection))
                             .header("content-type", "application/json")
-                            .body(r#"{"version":"2.0"}"#),
+                            .body(crate::UPDATE_BODY),
                         Request::List => http.get(format!("{}?$top=100", target.collection)),
                     };
                     let sent = Instant::now();

@@ -4,9 +4,6 @@
 //! run (short, small) that only checks that everything works; `--only SECTION,...` runs some of
 //! the sections (see [`Section`]).
 
-mod floor;
-mod load;
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -14,11 +11,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use graph_bench::load::{self, Request, Stats, Target};
+use graph_bench::{COLLECTION, connector, floor, id_of};
 use graph_mock::{AppState, AuthMode, Config};
-use load::{Request, Stats, Target};
-use serde_json::{Map, Value, json};
-
-const COLLECTION: &str = "/deviceManagement/domainJoinConnectors";
+use serde_json::Value;
 
 /// How long and how big each measurement is.
 struct Settings {
@@ -60,18 +56,6 @@ fn checked(
     }
 }
 
-fn connector(n: usize) -> Map<String, Value> {
-    let value = json!({
-        "@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector",
-        "id": id_of(n),
-        "displayName": format!("Connector {n}"),
-        "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
-        "state": if n.is_multiple_of(3) { "active" } else { "error" },
-        "version": "1.0"
-    });
-    value.as_object().cloned().unwrap_or_default()
-}
-
 async fn serve(router: Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
@@ -85,10 +69,6 @@ async fn serve(router: Router) -> SocketAddr {
 async fn mock(count: usize) -> (AppState, Target) {
     let ids: Vec<String> = (0..count).map(id_of).collect();
     mock_with(ids).await
-}
-
-fn id_of(n: usize) -> String {
-    format!("{n:08}-0000-0000-0000-000000000000")
 }
 
 /// A mock holding one connector per id (the ids are the load generator's, allocated by the

@@ -56,7 +56,7 @@ async fn handle(
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
     let resource = Resource::resolve(operation, &values)?;
-    let base_url = base_url(request.headers(), &state.config.normalised_base_path());
+    let base_url = base_url(request.headers(), &state.base_path);
     let context = Context {
         state,
         operation,
@@ -111,7 +111,17 @@ fn base_url(headers: &HeaderMap, base_path: &str) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    format!("http://{host}{base_path}")
+    concat(&["http://", host, base_path])
+}
+
+/// The pieces joined, in one allocation (what `format!` would make, without its machinery:
+/// these run on every request).
+fn concat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
 }
 
 fn request_has_body(headers: &HeaderMap) -> bool {
@@ -222,11 +232,12 @@ impl Context<'_> {
 
     fn context_url(&self, entity: bool) -> String {
         let suffix = if entity { "/$entity" } else { "" };
-        format!(
-            "{}/$metadata#{}{suffix}",
-            self.base_url,
-            self.resource.context_path()
-        )
+        concat(&[
+            &self.base_url,
+            "/$metadata#",
+            &self.resource.context_path(),
+            suffix,
+        ])
     }
 
     fn create(&self, mut body: Map<String, Value>) -> Result<Response, ApiError> {
@@ -238,7 +249,7 @@ impl Context<'_> {
         };
         // Graph writes the type and the key first.
         let odata_type = body.remove("@odata.type").unwrap_or_else(|| {
-            Value::String(format!("#microsoft.graph.{}", self.operation.entity_type))
+            Value::String(concat(&["#microsoft.graph.", self.operation.entity_type]))
         });
         let mut entity = Map::with_capacity(body.len() + 2);
         entity.insert("@odata.type".to_owned(), odata_type);
@@ -254,7 +265,7 @@ impl Context<'_> {
                     last_segment(&self.resource.collection)
                 ))
             })?;
-        let location = format!("{}{}/{}", self.base_url, self.resource.collection, id);
+        let location = concat(&[&self.base_url, &self.resource.collection, "/", &id]);
         let mut response = self.entity_response(&stored, None);
         if let Ok(value) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, value);
@@ -381,8 +392,9 @@ impl Context<'_> {
 
     fn entity_response(&self, entity: &StoredEntity, fields: Option<&[String]>) -> Response {
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
-        let mut body = String::with_capacity(entity.json().len() + 128);
-        write_entity(&mut body, Some(&self.context_url(true)), entity, fields);
+        let context = self.context_url(true);
+        let mut body = String::with_capacity(entity.json().len() + context.len() + 24);
+        write_entity(&mut body, Some(&context), entity, fields);
         json_response(status, body)
     }
 
@@ -448,7 +460,14 @@ fn write_entity(
 
 /// Appends `text` as a JSON string literal.
 fn push_json_string(out: &mut String, text: &str) {
-    out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+    }
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {

@@ -61,6 +61,8 @@ pub struct AppState {
     pub faults: Arc<faults::Faults>,
     /// What `POST $mock/reset` restores: the store as it was once started (fixtures loaded).
     start_state: Arc<Mutex<StartState>>,
+    /// `config.normalised_base_path()`, made once rather than per request.
+    base_path: Arc<str>,
 }
 
 type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
@@ -84,6 +86,7 @@ impl AppState {
             config.fault_seed,
         ));
         AppState {
+            base_path: Arc::from(config.normalised_base_path()),
             config: Arc::new(config),
             store,
             journal,

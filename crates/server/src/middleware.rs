@@ -32,13 +32,14 @@ pub async fn request_context(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = new_request_id();
+    // A valid client id is echoed as it came (a cheap clone), else the request id stands in.
     let client_request_id = request
         .headers()
         .get(&CLIENT_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 256)
-        .map_or_else(|| request_id.clone(), str::to_owned);
+        .filter(|v| !v.is_empty() && v.len() <= 256 && v.to_str().is_ok())
+        .unwrap_or(&request_id)
+        .clone();
 
     let journaled = state.journal.is_enabled() && !request.uri().path().contains("/$mock/");
     let (request, mut recorded) = if journaled {
@@ -70,12 +71,22 @@ pub async fn request_context(
     response
 }
 
+/// A fresh request id: a GUID, formatted without going through `fmt`.
+fn new_request_id() -> HeaderValue {
+    let mut buffer = uuid::Uuid::encode_buffer();
+    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buffer);
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("request"))
+}
+
 /// Renders errors as Graph bodies and sets the id headers.
-fn finish(mut response: Response, request_id: &str, client_request_id: &str) -> Response {
+fn finish(
+    mut response: Response,
+    request_id: &HeaderValue,
+    client_request_id: &HeaderValue,
+) -> Response {
     let status = response.status();
-    let served = response.extensions().get::<Served>().cloned();
-    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
-        response = error.render(request_id, client_request_id);
+    let replacement = if let Some(error) = response.extensions_mut().remove::<ApiError>() {
+        Some(error)
     } else if (status.is_client_error() || status.is_server_error()) && !is_json(&response) {
         let mut error = ApiError::for_status(status);
         error.allow = response
@@ -83,18 +94,24 @@ fn finish(mut response: Response, request_id: &str, client_request_id: &str) -> 
             .get(header::ALLOW)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        response = error.render(request_id, client_request_id);
-    }
-    if let Some(served) = served {
-        response.extensions_mut().insert(served);
+        Some(error)
+    } else {
+        None
+    };
+    if let Some(error) = replacement {
+        let served = response.extensions().get::<Served>().cloned();
+        // Both ids were checked to be visible ASCII when they were made.
+        response = error.render(
+            request_id.to_str().unwrap_or_default(),
+            client_request_id.to_str().unwrap_or_default(),
+        );
+        if let Some(served) = served {
+            response.extensions_mut().insert(served);
+        }
     }
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(request_id) {
-        headers.insert(REQUEST_ID, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(client_request_id) {
-        headers.insert(CLIENT_REQUEST_ID, value);
-    }
+    headers.insert(REQUEST_ID, request_id.clone());
+    headers.insert(CLIENT_REQUEST_ID, client_request_id.clone());
     response
 }
 

@@ -46,7 +46,9 @@ impl Resource {
     /// (routes name their captures by position, so that templates whose parameter names differ
     /// never conflict).
     pub fn resolve(operation: &OperationMeta, values: &[&str]) -> Result<Resource, ApiError> {
-        let mut collection = String::new();
+        let mut collection = String::with_capacity(
+            operation.path.len() + values.iter().map(|v| v.len()).sum::<usize>(),
+        );
         let mut keyed: Vec<Ancestor> = Vec::new();
         let mut values = values.iter();
         let mut last_is_key = false;
