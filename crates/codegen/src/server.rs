@@ -24,7 +24,7 @@ pub fn mod_rs(ir: &Ir) -> TokenStream {
             let handler = quote! { |state: State<AppState>, params: RawPathParams, request: Request| handlers::serve(state, params, request, &#name) };
             if i == 0 { quote! { routing::#method(#handler) } } else { quote! { .#method(#handler) } }
         });
-        quote! { .route(#path, #(#methods)*) }
+        quote! { .route(&[base_path, #path].concat(), #(#methods)*) }
     });
     quote! {
         //! The generated routes of the mock: one operation table entry per operation and path.
@@ -41,8 +41,9 @@ pub fn mod_rs(ir: &Ir) -> TokenStream {
         /// Every operation the mock serves.
         pub static OPERATIONS: &[&OperationMeta] = &[#(&#names),*];
 
-        /// The routes, relative to the base path.
-        pub(crate) fn router() -> axum::Router<AppState> {
+        /// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
+        /// rather than a nest: a nested router rewrites every request's URI before routing it.
+        pub(crate) fn router(base_path: &str) -> axum::Router<AppState> {
             axum::Router::new()
                 #(#routes)*
         }

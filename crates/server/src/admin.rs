@@ -17,11 +17,14 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::error::ApiError;
 
-/// The admin routes, relative to the base path.
-pub fn router() -> Router<AppState> {
+/// The admin routes under `base_path`.
+pub fn router(base_path: &str) -> Router<AppState> {
     Router::new()
-        .route("/$mock/requests", get(requests).delete(clear_requests))
-        .route("/$mock/reset", post(reset))
+        .route(
+            &[base_path, "/$mock/requests"].concat(),
+            get(requests).delete(clear_requests),
+        )
+        .route(&[base_path, "/$mock/reset"].concat(), post(reset))
 }
 
 /// `GET <base>/$openapi`: the OpenAPI 3.1 document of what this mock serves, with this server's

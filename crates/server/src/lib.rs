@@ -154,17 +154,15 @@ impl AppState {
 /// The whole mock as an axum router: the generated routes under the base path, a Graph 404 for
 /// anything else, and the request middleware around it all.
 pub fn app(state: AppState) -> Router {
-    let base_path = state.config.normalised_base_path();
-    let mut routes = generated::router().route("/$openapi", axum::routing::get(admin::openapi));
+    let base_path = state.base_path.clone();
+    let mut routes = generated::router(&base_path).route(
+        &[&base_path, "/$openapi"].concat(),
+        axum::routing::get(admin::openapi),
+    );
     if state.config.admin {
-        routes = routes.merge(admin::router());
+        routes = routes.merge(admin::router(&base_path));
     }
     let routes = routes.with_state(state.clone());
-    let routes = if base_path.is_empty() {
-        routes
-    } else {
-        Router::new().nest(&base_path, routes)
-    };
     // Function arguments leave the path before routing (a layer on the router would run after).
     let routed = tower::ServiceBuilder::new()
         .map_request(calls::split_function_call)

@@ -98,11 +98,12 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_UPDATE,
     &DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_DELETE,
 ];
-/// The routes, relative to the base path.
-pub(crate) fn router() -> axum::Router<AppState> {
+/// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
+/// rather than a nest: a nested router rewrites every request's URI before routing it.
+pub(crate) fn router(base_path: &str) -> axum::Router<AppState> {
     axum::Router::new()
         .route(
-            "/deviceManagement/domainJoinConnectors",
+            &[base_path, "/deviceManagement/domainJoinConnectors"].concat(),
             routing::get(|
                     state: State<AppState>,
                     params: RawPathParams,
@@ -121,7 +122,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
                 )),
         )
         .route(
-            "/deviceManagement/domainJoinConnectors/{p0}",
+            &[base_path, "/deviceManagement/domainJoinConnectors/{p0}"].concat(),
             routing::get(|
                     state: State<AppState>,
                     params: RawPathParams,

@@ -20,11 +20,12 @@ pub static LIBRARY_BOOKS_UPDATE: OperationMeta = OperationMeta {
 };
 /// Every operation the mock serves.
 pub static OPERATIONS: &[&OperationMeta] = &[&LIBRARY_BOOKS_UPDATE];
-/// The routes, relative to the base path.
-pub(crate) fn router() -> axum::Router<AppState> {
+/// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
+/// rather than a nest: a nested router rewrites every request's URI before routing it.
+pub(crate) fn router(base_path: &str) -> axum::Router<AppState> {
     axum::Router::new()
         .route(
-            "/library/books/{p0}",
+            &[base_path, "/library/books/{p0}"].concat(),
             routing::patch(|
                 state: State<AppState>,
                 params: RawPathParams,

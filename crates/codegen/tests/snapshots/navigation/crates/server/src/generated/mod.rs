@@ -176,11 +176,12 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL,
     &LIBRARY_SHELVES_IS_FULL_CALL,
 ];
-/// The routes, relative to the base path.
-pub(crate) fn router() -> axum::Router<AppState> {
+/// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
+/// rather than a nest: a nested router rewrites every request's URI before routing it.
+pub(crate) fn router(base_path: &str) -> axum::Router<AppState> {
     axum::Router::new()
         .route(
-            "/library",
+            &[base_path, "/library"].concat(),
             routing::get(|
                     state: State<AppState>,
                     params: RawPathParams,
@@ -194,7 +195,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
                 )),
         )
         .route(
-            "/library/shelves",
+            &[base_path, "/library/shelves"].concat(),
             routing::get(|
                     state: State<AppState>,
                     params: RawPathParams,
@@ -208,7 +209,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
                 )),
         )
         .route(
-            "/library/shelves/getShelvesForReader",
+            &[base_path, "/library/shelves/getShelvesForReader"].concat(),
             routing::get(|
                 state: State<AppState>,
                 params: RawPathParams,
@@ -221,7 +222,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
             )),
         )
         .route(
-            "/library/shelves/{p0}",
+            &[base_path, "/library/shelves/{p0}"].concat(),
             routing::get(|
                     state: State<AppState>,
                     params: RawPathParams,
@@ -234,7 +235,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
                 handlers::serve(state, params, request, &LIBRARY_SHELVES_DELETE)),
         )
         .route(
-            "/library/shelves/{p0}/assign",
+            &[base_path, "/library/shelves/{p0}/assign"].concat(),
             routing::post(|
                 state: State<AppState>,
                 params: RawPathParams,
@@ -242,7 +243,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
             handlers::serve(state, params, request, &LIBRARY_SHELVES_ASSIGN_CALL)),
         )
         .route(
-            "/library/shelves/{p0}/books/{p1}",
+            &[base_path, "/library/shelves/{p0}/books/{p1}"].concat(),
             routing::get(|
                 state: State<AppState>,
                 params: RawPathParams,
@@ -250,7 +251,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
             handlers::serve(state, params, request, &LIBRARY_SHELVES_BOOKS_GET)),
         )
         .route(
-            "/library/shelves/{p0}/isFull",
+            &[base_path, "/library/shelves/{p0}/isFull"].concat(),
             routing::get(|
                 state: State<AppState>,
                 params: RawPathParams,
@@ -258,7 +259,8 @@ pub(crate) fn router() -> axum::Router<AppState> {
             handlers::serve(state, params, request, &LIBRARY_SHELVES_IS_FULL_CALL)),
         )
         .route(
-            "/library/shelves/{p0}/microsoft.graph.specialShelf/books",
+            &[base_path, "/library/shelves/{p0}/microsoft.graph.specialShelf/books"]
+                .concat(),
             routing::get(|
                 state: State<AppState>,
                 params: RawPathParams,
@@ -266,7 +268,7 @@ pub(crate) fn router() -> axum::Router<AppState> {
             handlers::serve(state, params, request, &LIBRARY_SHELVES_BOOKS_LIST)),
         )
         .route(
-            "/library/shelves/{p0}/summary",
+            &[base_path, "/library/shelves/{p0}/summary"].concat(),
             routing::get(|
                 state: State<AppState>,
                 params: RawPathParams,
