@@ -39,7 +39,7 @@ impl Request {
     }
 }
 
-/// What a load run measured.
+/// What one or more load runs measured.
 #[derive(Debug, Clone, Copy)]
 pub struct Stats {
     /// Requests per second.
@@ -52,6 +52,45 @@ pub struct Stats {
     pub errors: usize,
 }
 
+/// The raw record of one load run.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    /// Every request's latency.
+    pub latencies: Vec<Duration>,
+    /// The run's wall time.
+    pub elapsed: Duration,
+    /// Responses that were not 2xx.
+    pub errors: usize,
+}
+
+impl Run {
+    /// Requests per second of this run.
+    pub fn rps(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+impl Stats {
+    /// The runs taken together: all their requests over all their time.
+    pub fn of(runs: &[Run]) -> Stats {
+        let mut latencies: Vec<Duration> = runs.iter().flat_map(|r| r.latencies.clone()).collect();
+        latencies.sort();
+        let at = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 - 1.0) * q) as usize)
+                .copied()
+                .unwrap_or_default()
+        };
+        let elapsed: Duration = runs.iter().map(|r| r.elapsed).sum();
+        Stats {
+            rps: latencies.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+            p50: at(0.5),
+            p99: at(0.99),
+            errors: runs.iter().map(|r| r.errors).sum(),
+        }
+    }
+}
+
 /// The collection URL and the ids that exist in it.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -62,7 +101,7 @@ pub struct Target {
 }
 
 /// Sends `kind` requests from `connections` concurrent connections for `duration`.
-pub async fn run(target: &Target, kind: Request, connections: usize, duration: Duration) -> Stats {
+pub async fn run(target: &Target, kind: Request, connections: usize, duration: Duration) -> Run {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
         .build()
@@ -118,18 +157,9 @@ pub async fn run(target: &Target, kind: Request, connections: usize, duration: D
             errors += e;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort();
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * q) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    Stats {
-        rps: latencies.len() as f64 / elapsed,
-        p50: at(0.5),
-        p99: at(0.99),
+    Run {
+        latencies,
+        elapsed: started.elapsed(),
         errors,
     }
 }

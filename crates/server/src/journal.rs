@@ -120,10 +120,15 @@ impl Journal {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() == self.capacity {
-            entries.pop_front();
-        }
+        let evicted = if entries.len() == self.capacity {
+            entries.pop_front()
+        } else {
+            None
+        };
         entries.push_back(recorded);
+        drop(entries);
+        // Freeing the oldest entry's buffers happens after the lock is released.
+        drop(evicted);
     }
 
     /// The recorded requests, oldest first.

@@ -7,6 +7,11 @@ use clap::Parser;
 use graph_mock::faults::{FaultFile, parse_range, parse_throttle};
 use graph_mock::{AppState, AuthMode, Config};
 
+// mimalloc's per-thread heaps: the request path allocates on every worker thread, and glibc's
+// arena locks showed up in the load profile (see the README's "Performance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A stateful mock of the Microsoft Graph API, generated from its docs.
 #[derive(Debug, Parser)]
 #[command(version, about)]
