@@ -11,7 +11,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -31,14 +33,33 @@ pub trait TokenProvider: Send + Sync {
 /// attempts included), e.g. for logging or metrics.
 pub type ResponseObserver = Arc<dyn Fn(&Method, &str, u16) + Send + Sync>;
 
-/// A fixed token.
-struct StaticToken(String);
-
-impl TokenProvider for StaticToken {
-    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>> {
-        Box::pin(std::future::ready(Ok(self.0.clone())))
-    }
+/// Where the `Authorization` header comes from.
+enum Credentials {
+    /// No header.
+    None,
+    /// A fixed token (kept as text until `build` checks it).
+    Static(String),
+    /// A provider asked before every request.
+    Provider(Arc<dyn TokenProvider>),
 }
+
+/// [`Credentials`] ready to send: a fixed token becomes its header value once, not per request.
+enum Authorization {
+    None,
+    Static(HeaderValue),
+    Provider(Arc<dyn TokenProvider>),
+}
+
+fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&["Bearer ", token].concat()).map_err(|_| {
+        Error::InvalidInput("the token has characters a header cannot carry".to_owned())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// How failed requests are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +91,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    token: Option<Arc<dyn TokenProvider>>,
+    authorization: Authorization,
     retry: RetryPolicy,
     timeout: Duration,
     observer: Option<ResponseObserver>,
@@ -88,7 +109,7 @@ impl std::fmt::Debug for Client {
 /// Builds a [`Client`].
 pub struct ClientBuilder {
     base_url: String,
-    token: Option<Arc<dyn TokenProvider>>,
+    credentials: Credentials,
     retry: RetryPolicy,
     timeout: Duration,
     observer: Option<ResponseObserver>,
@@ -103,13 +124,13 @@ impl ClientBuilder {
 
     /// A fixed bearer token.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Arc::new(StaticToken(token.into())));
+        self.credentials = Credentials::Static(token.into());
         self
     }
 
     /// A token provider, asked before every request.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.token = Some(Arc::new(provider));
+        self.credentials = Credentials::Provider(Arc::new(provider));
         self
     }
 
@@ -157,7 +178,11 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                token: self.token,
+                authorization: match self.credentials {
+                    Credentials::None => Authorization::None,
+                    Credentials::Static(token) => Authorization::Static(bearer(&token)?),
+                    Credentials::Provider(provider) => Authorization::Provider(provider),
+                },
                 retry: self.retry,
                 timeout: self.timeout,
                 observer: self.observer,
@@ -168,7 +193,7 @@ impl ClientBuilder {
 
 /// The body of a response that succeeded.
 pub(crate) struct Success {
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
 }
 
 impl Client {
@@ -176,7 +201,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
-            token: None,
+            credentials: Credentials::None,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             observer: None,
@@ -240,7 +265,7 @@ impl Client {
     }
 
     fn url(&self, path: &str, query: &[(String, String)]) -> String {
-        let mut url = format!("{}{path}", self.inner.base_url);
+        let mut url = [self.inner.base_url.as_str(), path].concat();
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query_string(query));
@@ -253,38 +278,51 @@ impl Client {
         &self,
         method: Method,
         url: &str,
-        body: Option<Vec<u8>>,
+        body: Option<bytes::Bytes>,
     ) -> Result<Success, Error> {
         let started = Instant::now();
         let policy = self.inner.retry;
-        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let mut id_buffer = uuid::Uuid::encode_buffer();
+        let client_request_id: &str = uuid::Uuid::new_v4()
+            .hyphenated()
+            .encode_lower(&mut id_buffer);
+        let client_request_id_value = HeaderValue::from_str(client_request_id)
+            .map_err(|_| Error::InvalidInput("a request id is not a header value".to_owned()))?;
         let mut attempt = 1;
         loop {
             let mut request = self
                 .inner
                 .http
                 .request(method.clone(), url)
-                .header("client-request-id", &client_request_id)
-                .header("accept", "application/json");
-            if let Some(provider) = &self.inner.token {
-                request = request.bearer_auth(provider.token().await?);
+                .header(CLIENT_REQUEST_ID, client_request_id_value.clone())
+                .header(ACCEPT, JSON);
+            match &self.inner.authorization {
+                Authorization::None => {}
+                Authorization::Static(value) => {
+                    request = request.header(AUTHORIZATION, value.clone())
+                }
+                Authorization::Provider(provider) => {
+                    request = request.header(AUTHORIZATION, bearer(&provider.token().await?)?);
+                }
             }
             if let Some(body) = &body {
-                request = request
-                    .header("content-type", "application/json")
-                    .body(body.clone());
+                request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
             let response = request.send().await.map_err(|e| self.transport_error(e))?;
             let status = response.status();
             if let Some(observer) = &self.inner.observer {
                 observer(&method, url, status.as_u16());
             }
-            let headers = response.headers().clone();
+            // Only a failure needs the headers (Retry-After, request-id) after the body is read.
+            let headers = if status.is_success() {
+                HeaderMap::new()
+            } else {
+                response.headers().clone()
+            };
             let bytes = response
                 .bytes()
                 .await
-                .map_err(|e| self.transport_error(e))?
-                .to_vec();
+                .map_err(|e| self.transport_error(e))?;
             if status.is_success() {
                 return Ok(Success { body: bytes });
             }
@@ -297,7 +335,7 @@ impl Client {
                     continue;
                 }
             }
-            return Err(graph_error(status, &headers, &bytes, &client_request_id));
+            return Err(graph_error(status, &headers, &bytes, client_request_id));
         }
     }
 
@@ -325,9 +363,10 @@ fn query_string(query: &[(String, String)]) -> String {
         .join("&")
 }
 
-fn encode<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Vec<u8>>, Error> {
+fn encode<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<bytes::Bytes>, Error> {
     body.map(|b| {
         serde_json::to_vec(b)
+            .map(bytes::Bytes::from)
             .map_err(|e| Error::InvalidInput(format!("cannot encode the request body: {e}")))
     })
     .transpose()
@@ -452,6 +491,16 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    #[test]
+    fn tokens_a_header_cannot_carry_are_refused_when_building() {
+        let error = Client::new("http://localhost", "line\nbreak").unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidInput(m) if m.contains("token")),
+            "{error:?}"
+        );
+        assert!(Client::new("http://localhost", "eyJ0.abc-_").is_ok());
     }
 
     #[test]
