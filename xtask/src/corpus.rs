@@ -7,12 +7,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use graph_codegen::Job;
 use graph_doc_import::import_files;
 use graph_doc_import::manifest::folder_pages;
 use graph_spec::io::{Mode, to_pretty_json};
+use graph_spec::{Primitive, Property, Spec, TypeRef};
 
 use crate::args::Args;
 
@@ -72,9 +73,10 @@ pub fn run(mut args: Args) -> Result<(), String> {
 
     let build_started = Instant::now();
     cargo(&out, &target_dir, &["build", "--workspace", "--tests"])?;
+    let build_time = build_started.elapsed();
     println!(
         "corpus: build of the generated workspace took {:.1} s",
-        build_started.elapsed().as_secs_f64()
+        build_time.as_secs_f64()
     );
 
     let test_output = cargo_output(
@@ -91,6 +93,25 @@ pub fn run(mut args: Args) -> Result<(), String> {
     for failure in &all.failures {
         println!("  failed: {failure}");
     }
+
+    let incremental_time = incremental_build(&imported.spec, &job, &target_dir)?;
+    println!(
+        "corpus: rebuild after a one-property spec change took {:.1} s",
+        incremental_time.as_secs_f64()
+    );
+    let timings = serde_json::json!({
+        "pages": imported.pages_read,
+        "generated_lines": lines,
+        "import_and_codegen_seconds": generate_time.as_secs_f64(),
+        "build_seconds": build_time.as_secs_f64(),
+        "incremental_build_seconds": incremental_time.as_secs_f64(),
+    });
+    // `cargo xtask bench` shows these in its table.
+    write(
+        &root.join("target/corpus-timings.json"),
+        &to_pretty_json(&timings),
+    )?;
+
     println!("{} passed, {} failed", all.passed, all.failed);
     if all.failed > 0 {
         return Err(format!(
@@ -99,6 +120,33 @@ pub fn run(mut args: Args) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Times the rebuild after the smallest doc change that reaches every generated crate: one
+/// property more on one type. The workspace is generated from the real spec again afterwards.
+fn incremental_build(spec: &Spec, job: &Job, target_dir: &Path) -> Result<Duration, String> {
+    let mut changed = spec.clone();
+    let type_def = changed
+        .types
+        .values_mut()
+        .find(|t| !t.undocumented)
+        .ok_or("the corpus has no documented type")?;
+    type_def.properties.push(Property {
+        name: "incrementalBuildProbe".to_owned(),
+        type_ref: TypeRef::Primitive(Primitive::String),
+        collection: false,
+        nullable: true,
+        read_only: false,
+        description: "Added by `cargo xtask corpus` to time an incremental build.".to_owned(),
+    });
+    write(&job.spec, &to_pretty_json(&changed))?;
+    graph_codegen::run(job, Mode::Write)?;
+    let started = Instant::now();
+    let built = cargo(&job.out, target_dir, &["build", "--workspace", "--tests"]);
+    let elapsed = started.elapsed();
+    write(&job.spec, &to_pretty_json(spec))?;
+    graph_codegen::run(job, Mode::Write)?;
+    built.map(|()| elapsed)
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, String> {

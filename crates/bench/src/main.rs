@@ -407,19 +407,28 @@ fn codegen_speed(rows: &mut Vec<Row>) {
 fn compile_times(rows: &mut Vec<Row>) {
     let file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus-timings.json");
-    match std::fs::read_to_string(&file)
+    let Some(timings) = std::fs::read_to_string(&file)
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-    {
-        Some(timings) => rows.push(row(
-            "build of the generated corpus workspace (last `cargo xtask corpus`)",
-            format!("{:.1} s", timings["build_seconds"].as_f64().unwrap_or(0.0)),
-        )),
-        None => rows.push(row(
+    else {
+        rows.push(row(
             "build of the generated corpus workspace",
             "run `cargo xtask corpus` to measure",
-        )),
-    }
+        ));
+        return;
+    };
+    let seconds = |key: &str| format!("{:.1} s", timings[key].as_f64().unwrap_or(0.0));
+    rows.push(row(
+        format!(
+            "build of the generated corpus workspace, {} lines (last `cargo xtask corpus`)",
+            timings["generated_lines"]
+        ),
+        seconds("build_seconds"),
+    ));
+    rows.push(row(
+        "rebuild of it after a one-property spec change",
+        seconds("incremental_build_seconds"),
+    ));
 }
 
 fn print(rows: &[Row]) {

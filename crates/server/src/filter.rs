@@ -56,6 +56,26 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// Adds the first segment of every property path the filter reads to `out`.
+    pub fn top_level_properties<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Expr::Or(a, b) | Expr::And(a, b) => {
+                a.top_level_properties(out);
+                b.top_level_properties(out);
+            }
+            Expr::Not(a) => a.top_level_properties(out),
+            Expr::Compare { path, .. } | Expr::Function { path, .. } => {
+                if let Some(first) = path.first()
+                    && !out.contains(&first.as_str())
+                {
+                    out.push(first);
+                }
+            }
+        }
+    }
+}
+
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareOp {

@@ -85,9 +85,52 @@ impl StoredEntity {
         serde_json::from_str(self.json()).unwrap_or_default()
     }
 
+    /// Only the named top-level properties, parsed; the others are skipped without being built
+    /// (what `$filter` and `$orderby` need from each entity of a scan).
+    pub fn to_partial_map(&self, keep: &[&str]) -> Map<String, Value> {
+        let mut deserializer = serde_json::Deserializer::from_str(self.json());
+        serde::de::DeserializeSeed::deserialize(Partial(keep), &mut deserializer)
+            .unwrap_or_default()
+    }
+
     /// One property, parsed.
     pub fn get(&self, property: &str) -> Option<Value> {
-        self.to_map().remove(property)
+        self.to_partial_map(&[property]).remove(property)
+    }
+}
+
+/// Deserializes a JSON object keeping only some of its keys.
+struct Partial<'a>(&'a [&'a str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Partial<'_> {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Partial<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kept = Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if self.0.contains(&key.as_ref()) {
+                let value = map.next_value::<Value>()?;
+                kept.insert(key.into_owned(), value);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(kept)
     }
 }
 
@@ -222,10 +265,19 @@ impl dyn Store + '_ {
             )?;
             total = self.len(collection)?;
         } else {
-            // Filtering and ordering need the properties: each entity is parsed once.
+            // Filtering and ordering need some properties: each entity is parsed once, and only
+            // the properties they name are built.
+            let mut needed: Vec<&str> = request
+                .order_by
+                .iter()
+                .filter_map(|(path, _)| path.first().map(String::as_str))
+                .collect();
+            if let Some(filter) = request.filter {
+                filter.top_level_properties(&mut needed);
+            }
             let mut matching: Vec<(u64, Entity, Map<String, Value>)> = Vec::new();
             self.scan(collection, None, &mut |seq, entity| {
-                let parsed = entity.to_map();
+                let parsed = entity.to_partial_map(&needed);
                 if request.filter.is_none_or(|f| filter::matches(f, &parsed)) {
                     matching.push((seq, entity.clone(), parsed));
                 }
@@ -455,5 +507,21 @@ mod tests {
                 ids.iter().collect::<Vec<_>>()
             );
         }
+    }
+
+    #[test]
+    fn partial_parses_keep_only_the_named_properties() {
+        let stored = StoredEntity::keyed(
+            "k",
+            json!({"a": 1, "b": {"deep": [1, 2]}, "c\"q": "x", "d": null})
+                .as_object()
+                .unwrap(),
+        );
+        assert_eq!(stored.key(), "k");
+        let partial = stored.to_partial_map(&["a", "c\"q", "missing"]);
+        assert_eq!(Value::Object(partial), json!({"a": 1, "c\"q": "x"}));
+        assert_eq!(stored.get("b"), Some(json!({"deep": [1, 2]})));
+        assert_eq!(stored.get("d"), Some(Value::Null));
+        assert_eq!(stored.get("missing"), None);
     }
 }
