@@ -71,11 +71,18 @@ pub fn run(mut args: Args) -> Result<(), String> {
         generate_time.as_secs_f64()
     );
 
+    // Cold: nothing built in the target directory yet, third-party crates included.
+    let cold = !target_dir.join("debug").exists();
     let build_started = Instant::now();
     cargo(&out, &target_dir, &["build", "--workspace", "--tests"])?;
     let build_time = build_started.elapsed();
     println!(
-        "corpus: build of the generated workspace took {:.1} s",
+        "corpus: {} build of the generated workspace took {:.1} s",
+        if cold {
+            "cold"
+        } else {
+            "warm (dependencies built)"
+        },
         build_time.as_secs_f64()
     );
 
@@ -104,6 +111,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
         "generated_lines": lines,
         "import_and_codegen_seconds": generate_time.as_secs_f64(),
         "build_seconds": build_time.as_secs_f64(),
+        "cold": cold,
         "incremental_build_seconds": incremental_time.as_secs_f64(),
     });
     // `cargo xtask bench` shows these in its table.

@@ -418,9 +418,14 @@ fn compile_times(rows: &mut Vec<Row>) {
         return;
     };
     let seconds = |key: &str| format!("{:.1} s", timings[key].as_f64().unwrap_or(0.0));
+    let kind = if timings["cold"].as_bool().unwrap_or(false) {
+        "cold build"
+    } else {
+        "build (third-party crates already built)"
+    };
     rows.push(row(
         format!(
-            "build of the generated corpus workspace, {} lines (last `cargo xtask corpus`)",
+            "{kind} of the generated corpus workspace, {} lines (last `cargo xtask corpus`)",
             timings["generated_lines"]
         ),
         seconds("build_seconds"),
