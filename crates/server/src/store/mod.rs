@@ -1,7 +1,7 @@
 //! Where the mock keeps entities: one [`Store`] trait, two backends.
 //!
-//! - [`MemoryStore`] (the default and the fast path): collections in `BTreeMap`s by sequence
-//!   number, with O(log n + page) paging and `Arc` entities.
+//! - [`MemoryStore`] (the default and the fast path): each collection a `Vec` of entities in
+//!   insertion order with a hash index of positions, O(log n + page) paging and `Arc` entities.
 //! - [`SqliteStore`] (`--data FILE`): the same model in SQLite (WAL), every write committed
 //!   before it is acknowledged, so the state survives a `kill -9`.
 //!
