@@ -99,7 +99,7 @@ async fn handle(
             Ok(calls::documented_response(
                 documented,
                 operation.status,
-                context.context_url(false),
+                context.context_url(false, None),
             ))
         }
     }
@@ -230,12 +230,15 @@ impl Context<'_> {
         }
     }
 
-    fn context_url(&self, entity: bool) -> String {
+    /// `<base>/$metadata#<path>[(selected,...)][/$entity]`, as OData writes it.
+    fn context_url(&self, entity: bool, select: Option<&[String]>) -> String {
         let suffix = if entity { "/$entity" } else { "" };
+        let selected = select.map(|fields| ["(", &fields.join(","), ")"].concat());
         concat(&[
             &self.base_url,
             "/$metadata#",
             &self.resource.context_path(),
+            selected.as_deref().unwrap_or(""),
             suffix,
         ])
     }
@@ -369,7 +372,10 @@ impl Context<'_> {
             page.items.iter().map(|e| e.json().len() + 1).sum::<usize>() + 256,
         );
         body.push_str("{\"@odata.context\":");
-        push_json_string(&mut body, &self.context_url(false));
+        push_json_string(
+            &mut body,
+            &self.context_url(false, options.select.as_deref()),
+        );
         if options.count {
             body.push_str(&format!(",\"@odata.count\":{}", page.total));
         }
@@ -392,7 +398,7 @@ impl Context<'_> {
 
     fn entity_response(&self, entity: &StoredEntity, fields: Option<&[String]>) -> Response {
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
-        let context = self.context_url(true);
+        let context = self.context_url(true, fields);
         let mut body = String::with_capacity(entity.json().len() + context.len() + 24);
         write_entity(&mut body, Some(&context), entity, fields);
         json_response(status, body)

@@ -56,6 +56,14 @@ async fn paging_through_250_with_page_size_100_sees_each_once() {
         .await;
     assert_eq!(first.body["value"].as_array().unwrap().len(), 100);
     assert_eq!(first.body["@odata.count"], 250);
+    assert!(
+        first.body["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("/$metadata#deviceManagement/domainJoinConnectors(displayName)"),
+        "the context names the selection: {}",
+        first.body["@odata.context"]
+    );
     let next = first.body["@odata.nextLink"].as_str().unwrap();
     assert!(next.starts_with(&h.url(CONNECTORS)), "absolute: {next}");
     assert!(
@@ -203,4 +211,11 @@ async fn select_orderby_top_skip_and_count() {
         BTreeSet::from(["@odata.context", "@odata.type", "displayName", "state"])
     );
     assert_eq!(selected.body["state"], Value::from("active"));
+    assert!(
+        selected.body["@odata.context"].as_str().unwrap().ends_with(
+            "/$metadata#deviceManagement/domainJoinConnectors(displayName,state)/$entity"
+        ),
+        "{}",
+        selected.body["@odata.context"]
+    );
 }
