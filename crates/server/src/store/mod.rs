@@ -234,7 +234,33 @@ pub struct ListPage {
     pub next: Option<SkipToken>,
 }
 
+/// How many entities a whole-collection scan visits per [`Store::scan`] call: the backend's lock
+/// is held for one chunk at a time, so a `$filter` over a million entities never stalls writers
+/// for the whole scan (an entity written meanwhile is seen or not, depending on where it lands).
+const SCAN_CHUNK: usize = 4096;
+
 impl dyn Store + '_ {
+    /// Visits every entity of a collection in order, [`SCAN_CHUNK`] at a time.
+    fn scan_in_chunks(
+        &self,
+        collection: &str,
+        visit: &mut dyn FnMut(u64, &Entity),
+    ) -> Result<(), StoreError> {
+        let mut after = None;
+        loop {
+            let mut seen = 0;
+            self.scan(collection, after, &mut |seq, entity| {
+                visit(seq, entity);
+                after = Some(seq);
+                seen += 1;
+                seen < SCAN_CHUNK
+            })?;
+            if seen < SCAN_CHUNK {
+                return Ok(());
+            }
+        }
+    }
+
     /// One page of a collection. Without `$filter` and `$orderby` it reads only the page (and
     /// one item more, to know whether there is a next page); otherwise it scans once.
     pub fn list(&self, collection: &str, request: ListRequest<'_>) -> Result<ListPage, StoreError> {
@@ -276,12 +302,11 @@ impl dyn Store + '_ {
                 filter.top_level_properties(&mut needed);
             }
             let mut matching: Vec<(u64, Entity, Map<String, Value>)> = Vec::new();
-            self.scan(collection, None, &mut |seq, entity| {
+            self.scan_in_chunks(collection, &mut |seq, entity| {
                 let parsed = entity.to_partial_map(&needed);
                 if request.filter.is_none_or(|f| filter::matches(f, &parsed)) {
                     matching.push((seq, entity.clone(), parsed));
                 }
-                true
             })?;
             if !request.order_by.is_empty() {
                 matching.sort_by(|(_, _, a), (_, _, b)| {
@@ -523,5 +548,36 @@ mod tests {
         assert_eq!(stored.get("b"), Some(json!({"deep": [1, 2]})));
         assert_eq!(stored.get("d"), Some(Value::Null));
         assert_eq!(stored.get("missing"), None);
+    }
+
+    #[test]
+    fn filtered_scans_cross_chunk_boundaries() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
+        let count = SCAN_CHUNK * 2 + 7;
+        for i in 0..count {
+            let id = format!("{i:05}");
+            store
+                .insert("/c", &id, entity(&id, (i % 3) as i64))
+                .unwrap();
+        }
+        let kinds =
+            |path: &[String]| (path.join("/") == "n").then_some(filter::PropertyKind::Number);
+        let expr = filter::parse("n eq 1", &kinds).unwrap();
+        let ids = all_ids(
+            store.as_ref(),
+            ListRequest {
+                filter: Some(&expr),
+                order_by: &[],
+                skip: 0,
+                top: None,
+                token: None,
+                page_size: 1000,
+            },
+        );
+        let expected: Vec<String> = (0..count)
+            .filter(|i| i % 3 == 1)
+            .map(|i| format!("{i:05}"))
+            .collect();
+        assert_eq!(ids, expected);
     }
 }
