@@ -3,38 +3,22 @@
 //! load generator that dominate `cargo xtask bench` on a small machine.
 #![allow(missing_docs)] // criterion_group! generates an undocumented function.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use graph_bench::{COLLECTION, CREATE_BODY, connector, floor, id_of};
-use graph_mock::{AppState, AuthMode, Config};
-use serde_json::Value;
+use graph_bench::{COLLECTION, CREATE_BODY, floor, id_of};
 use tower::ServiceExt;
 
 const ENTITIES: usize = 1000;
 
 fn mock() -> Router {
-    let state = AppState::new(Config {
-        auth: AuthMode::None,
-        ..Config::default()
-    });
-    for n in 0..ENTITIES {
-        state
-            .store
-            .insert(COLLECTION, &id_of(n), connector(n))
-            .expect("fresh ids");
-    }
-    graph_mock::app(state)
+    let ids: Vec<String> = (0..ENTITIES).map(id_of).collect();
+    graph_mock::app(graph_bench::mock_state(&ids))
 }
 
 fn floor() -> Router {
-    let entities: HashMap<String, Value> = (0..ENTITIES)
-        .map(|n| (id_of(n), Value::Object(connector(n))))
-        .collect();
-    floor::app(entities)
+    floor::app(graph_bench::floor_entities(ENTITIES))
 }
 
 fn request(method: Method, uri: String, body: &'static str) -> Request<Body> {

@@ -4,6 +4,9 @@
 pub mod floor;
 pub mod load;
 
+use std::collections::HashMap;
+
+use graph_mock::{AppState, AuthMode, Config};
 use serde_json::{Map, Value, json};
 
 /// The collection every measurement uses.
@@ -32,3 +35,25 @@ pub const CREATE_BODY: &str = r#"{"displayName":"bench","state":"active","versio
 
 /// The body every PATCH sends.
 pub const UPDATE_BODY: &str = r#"{"version":"2.0"}"#;
+
+/// A mock (no authentication) holding one connector per id, in order.
+pub fn mock_state(ids: &[String]) -> AppState {
+    let state = AppState::new(Config {
+        auth: AuthMode::None,
+        ..Config::default()
+    });
+    for (n, id) in ids.iter().enumerate() {
+        state
+            .store
+            .insert(COLLECTION, id, connector(n))
+            .expect("fresh ids");
+    }
+    state
+}
+
+/// The floor's entities: `count` connectors by id.
+pub fn floor_entities(count: usize) -> HashMap<String, Value> {
+    (0..count)
+        .map(|n| (id_of(n), Value::Object(connector(n))))
+        .collect()
+}

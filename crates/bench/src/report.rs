@@ -1,0 +1,67 @@
+//! The table `graph-bench` prints: one row per measurement, with its target when it has one.
+
+use std::time::Duration;
+
+/// One table row: what, the measured value, and the target it must meet (if any).
+pub struct Row {
+    pub what: String,
+    pub value: String,
+    pub target: String,
+    /// Whether the target was met; `None` for a row without one.
+    pub met: Option<bool>,
+}
+
+/// A row without a target.
+pub fn row(what: impl Into<String>, value: impl Into<String>) -> Row {
+    Row {
+        what: what.into(),
+        value: value.into(),
+        target: String::new(),
+        met: None,
+    }
+}
+
+/// A row with a target, and whether it was met.
+pub fn checked(
+    what: impl Into<String>,
+    value: impl Into<String>,
+    target: impl Into<String>,
+    met: bool,
+) -> Row {
+    Row {
+        what: what.into(),
+        value: value.into(),
+        target: target.into(),
+        met: Some(met),
+    }
+}
+
+/// A duration in milliseconds.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The median of some ratios.
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Prints the table as Markdown.
+pub fn print(rows: &[Row]) {
+    let width = rows
+        .iter()
+        .map(|r| r.what.chars().count())
+        .max()
+        .unwrap_or(0);
+    println!("| {:width$} | value | target | met |", "measurement");
+    println!("|{}|---|---|---|", "-".repeat(width + 2));
+    for r in rows {
+        let met = match r.met {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "",
+        };
+        println!("| {:width$} | {} | {} | {met} |", r.what, r.value, r.target);
+    }
+}
