@@ -9,6 +9,7 @@ use graph_mock::{AppState, AuthMode, Config};
 
 // mimalloc's per-thread heaps: the request path allocates on every worker thread, and glibc's
 // arena locks showed up in the load profile (see the README's "Performance").
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
