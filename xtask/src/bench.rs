@@ -1,4 +1,6 @@
-//! `cargo xtask bench [--quick] [--only SECTION,...]`: builds `graph-bench` in release and runs it (see its docs).
+//! `cargo xtask bench [--quick] [--only SECTION,...]`: builds `graph-bench` and the `graph-mock`
+//! binary (whose memory it measures as its own process) in release, and runs the bench (see its
+//! docs).
 
 use std::process::Command;
 
@@ -9,6 +11,22 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let only = args.value("--only")?;
     args.finish()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let built = Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "graph-mock",
+            "--bin",
+            "graph-mock",
+        ])
+        .current_dir(crate::workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !built.success() {
+        return Err("cannot build the graph-mock binary".to_owned());
+    }
     let mut command = Command::new(cargo);
     command
         .args(["run", "--release", "--locked", "-p", "graph-bench", "--"])

@@ -4,6 +4,7 @@
 //! run (short, small) that only checks that everything works; `--only SECTION,...` runs some of
 //! the sections (see [`Section`]).
 
+mod binary;
 mod report;
 mod sections;
 

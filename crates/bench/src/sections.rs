@@ -116,7 +116,12 @@ async fn floor(count: usize) -> Target {
 
 /// Resident memory of this process (`VmRSS`, or `VmHWM` for the peak), in bytes.
 fn memory(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    memory_of("self", field)
+}
+
+/// Resident memory of process `pid` (`self` for this one), in bytes.
+pub fn memory_of(pid: &str, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
@@ -233,6 +238,7 @@ async fn list_scaling(settings: &Settings, rows: &mut Vec<Row>) {
 }
 
 async fn memory_use(settings: &Settings, rows: &mut Vec<Row>) {
+    crate::binary::peak_memory(settings.memory_entities, rows).await;
     let ids: Vec<String> = (0..settings.memory_entities).map(id_of).collect();
     let before = memory("VmRSS:").unwrap_or(0);
     let (state, target) = mock_with(ids).await;

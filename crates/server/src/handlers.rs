@@ -262,11 +262,12 @@ impl Context<'_> {
             .state
             .store
             .insert(&self.resource.collection, &id, entity)
-            .map_err(|_| {
-                ApiError::conflict(format!(
+            .map_err(|error| match error {
+                StoreError::Conflict => ApiError::conflict(format!(
                     "An entity with id '{id}' already exists in '{}'.",
                     last_segment(&self.resource.collection)
-                ))
+                )),
+                other => other.into(),
             })?;
         let location = concat(&[&self.base_url, &self.resource.collection, "/", &id]);
         let mut response = self.entity_response(&stored, None);

@@ -32,8 +32,9 @@ const LIVE_PER_HOLE: usize = 16;
 #[derive(Debug, Default)]
 struct Collection {
     slots: Vec<Slot>,
-    /// Positions in `slots` of the live entities, hashed by id.
-    by_id: HashTable<usize>,
+    /// Positions in `slots` of the live entities, hashed by id (`u32`: half the index's memory,
+    /// and no collection that fits in memory holds four billion entities).
+    by_id: HashTable<u32>,
     holes: usize,
 }
 
@@ -42,24 +43,35 @@ impl Collection {
         self.slots.len() - self.holes
     }
 
-    fn key_at(slots: &[Slot], position: usize) -> &str {
-        slots[position].1.as_ref().map_or("", StoredEntity::key)
+    fn key_at(slots: &[Slot], position: u32) -> &str {
+        slots[position as usize]
+            .1
+            .as_ref()
+            .map_or("", StoredEntity::key)
     }
 
     fn position(&self, hasher: &DefaultHashBuilder, id: &str) -> Option<usize> {
         self.by_id
             .find(hasher.hash_one(id), |&p| Self::key_at(&self.slots, p) == id)
-            .copied()
+            .map(|&p| p as usize)
     }
 
-    fn push(&mut self, hasher: &DefaultHashBuilder, seq: u64, entity: Entity) {
-        let position = self.slots.len();
+    fn push(
+        &mut self,
+        hasher: &DefaultHashBuilder,
+        seq: u64,
+        entity: Entity,
+    ) -> Result<(), StoreError> {
+        let position = u32::try_from(self.slots.len()).map_err(|_| {
+            StoreError::Backend("a collection holds at most 4,294,967,295 entities".to_owned())
+        })?;
         let slots = &self.slots;
         self.by_id
             .insert_unique(hasher.hash_one(entity.key()), position, |&p| {
                 hasher.hash_one(Self::key_at(slots, p))
             });
         self.slots.push((seq, Some(entity)));
+        Ok(())
     }
 
     fn remove(&mut self, hasher: &DefaultHashBuilder, id: &str) -> Option<Entity> {
@@ -71,7 +83,7 @@ impl Collection {
             return None;
         };
         let (position, _) = entry.remove();
-        let removed = self.slots[position].1.take();
+        let removed = self.slots[position as usize].1.take();
         self.holes += 1;
         if self.holes >= MIN_HOLES_TO_COMPACT && self.holes > self.live() / LIVE_PER_HOLE {
             self.compact(hasher);
@@ -87,7 +99,8 @@ impl Collection {
         self.holes = 0;
         self.by_id.clear();
         let slots = &self.slots;
-        for position in 0..slots.len() {
+        // Fewer entities than before, so every position fits in a `u32`, as it did.
+        for position in (0..slots.len()).filter_map(|p| u32::try_from(p).ok()) {
             self.by_id.insert_unique(
                 hasher.hash_one(Self::key_at(slots, position)),
                 position,
@@ -128,7 +141,7 @@ impl Store for MemoryStore {
         id: &str,
         entity: Map<String, Value>,
     ) -> Result<Entity, StoreError> {
-        let entity = StoredEntity::keyed(id, &entity);
+        let entity = StoredEntity::keyed(id, &entity)?;
         let mut guard = self.write();
         let inner = &mut *guard;
         let seq = inner.next_seq;
@@ -136,7 +149,7 @@ impl Store for MemoryStore {
         if target.position(&inner.hasher, id).is_some() {
             return Err(StoreError::Conflict);
         }
-        target.push(&inner.hasher, seq, entity.clone());
+        target.push(&inner.hasher, seq, entity.clone())?;
         inner.next_seq += 1;
         Ok(entity)
     }
@@ -168,7 +181,7 @@ impl Store for MemoryStore {
         let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
         let mut copy = slot.to_map();
         change(&mut copy).map_err(UpdateError::Refused)?;
-        *slot = StoredEntity::keyed(id, &copy);
+        *slot = StoredEntity::keyed(id, &copy).map_err(UpdateError::Store)?;
         Ok(slot.clone())
     }
 

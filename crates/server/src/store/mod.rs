@@ -31,53 +31,74 @@ pub type Entity = StoredEntity;
 /// `serde_json::Map`, and a read writes it out as it is; it is parsed only where a property is
 /// needed (`$filter`, `$orderby`, `$select`, PATCH, type casts).
 ///
-/// A backend may keep the entity's key in front of the text, in the same allocation
-/// ([`StoredEntity::keyed`]), so that its id index needs no copy of the key of its own.
+/// A backend's id index can read the entity's key from the entity itself
+/// ([`StoredEntity::keyed`]), so it needs no copy of the key of its own: the key is found in the
+/// text (an entity's `id` property holds it), or else kept after the JSON in the same allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntity {
-    /// The key (possibly empty) followed by the JSON text.
+    /// The JSON text, followed by the key when the key does not occur in the JSON.
     text: Arc<str>,
-    /// Where the JSON text starts in `text`.
-    key_len: usize,
+    /// Where the key's bytes are in `text`.
+    key_at: u32,
+    /// How long the key is, in bytes.
+    key_len: u32,
 }
 
 impl StoredEntity {
     /// Stores an object.
     pub fn from_map(object: &Map<String, Value>) -> StoredEntity {
-        StoredEntity::keyed("", object)
+        StoredEntity::from_json(to_json(object))
     }
 
-    /// Stores an object with its key beside it.
-    pub fn keyed(key: &str, object: &Map<String, Value>) -> StoredEntity {
-        let mut text = Vec::with_capacity(key.len() + 256);
-        text.extend_from_slice(key.as_bytes());
-        // Writing a map of JSON values into a `Vec` cannot fail, and what it writes is UTF-8.
-        if serde_json::to_writer(&mut text, object).is_err() {
-            text.truncate(key.len());
-            text.extend_from_slice(b"{}");
-        }
-        StoredEntity {
-            text: Arc::from(&*String::from_utf8_lossy(&text)),
-            key_len: key.len(),
-        }
+    /// Stores an object with its key. Fails only for an entity past 4 GiB, which no request
+    /// body can be.
+    pub fn keyed(key: &str, object: &Map<String, Value>) -> Result<StoredEntity, StoreError> {
+        let mut text = to_json(object);
+        // A match never ends on the closing brace, so that a key found in the JSON can be told
+        // from one kept after it.
+        let found = text
+            .get(..text.len().saturating_sub(1))
+            .and_then(|searchable| searchable.find(key));
+        let key_at = found.unwrap_or_else(|| {
+            let at = text.len();
+            text.push_str(key);
+            at
+        });
+        let too_large = |_| StoreError::TooLarge;
+        Ok(StoredEntity {
+            key_at: u32::try_from(key_at).map_err(too_large)?,
+            key_len: u32::try_from(key.len()).map_err(too_large)?,
+            text: Arc::from(text),
+        })
     }
 
     /// Wraps JSON text the store wrote itself (an object).
     pub(crate) fn from_json(json: String) -> StoredEntity {
         StoredEntity {
             text: Arc::from(json),
+            key_at: 0,
             key_len: 0,
         }
     }
 
+    fn key_range(&self) -> std::ops::Range<usize> {
+        let start = self.key_at as usize;
+        start..start + self.key_len as usize
+    }
+
     /// The key it was stored with by [`StoredEntity::keyed`]; empty otherwise.
     pub fn key(&self) -> &str {
-        &self.text[..self.key_len]
+        &self.text[self.key_range()]
     }
 
     /// The JSON text, an object.
     pub fn json(&self) -> &str {
-        &self.text[self.key_len..]
+        let key = self.key_range();
+        if !key.is_empty() && key.end == self.text.len() {
+            &self.text[..key.start]
+        } else {
+            &self.text
+        }
     }
 
     /// The entity parsed.
@@ -134,6 +155,12 @@ impl<'de> serde::de::Visitor<'de> for Partial<'_> {
     }
 }
 
+/// An object as JSON text.
+fn to_json(object: &Map<String, Value>) -> String {
+    // Serialising a map of JSON values cannot fail.
+    serde_json::to_string(object).unwrap_or_else(|_| "{}".to_owned())
+}
+
 /// Why a store operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
@@ -141,6 +168,8 @@ pub enum StoreError {
     Conflict,
     /// No entity has the id.
     NotFound,
+    /// The entity is too large to store (past 4 GiB).
+    TooLarge,
     /// The backend failed (a disk error); nothing was changed.
     Backend(String),
 }
@@ -150,6 +179,11 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::Conflict => ApiError::conflict("The entity already exists."),
             StoreError::NotFound => ApiError::not_found("The entity does not exist."),
+            StoreError::TooLarge => ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge",
+                "The entity is too large to store.",
+            ),
             StoreError::Backend(reason) => {
                 tracing::error!("store failure: {reason}");
                 ApiError::new(
@@ -541,7 +575,8 @@ mod tests {
             json!({"a": 1, "b": {"deep": [1, 2]}, "c\"q": "x", "d": null})
                 .as_object()
                 .unwrap(),
-        );
+        )
+        .unwrap();
         assert_eq!(stored.key(), "k");
         let partial = stored.to_partial_map(&["a", "c\"q", "missing"]);
         assert_eq!(Value::Object(partial), json!({"a": 1, "c\"q": "x"}));
@@ -579,5 +614,36 @@ mod tests {
             .map(|i| format!("{i:05}"))
             .collect();
         assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn keys_are_found_in_the_json_or_kept_after_it() {
+        let object = |v: Value| v.as_object().unwrap().clone();
+        let cases = [
+            // The usual case: the id property holds the key; nothing is added.
+            ("a1", object(json!({"id": "a1", "n": 1})), false),
+            // A singleton's key is in no property: it is kept after the JSON.
+            ("$singleton", object(json!({"n": 1})), true),
+            // A key that would match only the closing brace is kept after it too.
+            ("1}", object(json!({"n": 1})), true),
+            ("}", object(json!({"n": 1})), true),
+            // Found anywhere is fine: the bytes are the key's either way.
+            ("Conn", object(json!({"displayName": "Connector"})), false),
+            ("", object(json!({})), false),
+        ];
+        for (key, object, appended) in cases {
+            let stored = StoredEntity::keyed(key, &object).unwrap();
+            assert_eq!(stored.key(), key, "{key}");
+            assert_eq!(
+                serde_json::from_str::<Value>(stored.json()).unwrap(),
+                Value::Object(object.clone()),
+                "{key}: the JSON is whole"
+            );
+            assert_eq!(
+                stored.text.len() > stored.json().len(),
+                appended,
+                "{key}: kept after the JSON"
+            );
+        }
     }
 }
