@@ -62,7 +62,7 @@ async fn main() -> ExitCode {
         }
     } else {
         Settings {
-            cell: Duration::from_secs(3),
+            cell: Duration::from_secs(5),
             rounds: 5,
             sizes: vec![1_000, 100_000, 1_000_000],
             memory_entities: 1_000_000,
