@@ -170,19 +170,28 @@ impl Store for MemoryStore {
         id: &str,
         change: Change<'_>,
     ) -> Result<Entity, UpdateError> {
-        let mut guard = self.write();
-        let inner = &mut *guard;
         let not_found = || UpdateError::Store(StoreError::NotFound);
-        let target = inner
-            .collections
-            .get_mut(collection)
-            .ok_or_else(not_found)?;
-        let position = target.position(&inner.hasher, id).ok_or_else(not_found)?;
-        let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
-        let mut copy = slot.to_map();
-        change(&mut copy).map_err(UpdateError::Refused)?;
-        *slot = StoredEntity::keyed(id, &copy).map_err(UpdateError::Store)?;
-        Ok(slot.clone())
+        // The entity is parsed, changed and written out with no lock held; the result replaces
+        // it only if no other write came first (the same `Arc` is still in place), else the
+        // change is made again on the newer version. Each retry means another write succeeded.
+        loop {
+            let current = self.get(collection, id)?.ok_or_else(not_found)?;
+            let mut copy = current.to_map();
+            change(&mut copy).map_err(UpdateError::Refused)?;
+            let updated = StoredEntity::keyed(id, &copy)?;
+            let mut guard = self.write();
+            let inner = &mut *guard;
+            let target = inner
+                .collections
+                .get_mut(collection)
+                .ok_or_else(not_found)?;
+            let position = target.position(&inner.hasher, id).ok_or_else(not_found)?;
+            let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
+            if slot.is_same(&current) {
+                *slot = updated.clone();
+                return Ok(updated);
+            }
+        }
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {

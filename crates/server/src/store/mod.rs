@@ -101,6 +101,11 @@ impl StoredEntity {
         }
     }
 
+    /// Whether both are the very same stored version (not merely equal text).
+    pub fn is_same(&self, other: &StoredEntity) -> bool {
+        Arc::ptr_eq(&self.text, &other.text)
+    }
+
     /// The entity parsed.
     pub fn to_map(&self) -> Map<String, Value> {
         serde_json::from_str(self.json()).unwrap_or_default()
@@ -205,7 +210,14 @@ pub enum UpdateError {
     Store(StoreError),
 }
 
-/// A change applied to a copy of an entity; an error leaves the entity as it was.
+impl From<StoreError> for UpdateError {
+    fn from(error: StoreError) -> UpdateError {
+        UpdateError::Store(error)
+    }
+}
+
+/// A change applied to a copy of an entity; an error leaves the entity as it was. A backend may
+/// apply it more than once, each time to the newest version, when writes to the entity race.
 pub type Change<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> Result<(), ApiError>;
 
 /// The operations every backend provides.
@@ -645,5 +657,32 @@ mod tests {
                 "{key}: kept after the JSON"
             );
         }
+    }
+
+    #[test]
+    fn a_racing_write_is_not_lost_the_change_is_made_again() {
+        let store = MemoryStore::default();
+        store.insert("/c", "a", entity("a", 0)).unwrap();
+        let mut runs = 0;
+        let updated = store
+            .update("/c", "a", &mut |e| {
+                runs += 1;
+                if runs == 1 {
+                    // Another writer commits between this change's read and its write.
+                    store
+                        .update("/c", "a", &mut |other| {
+                            other.insert("other".into(), json!(true));
+                            Ok(())
+                        })
+                        .unwrap();
+                }
+                e.insert("n".into(), json!(1));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(runs, 2, "the change was made again on the newer version");
+        let stored = Value::Object(store.get("/c", "a").unwrap().unwrap().to_map());
+        assert_eq!(stored, json!({"id": "a", "n": 1, "other": true}));
+        assert_eq!(Value::Object(updated.to_map()), stored);
     }
 }
