@@ -73,7 +73,10 @@ impl Run {
 impl Stats {
     /// The runs taken together: all their requests over all their time.
     pub fn of(runs: &[Run]) -> Stats {
-        let mut latencies: Vec<Duration> = runs.iter().flat_map(|r| r.latencies.clone()).collect();
+        let mut latencies: Vec<Duration> = runs
+            .iter()
+            .flat_map(|r| r.latencies.iter().copied())
+            .collect();
         latencies.sort();
         let at = |q: f64| {
             latencies

@@ -33,17 +33,8 @@ pub trait TokenProvider: Send + Sync {
 /// attempts included), e.g. for logging or metrics.
 pub type ResponseObserver = Arc<dyn Fn(&Method, &str, u16) + Send + Sync>;
 
-/// Where the `Authorization` header comes from.
-enum Credentials {
-    /// No header.
-    None,
-    /// A fixed token (kept as text until `build` checks it).
-    Static(String),
-    /// A provider asked before every request.
-    Provider(Arc<dyn TokenProvider>),
-}
-
-/// [`Credentials`] ready to send: a fixed token becomes its header value once, not per request.
+/// Where the `Authorization` header comes from: a fixed token becomes its header value once,
+/// not per request.
 enum Authorization {
     None,
     Static(HeaderValue),
@@ -109,7 +100,8 @@ impl std::fmt::Debug for Client {
 /// Builds a [`Client`].
 pub struct ClientBuilder {
     base_url: String,
-    credentials: Credentials,
+    /// A token a header cannot carry is an error, reported by `build`.
+    authorization: Result<Authorization, Error>,
     retry: RetryPolicy,
     timeout: Duration,
     observer: Option<ResponseObserver>,
@@ -124,13 +116,13 @@ impl ClientBuilder {
 
     /// A fixed bearer token.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Credentials::Static(token.into());
+        self.authorization = bearer(&token.into()).map(Authorization::Static);
         self
     }
 
     /// A token provider, asked before every request.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.credentials = Credentials::Provider(Arc::new(provider));
+        self.authorization = Ok(Authorization::Provider(Arc::new(provider)));
         self
     }
 
@@ -178,11 +170,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                authorization: match self.credentials {
-                    Credentials::None => Authorization::None,
-                    Credentials::Static(token) => Authorization::Static(bearer(&token)?),
-                    Credentials::Provider(provider) => Authorization::Provider(provider),
-                },
+                authorization: self.authorization?,
                 retry: self.retry,
                 timeout: self.timeout,
                 observer: self.observer,
@@ -201,7 +189,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
-            credentials: Credentials::None,
+            authorization: Ok(Authorization::None),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             observer: None,

@@ -34,7 +34,7 @@ pub async fn openapi(State(state): State<AppState>, headers: axum::http::HeaderM
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let server = format!("http://{host}{}", state.config.normalised_base_path());
+    let server = format!("http://{host}{}", state.base_path);
     axum::Json(graph_odata::spec::openapi::document(
         graph_model::schema().spec(),
         &server,
