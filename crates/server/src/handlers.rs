@@ -286,7 +286,11 @@ impl Context<'_> {
     fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
         self.validate(&body)?;
         self.parent_exists()?;
-        self.addressed()?;
+        // Only a cast needs the entity read first (to check its type): the store's update
+        // answers a missing entity itself.
+        if self.resource.cast.is_some() {
+            self.addressed()?;
+        }
         let id = self.resource.id()?;
         if self.resource.singleton {
             // A singleton exists before its first write; an insert that loses a race is fine.
