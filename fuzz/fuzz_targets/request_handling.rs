@@ -2,8 +2,8 @@
 //! the `$filter` parser and evaluator, and the query-string parser.
 #![no_main]
 
-use graph_mock::filter::{self, PropertyKind};
-use graph_mock::query::{self, Allowed};
+use graph_mock_runtime::filter::{self, PropertyKind};
+use graph_mock_runtime::query::{self, Allowed};
 use libfuzzer_sys::fuzz_target;
 
 fn kinds(path: &[String]) -> Option<PropertyKind> {
@@ -18,7 +18,7 @@ fn kinds(path: &[String]) -> Option<PropertyKind> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(body) = graph_mock::json::parse_object(data) {
+    if let Ok(body) = graph_mock_runtime::json::parse_object(data) {
         let value = serde_json::Value::Object(body.clone());
         let _ = graph_model::schema().check_write("deviceManagementDomainJoinConnector", &value);
         if let Ok(text) = std::str::from_utf8(data) {

@@ -1,35 +1,21 @@
 //! `cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]`: the whole pipeline on a doc set.
 //!
-//! Imports the pages, lays out a workspace in `--out` with the hand-written parts of this
-//! project's crates (model, server, client, end-to-end tests) and the code generated for the doc
-//! set, builds it, runs its tests, and reports coverage and timings. It ends with the standard
-//! closing line `N passed, N failed`.
+//! Imports the pages, generates a standalone workspace for them in `--out` exactly as
+//! `cargo xtask codegen --out` does (generated crates over this checkout's runtime crates; no
+//! hand-written crate is copied), builds it, runs its tests, and reports coverage and timings.
+//! It ends with the standard closing line `N passed, N failed`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use graph_codegen::Job;
+use graph_codegen::{Job, RuntimeSource};
 use graph_doc_import::import_files;
 use graph_doc_import::manifest::folder_pages;
 use graph_spec::io::{Mode, to_pretty_json};
 use graph_spec::{Primitive, Property, Spec, TypeRef};
 
 use crate::args::Args;
-
-/// The hand-written crates copied into the corpus workspace (their `generated/` parts are
-/// written by codegen), relative to the workspace root.
-const COPIED: &[&str] = &["crates/model", "crates/server", "crates/client", "tests"];
-
-/// What is not copied: generated code (codegen writes it), build output, and the project's own
-/// tests and examples, which are about the project's spec, not the doc set's.
-const NOT_COPIED: &[&str] = &[
-    "generated",
-    "target",
-    "examples",
-    "client_server.rs",
-    "retries.rs",
-];
 
 pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.path("--docs")?.ok_or("--docs DIR is required")?;
@@ -50,20 +36,24 @@ pub fn run(mut args: Args) -> Result<(), String> {
         println!("  skipped {skipped}");
     }
 
-    scaffold(&root, &out)?;
     let spec_file = out.join("spec/api.json");
     write(&spec_file, &to_pretty_json(&imported.spec))?;
     write(
         &out.join("spec/defects.json"),
         &to_pretty_json(&imported.defects),
     )?;
-    let job = Job {
-        spec: spec_file,
-        label: "spec/api.json".to_owned(),
-        out: out.clone(),
-        crates: graph_codegen::ALL_CRATES.to_vec(),
-    };
+    let job = crate::codegen::standalone_job(
+        &root,
+        spec_file,
+        out.clone(),
+        RuntimeSource::Path(root.clone()),
+    )?;
     let (generated, _) = graph_codegen::run(&job, Mode::Write)?;
+    // The versions this checkout is tested with, so the third-party builds are shared with it.
+    if !out.join("Cargo.lock").exists() {
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    }
     let generate_time = started.elapsed();
     let lines = count_generated_lines(&out)?;
     println!(
@@ -91,7 +81,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
         &target_dir,
         &["test", "--workspace", "--no-fail-fast"],
     )?;
-    let contract = count_results(&test_output, "contract_cases::");
+    let contract = count_results(&test_output, "cases::");
     let all = count_results(&test_output, "");
     println!(
         "corpus: contract tests: {} passed, {} failed, {} skipped as doc defects",
@@ -168,108 +158,16 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
-/// Copies the hand-written files of the output crates and writes a workspace manifest whose
-/// runtime dependencies point back at this checkout.
-fn scaffold(root: &Path, out: &Path) -> Result<(), String> {
-    for dir in COPIED {
-        // Start from a clean copy; the target folder (if inside `out`) is kept for speed.
-        let _ = std::fs::remove_dir_all(out.join(dir));
-        copy_tree(&root.join(dir), &out.join(dir))?;
-    }
-    let manifest =
-        std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
-    let mut text = String::new();
-    for line in manifest.lines() {
-        let line = if line.starts_with("members = ") {
-            format!(
-                "members = [{}]",
-                COPIED
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        } else if let Some(rest) = line.split_once("path = \"crates/").map(|(_, r)| r) {
-            // Runtime crates stay in this checkout; generated crates are the copies.
-            let name = rest.split('"').next().unwrap_or_default();
-            if COPIED.contains(&format!("crates/{name}").as_str()) {
-                line.to_owned()
-            } else {
-                line.replace(
-                    &format!("path = \"crates/{name}\""),
-                    &format!("path = \"{}\"", root.join("crates").join(name).display()),
-                )
-            }
-        } else {
-            line.to_owned()
-        };
-        text.push_str(&line);
-        text.push('\n');
-    }
-    write(&out.join("Cargo.toml"), &text)?;
-    // The end-to-end package keeps its contract tests only.
-    let tests_manifest = std::fs::read_to_string(root.join("tests/Cargo.toml"))
-        .map_err(|e| format!("tests/Cargo.toml: {e}"))?;
-    write(
-        &out.join("tests/Cargo.toml"),
-        &contract_tests_only(&tests_manifest),
-    )?;
-    Ok(())
-}
-
-/// The manifest without its `[[test]]` sections other than `contract`.
-fn contract_tests_only(manifest: &str) -> String {
-    let mut out = String::new();
-    let mut section = String::new();
-    let mut in_test = false;
-    let flush = |section: &mut String, out: &mut String, in_test: bool| {
-        if !in_test || section.contains("name = \"contract\"") {
-            out.push_str(section);
-        }
-        section.clear();
-    };
-    for line in manifest.lines() {
-        if line.starts_with('[') {
-            flush(&mut section, &mut out, in_test);
-            in_test = line.trim() == "[[test]]";
-        }
-        section.push_str(line);
-        section.push('\n');
-    }
-    flush(&mut section, &mut out, in_test);
-    out
-}
-
-/// Copies a folder, leaving out `generated/` folders (codegen writes those) and `target/`.
-fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().unwrap_or_default();
-        let is_crate_tests =
-            name == "tests" && from.parent().is_some_and(|p| p.ends_with("crates"));
-        if NOT_COPIED.iter().any(|n| name == *n) || is_crate_tests {
-            continue;
-        }
-        if path.is_dir() {
-            copy_tree(&path, &to.join(name))?;
-        } else {
-            std::fs::copy(&path, to.join(name)).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
 fn count_generated_lines(out: &Path) -> Result<usize, String> {
     let mut lines = 0;
+    let names = graph_codegen::CrateNames::default();
     for dir in [
-        "crates/model/src/generated",
-        "crates/server/src/generated",
-        "crates/client/src/generated",
-        "tests/generated",
+        names.model_dir(),
+        names.mock_dir(),
+        names.client_dir(),
+        names.contract_dir(),
     ] {
-        let Ok(entries) = std::fs::read_dir(out.join(dir)) else {
+        let Ok(entries) = std::fs::read_dir(out.join(dir).join("src")) else {
             continue;
         };
         for entry in entries.flatten() {

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
-//! cargo xtask codegen [--spec DIR] [--out DIR] [--check]
+//! cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
 //! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR]
 //! cargo xtask openapi [--spec DIR] [--out FILE] [--check]
 //! cargo xtask bench   [--quick]
@@ -21,8 +21,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
       Reads doc pages into spec/*.json. Without --docs, imports the pages listed in spec/sources.json.
-  cargo xtask codegen [--spec DIR] [--out DIR] [--check]
-      Generates the model, server and client crates from the spec.
+  cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
+      Generates the model, mock, client and contract-test crates from spec/, or a standalone
+      workspace for the spec in --spec (default spec/) into --out.
   cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]
       Imports a doc set, generates a complete workspace for it in --out, builds it and runs its tests.
   cargo xtask openapi [--spec DIR] [--out FILE] [--check]

@@ -1,0 +1,439 @@
+//! The measurements of a run, one function per [`Section`], and the servers they measure.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use graph_bench::load::{self, Request, Stats, Target};
+use graph_bench::{COLLECTION, floor, floor_entities, id_of, mock_state};
+use graph_mock_runtime::AppState;
+use serde_json::Value;
+
+use crate::report::{Row, checked, median, ms, row};
+
+/// How long and how big each measurement is.
+pub struct Settings {
+    /// The time each of the mock and the floor gets per throughput cell, split into `rounds`.
+    pub cell: Duration,
+    /// Rounds per throughput cell (and a quarter of the client batches).
+    pub rounds: u32,
+    /// Store sizes of the list scaling.
+    pub sizes: Vec<usize>,
+    /// Entities held for the memory measurement.
+    pub memory_entities: usize,
+    /// How long the memory soak runs.
+    pub soak: Duration,
+    /// GETs per side of the client comparison.
+    pub client_requests: usize,
+}
+
+/// The parts of a run, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Codegen,
+    Compile,
+    Memory,
+    Throughput,
+    List,
+    Client,
+}
+
+impl Section {
+    /// Every section, in run order.
+    pub const ALL: [Section; 6] = [
+        Section::Codegen,
+        Section::Compile,
+        Section::Memory,
+        Section::Throughput,
+        Section::List,
+        Section::Client,
+    ];
+
+    /// The name `--only` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Codegen => "codegen",
+            Section::Compile => "compile",
+            Section::Memory => "memory",
+            Section::Throughput => "throughput",
+            Section::List => "list",
+            Section::Client => "client",
+        }
+    }
+}
+
+impl Section {
+    /// Measures this section and adds its rows.
+    pub async fn run(self, settings: &Settings, rows: &mut Vec<Row>) {
+        match self {
+            Section::Codegen => codegen_speed(rows),
+            Section::Compile => compile_times(rows),
+            Section::Memory => memory_use(settings, rows).await,
+            Section::Throughput => throughput(settings, rows).await,
+            Section::List => list_scaling(settings, rows).await,
+            Section::Client => client_overhead(settings, rows).await,
+        }
+    }
+}
+
+async fn serve(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    address
+}
+
+/// A mock with `count` connectors, and its target.
+async fn mock(count: usize) -> (AppState, Target) {
+    let ids: Vec<String> = (0..count).map(id_of).collect();
+    mock_with(ids).await
+}
+
+/// A mock holding one connector per id (the ids are the load generator's, allocated by the
+/// caller, so that memory measurements count only what the mock holds).
+async fn mock_with(ids: Vec<String>) -> (AppState, Target) {
+    let state = mock_state(&ids);
+    let address = serve(graph_mock::app(state.clone())).await;
+    let target = Target {
+        collection: format!("http://{address}/beta{COLLECTION}"),
+        ids: Arc::new(ids),
+    };
+    (state, target)
+}
+
+async fn floor(count: usize) -> Target {
+    let entities = floor_entities(count);
+    let ids = entities.keys().cloned().collect();
+    let address = serve(floor::app(entities)).await;
+    Target {
+        collection: format!("http://{address}/beta{COLLECTION}"),
+        ids: Arc::new(ids),
+    }
+}
+
+/// Resident memory of this process (`VmRSS`, or `VmHWM` for the peak), in bytes.
+fn memory(field: &str) -> Option<u64> {
+    memory_of("self", field)
+}
+
+/// Resident memory of process `pid` (`self` for this one), in bytes.
+pub fn memory_of(pid: &str, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
+    let (_, mock) = mock(1000).await;
+    let floor = floor(1000).await;
+    // The mock and the floor take turns in short rounds (each going first in every other one),
+    // and the ratio is the median of the rounds' ratios: a slow spell of this shared machine
+    // then hits both sides of a ratio alike, or only one round.
+    let slice = settings.cell / settings.rounds;
+    for connections in [32, 256] {
+        for kind in Request::ALL {
+            let (mut mock_runs, mut floor_runs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..settings.rounds {
+                let (m, f) = if round % 2 == 0 {
+                    let m = load::run(&mock, kind, connections, slice).await;
+                    (m, load::run(&floor, kind, connections, slice).await)
+                } else {
+                    let f = load::run(&floor, kind, connections, slice).await;
+                    (load::run(&mock, kind, connections, slice).await, f)
+                };
+                ratios.push(m.rps() / f.rps().max(1.0));
+                mock_runs.push(m);
+                floor_runs.push(f);
+            }
+            let (m, f) = (Stats::of(&mock_runs), Stats::of(&floor_runs));
+            let ratio = median(ratios);
+            let label = format!(
+                "{} @{connections}: mock {:.0} req/s (p50 {}, p99 {}), floor {:.0} req/s",
+                kind.label(),
+                m.rps,
+                ms(m.p50),
+                ms(m.p99),
+                f.rps
+            );
+            let errors = if m.errors > 0 {
+                format!(", {} errors", m.errors)
+            } else {
+                String::new()
+            };
+            let rounds = match settings.rounds {
+                1 => String::new(),
+                n => format!(" (median of {n} rounds)"),
+            };
+            let value = format!("{:.0}% of floor{rounds}{errors}", ratio * 100.0);
+            match (kind, connections) {
+                (Request::Get | Request::Create, _) => rows.push(checked(
+                    label,
+                    value,
+                    "≥ 85% of floor",
+                    ratio >= 0.85 && m.errors == 0,
+                )),
+                _ => rows.push(row(label, value)),
+            }
+            if connections == 32 && matches!(kind, Request::Get | Request::Create) {
+                rows.push(checked(
+                    format!("{} @32: mock p99", kind.label()),
+                    ms(m.p99),
+                    "≤ 2 ms",
+                    m.p99 <= Duration::from_millis(2),
+                ));
+            }
+        }
+    }
+}
+
+async fn list_scaling(settings: &Settings, rows: &mut Vec<Row>) {
+    let http = reqwest::Client::new();
+    let mut first = None;
+    for &size in &settings.sizes {
+        let (_, target) = mock(size).await;
+        // The median of 200 pages: a slow spell of the machine moves a mean, not a median.
+        let mut latencies = Vec::with_capacity(200);
+        for _ in 0..200 {
+            let started = Instant::now();
+            if let Ok(response) = http
+                .get(format!("{}?$top=100", target.collection))
+                .send()
+                .await
+            {
+                let _ = response.bytes().await;
+            }
+            latencies.push(started.elapsed());
+        }
+        latencies.sort();
+        let per_page = latencies
+            .get(latencies.len() / 2)
+            .copied()
+            .unwrap_or_default();
+        let base = *first.get_or_insert(per_page);
+        let growth = per_page.as_secs_f64() / base.as_secs_f64();
+        if size == settings.sizes[0] {
+            rows.push(row(
+                format!("list one page ($top=100) of {size} (median)"),
+                ms(per_page),
+            ));
+        } else {
+            rows.push(checked(
+                format!("list one page ($top=100) of {size} (median)"),
+                format!("{} ({growth:.2}× of {})", ms(per_page), settings.sizes[0]),
+                "≤ 2× growth",
+                growth <= 2.0,
+            ));
+        }
+        if size == *settings.sizes.last().unwrap_or(&size) {
+            let started = Instant::now();
+            let _ = http
+                .get(format!(
+                    "{}?$filter=displayName eq 'Connector 7'",
+                    target.collection
+                ))
+                .send()
+                .await;
+            rows.push(row(
+                format!("$filter on a string property over {size} (one linear scan)"),
+                ms(started.elapsed()),
+            ));
+        }
+    }
+}
+
+async fn memory_use(settings: &Settings, rows: &mut Vec<Row>) {
+    crate::binary::peak_memory(settings.memory_entities, rows).await;
+    let ids: Vec<String> = (0..settings.memory_entities).map(id_of).collect();
+    let before = memory("VmRSS:").unwrap_or(0);
+    let (state, target) = mock_with(ids).await;
+    let after = memory("VmRSS:").unwrap_or(0);
+    let per_entity = after.saturating_sub(before) as f64 / settings.memory_entities as f64;
+    let projected = per_entity * 1_000_000.0 / 1e6;
+    rows.push(checked(
+        format!("memory holding {} connectors", settings.memory_entities),
+        format!(
+            "{:.0} bytes/entity, {projected:.0} MB per million",
+            per_entity
+        ),
+        "≤ 400 MB per million",
+        projected <= 400.0,
+    ));
+    // A steady mix that keeps the store's size stable: every create is followed by a delete.
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + settings.soak;
+    let warm = Instant::now() + settings.soak / 5;
+    let mut start_rss = None;
+    let mut n = 0usize;
+    while Instant::now() < deadline {
+        let id = &target.ids[n % target.ids.len()];
+        let _ = http.get(format!("{}/{id}", target.collection)).send().await;
+        if let Ok(created) = http
+            .post(&target.collection)
+            .header("content-type", "application/json")
+            .body(r#"{"displayName":"soak"}"#)
+            .send()
+            .await
+            && let Ok(body) = created.json::<Value>().await
+            && let Some(new_id) = body["id"].as_str()
+        {
+            let _ = http
+                .delete(format!("{}/{new_id}", target.collection))
+                .send()
+                .await;
+        }
+        if start_rss.is_none() && Instant::now() >= warm {
+            start_rss = memory("VmRSS:");
+        }
+        n += 1;
+    }
+    let end_rss = memory("VmRSS:").unwrap_or(0);
+    let growth = end_rss as f64 - start_rss.unwrap_or(end_rss) as f64;
+    rows.push(checked(
+        format!(
+            "memory during {:.0} s of GET/POST/DELETE ({n} rounds, store size stable)",
+            settings.soak.as_secs_f64()
+        ),
+        format!("{:+.1} MB", growth / 1e6),
+        "no growth (≤ +8 MB)",
+        growth <= 8e6,
+    ));
+    rows.push(row(
+        "peak resident memory of the bench process",
+        format!("{:.0} MB", memory("VmHWM:").unwrap_or(0) as f64 / 1e6),
+    ));
+    drop(state);
+}
+
+async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
+    let (_, target) = mock(1000).await;
+    let base = target.collection.trim_end_matches(COLLECTION).to_owned();
+    let client = graph_client::Client::new(base, "t").expect("a client");
+    let raw = reqwest::Client::new();
+    let id = target.ids[0].clone();
+    let connectors = client.device_management().domain_join_connectors();
+    // The baseline is what a user would write by hand: reqwest, a bearer token, and the body
+    // decoded into the same model type the generated client returns. The two take turns in
+    // batches (each going first in every other one), and the ratio is the median of the batches'
+    // ratios.
+    let batches = settings.rounds * 4;
+    let batch = settings.client_requests / batches as usize;
+    let (mut raw_time, mut client_time, mut ratios) = (Duration::ZERO, Duration::ZERO, Vec::new());
+    let raw_get = || async {
+        let started = Instant::now();
+        for _ in 0..batch {
+            let _: graph_model::DeviceManagementDomainJoinConnector = raw
+                .get(format!("{}/{id}", target.collection))
+                .bearer_auth("t")
+                .send()
+                .await
+                .expect("raw GET")
+                .json()
+                .await
+                .expect("a connector");
+        }
+        started.elapsed()
+    };
+    let client_get = || async {
+        let started = Instant::now();
+        for _ in 0..batch {
+            connectors.by_id(&id).get().await.expect("client GET");
+        }
+        started.elapsed()
+    };
+    for round in 0..batches {
+        let (raw_batch, client_batch) = if round % 2 == 0 {
+            let r = raw_get().await;
+            (r, client_get().await)
+        } else {
+            let c = client_get().await;
+            (raw_get().await, c)
+        };
+        ratios.push(client_batch.as_secs_f64() / raw_batch.as_secs_f64());
+        raw_time += raw_batch;
+        client_time += client_batch;
+    }
+    let requests = (batch * batches as usize) as u32;
+    let overhead = median(ratios) - 1.0;
+    rows.push(checked(
+        format!("generated client vs raw reqwest, GET by id decoded ({requests} requests each)"),
+        format!(
+            "{} vs {} ({:+.1}%, median of {} batches)",
+            ms(client_time / requests),
+            ms(raw_time / requests),
+            overhead * 100.0,
+            batches
+        ),
+        "≤ +10%",
+        overhead <= 0.10,
+    ));
+}
+
+fn codegen_speed(rows: &mut Vec<Row>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let started = Instant::now();
+    if let Ok(spec) = graph_spec::load(&root.join("spec/api.json"))
+        && let Ok(files) = graph_codegen::generate(&spec, "spec/api.json", &Default::default())
+    {
+        let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
+        rows.push(row(
+            "codegen of the checked-in spec",
+            format!("{} ({lines} lines)", ms(started.elapsed())),
+        ));
+    }
+    let docs = root.join("../shared/graph-docs");
+    let Ok(files) = graph_doc_import::manifest::folder_pages(&[docs]) else {
+        rows.push(row(
+            "import + codegen of ../shared/graph-docs",
+            "skipped (no ../shared)",
+        ));
+        return;
+    };
+    let started = Instant::now();
+    let imported = graph_doc_import::import_files(&files);
+    let lines = graph_codegen::generate(&imported.spec, "corpus", &Default::default())
+        .map(|f| f.iter().map(|f| f.contents.lines().count()).sum::<usize>())
+        .unwrap_or(0);
+    let elapsed = started.elapsed();
+    rows.push(checked(
+        format!("import + codegen of {} pages", imported.pages_read),
+        format!("{} ({lines} lines)", ms(elapsed)),
+        "< 2 s",
+        elapsed < Duration::from_secs(2),
+    ));
+}
+
+fn compile_times(rows: &mut Vec<Row>) {
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus-timings.json");
+    let Some(timings) = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+    else {
+        rows.push(row(
+            "build of the generated corpus workspace",
+            "run `cargo xtask corpus` to measure",
+        ));
+        return;
+    };
+    let seconds = |key: &str| format!("{:.1} s", timings[key].as_f64().unwrap_or(0.0));
+    let kind = if timings["cold"].as_bool().unwrap_or(false) {
+        "cold build"
+    } else {
+        "build (third-party crates already built)"
+    };
+    rows.push(row(
+        format!(
+            "{kind} of the generated corpus workspace, {} lines (last `cargo xtask corpus`)",
+            timings["generated_lines"]
+        ),
+        seconds("build_seconds"),
+    ));
+    rows.push(row(
+        "rebuild of it after a one-property spec change",
+        seconds("incremental_build_seconds"),
+    ));
+}

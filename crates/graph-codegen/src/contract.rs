@@ -1,0 +1,483 @@
+//! The contract-test generator: one test per doc example, sent through the generated client to
+//! the generated mock, expecting the documented status and body.
+//!
+//! - An example whose request the importer found invalid (the seed's `"state": "String"`) is
+//!   checked the other way round: the mock must refuse it with a 400 naming the field.
+//! - An example whose response breaks its own schema cannot be reproduced by a faithful server;
+//!   its test is `#[ignore]`d with the defect as the reason, so it is counted as skipped.
+//! - Values the server generates (`id` on create, `@odata.context`) are not compared.
+//!
+//! Whatever a path needs is seeded first: parents as `{"id": "p<n>"}`, and for get, update and
+//! delete the entity itself, taken from the documented response.
+
+use graph_spec::{Example, Operation, OperationKind, Spec};
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use crate::client::ClientApi;
+use crate::ir::{Ir, RouteIr};
+use crate::model::rust_type;
+use crate::names::{Scope, ident};
+
+/// The contract-test crate's `src/lib.rs`: the cases are its unit tests.
+pub fn lib_rs(spec_label: &str) -> TokenStream {
+    let doc = format!(
+        " The doc examples of `{spec_label}` as contract tests: each sends the documented \
+         request through the generated client to the generated mock and expects the documented \
+         answer. Run them with `cargo test`."
+    );
+    quote! {
+        #![doc = #doc]
+
+        #[cfg(test)]
+        #[rustfmt::skip]
+        mod cases;
+    }
+}
+
+/// The start of every case: the mock in-process (`h`) and the generated client (`client`).
+fn start() -> TokenStream {
+    quote! {
+        let h = Harness::start(&graph_mock::API).await;
+        let client: graph_client::Client = h.client();
+    }
+}
+
+/// The contract-test crate's `src/cases.rs`.
+pub fn cases_rs(spec: &Spec, ir: &Ir, api: &ClientApi) -> TokenStream {
+    let mut scope = Scope::default();
+    let mut cases = Vec::new();
+    for (index, route) in ir.routes.iter().enumerate() {
+        if !route.primary {
+            continue;
+        }
+        let operation = &spec.operations[route.operation];
+        for (n, example) in operation.examples.iter().enumerate() {
+            let name = scope.claim(&format!(
+                "{}_example_{}",
+                route.const_name.to_snake_case(),
+                n + 1
+            ));
+            cases.push(case(&name, index, route, operation, example, api));
+        }
+    }
+    quote! {
+        //! Contract tests generated from the doc examples of the spec: one per example.
+        #![allow(clippy::all, unused_imports, unused_variables, unused_mut)]
+
+        use graph_contract::*;
+
+        #(#cases)*
+    }
+}
+
+/// One key a template needs: the collection it is in, its value, and the type a cast segment
+/// right after it requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    collection: String,
+    value: String,
+    cast: Option<String>,
+}
+
+/// The keys a template needs, outermost first; type casts are not part of storage paths.
+fn keys(template: &str, entity_id: Option<&str>) -> Vec<Key> {
+    let placeholders = template.split('/').filter(|s| s.starts_with('{')).count();
+    let mut collection = String::new();
+    let mut out: Vec<Key> = Vec::new();
+    for segment in template.split('/').filter(|s| !s.is_empty()) {
+        if segment.starts_with('{') {
+            let is_last = out.len() + 1 == placeholders;
+            let value = match (is_last, entity_id) {
+                (true, Some(id)) => id.to_owned(),
+                _ => format!("p{}", out.len()),
+            };
+            out.push(Key {
+                collection: collection.clone(),
+                value: value.clone(),
+                cast: None,
+            });
+            collection = format!("{collection}/{value}");
+        } else if segment.contains('.') {
+            if let Some(last) = out.last_mut() {
+                last.cast = Some(segment.to_owned());
+            }
+        } else {
+            collection = format!("{collection}/{segment}");
+        }
+    }
+    out
+}
+
+/// The collection a path's entities live in, with keys filled in.
+fn collection_of(template: &str, keys: &[Key], item: bool) -> String {
+    if item {
+        return keys
+            .last()
+            .map(|k| k.collection.clone())
+            .unwrap_or_default();
+    }
+    let mut collection = String::new();
+    let mut values = keys.iter().map(|k| &k.value);
+    for segment in template.split('/').filter(|s| !s.is_empty()) {
+        if segment.starts_with('{') {
+            collection = format!("{collection}/{}", values.next().map_or("", String::as_str));
+        } else if !segment.contains('.') {
+            collection = format!("{collection}/{segment}");
+        }
+    }
+    collection
+}
+
+/// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
+fn documented_entity(example: &Example) -> Option<Value> {
+    let body = example.response.as_ref()?.body.as_ref()?;
+    Some(graph_spec::value_check::unwrap_entity(body).clone())
+}
+
+fn json_literal(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn ignored(name: &str, reason: &str) -> TokenStream {
+    let name = ident(name);
+    let reason = reason.chars().take(300).collect::<String>();
+    quote! {
+        #[tokio::test]
+        #[ignore = #reason]
+        async fn #name() {}
+    }
+}
+
+fn case(
+    name: &str,
+    index: usize,
+    route: &RouteIr,
+    operation: &Operation,
+    example: &Example,
+    api: &ClientApi,
+) -> TokenStream {
+    let prefix = quote!(graph_model::);
+    if let Some((path, message)) = example.response.as_ref().and_then(|r| r.violations.first()) {
+        if example.request.violations.is_empty() {
+            return ignored(
+                name,
+                &format!(
+                    "doc defect: the response example breaks its schema at `{path}`: {message}"
+                ),
+            );
+        }
+    }
+    let addresses_one = matches!(
+        route.kind,
+        OperationKind::Get | OperationKind::Update | OperationKind::Delete
+    );
+    let last_is_key = route
+        .path
+        .split('/')
+        .rfind(|s| !s.is_empty() && !s.contains('.'))
+        .is_some_and(|s| s.starts_with('{'));
+    let item = addresses_one && last_is_key;
+    let singleton = addresses_one && !last_is_key;
+    let entity = documented_entity(example);
+    let entity_id = entity
+        .as_ref()
+        .and_then(|e| e.get("id"))
+        .and_then(Value::as_str)
+        .unwrap_or("e0")
+        .to_owned();
+    let keys = keys(&route.path, item.then_some(entity_id.as_str()));
+    let collection = collection_of(&route.path, &keys, item);
+    let parents = keys.iter().take(if item { keys.len().saturating_sub(1) } else { keys.len() }).map(|key| {
+        let (collection, value) = (&key.collection, &key.value);
+        match &key.cast {
+            // A parent reached through a type cast must be of that type.
+            Some(cast) => {
+                let odata_type = format!("#{cast}");
+                quote! { h.seed(#collection, serde_json::json!({ "@odata.type": #odata_type, "id": #value })); }
+            }
+            None => quote! { h.seed(#collection, serde_json::json!({ "id": #value })); },
+        }
+    });
+    // Where the addressed entity is seeded: by its id, or under the singleton key.
+    let seed_key = if singleton {
+        quote!(graph_contract::SINGLETON_KEY)
+    } else {
+        quote!(#entity_id)
+    };
+    let key_exprs: Vec<TokenStream> = keys
+        .iter()
+        .map(|k| {
+            let v = &k.value;
+            quote!(#v)
+        })
+        .collect();
+    let call = api.call_chain(index, &quote!(client), &key_exprs);
+    let status = u16::try_from(
+        example
+            .response
+            .as_ref()
+            .map_or(u32::from(route.status), |r| u32::from(r.status)),
+    )
+    .unwrap_or(route.status);
+    let name = ident(name);
+    if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
+        return call_case(
+            &name,
+            route,
+            example,
+            api.parameter_struct(index),
+            &parents.collect::<Vec<_>>(),
+            &call,
+            status,
+        );
+    }
+    let request_json = example.request.body.as_ref().map(json_literal);
+
+    // The other way round: the doc's request is invalid, so the mock must refuse it.
+    if let Some((field, _)) = example.request.violations.first() {
+        let body_type = body_type(route, &prefix);
+        let (Some(request_json), Some(body_type)) = (request_json, body_type) else {
+            return ignored(
+                &name.to_string(),
+                "an invalid example without a request body",
+            );
+        };
+        let field = field.split(['.', '[']).next().unwrap_or(field).to_owned();
+        let start = start();
+        return quote! {
+            #[tokio::test]
+            async fn #name() {
+                #start
+                #(#parents)*
+                match decode::<#body_type>(#request_json) {
+                    Err(error) => assert!(error.contains(#field), "the decode error names `{}`: {error}", #field),
+                    Ok(body) => expect_rejected(#call(&body).await, #field),
+                }
+            }
+        };
+    }
+
+    let expected = entity
+        .as_ref()
+        .map(json_literal)
+        .unwrap_or_else(|| "null".to_owned());
+    let body = match route.kind {
+        OperationKind::Create => {
+            let Some(body_type) = body_type(route, &prefix) else {
+                return ignored(&name.to_string(), "a create without a request body type");
+            };
+            let Some(request_json) = request_json else {
+                return ignored(&name.to_string(), "a create example without a request body");
+            };
+            quote! {
+                let body: #body_type = decode(#request_json).expect("the example request decodes");
+                let created = #call(&body).await.expect("the mock accepts the documented request");
+                assert_created(&created, #request_json, #expected);
+            }
+        }
+        OperationKind::Get => quote! {
+            h.seed_at(#collection, #seed_key, json(#expected));
+            let fetched = #call().await.expect("the documented entity is served");
+            assert_same(&fetched, #expected, false);
+        },
+        OperationKind::List => {
+            let items = example
+                .response
+                .as_ref()
+                .and_then(|r| r.body.as_ref())
+                .and_then(|b| b.get("value"))
+                .cloned()
+                .unwrap_or(Value::Array(Vec::new()));
+            let items = json_literal(&items);
+            quote! {
+                seed_all(&h, #collection, #items);
+                let page = #call().send().await.expect("the documented collection is served");
+                assert_same(&page.value, #items, false);
+            }
+        }
+        OperationKind::Update => {
+            let Some(update_type) = route.update_type.as_ref().map(|u| ident(u)) else {
+                return ignored(&name.to_string(), "an update without an update type");
+            };
+            let request_json = request_json.unwrap_or_else(|| "{}".to_owned());
+            let seeded = entity
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({ "id": entity_id }));
+            let seeded = json_literal(&seeded);
+            let check = if route.response_type.is_some() && route.status != 204 {
+                quote! { assert_same(&updated, #expected, false); }
+            } else {
+                quote! { let () = updated; }
+            };
+            quote! {
+                h.seed_at(#collection, #seed_key, json(#seeded));
+                let patch: #prefix #update_type = decode(#request_json).expect("the example request decodes");
+                let updated = #call(&patch).await.expect("the mock accepts the documented update");
+                #check
+            }
+        }
+        OperationKind::Delete => quote! {
+            h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
+            #call().await.expect("the seeded entity is deleted");
+        },
+        OperationKind::Action | OperationKind::Function => unreachable!("returned above"),
+    };
+    let _ = operation;
+    let start = start();
+    quote! {
+        #[tokio::test]
+        async fn #name() {
+            #start
+            #(#parents)*
+            #body
+            assert_eq!(h.last_status(), Some(#status), "the documented status");
+        }
+    }
+}
+
+/// An action or function: the doc's arguments go through the typed parameters struct, and the
+/// answer must be the documented one.
+fn call_case(
+    name: &proc_macro2::Ident,
+    route: &RouteIr,
+    example: &Example,
+    parameter_struct: Option<&str>,
+    parents: &[TokenStream],
+    call: &TokenStream,
+    status: u16,
+) -> TokenStream {
+    let arguments = match route.kind {
+        OperationKind::Function => {
+            let last = example
+                .request
+                .path
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            let inside = last
+                .split_once('(')
+                .and_then(|(_, rest)| rest.strip_suffix(')'))
+                .unwrap_or("");
+            match graph_spec::literals::parse_function_arguments(inside) {
+                Ok(arguments) => Value::Object(arguments),
+                Err(reason) => {
+                    return ignored(
+                        &name.to_string(),
+                        &format!(
+                            "doc defect: the example's function arguments do not parse: {reason}"
+                        ),
+                    );
+                }
+            }
+        }
+        _ => example
+            .request
+            .body
+            .clone()
+            .unwrap_or(Value::Object(serde_json::Map::new())),
+    };
+    let (setup, argument) = match parameter_struct {
+        Some(parameters) => {
+            let parameters = ident(parameters);
+            let arguments = json_literal(&arguments);
+            (
+                quote! { let parameters: graph_client::#parameters = decode(#arguments).expect("the example's arguments decode"); },
+                quote! { &parameters },
+            )
+        }
+        None => (quote! {}, quote! {}),
+    };
+    // The other way round: the doc's arguments are invalid, so the mock must refuse them.
+    if let Some((field, _)) = example.request.violations.first() {
+        let field = field.split(['.', '[']).next().unwrap_or(field).to_owned();
+        let start = start();
+        return quote! {
+            #[tokio::test]
+            async fn #name() {
+                #start
+                #(#parents)*
+                #setup
+                expect_rejected(#call(#argument).await, #field);
+            }
+        };
+    }
+    let documented = example
+        .response
+        .as_ref()
+        .and_then(|r| r.body.as_ref())
+        .filter(|_| route.status != 204);
+    let check = match (route.response_type.as_ref(), documented) {
+        (Some((ty, collection)), Some(body)) => {
+            let structured = matches!(
+                ty,
+                crate::ir::FieldType::Struct(_) | crate::ir::FieldType::Poly(_)
+            );
+            let expected = if *collection || !structured {
+                body.get("value").cloned().unwrap_or(Value::Null)
+            } else {
+                // Like get examples, some wrap a single value in {"value": {...}}.
+                graph_spec::value_check::unwrap_entity(body).clone()
+            };
+            let expected = json_literal(&expected);
+            quote! { assert_same(&answer, #expected, false); }
+        }
+        _ => quote! { let _ = answer; },
+    };
+    let start = start();
+    quote! {
+        #[tokio::test]
+        async fn #name() {
+            #start
+            #(#parents)*
+            #setup
+            let answer = #call(#argument).await.expect("the mock answers the documented call");
+            #check
+            assert_eq!(h.last_status(), Some(#status), "the documented status");
+        }
+    }
+}
+
+fn body_type(route: &RouteIr, prefix: &TokenStream) -> Option<TokenStream> {
+    match (&route.update_type, &route.request_type) {
+        (Some(update), _) => {
+            let update = ident(update);
+            Some(quote!(#prefix #update))
+        }
+        (None, Some(ty)) => Some(rust_type(ty, false, false, prefix)),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_collections() {
+        let k = keys("/a/{aId}/microsoft.graph.t/b/{bId}", Some("e1"));
+        let key = |c: &str, v: &str, cast: Option<&str>| Key {
+            collection: c.into(),
+            value: v.into(),
+            cast: cast.map(Into::into),
+        };
+        assert_eq!(
+            k,
+            [
+                key("/a", "p0", Some("microsoft.graph.t")),
+                key("/a/p0/b", "e1", None)
+            ]
+        );
+        assert_eq!(
+            collection_of("/a/{aId}/microsoft.graph.t/b/{bId}", &k, true),
+            "/a/p0/b"
+        );
+        let list = keys("/a/{aId}/b", None);
+        assert_eq!(collection_of("/a/{aId}/b", &list, false), "/a/p0/b");
+    }
+}

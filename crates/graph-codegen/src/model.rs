@@ -1,0 +1,363 @@
+//! The model crate generator: structs, polymorphic wrappers, update structs and open enums.
+
+use graph_spec::Primitive;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{EnumIr, FieldIr, FieldType, Ir, PolyIr, StructIr};
+use crate::names::ident;
+use crate::render::{doc_attrs, doc_lines};
+
+/// The model crate's `src/lib.rs`: docs, modules and re-exports of the runtime it uses.
+pub fn lib_rs(spec_label: &str) -> TokenStream {
+    let doc = format!(
+        " The Microsoft Graph model types of `{spec_label}`, shared by the generated mock and \
+         client, so the two can never drift apart."
+    );
+    quote! {
+        #![doc = #doc]
+        //!
+        //! - Every property is an `Option`: Graph returns partial objects under `$select`.
+        //! - Properties the spec does not declare are kept in `additional_data`, so that a
+        //!   read-modify-write loses nothing.
+        //! - Enums keep members they do not know in their `Unrecognized` variant: the service
+        //!   adds members over time, and a read must not fail on one.
+        //! - Update bodies (`...Update` structs) use [`Patch`], so that leaving a property
+        //!   alone, clearing it (`null`) and setting it are three different things.
+        //! - A type with derived types is read through its `Any...` wrapper, which picks the
+        //!   derived type by `@odata.type` and falls back to the base type.
+        //! - [`schema()`] validates a write body the way the service does, with Graph's
+        //!   messages.
+
+        #[rustfmt::skip]
+        mod enums;
+        #[rustfmt::skip]
+        mod spec;
+        #[rustfmt::skip]
+        mod types;
+
+        // A spec without enums leaves `enums` empty.
+        #[allow(unused_imports)]
+        pub use enums::*;
+        pub use graph_odata::from_json;
+        pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};
+        pub use graph_odata::{ODataError, OpenEnum, Patch, Schema, Violation, ViolationKind};
+        pub use spec::schema;
+        pub use types::*;
+    }
+}
+
+/// `src/spec.rs`: the spec, embedded as compact JSON, and the schema made from it.
+pub fn spec_rs(spec_json: &str) -> TokenStream {
+    quote! {
+        //! The spec this crate was generated from, for validating write bodies the way the
+        //! service does.
+
+        /// The spec, as compact JSON.
+        const SPEC_JSON: &str = #spec_json;
+
+        /// The schema of this crate's types, for validating write bodies the way the service does.
+        pub fn schema() -> &'static graph_odata::Schema {
+            static SCHEMA: ::std::sync::OnceLock<graph_odata::Schema> = ::std::sync::OnceLock::new();
+            SCHEMA.get_or_init(|| graph_odata::Schema::from_embedded(SPEC_JSON))
+        }
+    }
+}
+
+/// `src/types.rs`: every struct, update struct and polymorphic wrapper.
+pub fn types_rs(ir: &Ir) -> TokenStream {
+    let structs = ir.structs.iter().map(|s| structure(ir, s));
+    let polys = ir.polymorphic.iter().map(polymorphic);
+    quote! {
+        //! Entity and complex types.
+        #![allow(unused_imports)]
+
+        use graph_odata::{DateTimeOffset, Flags, Patch};
+        use serde_json::{Map, Value};
+
+        use super::enums::*;
+
+        #(#structs)*
+        #(#polys)*
+    }
+}
+
+/// `src/enums.rs`: every enum.
+pub fn enums_rs(ir: &Ir) -> TokenStream {
+    let enums = ir.enums.iter().map(enumeration);
+    quote! {
+        //! Enum types. Each keeps members it does not know in its last variant.
+
+        #(#enums)*
+    }
+}
+
+/// Doc attributes for Graph prose, or for a generated fallback when the docs say nothing.
+fn doc_or(text: &str, fallback: impl FnOnce() -> String) -> TokenStream {
+    if text.trim().is_empty() {
+        doc_lines(&fallback())
+    } else {
+        doc_attrs(text)
+    }
+}
+
+fn field_type(field: &FieldIr) -> TokenStream {
+    rust_type(
+        &field.ty,
+        field.collection,
+        field.boxed,
+        &TokenStream::new(),
+    )
+}
+
+/// The Rust type of a value of `ty`; `prefix` (e.g. `graph_model::`) qualifies generated types
+/// when the code lives outside the model crate.
+pub fn rust_type(
+    ty: &FieldType,
+    collection: bool,
+    boxed: bool,
+    prefix: &TokenStream,
+) -> TokenStream {
+    let element = match ty {
+        FieldType::Primitive(Primitive::DateTimeOffset) => quote!(#prefix DateTimeOffset),
+        FieldType::Primitive(p) => primitive(*p),
+        FieldType::Enum {
+            rust_name,
+            flags: false,
+        } => {
+            let name = ident(rust_name);
+            quote!(#prefix #name)
+        }
+        FieldType::Enum {
+            rust_name,
+            flags: true,
+        } => {
+            let name = ident(rust_name);
+            quote!(#prefix Flags<#prefix #name>)
+        }
+        FieldType::Struct(rust_name) | FieldType::Poly(rust_name) => {
+            let name = ident(rust_name);
+            quote!(#prefix #name)
+        }
+        FieldType::Json => quote!(serde_json::Value),
+    };
+    match (collection, boxed) {
+        (true, _) => quote!(Vec<#element>),
+        (false, true) => quote!(Box<#element>),
+        (false, false) => element,
+    }
+}
+
+fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::Boolean => quote!(bool),
+        Primitive::Byte => quote!(u8),
+        Primitive::Int16 => quote!(i16),
+        Primitive::Int32 => quote!(i32),
+        Primitive::Int64 => quote!(i64),
+        // Single too: JSON numbers are doubles, and an f32 would change the documented digits.
+        Primitive::Single | Primitive::Double | Primitive::Decimal => quote!(f64),
+        Primitive::DateTimeOffset => quote!(DateTimeOffset),
+        // Kept as text: lossless, and validated on writes by the schema.
+        Primitive::String
+        | Primitive::Duration
+        | Primitive::Guid
+        | Primitive::Binary
+        | Primitive::Date
+        | Primitive::TimeOfDay
+        | Primitive::Stream => quote!(String),
+    }
+}
+
+/// A struct field: `wrapper<T>` (`Option` on entities, `Patch` on update bodies), left out of
+/// the JSON when `skip` says so.
+fn field(f: &FieldIr, wrapper: TokenStream, skip: &str) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let json = &f.json_name;
+    let ty = field_type(f);
+    let docs = doc_or(&f.doc, || format!("The `{json}` property."));
+    quote! {
+        #docs
+        #[serde(rename = #json, default, skip_serializing_if = #skip)]
+        pub #name: #wrapper<#ty>,
+    }
+}
+
+fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let graph_name = &s.graph_name;
+    let odata_type = format!("#{}.{}", ir.namespace, s.graph_name);
+    let mut doc = s.doc.clone();
+    if s.undocumented {
+        let note = format!(
+            "`{graph_name}` is not documented by the imported pages, so any JSON is kept as it is."
+        );
+        let docs = doc_attrs(&note);
+        return quote! { #docs pub type #name = Value; };
+    }
+    if s.is_abstract {
+        doc.push_str("\n\nAn abstract type: values are of one of its derived types.");
+    }
+    let docs = doc_or(&doc, || format!("The `{graph_name}` type."));
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| field(f, quote!(Option), "Option::is_none"));
+    let update = s.update_name.as_ref().map(|update_name| {
+        let update = ident(update_name);
+        let update_doc = doc_lines(&format!(
+            "An update (PATCH) body for [`{}`]: a field left [`Patch::Absent`] is not sent and keeps its value,\n[`Patch::Null`] clears it and [`Patch::Set`] sets it.",
+            s.rust_name
+        ));
+        let fields = s.fields.iter().map(|f| field(f, quote!(Patch), "Patch::is_absent"));
+        quote! {
+            #update_doc
+            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            pub struct #update {
+                /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+                #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+                pub odata_type: Option<String>,
+                #(#fields)*
+                /// Properties the spec does not declare, kept as they are.
+                #[serde(flatten)]
+                pub additional_data: Map<String, Value>,
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
+            #(#fields)*
+            /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+            #[serde(flatten)]
+            pub additional_data: Map<String, Value>,
+        }
+
+        impl graph_odata::GraphType for #name {
+            const NAME: &'static str = #graph_name;
+            const ODATA_TYPE: &'static str = #odata_type;
+        }
+
+        #update
+    }
+}
+
+fn polymorphic(p: &PolyIr) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let base = ident(&p.base_struct);
+    let doc = doc_lines(&format!(
+        "A `{}` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`\nreads as the base type, with unknown properties kept in `additional_data`.",
+        p.base_graph_name
+    ));
+    let variants: Vec<_> = p.variants.iter().map(|(_, rust)| ident(rust)).collect();
+    let variant_docs = p.variants.iter().map(|(graph, _)| format!(" A `{graph}`."));
+    let derived_arms = p.variants.iter().skip(1).map(|(graph, rust)| {
+        let variant = ident(rust);
+        quote! { Some(#graph) => serde_json::from_value(value).map(Self::#variant), }
+    });
+    let names = p.variants.iter().map(|(graph, rust)| {
+        let variant = ident(rust);
+        quote! { Self::#variant(_) => #graph, }
+    });
+    let froms = variants.iter().map(|variant| {
+        quote! {
+            impl From<#variant> for #name {
+                fn from(value: #variant) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants(#variants), )*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+                let result = match graph_odata::odata_type_name(&value) {
+                    #(#derived_arms)*
+                    _ => serde_json::from_value(value).map(Self::#base),
+                };
+                result.map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl #name {
+            /// The Graph name of the type this value is.
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    #(#names)*
+                }
+            }
+        }
+
+        #(#froms)*
+    }
+}
+
+fn enumeration(e: &EnumIr) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let mut doc = e.doc.clone();
+    if e.is_flags {
+        doc.push_str("\n\nA flags enum: properties of this type hold several members, comma-separated in JSON.");
+    }
+    let graph_name = &e.graph_name;
+    let docs = doc_or(&doc, || format!("The `{graph_name}` enum."));
+    let unknown = ident(&e.unknown_variant);
+    let variants = e.members.iter().map(|m| {
+        let variant = ident(&m.variant);
+        let json = &m.json_name;
+        let docs = doc_or(&m.doc, || format!("`{json}`"));
+        quote! { #docs #variant, }
+    });
+    let to_str = e.members.iter().map(|m| {
+        let variant = ident(&m.variant);
+        let json = &m.json_name;
+        quote! { Self::#variant => #json, }
+    });
+    let from_str = e.members.iter().map(|m| {
+        let variant = ident(&m.variant);
+        let json = &m.json_name;
+        quote! { #json => Self::#variant, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A member this crate does not know (the service adds members over time), kept as sent.
+            #unknown(String),
+        }
+
+        impl graph_odata::OpenEnum for #name {
+            fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#unknown(other) => other,
+                }
+            }
+
+            fn from_member(name: &str) -> Self {
+                match name {
+                    #(#from_str)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::#unknown(_))
+            }
+        }
+
+        graph_odata::open_enum_serde!(#name);
+    }
+}

@@ -1,0 +1,166 @@
+//! The mock crate generator: the operation table, the axum router and the `API` value that
+//! `graph-mock-runtime` serves, plus the crate's `lib.rs` and `main.rs`.
+
+use std::collections::BTreeMap;
+
+use graph_spec::{HttpMethod, OperationKind, PermissionSet};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Ir, RouteIr};
+use crate::names::ident;
+
+/// The mock crate's `src/lib.rs`.
+pub fn lib_rs(spec_label: &str, crate_name: &str) -> TokenStream {
+    let example =
+        format!(" let server = {crate_name}::MockServer::start(&{crate_name}::API).await;");
+    let doc = format!(
+        " A stateful mock of the Microsoft Graph API of `{spec_label}`: its operation table and \
+         routes, served by `graph-mock-runtime`."
+    );
+    quote! {
+        #![doc = #doc]
+        //!
+        //! ```no_run
+        //! # async fn demo() {
+        #![doc = #example]
+        //! let base_url = server.base_url(); // http://127.0.0.1:<port>/beta
+        //! // ... point a client at `base_url`; the server stops when `server` is dropped.
+        //! # let _ = base_url;
+        //! # }
+        //! ```
+
+        #[rustfmt::skip]
+        mod routes;
+
+        pub use graph_mock_runtime::{AppState, AuthMode, Config, MockServer, app};
+        pub use routes::API;
+    }
+}
+
+/// The mock crate's `src/main.rs`: the runtime's command line over this crate's `API`.
+pub fn main_rs(spec_label: &str, crate_name: &str) -> TokenStream {
+    let doc = format!(" Serves the mock of `{spec_label}`; `--help` lists the flags.");
+    let library = ident(crate_name);
+    quote! {
+        #![doc = #doc]
+
+        /// mimalloc's per-thread heaps: the request path allocates on every worker thread, and
+        /// glibc's arena locks showed up in the load profile.
+        #[cfg(feature = "mimalloc")]
+        #[global_allocator]
+        static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+        fn main() -> std::process::ExitCode {
+            graph_mock_runtime::cli::run(&#library::API)
+        }
+    }
+}
+
+/// The mock crate's `src/routes.rs`.
+pub fn routes_rs(ir: &Ir) -> TokenStream {
+    let metas = ir.routes.iter().map(meta);
+    let names: Vec<_> = ir.routes.iter().map(|r| ident(&r.const_name)).collect();
+    let mut by_path: BTreeMap<&str, Vec<&RouteIr>> = BTreeMap::new();
+    for route in &ir.routes {
+        by_path.entry(&route.route_path).or_default().push(route);
+    }
+    let routes = by_path.iter().map(|(path, routes)| {
+        let methods = routes.iter().enumerate().map(|(i, r)| {
+            let method = ident(method_fn(r.method));
+            let name = ident(&r.const_name);
+            let handler = quote! { |state: State<AppState>, params: RawPathParams, request: Request| handlers::serve(state, params, request, &#name) };
+            if i == 0 { quote! { routing::#method(#handler) } } else { quote! { .#method(#handler) } }
+        });
+        quote! { .route(&[base_path, #path].concat(), #(#methods)*) }
+    });
+    quote! {
+        //! The generated routes of the mock: one operation table entry per operation and path.
+
+        use axum::extract::{RawPathParams, Request, State};
+        use axum::routing;
+
+        use graph_mock_runtime::operation::{Api, Kind, OperationMeta, Permission, Permissions};
+        use graph_mock_runtime::{AppState, handlers};
+
+        /// What this mock serves: its operations, its routes and the model's schema.
+        pub static API: Api = Api {
+            operations: OPERATIONS,
+            router,
+            schema: graph_model::schema,
+        };
+
+        #(#metas)*
+
+        /// Every operation the mock serves.
+        static OPERATIONS: &[&OperationMeta] = &[#(&#names),*];
+
+        /// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
+        /// rather than a nest: a nested router rewrites every request's URI before routing it.
+        fn router(base_path: &str) -> axum::Router<AppState> {
+            axum::Router::new()
+                #(#routes)*
+        }
+    }
+}
+
+fn method_fn(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+        HttpMethod::Patch => "patch",
+        HttpMethod::Put => "put",
+        HttpMethod::Delete => "delete",
+    }
+}
+
+fn permission(set: &PermissionSet) -> TokenStream {
+    match set {
+        PermissionSet::Scopes(scopes) => quote! { Permission::Scopes(&[#(#scopes),*]) },
+        PermissionSet::NotSupported => quote! { Permission::NotSupported },
+        PermissionSet::Undetermined => quote! { Permission::Undetermined },
+    }
+}
+
+fn meta(route: &RouteIr) -> TokenStream {
+    let name = ident(&route.const_name);
+    let kind = ident(match route.kind {
+        OperationKind::Create => "Create",
+        OperationKind::List => "List",
+        OperationKind::Get => "Get",
+        OperationKind::Update => "Update",
+        OperationKind::Delete => "Delete",
+        OperationKind::Action => "Action",
+        OperationKind::Function => "Function",
+    });
+    let path = &route.path;
+    let method = route.method.as_str();
+    let status = route.status;
+    let operation = route.operation;
+    // Naming the model type ties the server to the model crate at compile time.
+    let entity_type = match &route.entity_struct {
+        Some(rust) => {
+            let rust = ident(rust);
+            quote! { <graph_model::#rust as graph_model::GraphType>::NAME }
+        }
+        None => {
+            let graph = &route.entity_type;
+            quote! { #graph }
+        }
+    };
+    let delegated = permission(&route.delegated);
+    let application = permission(&route.application);
+    let doc = format!(" `{} {}`", route.method.as_str(), route.path);
+    quote! {
+        #[doc = #doc]
+        static #name: OperationMeta = OperationMeta {
+            kind: Kind::#kind,
+            method: #method,
+            path: #path,
+            entity_type: #entity_type,
+            status: #status,
+            permissions: Permissions { delegated: #delegated, application: #application },
+            operation: #operation,
+        };
+    }
+}

@@ -1,0 +1,186 @@
+//! The runtime of generated contract tests (and of the hand-written end-to-end tests): a mock
+//! started in-process with a client transport pointed at it, store seeding, and comparisons
+//! against doc examples. It knows no spec: a generated contract-test crate passes its mock's
+//! `API` and turns the transport into its generated `Client`.
+
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
+
+use graph_client_runtime::{Error, Transport};
+use graph_mock_runtime::{Api, Config, MockServer};
+
+/// The key a singleton is stored under, for seeding one.
+pub use graph_mock_runtime::resource::SINGLETON_KEY;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A mock on 127.0.0.1:0 and a client transport pointed at it.
+pub struct Harness {
+    /// The mock.
+    pub server: MockServer,
+    /// The transport, which records every response status.
+    pub transport: Transport,
+    statuses: Arc<Mutex<Vec<u16>>>,
+}
+
+impl Harness {
+    /// Starts the mock of `api` with the default settings.
+    pub async fn start(api: &'static Api) -> Harness {
+        Harness::with(api, Config::default()).await
+    }
+
+    /// Starts the mock of `api` with `config`.
+    pub async fn with(api: &'static Api, config: Config) -> Harness {
+        let server = MockServer::try_start(api, config)
+            .await
+            .expect("the mock starts on 127.0.0.1:0");
+        let statuses = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&statuses);
+        let transport = Transport::builder()
+            .base_url(server.base_url())
+            .token("test-token")
+            .on_response(move |_, _, status| {
+                seen.lock().unwrap_or_else(|p| p.into_inner()).push(status)
+            })
+            .build()
+            .expect("a valid client");
+        Harness {
+            server,
+            transport,
+            statuses,
+        }
+    }
+
+    /// A generated client (`graph_client::Client`) over this harness's transport.
+    pub fn client<C: From<Transport>>(&self) -> C {
+        C::from(self.transport.clone())
+    }
+
+    /// Puts an entity straight into the store under its `id` (a precondition, not a request
+    /// under test).
+    pub fn seed(&self, collection: &str, entity: Value) {
+        let id = entity
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.seed_at(collection, &id, entity);
+    }
+
+    /// Puts an entity straight into the store under `key`.
+    pub fn seed_at(&self, collection: &str, key: &str, entity: Value) {
+        let Value::Object(object) = entity else {
+            panic!("an entity is a JSON object: {entity}")
+        };
+        self.server
+            .state()
+            .store
+            .insert(collection, key, object)
+            .expect("the seeded key is free");
+    }
+
+    /// The status of the last response the client received.
+    pub fn last_status(&self) -> Option<u16> {
+        self.statuses
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last()
+            .copied()
+    }
+}
+
+/// Seeds every item of a documented list response.
+pub fn seed_all(harness: &Harness, collection: &str, items: &str) {
+    for (n, mut item) in json(items)
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        if item.get("id").is_none() {
+            item["id"] = Value::String(format!("e{n}"));
+        }
+        harness.seed(collection, item);
+    }
+}
+
+/// Parses JSON text from a generated case.
+pub fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("generated cases embed valid JSON")
+}
+
+/// Decodes a doc example into a typed body; the error names the offending field.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    graph_odata::from_json(text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// Drops what the server generates: `@odata.context` always, `id` when `ignore_id`.
+fn normalise(value: &mut Value, ignore_id: bool) {
+    match value {
+        Value::Object(object) => {
+            object.remove("@odata.context");
+            if ignore_id {
+                object.remove("id");
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| normalise(i, ignore_id)),
+        _ => {}
+    }
+}
+
+/// Asserts that a typed result encodes to the documented JSON.
+pub fn assert_same(actual: &impl Serialize, expected: &str, ignore_id: bool) {
+    let mut actual = serde_json::to_value(actual).expect("typed values encode");
+    let mut expected = json(expected);
+    normalise(&mut actual, ignore_id);
+    normalise(&mut expected, ignore_id);
+    assert_eq!(
+        actual, expected,
+        "the response differs from the doc example"
+    );
+}
+
+/// Asserts that a created entity echoes every property of the documented request, and agrees
+/// with the documented response wherever the two overlap; what the service computes (`id`,
+/// timestamps, counters) is not in the request, so the mock cannot be expected to invent it.
+pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
+    let mut actual = serde_json::to_value(actual).expect("typed values encode");
+    normalise(&mut actual, true);
+    let (request, expected) = (json(request), json(expected));
+    let actual = actual.as_object().expect("an entity is a JSON object");
+    for (key, value) in request.as_object().into_iter().flatten() {
+        assert_eq!(
+            actual.get(key),
+            Some(value),
+            "the created entity echoes `{key}`"
+        );
+    }
+    for (key, value) in actual {
+        if let Some(documented) = expected.get(key) {
+            assert_eq!(
+                value, documented,
+                "the created entity agrees with the doc on `{key}`"
+            );
+        }
+    }
+}
+
+/// Asserts a 400 from the mock whose message names `field` (a property, or the start of a
+/// property path such as `assignments[0].target`).
+pub fn expect_rejected<T: Debug>(result: Result<T, Error>, field: &str) {
+    match result {
+        Err(Error::Graph {
+            status: 400,
+            message,
+            ..
+        }) => {
+            assert!(
+                message.contains(field),
+                "the 400 names '{field}': {message}"
+            );
+        }
+        other => panic!("expected a 400 naming '{field}', got {other:?}"),
+    }
+}

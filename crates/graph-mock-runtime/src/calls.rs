@@ -1,0 +1,162 @@
+//! Actions and functions: their arguments are checked against the documented parameters, and
+//! they answer with the documented status and, where the doc shows one, a body of the documented
+//! shape (the doc's own example).
+//!
+//! Function calls carry their arguments in the URL, `.../getX(name='value',n=3)`; the
+//! [`split_function_call`] layer moves them out of the path before routing, so the route is
+//! plain `.../getX`.
+
+use axum::extract::Request;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use graph_odata::spec::{Operation, Spec, value_check};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// The raw argument list of a function call, `name='value',n=3`, taken from the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionArguments(pub String);
+
+/// Rewrites `.../getX(args)` to `.../getX`, keeping `args` as a [`FunctionArguments`] extension.
+pub fn split_function_call(mut request: Request) -> Request {
+    let path = request.uri().path();
+    let Some((head, last)) = path.rsplit_once('/') else {
+        return request;
+    };
+    let Some(open) = last
+        .find("%28")
+        .map(|i| (i, 3))
+        .or_else(|| last.find('(').map(|i| (i, 1)))
+    else {
+        return request;
+    };
+    let (index, width) = open;
+    let name = &last[..index];
+    let rest = &last[index + width..];
+    let Some(arguments) = rest.strip_suffix("%29").or_else(|| rest.strip_suffix(')')) else {
+        return request;
+    };
+    let decoded = percent_decode(arguments);
+    let new_path = format!("{head}/{name}");
+    let new_uri = match request.uri().query() {
+        Some(query) => format!("{new_path}?{query}"),
+        None => new_path,
+    };
+    if let Ok(uri) = new_uri.parse::<Uri>() {
+        *request.uri_mut() = uri;
+        request.extensions_mut().insert(FunctionArguments(decoded));
+    }
+    request
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses a function's argument list (see [`graph_odata::spec::literals::parse_function_arguments`]).
+pub fn parse_arguments(text: &str) -> Result<Map<String, Value>, ApiError> {
+    graph_odata::spec::literals::parse_function_arguments(text).map_err(ApiError::bad_request)
+}
+
+/// Checks the arguments of an action or function against its documented parameters.
+pub fn check_arguments(
+    spec: &Spec,
+    operation: &Operation,
+    arguments: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    let violations = value_check::check_parameters(
+        spec,
+        &operation.name,
+        &operation.parameters,
+        &Value::Object(arguments.clone()),
+    );
+    match violations.into_iter().next() {
+        Some(first) => Err(ApiError::bad_request(first.message)),
+        None => Ok(()),
+    }
+}
+
+/// The documented answer: the status, and the doc example's body where the doc shows one.
+pub fn documented_response(operation: &Operation, status: u16, context_url: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let Some(shape) = operation
+        .response
+        .body
+        .as_ref()
+        .filter(|_| status != StatusCode::NO_CONTENT)
+    else {
+        return status.into_response();
+    };
+    let example = operation
+        .examples
+        .iter()
+        .find_map(|e| e.response.as_ref().and_then(|r| r.body.as_ref()))
+        // A single structured value is answered as itself, as the service does, even where the
+        // doc wraps it in {"value": {...}}.
+        .map(|body| {
+            if shape.collection {
+                body
+            } else {
+                value_check::unwrap_entity(body)
+            }
+        });
+    let body = match example {
+        Some(Value::Object(documented)) => {
+            let mut body = Map::new();
+            body.insert("@odata.context".to_owned(), Value::String(context_url));
+            body.extend(
+                documented
+                    .iter()
+                    .filter(|(k, _)| *k != "@odata.context")
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
+            Value::Object(body)
+        }
+        Some(other) => other.clone(),
+        None if shape.collection => serde_json::json!({ "value": [] }),
+        None => Value::Object(Map::new()),
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_are_split_from_the_path() {
+        let request = Request::get("/beta/a/getX(category='v%20w')?$top=1")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let request = split_function_call(request);
+        assert_eq!(request.uri().path(), "/beta/a/getX");
+        assert_eq!(request.uri().query(), Some("$top=1"));
+        assert_eq!(
+            request.extensions().get::<FunctionArguments>(),
+            Some(&FunctionArguments("category='v w'".into()))
+        );
+        let plain = split_function_call(
+            Request::get("/beta/a/b")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        );
+        assert_eq!(plain.uri().path(), "/beta/a/b");
+    }
+}

@@ -1,0 +1,174 @@
+//! The mock's command line: what a generated mock crate's `main` runs.
+//!
+//! A generated `main.rs` is one call, `graph_mock_runtime::cli::run(&API)`; the flags, the
+//! store, the logs and the shutdown live here, for every spec.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::faults::{FaultFile, parse_range, parse_throttle};
+use crate::{Api, AppState, AuthMode, Config};
+
+/// A stateful mock of the Microsoft Graph API, generated from its docs.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The path every route lives under.
+    #[arg(long, default_value = "/beta")]
+    base_path: String,
+    /// `bearer` (require any bearer token), `none`, or `scopes` (check the JWT's scp/roles).
+    #[arg(long, default_value = "bearer")]
+    auth: AuthMode,
+    /// The server-side page size of list responses.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    page_size: u32,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    max_body: usize,
+    /// Preload the entities shown in the docs' response examples.
+    #[arg(long)]
+    seed_examples: bool,
+    /// Keep the state in this SQLite file (created if missing) instead of in memory.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// Load entities at start from a JSON file: {"<collection path>": [entity, ...]}.
+    #[arg(long, value_name = "FILE.json")]
+    fixtures: Option<PathBuf>,
+    /// Do not serve the `<base>/$mock/...` admin routes.
+    #[arg(long)]
+    no_admin: bool,
+    /// How many requests the journal keeps.
+    #[arg(long, default_value_t = 1000)]
+    journal_size: usize,
+    /// The seed that makes injected faults repeatable.
+    #[arg(long, default_value_t = 0)]
+    fault_seed: u64,
+    /// Added latency for every operation, in ms: MIN..MAX.
+    #[arg(long, value_name = "MIN..MAX", value_parser = parse_range)]
+    latency: Option<(u64, u64)>,
+    /// The chance (0 to 1) that a request fails with one of --error-statuses.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// The statuses injected failures use.
+    #[arg(long, value_delimiter = ',', default_value = "500,502,503,504")]
+    error_statuses: Vec<u16>,
+    /// Throttle every operation to N requests per WINDOW (e.g. 10/1s): 429 with Retry-After.
+    #[arg(long, value_name = "N/WINDOW", value_parser = parse_throttle)]
+    throttle: Option<(u32, std::time::Duration)>,
+    /// Per-operation fault rules in a JSON file (see the README); flags set the default rules.
+    #[arg(long, value_name = "FILE.json")]
+    faults: Option<PathBuf>,
+}
+
+fn read_json(path: &PathBuf) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+}
+
+fn config(cli: &Cli) -> Result<Config, String> {
+    if !(0.0..=1.0).contains(&cli.error_rate) {
+        return Err(format!(
+            "--error-rate takes a number from 0 to 1, not {}",
+            cli.error_rate
+        ));
+    }
+    let mut faults = match &cli.faults {
+        Some(path) => serde_json::from_value::<FaultFile>(read_json(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?,
+        None => FaultFile::default(),
+    };
+    if cli.latency.is_some() {
+        faults.default.latency = cli.latency;
+    }
+    if cli.error_rate > 0.0 {
+        faults.default.error_rate = cli.error_rate;
+        faults.default.statuses = cli.error_statuses.clone();
+    }
+    if cli.throttle.is_some() {
+        faults.default.throttle = cli.throttle;
+    }
+    Ok(Config {
+        base_path: cli.base_path.clone(),
+        auth: cli.auth,
+        page_size: cli.page_size as usize,
+        max_body: cli.max_body,
+        data: cli.data.clone(),
+        faults,
+        fault_seed: cli.fault_seed,
+        journal_size: cli.journal_size,
+        admin: !cli.no_admin,
+    })
+}
+
+/// Opens the store and loads the start state.
+fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
+    let state =
+        AppState::open(api, config(cli)?).map_err(|e| format!("cannot open the store: {e:?}"))?;
+    if cli.seed_examples {
+        let count = crate::seed::seed_examples(state.store.as_ref(), api.schema());
+        tracing::info!("preloaded {count} entities from the doc examples");
+    }
+    if let Some(path) = &cli.fixtures {
+        let added = state
+            .load_fixtures(&read_json(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        tracing::info!("loaded {added} fixture entities from {}", path.display());
+    }
+    state
+        .capture_start_state()
+        .map_err(|e| format!("cannot read the store: {e:?}"))?;
+    Ok(state)
+}
+
+/// Runs the mock of `api` with the process's command line, until Ctrl-C.
+#[tokio::main]
+pub async fn run(api: &'static Api) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let state = match state(api, &cli) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base_path = state.config.normalised_base_path();
+    let listener = match tokio::net::TcpListener::bind((cli.host.as_str(), cli.port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", cli.host, cli.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    tracing::info!("Graph mock listening on http://{address}{base_path}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    match axum::serve(listener, crate::app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the server failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! The hand-written behaviour behind every generated route: one entry point, [`serve`], that
+//! authenticates, parses the query, resolves the path against the store, validates bodies with
+//! the model's schema and answers the way Graph does.
+
+use axum::body::Bytes;
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use graph_odata::spec::Spec;
+use serde_json::{Map, Value};
+
+use crate::AppState;
+use crate::calls::{self, FunctionArguments};
+use crate::error::ApiError;
+use crate::middleware::Served;
+use crate::operation::{Kind, OperationMeta};
+use crate::query::{self, Allowed, QueryOptions};
+use crate::resource::Resource;
+use crate::store::{Entity, ListRequest, StoreError, StoredEntity, UpdateError};
+
+/// Serves one request for `operation`.
+pub async fn serve(
+    State(state): State<AppState>,
+    params: RawPathParams,
+    request: Request,
+    operation: &'static OperationMeta,
+) -> Response {
+    let fault = match state.faults.is_active() {
+        true => state.faults.apply(&operation.key()).await.err(),
+        false => None,
+    };
+    let outcome = match fault {
+        Some(fault) => Err(fault),
+        None => handle(&state, &params, request, operation).await,
+    };
+    let mut response = match outcome {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    response.extensions_mut().insert(Served(operation));
+    response
+}
+
+async fn handle(
+    state: &AppState,
+    params: &RawPathParams,
+    request: Request,
+    operation: &'static OperationMeta,
+) -> Result<Response, ApiError> {
+    crate::auth::check(state.config.auth, request.headers(), operation)?;
+    let kinds =
+        crate::schema_view::property_kinds(state.api.schema().spec(), operation.entity_type);
+    let allowed = match operation.kind {
+        Kind::List => Allowed::Collection,
+        Kind::Get => Allowed::Single,
+        _ => Allowed::None,
+    };
+    let options = query::parse(request.uri().query(), allowed, &kinds)?;
+    let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
+    let resource = Resource::resolve(operation, &values)?;
+    let base_url = base_url(request.headers(), &state.base_path);
+    let context = Context {
+        state,
+        operation,
+        resource,
+        base_url,
+    };
+    match operation.kind {
+        Kind::Create => {
+            let body = read_json_object(request, state.config.max_body).await?;
+            context.create(body)
+        }
+        Kind::List => context.list(&options, request.uri().query()),
+        Kind::Get => context.get(&options),
+        Kind::Update => {
+            let body = read_json_object(request, state.config.max_body).await?;
+            context.update(body)
+        }
+        Kind::Delete => context.delete(),
+        Kind::Action | Kind::Function => {
+            let spec = state.api.schema().spec();
+            let documented = spec.operations.get(operation.operation).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalServerError",
+                    "The operation table does not match the schema.",
+                )
+            })?;
+            let arguments = match (
+                operation.kind,
+                request.extensions().get::<FunctionArguments>(),
+            ) {
+                (Kind::Function, Some(arguments)) => calls::parse_arguments(&arguments.0)?,
+                (Kind::Action, _) if request_has_body(request.headers()) => {
+                    read_json_object(request, state.config.max_body).await?
+                }
+                _ => Map::new(),
+            };
+            calls::check_arguments(spec, documented, &arguments)?;
+            context.parent_exists()?;
+            Ok(calls::documented_response(
+                documented,
+                operation.status,
+                context.context_url(false, None),
+            ))
+        }
+    }
+}
+
+/// `http://host/beta`, from the Host header.
+fn base_url(headers: &HeaderMap, base_path: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    concat(&["http://", host, base_path])
+}
+
+/// The pieces joined, in one allocation (what `format!` would make, without its machinery:
+/// these run on every request).
+fn concat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
+}
+
+fn request_has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::CONTENT_TYPE)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v != "0")
+}
+
+/// Reads a JSON object body: 415 without a JSON content type, 413 past `limit`, 400 for anything
+/// that is not a JSON object.
+pub async fn read_json_object(
+    request: Request,
+    limit: usize,
+) -> Result<Map<String, Value>, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            format!(
+                "The request body must be sent with Content-Type: application/json (got '{content_type}')."
+            ),
+        ));
+    }
+    // The middleware has already refused declared or actual bodies past the limit; this
+    // bound keeps the handler safe when the router is used without it.
+    let bytes: Bytes = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| ApiError::too_large(limit))?;
+    crate::json::parse_object(&bytes)
+}
+
+/// One request's resolved state.
+struct Context<'a> {
+    state: &'a AppState,
+    operation: &'static OperationMeta,
+    resource: Resource,
+    base_url: String,
+}
+
+impl Context<'_> {
+    fn spec(&self) -> &'static Spec {
+        self.state.api.schema().spec()
+    }
+
+    fn parent_exists(&self) -> Result<(), ApiError> {
+        for ancestor in &self.resource.ancestors {
+            let found = self.state.store.get(&ancestor.collection, &ancestor.id)?;
+            let fits = found.as_ref().is_some_and(|e| {
+                ancestor
+                    .cast
+                    .as_deref()
+                    .is_none_or(|cast| is_of_type(self.spec(), e, cast))
+            });
+            if !fits {
+                return Err(ApiError::not_found(format!(
+                    "Resource not found for the segment '{}' with key '{}'.",
+                    last_segment(&ancestor.collection),
+                    ancestor.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The addressed entity, or for a singleton never written yet, its empty default.
+    fn addressed(&self) -> Result<Entity, ApiError> {
+        let found = self
+            .state
+            .store
+            .get(&self.resource.collection, self.resource.id()?)?;
+        match found {
+            Some(entity)
+                if self
+                    .resource
+                    .cast
+                    .as_deref()
+                    .is_none_or(|cast| is_of_type(self.spec(), &entity, cast)) =>
+            {
+                Ok(entity)
+            }
+            None if self.resource.singleton => {
+                Ok(StoredEntity::from_map(&self.singleton_default()))
+            }
+            _ => Err(self.not_found()),
+        }
+    }
+
+    fn singleton_default(&self) -> Map<String, Value> {
+        let mut entity = Map::new();
+        entity.insert(
+            "@odata.type".to_owned(),
+            Value::String(format!("#microsoft.graph.{}", self.operation.entity_type)),
+        );
+        entity
+    }
+
+    fn validate(&self, body: &Map<String, Value>) -> Result<(), ApiError> {
+        let violations = self
+            .state
+            .api
+            .schema()
+            .check_write_object(self.operation.entity_type, body);
+        match violations.into_iter().next() {
+            Some(first) => Err(ApiError::bad_request(first.message)),
+            None => Ok(()),
+        }
+    }
+
+    /// `<base>/$metadata#<path>[(selected,...)][/$entity]`, as OData writes it.
+    fn context_url(&self, entity: bool, select: Option<&[String]>) -> String {
+        let suffix = if entity { "/$entity" } else { "" };
+        let selected = select.map(|fields| ["(", &fields.join(","), ")"].concat());
+        concat(&[
+            &self.base_url,
+            "/$metadata#",
+            &self.resource.context_path(),
+            selected.as_deref().unwrap_or(""),
+            suffix,
+        ])
+    }
+
+    fn create(&self, mut body: Map<String, Value>) -> Result<Response, ApiError> {
+        self.validate(&body)?;
+        self.parent_exists()?;
+        let id = match body.remove("id") {
+            Some(Value::String(id)) if !id.is_empty() => id,
+            _ => uuid::Uuid::new_v4().to_string(),
+        };
+        // Graph writes the type and the key first.
+        let odata_type = body.remove("@odata.type").unwrap_or_else(|| {
+            Value::String(concat(&["#microsoft.graph.", self.operation.entity_type]))
+        });
+        let mut entity = Map::with_capacity(body.len() + 2);
+        entity.insert("@odata.type".to_owned(), odata_type);
+        entity.insert("id".to_owned(), Value::String(id.clone()));
+        entity.extend(body);
+        let stored = self
+            .state
+            .store
+            .insert(&self.resource.collection, &id, entity)
+            .map_err(|error| match error {
+                StoreError::Conflict => ApiError::conflict(format!(
+                    "An entity with id '{id}' already exists in '{}'.",
+                    last_segment(&self.resource.collection)
+                )),
+                other => other.into(),
+            })?;
+        let location = concat(&[&self.base_url, &self.resource.collection, "/", &id]);
+        let mut response = self.entity_response(&stored, None);
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        Ok(response)
+    }
+
+    fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        let entity = self.addressed()?;
+        Ok(self.entity_response(&entity, options.select.as_deref()))
+    }
+
+    fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
+        self.validate(&body)?;
+        self.parent_exists()?;
+        // Only a cast needs the entity read first (to check its type): the store's update
+        // answers a missing entity itself.
+        if self.resource.cast.is_some() {
+            self.addressed()?;
+        }
+        let id = self.resource.id()?;
+        if self.resource.singleton {
+            // A singleton exists before its first write; an insert that loses a race is fine.
+            let _ =
+                self.state
+                    .store
+                    .insert(&self.resource.collection, id, self.singleton_default());
+        }
+        let singleton = self.resource.singleton;
+        let outcome = self
+            .state
+            .store
+            .update(&self.resource.collection, id, &mut |entity| {
+                if let Some(new_id) = body.get("id")
+                    && !singleton
+                    && new_id.as_str() != Some(id)
+                {
+                    return Err(ApiError::bad_request(
+                        "The property 'id' cannot be changed.",
+                    ));
+                }
+                for (key, value) in &body {
+                    if value.is_null() {
+                        entity.remove(key);
+                    } else {
+                        entity.insert(key.clone(), value.clone());
+                    }
+                }
+                Ok(())
+            });
+        let updated = match outcome {
+            Ok(updated) => updated,
+            Err(UpdateError::Refused(error)) => return Err(error),
+            Err(UpdateError::Store(StoreError::NotFound)) => return Err(self.not_found()),
+            Err(UpdateError::Store(error)) => return Err(error.into()),
+        };
+        if self.operation.status == 204 {
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        Ok(self.entity_response(&updated, None))
+    }
+
+    fn delete(&self) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        if self.resource.cast.is_some() {
+            self.addressed()?;
+        }
+        match self
+            .state
+            .store
+            .delete(&self.resource.collection, self.resource.id()?)
+        {
+            // The documented status: 204 for Intune, 200 on a few pages.
+            Ok(()) => Ok(StatusCode::from_u16(self.operation.status)
+                .unwrap_or(StatusCode::NO_CONTENT)
+                .into_response()),
+            Err(StoreError::NotFound) => Err(self.not_found()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn list(&self, options: &QueryOptions, raw_query: Option<&str>) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        let page = self.state.store.list(
+            &self.resource.collection,
+            ListRequest {
+                filter: options.filter.as_ref(),
+                order_by: &options.order_by,
+                skip: options.skip,
+                top: options.top,
+                token: options.skip_token,
+                page_size: self.state.config.page_size,
+            },
+        )?;
+        let next = page.next.map(|token| {
+            next_link(
+                &self.base_url,
+                &self.resource.collection,
+                raw_query,
+                &token.encode(),
+            )
+        });
+        let mut body = String::with_capacity(
+            page.items.iter().map(|e| e.json().len() + 1).sum::<usize>() + 256,
+        );
+        body.push_str("{\"@odata.context\":");
+        push_json_string(
+            &mut body,
+            &self.context_url(false, options.select.as_deref()),
+        );
+        if options.count {
+            body.push_str(&format!(",\"@odata.count\":{}", page.total));
+        }
+        body.push_str(",\"value\":[");
+        for (n, item) in page.items.iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            write_entity(&mut body, None, item, options.select.as_deref());
+        }
+        body.push(']');
+        if let Some(next) = &next {
+            body.push_str(",\"@odata.nextLink\":");
+            push_json_string(&mut body, next);
+        }
+        body.push('}');
+        let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
+        Ok(json_response(status, body))
+    }
+
+    fn entity_response(&self, entity: &StoredEntity, fields: Option<&[String]>) -> Response {
+        let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
+        let context = self.context_url(true, fields);
+        let mut body = String::with_capacity(entity.json().len() + context.len() + 24);
+        write_entity(&mut body, Some(&context), entity, fields);
+        json_response(status, body)
+    }
+
+    fn not_found(&self) -> ApiError {
+        let id = self.resource.id().unwrap_or_default();
+        ApiError::not_found(format!(
+            "The {} with id '{id}' was not found.",
+            self.operation.entity_type
+        ))
+    }
+}
+
+/// Whether a stored entity's `@odata.type` is `wanted` or derived from it.
+fn is_of_type(spec: &Spec, entity: &StoredEntity, wanted: &str) -> bool {
+    let Some(Value::String(text)) = entity.get("@odata.type") else {
+        return false;
+    };
+    let actual = text
+        .trim_start_matches('#')
+        .rsplit('.')
+        .next()
+        .unwrap_or(&text);
+    spec.ancestry(actual).contains(&wanted)
+}
+
+/// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.
+/// Without `$select` the stored text is copied as it is, never parsed; with one, only the
+/// selected properties (and annotations such as `@odata.type`) are written.
+fn write_entity(
+    out: &mut String,
+    context: Option<&str>,
+    entity: &StoredEntity,
+    fields: Option<&[String]>,
+) {
+    let selected;
+    let json = match fields {
+        None => entity.json(),
+        Some(fields) => {
+            let kept: Map<String, Value> = entity
+                .to_map()
+                .into_iter()
+                .filter(|(k, _)| k.starts_with('@') || fields.iter().any(|f| f == k))
+                .collect();
+            selected = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".to_owned());
+            &selected
+        }
+    };
+    let Some(context) = context else {
+        out.push_str(json);
+        return;
+    };
+    out.push_str("{\"@odata.context\":");
+    push_json_string(out, context);
+    let rest = json.strip_prefix('{').unwrap_or("}").trim_start();
+    if !rest.starts_with('}') {
+        out.push(',');
+    }
+    out.push_str(rest);
+}
+
+/// Appends `text` as a JSON string literal.
+fn push_json_string(out: &mut String, text: &str) {
+    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+    }
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// The absolute URL of the next page: the original query without its old skip token, plus the new one.
+fn next_link(base_url: &str, collection: &str, raw_query: Option<&str>, token: &str) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
+        if key
+            .trim_start_matches('$')
+            .eq_ignore_ascii_case("skiptoken")
+        {
+            continue;
+        }
+        serializer.append_pair(&key, &value);
+    }
+    serializer.append_pair("$skiptoken", token);
+    format!("{base_url}{collection}?{}", serializer.finish())
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}

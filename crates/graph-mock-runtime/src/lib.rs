@@ -1,0 +1,190 @@
+//! The engine of the Microsoft Graph mock: everything a generated mock crate runs on.
+//!
+//! A generated mock crate (`graph-mock` for this repository's spec) holds only its operation
+//! table and routes, as one [`Api`] value; this crate holds the behaviour behind them, for any
+//! spec:
+//!
+//! - [`store`]: the entity stores (memory and SQLite), with O(page) paging;
+//! - [`query`] and [`filter`]: the OData query options and the `$filter` language;
+//! - [`handlers`]: create, list, get, update and delete, Graph-style, and [`calls`]: actions and
+//!   functions;
+//! - [`auth`]: bearer, none, or scope checks against the documented permissions;
+//! - [`error`] and [`middleware`]: Graph error bodies, request ids and request logging;
+//! - [`faults`] and [`journal`]: injected faults and the record of received requests;
+//! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`cli`]: the binary.
+//!
+//! Bodies are validated with the generated model crate's schema ([`Api::schema`]), so the mock
+//! and the client agree on every type by construction.
+
+pub mod admin;
+pub mod auth;
+pub mod calls;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod faults;
+pub mod filter;
+pub mod handlers;
+pub mod journal;
+pub mod json;
+pub mod middleware;
+mod mock_server;
+pub mod operation;
+pub mod query;
+pub mod resource;
+mod schema_view;
+pub mod seed;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::http::Uri;
+
+pub use config::{AuthMode, Config};
+pub use error::ApiError;
+pub use mock_server::MockServer;
+pub use operation::Api;
+pub use store::{MemoryStore, SqliteStore, Store, StoreError};
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The generated operations, routes and schema this mock serves.
+    pub api: &'static Api,
+    /// The settings.
+    pub config: Arc<Config>,
+    /// The entities.
+    pub store: Arc<dyn Store>,
+    /// The recent requests.
+    pub journal: Arc<journal::Journal>,
+    /// Fault injection.
+    pub faults: Arc<faults::Faults>,
+    /// What `POST $mock/reset` restores: the store as it was once started (fixtures loaded).
+    start_state: Arc<Mutex<StartState>>,
+    /// `config.normalised_base_path()`, made once rather than per request.
+    base_path: Arc<str>,
+}
+
+type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
+
+impl AppState {
+    /// A fresh state for `api` with an empty in-memory store (whatever `config.data` says).
+    pub fn new(api: &'static Api, config: Config) -> AppState {
+        AppState::with_store(api, config, Arc::new(MemoryStore::default()))
+    }
+
+    /// The state `config` asks for: SQLite at `config.data`, else memory.
+    pub fn open(api: &'static Api, config: Config) -> Result<AppState, StoreError> {
+        let store = store::open(config.data.as_deref())?;
+        Ok(AppState::with_store(api, config, store))
+    }
+
+    fn with_store(api: &'static Api, config: Config, store: Arc<dyn Store>) -> AppState {
+        let journal = Arc::new(journal::Journal::new(config.journal_size));
+        let faults = Arc::new(faults::Faults::new(
+            config.faults.clone(),
+            config.fault_seed,
+        ));
+        AppState {
+            api,
+            base_path: Arc::from(config.normalised_base_path()),
+            config: Arc::new(config),
+            store,
+            journal,
+            faults,
+            start_state: Arc::default(),
+        }
+    }
+
+    /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as
+    /// they are. Returns how many entities were added.
+    pub fn load_fixtures(&self, fixtures: &serde_json::Value) -> Result<usize, String> {
+        let collections = fixtures
+            .as_object()
+            .ok_or("fixtures must be a JSON object of collection paths")?;
+        let mut added = 0;
+        for (collection, entities) in collections {
+            let entities = entities
+                .as_array()
+                .ok_or_else(|| format!("fixtures for `{collection}` must be an array"))?;
+            for (n, entity) in entities.iter().enumerate() {
+                let object = entity
+                    .as_object()
+                    .ok_or_else(|| format!("fixture {n} of `{collection}` is not an object"))?;
+                let id = object
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| format!("fixture {n} of `{collection}` has no string `id`"))?;
+                match self.store.insert(collection, id, object.clone()) {
+                    Ok(_) => added += 1,
+                    Err(StoreError::Conflict) => {}
+                    Err(e) => return Err(format!("cannot store fixture `{id}`: {e:?}")),
+                }
+            }
+        }
+        Ok(added)
+    }
+
+    /// Remembers the current store as the state `reset` restores.
+    pub fn capture_start_state(&self) -> Result<(), StoreError> {
+        let dump = self.store.dump()?;
+        *self.start_state.lock().unwrap_or_else(|p| p.into_inner()) = dump;
+        Ok(())
+    }
+
+    /// Restores the captured start state and clears the journal.
+    pub fn reset(&self) -> Result<(), StoreError> {
+        let start = self
+            .start_state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        self.store.clear()?;
+        for (collection, entities) in start {
+            for (id, entity) in entities {
+                if let serde_json::Value::Object(object) = entity {
+                    self.store.insert(&collection, &id, object)?;
+                }
+            }
+        }
+        self.journal.clear();
+        Ok(())
+    }
+}
+
+/// The whole mock as an axum router: the generated routes under the base path, a Graph 404 for
+/// anything else, and the request middleware around it all.
+pub fn app(state: AppState) -> Router {
+    let base_path = state.base_path.clone();
+    let mut routes = (state.api.router)(&base_path).route(
+        &[&base_path, "/$openapi"].concat(),
+        axum::routing::get(admin::openapi),
+    );
+    if state.config.admin {
+        routes = routes.merge(admin::router(&base_path));
+    }
+    let routes = routes.with_state(state.clone());
+    // Function arguments leave the path before routing (a layer on the router would run after).
+    let routed = tower::ServiceBuilder::new()
+        .map_request(calls::split_function_call)
+        .service(routes.fallback(unknown_route));
+    Router::new()
+        .fallback_service(routed)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::request_context,
+        ))
+}
+
+async fn unknown_route(uri: Uri) -> ApiError {
+    let segment = uri
+        .path()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    ApiError::not_found(format!("Resource not found for the segment '{segment}'."))
+}

@@ -1,0 +1,79 @@
+//! What the generated route table tells the hand-written handlers about each operation.
+
+/// What an operation does: the spec's own kinds, so the two can never disagree.
+pub use graph_odata::spec::OperationKind as Kind;
+
+/// One row of the permissions table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Any of these scopes, least privileged first.
+    Scopes(&'static [&'static str]),
+    /// Not supported for this kind of caller.
+    NotSupported,
+    /// The docs have a TODO placeholder.
+    Undetermined,
+}
+
+/// An operation's permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permissions {
+    /// Delegated (work or school account).
+    pub delegated: Permission,
+    /// Application.
+    pub application: Permission,
+}
+
+impl Permissions {
+    /// Whether the docs left either row as a TODO.
+    pub fn is_undetermined(&self) -> bool {
+        self.delegated == Permission::Undetermined || self.application == Permission::Undetermined
+    }
+}
+
+impl OperationMeta {
+    /// `METHOD /path/template`: how the journal and the fault rules name the operation.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// Everything the handlers need to serve one operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationMeta {
+    /// What it does.
+    pub kind: Kind,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template, relative to the base path.
+    pub path: &'static str,
+    /// The Graph name of the entity (or body) type.
+    pub entity_type: &'static str,
+    /// The documented success status.
+    pub status: u16,
+    /// Who may call it.
+    pub permissions: Permissions,
+    /// Its index in the spec's operations (the model's embedded schema), for its parameters and
+    /// documented examples.
+    pub operation: usize,
+}
+
+/// What a generated mock crate gives the engine: its operations, its routes and its schema.
+///
+/// The generated `graph-mock` crate defines one `static API: Api`; the engine reads nothing
+/// about the spec from anywhere else.
+#[derive(Debug)]
+pub struct Api {
+    /// Every operation, one per operation and path.
+    pub operations: &'static [&'static OperationMeta],
+    /// The routes under a base path (`/beta`, or empty).
+    pub router: fn(&str) -> axum::Router<crate::AppState>,
+    /// The schema of the model crate, for body validation, `$filter` and the doc examples.
+    pub schema: fn() -> &'static graph_odata::Schema,
+}
+
+impl Api {
+    /// The model crate's schema.
+    pub fn schema(&self) -> &'static graph_odata::Schema {
+        (self.schema)()
+    }
+}

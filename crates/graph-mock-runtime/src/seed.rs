@@ -1,0 +1,55 @@
+//! `--seed-examples`: preloads the entities shown in the docs' response examples.
+
+use graph_odata::Schema;
+use graph_odata::spec::OperationKind;
+use serde_json::Value;
+
+use crate::store::Store;
+
+/// Inserts every entity of a create or get response example whose collection needs no path
+/// parameter. Returns how many were inserted (ids already present are skipped).
+pub fn seed_examples(store: &dyn Store, schema: &Schema) -> usize {
+    let mut inserted = 0;
+    for operation in &schema.spec().operations {
+        let collection = match operation.kind {
+            OperationKind::Create => operation.primary_path().to_owned(),
+            OperationKind::Get => match operation.primary_path().rsplit_once('/') {
+                Some((collection, last)) if last.starts_with('{') => collection.to_owned(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if collection.contains('{') {
+            continue;
+        }
+        for example in &operation.examples {
+            let Some(body) = example.response.as_ref().and_then(|r| r.body.as_ref()) else {
+                continue;
+            };
+            // Intune get examples wrap the entity in {"value": {...}}.
+            let entity = graph_odata::spec::value_check::unwrap_entity(body);
+            let (Some(object), Some(id)) =
+                (entity.as_object(), entity.get("id").and_then(Value::as_str))
+            else {
+                continue;
+            };
+            let valid = schema
+                .check_write(&entity_type(operation), entity)
+                .is_empty();
+            if valid && store.insert(&collection, id, object.clone()).is_ok() {
+                inserted += 1;
+            }
+        }
+    }
+    inserted
+}
+
+fn entity_type(operation: &graph_odata::spec::Operation) -> String {
+    operation
+        .response
+        .body
+        .as_ref()
+        .and_then(|b| b.type_ref.named())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,204 @@
+//! Helpers for driving the real mock over HTTP on 127.0.0.1.
+
+#![allow(dead_code)]
+
+use graph_mock_runtime::{Config, MockServer};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub const CONNECTORS: &str = "/deviceManagement/domainJoinConnectors";
+pub const STORE_KEY: &str = "/deviceManagement/domainJoinConnectors";
+
+pub struct Harness {
+    pub server: MockServer,
+    pub http: reqwest::Client,
+    /// Holds the SQLite file while the server runs, when the suite runs against SQLite.
+    _data: Option<tempfile::TempDir>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts a Graph error body with `code` and returns its message.
+    pub fn error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.body["error"]["code"], code, "{}", self.body);
+        let inner = &self.body["error"]["innerError"];
+        assert_eq!(
+            inner["request-id"].as_str(),
+            self.headers.get("request-id").and_then(|v| v.to_str().ok())
+        );
+        assert!(inner["date"].is_string());
+        self.body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::with(Config::default()).await
+    }
+
+    /// Starts a mock; with `GRAPH_MOCK_TEST_STORE=sqlite` the whole suite runs against the
+    /// SQLite store (CI runs it both ways).
+    pub async fn with(mut config: Config) -> Harness {
+        let data = match std::env::var("GRAPH_MOCK_TEST_STORE").as_deref() {
+            Ok("sqlite") => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                config.data = Some(dir.path().join("mock.db"));
+                Some(dir)
+            }
+            _ => None,
+        };
+        let server = MockServer::try_start(&graph_mock::API, config)
+            .await
+            .expect("the mock starts on 127.0.0.1:0");
+        Harness {
+            server,
+            http: reqwest::Client::new(),
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url())
+    }
+
+    /// Sends a request with a bearer token and, when given, a JSON body.
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth("token");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Reply::from(request.send().await.expect("the mock answers")).await
+    }
+
+    pub async fn create(&self, body: Value) -> Value {
+        let reply = self.send(Method::POST, CONNECTORS, Some(body)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body
+    }
+
+    /// Creates a connector with an all-powerful token (for `--auth scopes` tests) and returns its id.
+    pub async fn create_with_write_scope(&self, body: Value) -> String {
+        let token = graph_mock_runtime::auth::unsigned_token(
+            &json!({"scp": "DeviceManagementConfiguration.ReadWrite.All"}),
+        );
+        let response = self
+            .http
+            .post(self.url(CONNECTORS))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("the mock answers");
+        let reply = Reply::from(response).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// Follows `@odata.nextLink` from `path` and returns every item.
+    pub async fn list_all(&self, path: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut url = self.url(path);
+        loop {
+            let reply =
+                Reply::from(self.http.get(&url).bearer_auth("t").send().await.unwrap()).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            items.extend(reply.body["value"].as_array().unwrap().iter().cloned());
+            match reply.body["@odata.nextLink"].as_str() {
+                Some(next) => url = next.to_owned(),
+                None => return items,
+            }
+        }
+    }
+
+    pub fn store_dump(&self) -> std::collections::BTreeMap<String, Vec<(String, Value)>> {
+        self.server
+            .state()
+            .store
+            .dump()
+            .expect("the store can be read")
+    }
+}
+
+impl Reply {
+    pub async fn from(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&bytes)}))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+pub fn connector(name: &str) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector",
+        "displayName": name,
+        "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
+        "state": "active",
+        "version": "1.0"
+    })
+}
+
+/// Starts the mock binary with `args`, waits for the address it logs, and returns the child and
+/// its base URL. The logs keep being drained so the child never blocks on a full pipe.
+pub fn start_binary(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(mock_binary())
+        .args(args)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the mock binary starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the mock logs its address")
+            .expect("readable logs");
+        if let Some(at) = line.find("listening on ") {
+            break line[at + "listening on ".len()..].trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+/// The `graph-mock` binary generated for this repository's spec, built on first use. It lives in
+/// another package (the generated one), so cargo gives this crate's tests no path to it.
+pub fn mock_binary() -> std::path::PathBuf {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            escargot::CargoBuild::new()
+                .package("graph-mock")
+                .bin("graph-mock")
+                .run()
+                .expect("cargo builds the graph-mock binary")
+                .path()
+                .to_owned()
+        })
+        .clone()
+}

@@ -1,0 +1,221 @@
+//! Paging, `$filter`, `$select`, `$orderby`, `$count`, `$top` and `$skip` over HTTP.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{CONNECTORS, Harness};
+use graph_mock_runtime::Config;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn fleet() -> Harness {
+    let h = Harness::start().await;
+    let rows = [
+        ("Alpha", "active", "2020-01-01T00:00:00Z", "1.0"),
+        ("Bravo", "error", "2021-06-01T12:00:00+02:00", "2.0"),
+        ("charlie", "inactive", "2019-03-03T03:03:03Z", "1.5"),
+        ("Delta", "active", "2022-02-02T02:02:02Z", "3.0"),
+    ];
+    for (name, state, when, version) in rows {
+        h.create(json!({"displayName": name, "state": state, "lastConnectionDateTime": when, "version": version})).await;
+    }
+    h.create(json!({"displayName": "Echo"})).await;
+    h
+}
+
+async fn names(h: &Harness, query: &str) -> Vec<String> {
+    let reply = h
+        .send(Method::GET, &format!("{CONNECTORS}?{query}"), None)
+        .await;
+    assert_eq!(reply.status.as_u16(), 200, "{query}: {}", reply.body);
+    reply.body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["displayName"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn paging_through_250_with_page_size_100_sees_each_once() {
+    let h = Harness::with(Config {
+        page_size: 100,
+        ..Config::default()
+    })
+    .await;
+    for i in 0..250 {
+        h.create(json!({"displayName": format!("n{i:03}")})).await;
+    }
+    let first = h
+        .send(
+            Method::GET,
+            &format!("{CONNECTORS}?$count=true&$select=displayName"),
+            None,
+        )
+        .await;
+    assert_eq!(first.body["value"].as_array().unwrap().len(), 100);
+    assert_eq!(first.body["@odata.count"], 250);
+    assert!(
+        first.body["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("/$metadata#deviceManagement/domainJoinConnectors(displayName)"),
+        "the context names the selection: {}",
+        first.body["@odata.context"]
+    );
+    let next = first.body["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&h.url(CONNECTORS)), "absolute: {next}");
+    assert!(
+        next.contains("count=true")
+            && next.contains("select=displayName")
+            && next.contains("skiptoken="),
+        "{next}"
+    );
+
+    let items = h
+        .list_all(&format!("{CONNECTORS}?$select=displayName"))
+        .await;
+    assert_eq!(items.len(), 250);
+    let unique: BTreeSet<&str> = items
+        .iter()
+        .map(|i| i["displayName"].as_str().unwrap())
+        .collect();
+    assert_eq!(unique.len(), 250);
+    assert_eq!(items[0]["displayName"], "n000", "insertion order");
+    assert_eq!(items[249]["displayName"], "n249");
+    assert!(
+        items
+            .iter()
+            .all(|i| i.get("version").is_none() && i.get("@odata.type").is_some()),
+        "selected fields only"
+    );
+
+    let filtered = h
+        .list_all(&format!(
+            "{CONNECTORS}?$filter=startswith(displayName,'n1')&$orderby=displayName desc"
+        ))
+        .await;
+    assert_eq!(filtered.len(), 100);
+    assert_eq!(filtered[0]["displayName"], "n199");
+}
+
+#[tokio::test]
+async fn each_filter_operator() {
+    let h = fleet().await;
+    assert_eq!(
+        names(&h, "$filter=state eq 'active'").await,
+        ["Alpha", "Delta"]
+    );
+    assert_eq!(
+        names(&h, "$filter=state ne 'active'").await,
+        ["Bravo", "charlie", "Echo"]
+    );
+    assert_eq!(
+        names(&h, "$filter=lastConnectionDateTime gt 2020-01-01T00:00:00Z").await,
+        ["Bravo", "Delta"]
+    );
+    assert_eq!(
+        names(&h, "$filter=lastConnectionDateTime ge 2020-01-01T00:00:00Z").await,
+        ["Alpha", "Bravo", "Delta"]
+    );
+    assert_eq!(
+        names(
+            &h,
+            "$filter=lastConnectionDateTime lt 2020-01-01T01:00:00%2B01:00"
+        )
+        .await,
+        ["charlie"]
+    );
+    assert_eq!(
+        names(&h, "$filter=lastConnectionDateTime le 2020-01-01T00:00:00Z").await,
+        ["Alpha", "charlie"]
+    );
+    assert_eq!(
+        names(&h, "$filter=state eq 'active' and version eq '3.0'").await,
+        ["Delta"]
+    );
+    assert_eq!(
+        names(&h, "$filter=state eq 'error' or displayName eq 'Echo'").await,
+        ["Bravo", "Echo"]
+    );
+    assert_eq!(
+        names(&h, "$filter=not (state eq 'active' or state eq null)").await,
+        ["Bravo", "charlie"]
+    );
+    assert_eq!(
+        names(&h, "$filter=startswith(displayName, 'c')").await,
+        ["charlie"]
+    );
+    assert_eq!(
+        names(&h, "$filter=contains(displayName, 'LT')").await,
+        ["Delta"]
+    );
+    assert_eq!(
+        names(&h, "filter=state eq null").await,
+        ["Echo"],
+        "no $ prefix"
+    );
+}
+
+#[tokio::test]
+async fn select_orderby_top_skip_and_count() {
+    let h = fleet().await;
+    assert_eq!(
+        names(&h, "$orderby=displayName").await,
+        ["Alpha", "Bravo", "Delta", "Echo", "charlie"]
+    );
+    assert_eq!(
+        names(&h, "$orderby=state desc,displayName").await,
+        ["charlie", "Bravo", "Alpha", "Delta", "Echo"]
+    );
+    assert_eq!(
+        names(&h, "$orderby=lastConnectionDateTime desc").await,
+        ["Delta", "Bravo", "Alpha", "charlie", "Echo"]
+    );
+    assert_eq!(names(&h, "$top=2&$skip=1").await, ["Bravo", "charlie"]);
+    let counted = h
+        .send(
+            Method::GET,
+            &format!("{CONNECTORS}?$count=true&$top=1&$filter=state eq 'active'"),
+            None,
+        )
+        .await;
+    assert_eq!(counted.body["@odata.count"], 2);
+    assert_eq!(counted.body["value"].as_array().unwrap().len(), 1);
+    assert!(
+        counted.body.get("@odata.nextLink").is_none(),
+        "$top=1 is the whole result"
+    );
+
+    let id = h.send(Method::GET, CONNECTORS, None).await.body["value"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let selected = h
+        .send(
+            Method::GET,
+            &format!("{CONNECTORS}/{id}?$select=displayName,state"),
+            None,
+        )
+        .await;
+    let keys: BTreeSet<&str> = selected
+        .body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from(["@odata.context", "@odata.type", "displayName", "state"])
+    );
+    assert_eq!(selected.body["state"], Value::from("active"));
+    assert!(
+        selected.body["@odata.context"].as_str().unwrap().ends_with(
+            "/$metadata#deviceManagement/domainJoinConnectors(displayName,state)/$entity"
+        ),
+        "{}",
+        selected.body["@odata.context"]
+    );
+}

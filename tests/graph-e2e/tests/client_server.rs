@@ -1,0 +1,211 @@
+//! The generated client against the generated mock over TCP on 127.0.0.1.
+
+use std::collections::BTreeSet;
+
+use futures::TryStreamExt;
+use graph_client::{Client, Error};
+use graph_e2e::Mock;
+use graph_mock_runtime::Config;
+use graph_model::{
+    DateTimeOffset, DeviceManagementDomainJoinConnector as Connector,
+    DeviceManagementDomainJoinConnectorState as State,
+    DeviceManagementDomainJoinConnectorUpdate as ConnectorUpdate, Patch,
+};
+
+fn connector(name: &str) -> Connector {
+    Connector {
+        odata_type: Some("#microsoft.graph.deviceManagementDomainJoinConnector".into()),
+        display_name: Some(name.into()),
+        last_connection_date_time: Some(
+            DateTimeOffset::parse("2016-12-31T23:58:36.6670033-08:00").unwrap(),
+        ),
+        state: Some(State::Active),
+        version: Some("1.0".into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn full_crud_with_typed_values() {
+    let h = Mock::start().await;
+    let connectors = h.client.device_management().domain_join_connectors();
+
+    let sent = connector("A");
+    let created = connectors.create(&sent).await.unwrap();
+    let id = created.id.clone().expect("the mock assigns an id");
+    assert_eq!(
+        Connector {
+            id: None,
+            additional_data: Default::default(),
+            ..created.clone()
+        },
+        sent,
+        "typed values come back equal"
+    );
+    assert_eq!(
+        created.last_connection_date_time.as_ref().unwrap().as_str(),
+        "2016-12-31T23:58:36.6670033-08:00"
+    );
+    assert_eq!(
+        created.odata_type.as_deref(),
+        Some("#microsoft.graph.deviceManagementDomainJoinConnector")
+    );
+    assert!(
+        created.additional_data.contains_key("@odata.context"),
+        "annotations are kept"
+    );
+
+    let fetched = connectors.by_id(&id).get().await.unwrap();
+    assert_eq!(
+        Connector {
+            additional_data: Default::default(),
+            ..fetched.clone()
+        },
+        Connector {
+            additional_data: Default::default(),
+            ..created.clone()
+        }
+    );
+    let selected = connectors
+        .by_id(&id)
+        .get()
+        .select(&["displayName"])
+        .await
+        .unwrap();
+    assert_eq!(
+        (selected.display_name.as_deref(), selected.version),
+        (Some("A"), None)
+    );
+
+    let page = connectors
+        .list()
+        .top(10)
+        .filter("state eq 'active'")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.value.len(), 1);
+    assert_eq!(page.value[0].id.as_deref(), Some(id.as_str()));
+
+    let patch = ConnectorUpdate {
+        display_name: Patch::Set("B".into()),
+        version: Patch::Null,
+        ..Default::default()
+    };
+    let updated = connectors.by_id(&id).update(&patch).await.unwrap();
+    assert_eq!(updated.display_name.as_deref(), Some("B"));
+    assert_eq!(updated.version, None);
+    assert_eq!(updated.state, Some(State::Active), "absent fields are kept");
+
+    connectors.by_id(&id).delete().await.unwrap();
+    let gone = connectors.by_id(&id).get().await.unwrap_err();
+    assert_eq!(
+        (gone.status(), gone.code()),
+        (Some(404), Some("ResourceNotFound"))
+    );
+}
+
+#[tokio::test]
+async fn errors_surface_as_graph_errors_with_code_and_request_id() {
+    let h = Mock::start().await;
+    let connectors = h.client.device_management().domain_join_connectors();
+
+    match connectors.by_id("missing").get().await {
+        Err(Error::Graph {
+            status: 404,
+            code,
+            request_id,
+            raw_body,
+            ..
+        }) => {
+            assert_eq!(code, "ResourceNotFound");
+            assert!(!request_id.is_empty());
+            assert!(raw_body.contains(&request_id));
+        }
+        other => panic!("expected a 404 Graph error, got {other:?}"),
+    }
+
+    let bad = Connector {
+        state: Some(State::Unrecognized("sleeping".into())),
+        ..connector("x")
+    };
+    match connectors.create(&bad).await {
+        Err(Error::Graph {
+            status: 400,
+            code,
+            message,
+            request_id,
+            ..
+        }) => {
+            assert_eq!(code, "BadRequest");
+            assert!(message.contains("'state'"), "{message}");
+            assert!(!request_id.is_empty());
+        }
+        other => panic!("expected a 400 Graph error, got {other:?}"),
+    }
+
+    let anonymous = Client::builder()
+        .base_url(h.server.base_url())
+        .build()
+        .unwrap();
+    let error = anonymous
+        .device_management()
+        .domain_join_connectors()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.status(), error.code()),
+        (Some(401), Some("InvalidAuthenticationToken"))
+    );
+    assert!(error.to_string().contains("401"), "{error}");
+}
+
+#[tokio::test]
+async fn the_stream_yields_each_of_250_items_once_across_pages_of_100() {
+    let h = Mock::with(Config {
+        page_size: 100,
+        ..Config::default()
+    })
+    .await;
+    let connectors = h.client.device_management().domain_join_connectors();
+    for i in 0..250 {
+        connectors
+            .create(&connector(&format!("c{i:03}")))
+            .await
+            .unwrap();
+    }
+    let first = connectors.list().send().await.unwrap();
+    assert_eq!(first.value.len(), 100);
+    assert!(first.next_link.is_some());
+
+    let items: Vec<Connector> = connectors.list().stream().try_collect().await.unwrap();
+    assert_eq!(items.len(), 250);
+    let names: BTreeSet<String> = items
+        .iter()
+        .map(|c| c.display_name.clone().unwrap())
+        .collect();
+    assert_eq!(names.len(), 250);
+
+    let all = connectors
+        .list()
+        .select(&["id"])
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 250);
+}
+
+#[tokio::test]
+async fn a_transport_failure_is_a_transport_error() {
+    let client = Client::new("http://127.0.0.1:1/beta", "t").unwrap();
+    let error = client
+        .device_management()
+        .domain_join_connectors()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}
