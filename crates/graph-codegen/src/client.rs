@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use graph_spec::{OperationKind, PermissionSet, Primitive};
+use graph_spec::{OperationKind, PermissionSet, Primitive, Segment};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -211,34 +211,34 @@ fn tree(ir: &Ir) -> Vec<Node> {
         "Transport",
     ]);
     for (index, route) in ir.routes.iter().enumerate() {
-        let mut segments: Vec<&str> = route.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut segments = route.path.segments();
         if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
-            segments.pop();
+            segments = segments.split_last().map_or(segments, |(_, rest)| rest);
         }
         let mut current = 0;
         let mut words = Vec::new();
         for segment in segments {
-            let (key, edge, word) =
-                if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    (
-                        "{}".to_owned(),
-                        Edge::Key(name.to_owned()),
-                        "Item".to_owned(),
-                    )
-                } else if segment.contains('.') {
-                    let type_name = segment.rsplit('.').next().unwrap_or(segment);
-                    (
-                        segment.to_owned(),
-                        Edge::Cast(segment.to_owned()),
-                        format!("As{}", type_name.to_upper_camel_case()),
-                    )
-                } else {
-                    (
-                        segment.to_owned(),
-                        Edge::Segment(segment.to_owned()),
-                        segment.to_upper_camel_case(),
-                    )
-                };
+            let (key, edge, word) = match segment {
+                Segment::Key(name) => ("{}".to_owned(), Edge::Key(name.clone()), "Item".to_owned()),
+                Segment::Cast(qualified) => (
+                    qualified.clone(),
+                    Edge::Cast(qualified.clone()),
+                    format!(
+                        "As{}",
+                        segment
+                            .cast_type()
+                            .unwrap_or(qualified)
+                            .to_upper_camel_case()
+                    ),
+                ),
+                // A function call inside a path is navigated by its name; its arguments are
+                // not modelled yet.
+                Segment::Literal(name) | Segment::Function { name, .. } => (
+                    name.clone(),
+                    Edge::Segment(name.clone()),
+                    name.to_upper_camel_case(),
+                ),
+            };
             words.push(word);
             let template = format!("{}/{segment}", nodes[current].template);
             current = match nodes[current].children.get(&key) {

@@ -10,7 +10,7 @@
 //! Whatever a path needs is seeded first: parents as `{"id": "p<n>"}`, and for get, update and
 //! delete the entity itself, taken from the documented response.
 
-use graph_spec::{Example, Operation, OperationKind, Spec};
+use graph_spec::{Example, Operation, OperationKind, PathTemplate, Segment, Spec};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -83,36 +83,44 @@ struct Key {
 }
 
 /// The keys a template needs, outermost first; type casts are not part of storage paths.
-fn keys(template: &str, entity_id: Option<&str>) -> Vec<Key> {
-    let placeholders = template.split('/').filter(|s| s.starts_with('{')).count();
+fn keys(template: &PathTemplate, entity_id: Option<&str>) -> Vec<Key> {
+    let placeholders = template
+        .segments()
+        .iter()
+        .filter(|s| matches!(s, Segment::Key(_)))
+        .count();
     let mut collection = String::new();
     let mut out: Vec<Key> = Vec::new();
-    for segment in template.split('/').filter(|s| !s.is_empty()) {
-        if segment.starts_with('{') {
-            let is_last = out.len() + 1 == placeholders;
-            let value = match (is_last, entity_id) {
-                (true, Some(id)) => id.to_owned(),
-                _ => format!("p{}", out.len()),
-            };
-            out.push(Key {
-                collection: collection.clone(),
-                value: value.clone(),
-                cast: None,
-            });
-            collection = format!("{collection}/{value}");
-        } else if segment.contains('.') {
-            if let Some(last) = out.last_mut() {
-                last.cast = Some(segment.to_owned());
+    for segment in template.segments() {
+        match segment {
+            Segment::Key(_) => {
+                let is_last = out.len() + 1 == placeholders;
+                let value = match (is_last, entity_id) {
+                    (true, Some(id)) => id.to_owned(),
+                    _ => format!("p{}", out.len()),
+                };
+                out.push(Key {
+                    collection: collection.clone(),
+                    value: value.clone(),
+                    cast: None,
+                });
+                collection = format!("{collection}/{value}");
             }
-        } else {
-            collection = format!("{collection}/{segment}");
+            Segment::Cast(qualified) => {
+                if let Some(last) = out.last_mut() {
+                    last.cast = Some(qualified.clone());
+                }
+            }
+            Segment::Literal(name) | Segment::Function { name, .. } => {
+                collection = format!("{collection}/{name}");
+            }
         }
     }
     out
 }
 
 /// The collection a path's entities live in, with keys filled in.
-fn collection_of(template: &str, keys: &[Key], item: bool) -> String {
+fn collection_of(template: &PathTemplate, keys: &[Key], item: bool) -> String {
     if item {
         return keys
             .last()
@@ -121,11 +129,15 @@ fn collection_of(template: &str, keys: &[Key], item: bool) -> String {
     }
     let mut collection = String::new();
     let mut values = keys.iter().map(|k| &k.value);
-    for segment in template.split('/').filter(|s| !s.is_empty()) {
-        if segment.starts_with('{') {
-            collection = format!("{collection}/{}", values.next().map_or("", String::as_str));
-        } else if !segment.contains('.') {
-            collection = format!("{collection}/{segment}");
+    for segment in template.segments() {
+        match segment {
+            Segment::Key(_) => {
+                collection = format!("{collection}/{}", values.next().map_or("", String::as_str));
+            }
+            Segment::Literal(name) | Segment::Function { name, .. } => {
+                collection = format!("{collection}/{name}");
+            }
+            Segment::Cast(_) => {}
         }
     }
     collection
@@ -176,9 +188,10 @@ fn case(
     );
     let last_is_key = route
         .path
-        .split('/')
-        .rfind(|s| !s.is_empty() && !s.contains('.'))
-        .is_some_and(|s| s.starts_with('{'));
+        .segments()
+        .iter()
+        .rfind(|s| !matches!(s, Segment::Cast(_)))
+        .is_some_and(|s| matches!(s, Segment::Key(_)));
     let item = addresses_one && last_is_key;
     let singleton = addresses_one && !last_is_key;
     let entity = documented_entity(example);
@@ -460,7 +473,8 @@ mod tests {
 
     #[test]
     fn keys_and_collections() {
-        let k = keys("/a/{aId}/microsoft.graph.t/b/{bId}", Some("e1"));
+        let item = PathTemplate::parse("/a/{aId}/microsoft.graph.t/b/{bId}").unwrap();
+        let k = keys(&item, Some("e1"));
         let key = |c: &str, v: &str, cast: Option<&str>| Key {
             collection: c.into(),
             value: v.into(),
@@ -473,11 +487,9 @@ mod tests {
                 key("/a/p0/b", "e1", None)
             ]
         );
-        assert_eq!(
-            collection_of("/a/{aId}/microsoft.graph.t/b/{bId}", &k, true),
-            "/a/p0/b"
-        );
-        let list = keys("/a/{aId}/b", None);
-        assert_eq!(collection_of("/a/{aId}/b", &list, false), "/a/p0/b");
+        assert_eq!(collection_of(&item, &k, true), "/a/p0/b");
+        let collection = PathTemplate::parse("/a/{aId}/b").unwrap();
+        let list = keys(&collection, None);
+        assert_eq!(collection_of(&collection, &list, false), "/a/p0/b");
     }
 }

@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use graph_spec::{HttpMethod, OperationKind, PermissionSet, Primitive, Spec, TypeRef};
+use graph_spec::{
+    HttpMethod, OperationKind, PathTemplate, PermissionSet, Primitive, Segment, Spec, TypeRef,
+};
 
 use heck::ToSnakeCase;
 
@@ -76,8 +78,9 @@ pub struct RouteIr {
     /// The method.
     pub method: HttpMethod,
     /// The path template.
-    pub path: String,
-    /// The path with captures named by position (`{p0}`, `{p1}`), for the router.
+    pub path: PathTemplate,
+    /// The path with captures named by position (`{p0}`, `{p1}`), for the router; a function
+    /// segment is routed by its name (the mock splits the arguments off before routing).
     pub route_path: String,
     /// The Graph name of the type the operation is about (body, response, or a sibling
     /// operation's), empty if none.
@@ -378,20 +381,18 @@ fn routes(
             .or_else(|| {
                 spec.operations
                     .iter()
-                    .filter(|other| {
-                        other
-                            .paths
-                            .iter()
-                            .any(|p| op.paths.iter().any(|q| q.template == p.template))
-                    })
+                    .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
                     .find_map(own_type)
             })
             .unwrap_or_default();
         for (path_index, path) in op.paths.iter().enumerate() {
             let words: Vec<String> = path
-                .template
-                .split('/')
-                .filter(|s| !s.is_empty() && !s.starts_with('{') && !s.contains('.'))
+                .segments()
+                .iter()
+                .filter_map(|segment| match segment {
+                    Segment::Literal(name) | Segment::Function { name, .. } => Some(name),
+                    Segment::Key(_) | Segment::Cast(_) => None,
+                })
                 .map(|s| s.to_snake_case().to_uppercase())
                 .collect();
             let kind = match op.kind {
@@ -403,20 +404,7 @@ fn routes(
                 OperationKind::Delete => "DELETE",
             };
             let const_name = scope.claim(&format!("{}_{kind}", words.join("_")));
-            let mut position = 0;
-            let route_path = path
-                .template
-                .split('/')
-                .map(|segment| {
-                    if segment.starts_with('{') {
-                        position += 1;
-                        format!("{{p{}}}", position - 1)
-                    } else {
-                        segment.to_owned()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("/");
+            let route_path = route_path(path);
             routes.push(RouteIr {
                 operation,
                 primary: path_index == 0,
@@ -424,7 +412,7 @@ fn routes(
                 kind: op.kind,
                 name: op.name.clone(),
                 method: op.method,
-                path: path.template.clone(),
+                path: path.clone(),
                 route_path,
                 entity_struct: struct_names
                     .get(entity_type.as_str())
@@ -538,4 +526,23 @@ impl Recursion {
         }
         false
     }
+}
+
+/// `path` for the router: keys become captures named by position (`{p0}`, `{p1}`), so that
+/// templates whose parameter names differ never conflict, and a function segment is its name.
+fn route_path(path: &PathTemplate) -> String {
+    let mut route = String::new();
+    let mut position = 0;
+    for segment in path.segments() {
+        route.push('/');
+        match segment {
+            Segment::Key(_) => {
+                route.push_str(&format!("{{p{position}}}"));
+                position += 1;
+            }
+            Segment::Function { name, .. } => route.push_str(name),
+            Segment::Literal(text) | Segment::Cast(text) => route.push_str(text),
+        }
+    }
+    route
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use graph_spec::{HttpMethod, OperationKind, PermissionSet};
+use graph_spec::{HttpMethod, OperationKind, PermissionSet, Segment};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -80,7 +80,9 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
         use axum::extract::{RawPathParams, Request, State};
         use axum::routing;
 
-        use graph_mock_runtime::operation::{Api, Kind, OperationMeta, Permission, Permissions};
+        use graph_mock_runtime::operation::{
+            Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
+        };
         use graph_mock_runtime::{AppState, handlers};
 
         /// What this mock serves: its operations, its routes and the model's schema.
@@ -133,7 +135,17 @@ fn meta(route: &RouteIr) -> TokenStream {
         OperationKind::Action => "Action",
         OperationKind::Function => "Function",
     });
-    let path = &route.path;
+    let path = route.path.to_string();
+    let segments = route.path.segments().iter().map(|segment| match segment {
+        Segment::Literal(name) | Segment::Function { name, .. } => {
+            quote! { PathSegment::Literal(#name) }
+        }
+        Segment::Key(_) => quote! { PathSegment::Key },
+        Segment::Cast(qualified) => {
+            let type_name = segment.cast_type().unwrap_or(qualified);
+            quote! { PathSegment::Cast(#type_name) }
+        }
+    });
     let method = route.method.as_str();
     let status = route.status;
     let operation = route.operation;
@@ -157,6 +169,7 @@ fn meta(route: &RouteIr) -> TokenStream {
             kind: Kind::#kind,
             method: #method,
             path: #path,
+            segments: &[#(#segments),*],
             entity_type: #entity_type,
             status: #status,
             permissions: Permissions { delegated: #delegated, application: #application },

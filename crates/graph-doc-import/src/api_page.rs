@@ -2,7 +2,8 @@
 
 use graph_spec::{
     DefectKind, Example, ExampleRequest, ExampleResponse, HttpMethod, Operation, OperationKind,
-    PathTemplate, Permissions, Primitive, Property, RequestBody, Response, ResponseBody, TypeRef,
+    PathTemplate, Permissions, Primitive, Property, RequestBody, Response, ResponseBody, Segment,
+    TypeRef,
 };
 
 use crate::http::{self, split_message};
@@ -104,7 +105,16 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             report.defect(l.line, DefectKind::RefSuffixInPath, format!("the path `{path}` ends in `/$ref`, but the page creates an entity, not a reference; read as `{stripped}`"));
             path = stripped.to_owned();
         }
-        paths.push(PathTemplate::new(path));
+        match PathTemplate::parse(&path) {
+            Ok(template) => paths.push(template),
+            Err(e) => report.defect(l.line, DefectKind::MalformedPath, format!("{e}; skipped")),
+        }
+    }
+    if paths.is_empty() {
+        return Err(error(
+            http_section.line,
+            "the HTTP Request block has no path the spec can hold",
+        ));
     }
 
     let mut mentions = Mentions::default();
@@ -236,12 +246,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         }
     }
 
-    let (examples, example_texts) = read_examples(
-        doc,
-        method,
-        paths.first().map(|p| p.template.as_str()),
-        report,
-    );
+    let (examples, example_texts) = read_examples(doc, method, paths.first(), report);
 
     Ok(ApiPage {
         operation: Operation {
@@ -388,14 +393,11 @@ fn classify(
     status: u16,
     body: Option<&ResponseBody>,
 ) -> (OperationKind, String) {
-    let last_segment = paths
-        .first()
-        .and_then(|p| p.template.rsplit('/').next())
-        .unwrap_or_default()
-        .split('(')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let last_segment = match paths.first().and_then(PathTemplate::last) {
+        Some(Segment::Function { name, .. }) => name.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
     match (verb, method) {
         (Verb::Action, _) => (OperationKind::Action, last_segment),
         (Verb::Function, _) => (OperationKind::Function, last_segment),
@@ -421,10 +423,13 @@ fn classify(
 fn read_examples(
     doc: &Document,
     method: HttpMethod,
-    template: Option<&str>,
+    template: Option<&PathTemplate>,
     report: &mut Report,
 ) -> (Vec<Example>, Vec<ExampleText>) {
-    let anchor = template.and_then(|t| t.trim_start_matches('/').split('/').next());
+    let anchor = template
+        .and_then(|t| t.segments().first())
+        .map(ToString::to_string);
+    let anchor = anchor.as_deref();
     let mut examples: Vec<Example> = Vec::new();
     let mut texts = Vec::new();
     let example_blocks = doc

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use graph_spec::model::path_shape;
 use graph_spec::value_check::{self, ViolationKind};
 use graph_spec::{
     Defect, DefectKind, EnumDef, Example, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
@@ -119,7 +118,7 @@ fn merge_operations(
     let mut groups: BTreeMap<(String, graph_spec::HttpMethod), Vec<&Operation>> = BTreeMap::new();
     for op in operations {
         groups
-            .entry((path_shape(op.primary_path()), op.method))
+            .entry((op.primary_path().shape(), op.method))
             .or_default()
             .push(op);
     }
@@ -184,16 +183,15 @@ fn drop_repeated_paths(mut operations: Vec<Operation>) -> Vec<Operation> {
     let mut homeless = Vec::new();
     for (i, op) in operations.iter_mut().enumerate() {
         let method = op.method;
-        let first = op.paths.first().map(|p| (path_shape(&p.template), method));
+        let first = op.paths.first().map(|p| (p.shape(), method));
         // A path is kept by the first operation that lists it, once.
-        op.paths
-            .retain(|p| match owner.entry((path_shape(&p.template), method)) {
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(i);
-                    true
-                }
-                std::collections::btree_map::Entry::Occupied(_) => false,
-            });
+        op.paths.retain(|p| match owner.entry((p.shape(), method)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+                true
+            }
+            std::collections::btree_map::Entry::Occupied(_) => false,
+        });
         if let (true, Some(first)) = (op.paths.is_empty(), first) {
             homeless.push((i, first));
         }

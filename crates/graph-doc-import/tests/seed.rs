@@ -73,7 +73,7 @@ fn the_create_operation_is_normalised() {
         (OperationKind::Create, HttpMethod::Post)
     );
     assert_eq!(
-        create.primary_path(),
+        create.primary_path().to_string(),
         "/deviceManagement/domainJoinConnectors"
     );
     assert_eq!(create.response.status, 201);

@@ -37,6 +37,17 @@ impl OperationMeta {
     }
 }
 
+/// One segment of an operation's path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSegment {
+    /// A fixed name (a function's name, for a function segment).
+    Literal(&'static str),
+    /// A key: the next value the route captured.
+    Key,
+    /// A type cast: the unqualified name of the type it requires.
+    Cast(&'static str),
+}
+
 /// Everything the handlers need to serve one operation.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationMeta {
@@ -44,8 +55,10 @@ pub struct OperationMeta {
     pub kind: Kind,
     /// The HTTP method.
     pub method: &'static str,
-    /// The path template, relative to the base path.
+    /// The path template, relative to the base path, as written.
     pub path: &'static str,
+    /// The same template as typed segments, so no request parses it.
+    pub segments: &'static [PathSegment],
     /// The Graph name of the entity (or body) type.
     pub entity_type: &'static str,
     /// The documented success status.

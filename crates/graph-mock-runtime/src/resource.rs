@@ -6,7 +6,7 @@
 //! but are not part of where things are stored.
 
 use crate::error::ApiError;
-use crate::operation::{Kind, OperationMeta};
+use crate::operation::{Kind, OperationMeta, PathSegment};
 
 /// The longest key accepted in a path.
 const MAX_KEY_LEN: usize = 1024;
@@ -52,29 +52,32 @@ impl Resource {
         let mut keyed: Vec<Ancestor> = Vec::new();
         let mut values = values.iter();
         let mut last_is_key = false;
-        for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
-            if segment.starts_with('{') {
-                let value = values.next().copied().unwrap_or_default();
-                check_key(value)?;
-                keyed.push(Ancestor {
-                    collection: collection.clone(),
-                    id: value.to_owned(),
-                    cast: None,
-                });
-                collection.push('/');
-                collection.push_str(value);
-                last_is_key = true;
-            } else if segment.contains('.') {
-                // A type cast, e.g. microsoft.graph.deviceAndAppManagementRoleAssignment: it
-                // narrows the entity before it, and is not part of where things are stored.
-                let type_name = segment.rsplit('.').next().unwrap_or(segment).to_owned();
-                if let Some(previous) = keyed.last_mut().filter(|_| last_is_key) {
-                    previous.cast = Some(type_name);
+        for segment in operation.segments {
+            match *segment {
+                PathSegment::Key => {
+                    let value = values.next().copied().unwrap_or_default();
+                    check_key(value)?;
+                    keyed.push(Ancestor {
+                        collection: collection.clone(),
+                        id: value.to_owned(),
+                        cast: None,
+                    });
+                    collection.push('/');
+                    collection.push_str(value);
+                    last_is_key = true;
                 }
-            } else {
-                collection.push('/');
-                collection.push_str(segment);
-                last_is_key = false;
+                // A type cast narrows the entity before it, and is not part of where things
+                // are stored.
+                PathSegment::Cast(type_name) => {
+                    if let Some(previous) = keyed.last_mut().filter(|_| last_is_key) {
+                        previous.cast = Some(type_name.to_owned());
+                    }
+                }
+                PathSegment::Literal(name) => {
+                    collection.push('/');
+                    collection.push_str(name);
+                    last_is_key = false;
+                }
             }
         }
         let addresses_one = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete);
@@ -141,14 +144,16 @@ fn check_key(key: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operation::PathSegment::{Cast, Key, Literal};
     use crate::operation::{Permission, Permissions};
 
-    fn op(kind: Kind, path: &'static str) -> OperationMeta {
+    fn op(kind: Kind, segments: &'static [PathSegment]) -> OperationMeta {
         let p = Permission::NotSupported;
         OperationMeta {
             kind,
             method: "GET",
-            path,
+            path: "/template",
+            segments,
             entity_type: "x",
             status: 200,
             permissions: Permissions {
@@ -162,7 +167,10 @@ mod tests {
     #[test]
     fn items_collections_and_ancestors() {
         let get = Resource::resolve(
-            &op(Kind::Get, "/a/{aId}/microsoft.graph.t/b/{bId}"),
+            &op(
+                Kind::Get,
+                &[Literal("a"), Key, Cast("t"), Literal("b"), Key],
+            ),
             &["1", "2"],
         )
         .unwrap();
@@ -177,7 +185,8 @@ mod tests {
             }]
         );
         assert_eq!(get.context_path(), "a('1')/b");
-        let list = Resource::resolve(&op(Kind::List, "/a/{aId}/b"), &["1"]).unwrap();
+        let list =
+            Resource::resolve(&op(Kind::List, &[Literal("a"), Key, Literal("b")]), &["1"]).unwrap();
         assert_eq!(
             (list.collection.as_str(), list.ancestors.len()),
             ("/a/1/b", 1)
@@ -187,18 +196,24 @@ mod tests {
 
     #[test]
     fn singletons_and_casts_on_the_addressed_entity() {
-        let singleton = Resource::resolve(&op(Kind::Get, "/a/{aId}/summary"), &["1"]).unwrap();
+        let singleton = Resource::resolve(
+            &op(Kind::Get, &[Literal("a"), Key, Literal("summary")]),
+            &["1"],
+        )
+        .unwrap();
         assert!(singleton.singleton);
         assert_eq!(
             (singleton.collection.as_str(), singleton.id().unwrap()),
             ("/a/1/summary", SINGLETON_KEY)
         );
-        let root = Resource::resolve(&op(Kind::Update, "/deviceManagement"), &[]).unwrap();
+        let root =
+            Resource::resolve(&op(Kind::Update, &[Literal("deviceManagement")]), &[]).unwrap();
         assert_eq!(
             (root.collection.as_str(), root.singleton),
             ("/deviceManagement", true)
         );
-        let cast = Resource::resolve(&op(Kind::Get, "/a/{aId}/microsoft.graph.t"), &["1"]).unwrap();
+        let cast =
+            Resource::resolve(&op(Kind::Get, &[Literal("a"), Key, Cast("t")]), &["1"]).unwrap();
         assert_eq!(
             (cast.id().unwrap(), cast.cast.as_deref(), cast.singleton),
             ("1", Some("t"), false)
@@ -208,7 +223,7 @@ mod tests {
     #[test]
     fn tricky_keys_are_refused() {
         for key in ["../x", "a\0b", "a\\b", &"k".repeat(4000)] {
-            let err = Resource::resolve(&op(Kind::Get, "/a/{id}"), &[key]).unwrap_err();
+            let err = Resource::resolve(&op(Kind::Get, &[Literal("a"), Key]), &[key]).unwrap_err();
             assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
         }
     }

@@ -1,7 +1,7 @@
 //! `--seed-examples`: preloads the entities shown in the docs' response examples.
 
 use graph_odata::Schema;
-use graph_odata::spec::OperationKind;
+use graph_odata::spec::{OperationKind, Segment};
 use serde_json::Value;
 
 use crate::store::Store;
@@ -11,17 +11,19 @@ use crate::store::Store;
 pub fn seed_examples(store: &dyn Store, schema: &Schema) -> usize {
     let mut inserted = 0;
     for operation in &schema.spec().operations {
-        let collection = match operation.kind {
-            OperationKind::Create => operation.primary_path().to_owned(),
-            OperationKind::Get => match operation.primary_path().rsplit_once('/') {
-                Some((collection, last)) if last.starts_with('{') => collection.to_owned(),
-                _ => continue,
+        let path = operation.primary_path();
+        let collection = match (operation.kind, path.last()) {
+            (OperationKind::Create, _) => path.clone(),
+            (OperationKind::Get, Some(Segment::Key(_))) => match path.parent() {
+                Some(collection) => collection,
+                None => continue,
             },
             _ => continue,
         };
-        if collection.contains('{') {
+        if !collection.parameters().is_empty() {
             continue;
         }
+        let collection = collection.to_string();
         for example in &operation.examples {
             let Some(body) = example.response.as_ref().and_then(|r| r.body.as_ref()) else {
                 continue;

@@ -2,7 +2,9 @@
 //! The generated routes of the mock: one operation table entry per operation and path.
 use axum::extract::{RawPathParams, Request, State};
 use axum::routing;
-use graph_mock_runtime::operation::{Api, Kind, OperationMeta, Permission, Permissions};
+use graph_mock_runtime::operation::{
+    Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
+};
 use graph_mock_runtime::{AppState, handlers};
 /// What this mock serves: its operations, its routes and the model's schema.
 pub static API: Api = Api {
@@ -15,6 +17,10 @@ static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = OperationM
     kind: Kind::List,
     method: "GET",
     path: "/deviceManagement/domainJoinConnectors",
+    segments: &[
+        PathSegment::Literal("deviceManagement"),
+        PathSegment::Literal("domainJoinConnectors"),
+    ],
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -38,6 +44,10 @@ static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_CREATE: OperationMeta = Operatio
     kind: Kind::Create,
     method: "POST",
     path: "/deviceManagement/domainJoinConnectors",
+    segments: &[
+        PathSegment::Literal("deviceManagement"),
+        PathSegment::Literal("domainJoinConnectors"),
+    ],
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 201u16,
     permissions: Permissions {
@@ -51,6 +61,11 @@ static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_GET: OperationMeta = OperationMe
     kind: Kind::Get,
     method: "GET",
     path: "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}",
+    segments: &[
+        PathSegment::Literal("deviceManagement"),
+        PathSegment::Literal("domainJoinConnectors"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -74,6 +89,11 @@ static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_UPDATE: OperationMeta = Operatio
     kind: Kind::Update,
     method: "PATCH",
     path: "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}",
+    segments: &[
+        PathSegment::Literal("deviceManagement"),
+        PathSegment::Literal("domainJoinConnectors"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -87,6 +107,11 @@ static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_DELETE: OperationMeta = Operatio
     kind: Kind::Delete,
     method: "DELETE",
     path: "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}",
+    segments: &[
+        PathSegment::Literal("deviceManagement"),
+        PathSegment::Literal("domainJoinConnectors"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::DeviceManagementDomainJoinConnector as graph_model::GraphType>::NAME,
     status: 204u16,
     permissions: Permissions {

@@ -13,11 +13,13 @@ pub mod io;
 pub mod literals;
 pub mod model;
 pub mod openapi;
+pub mod path;
 pub mod type_ref;
 pub mod validate;
 pub mod value_check;
 
 pub use io::{LoadError, load, save, to_pretty_json};
 pub use model::*;
+pub use path::{PathError, PathTemplate, Segment};
 pub use type_ref::{Primitive, TypeRef};
 pub use validate::{ValidationError, validate};

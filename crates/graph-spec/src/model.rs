@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::path::PathTemplate;
 use crate::type_ref::TypeRef;
 
 /// A whole spec: everything the generators need, and nothing about Markdown.
@@ -313,62 +314,10 @@ pub struct Operation {
 
 impl Operation {
     /// The first (canonical) path template.
-    pub fn primary_path(&self) -> &str {
-        self.paths.first().map_or("", |p| p.template.as_str())
+    pub fn primary_path(&self) -> &PathTemplate {
+        static ROOT: PathTemplate = PathTemplate::ROOT;
+        self.paths.first().unwrap_or(&ROOT)
     }
-}
-
-/// A path template such as `/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PathTemplate {
-    /// The template, with `{name}` placeholders.
-    pub template: String,
-    /// The placeholder names, in path order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub parameters: Vec<String>,
-}
-
-impl PathTemplate {
-    /// Builds a template, reading the parameter names from its `{...}` placeholders.
-    pub fn new(template: impl Into<String>) -> PathTemplate {
-        let template = template.into();
-        let parameters = placeholders(&template);
-        PathTemplate {
-            template,
-            parameters,
-        }
-    }
-}
-
-/// A template with its placeholder names erased (`/a/{aId}` → `/a/{}`): two templates with the
-/// same shape address the same resources, whatever their parameters are called.
-pub fn path_shape(template: &str) -> String {
-    template
-        .split('/')
-        .map(|segment| {
-            if segment.starts_with('{') {
-                "{}"
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// The `{name}` placeholders of a path template, in order.
-pub fn placeholders(template: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        names.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    names
 }
 
 /// The body of a create or update request.
@@ -541,6 +490,8 @@ pub enum DefectKind {
     PageSkipped,
     /// A path in the HTTP Request block ends in `/$ref` where no reference is meant.
     RefSuffixInPath,
+    /// A path in the HTTP Request block is not a template the spec can hold; it is skipped.
+    MalformedPath,
     /// An example URL is not `https://graph.microsoft.com/<version>/...`.
     MalformedExampleUrl,
     /// A permissions cell holds a TODO placeholder.
@@ -583,15 +534,6 @@ fn is_false(value: &bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_are_read_in_order() {
-        let t = PathTemplate::new("/a/{aId}/b/{bId}/c");
-        assert_eq!(t.parameters, ["aId", "bId"]);
-        assert!(PathTemplate::new("/a/b").parameters.is_empty());
-        assert_eq!(placeholders("/a/{unclosed"), Vec::<String>::new());
-        assert_eq!(path_shape("/a/{aId}/b/{bId}"), "/a/{}/b/{}");
-    }
 
     fn ty(base: Option<&str>, props: &[&str]) -> TypeDef {
         TypeDef {

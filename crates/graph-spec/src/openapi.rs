@@ -12,9 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{
-    Example, HttpMethod, Operation, OperationKind, PermissionSet, Property, Spec, placeholders,
-};
+use crate::model::{Example, HttpMethod, Operation, OperationKind, PermissionSet, Property, Spec};
+use crate::path::{PathTemplate, Segment};
 use crate::type_ref::{Primitive, TypeRef};
 
 /// The error statuses every operation documents.
@@ -49,9 +48,9 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
                 Map::new()
             };
             let method = op.method.as_str().to_ascii_lowercase();
-            let template = distinct_placeholders(&path.template);
+            let template = distinct_placeholders(path);
             paths
-                .entry(openapi_path(spec, op, &template))
+                .entry(openapi_path(spec, op, &template.to_string()))
                 .or_default()
                 .insert(method, operation(spec, op, &template, &id, links));
         }
@@ -75,26 +74,17 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
 
 /// OpenAPI needs distinct parameter names; a few Graph paths repeat one
 /// (`/a/{aId}/b/{bId}/a/{aId}`), so repeats become `aId2`, `aId3`, ...
-fn distinct_placeholders(template: &str) -> String {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    template
-        .split('/')
-        .map(
-            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => {
-                    let count = seen.entry(name).or_insert(0);
-                    *count += 1;
-                    if *count == 1 {
-                        segment.to_owned()
-                    } else {
-                        format!("{{{name}{count}}}")
-                    }
-                }
-                None => segment.to_owned(),
-            },
-        )
-        .collect::<Vec<_>>()
-        .join("/")
+fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    template.rename_keys(|name| {
+        let count = seen.entry(name.to_owned()).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            name.to_owned()
+        } else {
+            format!("{name}{count}")
+        }
+    })
 }
 
 /// A function's path carries its parameters: `/a/getX(name={name})`.
@@ -116,10 +106,12 @@ fn operation_ids(spec: &Spec) -> Vec<String> {
     spec.operations
         .iter()
         .map(|op| {
-            let words: Vec<&str> = op
+            let words: Vec<String> = op
                 .primary_path()
-                .split('/')
-                .filter(|s| !s.is_empty() && !s.starts_with('{'))
+                .segments()
+                .iter()
+                .filter(|s| !matches!(s, Segment::Key(_)))
+                .map(ToString::to_string)
                 .collect();
             let kind = match op.kind {
                 OperationKind::Create => "create",
@@ -379,11 +371,12 @@ fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
 fn operation(
     spec: &Spec,
     op: &Operation,
-    template: &str,
+    template: &PathTemplate,
     id: &str,
     links: Map<String, Value>,
 ) -> Value {
-    let mut parameters: Vec<Value> = placeholders(template)
+    let mut parameters: Vec<Value> = template
+        .parameters()
         .into_iter()
         .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" } }))
         .collect();
@@ -533,23 +526,23 @@ fn links(spec: &Spec, op: &Operation, ids: &[String]) -> Map<String, Value> {
         return links;
     }
     for (index, other) in spec.operations.iter().enumerate() {
-        let item = &distinct_placeholders(other.primary_path());
-        let Some((collection, last)) = item.rsplit_once('/') else {
+        let item = distinct_placeholders(other.primary_path());
+        let (Some(collection), Some(Segment::Key(_))) = (item.parent(), item.last()) else {
             continue;
         };
-        let same_collection =
-            crate::model::path_shape(collection) == crate::model::path_shape(op.primary_path());
-        if !same_collection || !last.starts_with('{') || other.method == HttpMethod::Post {
+        let same_collection = collection.shape() == op.primary_path().shape();
+        if !same_collection || other.method == HttpMethod::Post {
             continue;
         }
+        let parents = distinct_placeholders(op.primary_path());
+        let parents = parents.parameters();
         let mut parameters = Map::new();
-        for (position, name) in placeholders(item).into_iter().enumerate() {
-            let value = match placeholders(&distinct_placeholders(op.primary_path())).get(position)
-            {
+        for (position, name) in item.parameters().into_iter().enumerate() {
+            let value = match parents.get(position) {
                 Some(parent) => format!("$request.path.{parent}"),
                 None => "$response.body#/id".to_owned(),
             };
-            parameters.insert(name, Value::String(value));
+            parameters.insert(name.to_owned(), Value::String(value));
         }
         let name = match other.kind {
             OperationKind::Get => "get",
@@ -571,8 +564,9 @@ mod tests {
 
     #[test]
     fn repeated_parameters_are_renamed() {
+        let template = PathTemplate::parse("/a/{x}/b/{y}/c/{x}").unwrap();
         assert_eq!(
-            distinct_placeholders("/a/{x}/b/{y}/c/{x}"),
+            distinct_placeholders(&template).to_string(),
             "/a/{x}/b/{y}/c/{x2}"
         );
     }

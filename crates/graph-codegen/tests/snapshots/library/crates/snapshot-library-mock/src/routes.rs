@@ -2,7 +2,9 @@
 //! The generated routes of the mock: one operation table entry per operation and path.
 use axum::extract::{RawPathParams, Request, State};
 use axum::routing;
-use graph_mock_runtime::operation::{Api, Kind, OperationMeta, Permission, Permissions};
+use graph_mock_runtime::operation::{
+    Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
+};
 use graph_mock_runtime::{AppState, handlers};
 /// What this mock serves: its operations, its routes and the model's schema.
 pub static API: Api = Api {
@@ -15,6 +17,11 @@ static LIBRARY_BOOKS_UPDATE: OperationMeta = OperationMeta {
     kind: Kind::Update,
     method: "PATCH",
     path: "/library/books/{bookId}",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("books"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::Book as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {

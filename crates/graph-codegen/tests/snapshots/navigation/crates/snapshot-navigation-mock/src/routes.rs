@@ -2,7 +2,9 @@
 //! The generated routes of the mock: one operation table entry per operation and path.
 use axum::extract::{RawPathParams, Request, State};
 use axum::routing;
-use graph_mock_runtime::operation::{Api, Kind, OperationMeta, Permission, Permissions};
+use graph_mock_runtime::operation::{
+    Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
+};
 use graph_mock_runtime::{AppState, handlers};
 /// What this mock serves: its operations, its routes and the model's schema.
 pub static API: Api = Api {
@@ -15,6 +17,7 @@ static LIBRARY_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
     method: "GET",
     path: "/library",
+    segments: &[PathSegment::Literal("library")],
     entity_type: <graph_model::Library as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -28,6 +31,7 @@ static LIBRARY_UPDATE: OperationMeta = OperationMeta {
     kind: Kind::Update,
     method: "PATCH",
     path: "/library",
+    segments: &[PathSegment::Literal("library")],
     entity_type: <graph_model::Library as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -41,6 +45,7 @@ static LIBRARY_SHELVES_LIST: OperationMeta = OperationMeta {
     kind: Kind::List,
     method: "GET",
     path: "/library/shelves",
+    segments: &[PathSegment::Literal("library"), PathSegment::Literal("shelves")],
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -54,6 +59,7 @@ static LIBRARY_SHELVES_CREATE: OperationMeta = OperationMeta {
     kind: Kind::Create,
     method: "POST",
     path: "/library/shelves",
+    segments: &[PathSegment::Literal("library"), PathSegment::Literal("shelves")],
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 201u16,
     permissions: Permissions {
@@ -67,6 +73,11 @@ static LIBRARY_SHELVES_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
     method: "GET",
     path: "/library/shelves/{shelfId}",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -80,6 +91,11 @@ static LIBRARY_SHELVES_DELETE: OperationMeta = OperationMeta {
     kind: Kind::Delete,
     method: "DELETE",
     path: "/library/shelves/{shelfId}",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 204u16,
     permissions: Permissions {
@@ -93,6 +109,12 @@ static LIBRARY_SHELVES_SUMMARY_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
     method: "GET",
     path: "/library/shelves/{shelfId}/summary",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("summary"),
+    ],
     entity_type: <graph_model::ShelfSummary as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -106,6 +128,13 @@ static LIBRARY_SHELVES_BOOKS_LIST: OperationMeta = OperationMeta {
     kind: Kind::List,
     method: "GET",
     path: "/library/shelves/{shelfId}/microsoft.graph.specialShelf/books",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Cast("specialShelf"),
+        PathSegment::Literal("books"),
+    ],
     entity_type: <graph_model::Book as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -119,6 +148,13 @@ static LIBRARY_SHELVES_BOOKS_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
     method: "GET",
     path: "/library/shelves/{shelfId}/books/{bookId}",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("books"),
+        PathSegment::Key,
+    ],
     entity_type: <graph_model::Book as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
@@ -132,6 +168,12 @@ static LIBRARY_SHELVES_ASSIGN_CALL: OperationMeta = OperationMeta {
     kind: Kind::Action,
     method: "POST",
     path: "/library/shelves/{shelfId}/assign",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("assign"),
+    ],
     entity_type: "",
     status: 204u16,
     permissions: Permissions {
@@ -145,6 +187,11 @@ static LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL: OperationMeta = OperationMet
     kind: Kind::Function,
     method: "GET",
     path: "/library/shelves/getShelvesForReader",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Literal("getShelvesForReader"),
+    ],
     entity_type: "",
     status: 200u16,
     permissions: Permissions {
@@ -158,6 +205,12 @@ static LIBRARY_SHELVES_IS_FULL_CALL: OperationMeta = OperationMeta {
     kind: Kind::Function,
     method: "GET",
     path: "/library/shelves/{shelfId}/isFull",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("isFull"),
+    ],
     entity_type: "",
     status: 200u16,
     permissions: Permissions {
