@@ -66,6 +66,7 @@ pub fn generate(
     let ir = ir::Ir::build(spec);
     let api = client::ClientApi::new(&ir);
     let spec_json = serde_json::to_string(spec).unwrap_or_default();
+    let schema_json = serde_json::to_string(&spec.schema()).unwrap_or_default();
     let rust = |dir: &Path, file: &str, tokens| -> Result<GeneratedFile, CodegenError> {
         let path = dir.join(file);
         Ok(GeneratedFile {
@@ -82,7 +83,7 @@ pub fn generate(
     Ok(vec![
         manifest(&model, layout::model_manifest(names, spec_file)),
         rust(&model, "src/lib.rs", model::lib_rs(spec_file))?,
-        rust(&model, "src/spec.rs", model::spec_rs(&spec_json))?,
+        rust(&model, "src/spec.rs", model::spec_rs(&schema_json))?,
         rust(&model, "src/types.rs", model::types_rs(&ir))?,
         rust(&model, "src/enums.rs", model::enums_rs(&ir))?,
         manifest(&mock, layout::mock_manifest(names, spec_file)),
@@ -97,6 +98,7 @@ pub fn generate(
             server::main_rs(spec_file, &names.mock_crate()),
         )?,
         rust(&mock, "src/routes.rs", server::routes_rs(&ir))?,
+        rust(&mock, "src/spec.rs", server::spec_rs(&spec_json))?,
         manifest(&client, layout::client_manifest(names, spec_file)),
         rust(&client, "src/lib.rs", client::lib_rs(spec_file))?,
         rust(&client, "src/requests.rs", client::requests_rs(&ir, &api))?,

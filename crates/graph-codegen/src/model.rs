@@ -47,19 +47,20 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
     }
 }
 
-/// `src/spec.rs`: the spec, embedded as compact JSON, and the schema made from it.
-pub fn spec_rs(spec_json: &str) -> TokenStream {
+/// `src/spec.rs`: the runtime schema of the spec (its type system, no docs or examples),
+/// embedded as compact JSON.
+pub fn spec_rs(schema_json: &str) -> TokenStream {
     quote! {
-        //! The spec this crate was generated from, for validating write bodies the way the
-        //! service does.
+        //! The runtime schema of the spec this crate was generated from: its types and enums.
 
-        /// The spec, as compact JSON.
-        const SPEC_JSON: &str = #spec_json;
+        /// The schema, as compact JSON.
+        const SCHEMA_JSON: &str = #schema_json;
 
-        /// The schema of this crate's types, for validating write bodies the way the service does.
+        /// The schema of this crate's types, for validating write bodies the way the service
+        /// does, and for what the mock reads of types at run time.
         pub fn schema() -> &'static graph_odata::Schema {
             static SCHEMA: ::std::sync::OnceLock<graph_odata::Schema> = ::std::sync::OnceLock::new();
-            SCHEMA.get_or_init(|| graph_odata::Schema::from_embedded(SPEC_JSON))
+            SCHEMA.get_or_init(|| graph_odata::Schema::from_embedded(SCHEMA_JSON))
         }
     }
 }

@@ -32,6 +32,8 @@ pub fn lib_rs(spec_label: &str, crate_name: &str) -> TokenStream {
 
         #[rustfmt::skip]
         mod routes;
+        #[rustfmt::skip]
+        mod spec;
 
         pub use graph_mock_runtime::{AppState, AuthMode, Config, MockServer, app};
         pub use routes::API;
@@ -53,6 +55,23 @@ pub fn main_rs(spec_label: &str, crate_name: &str) -> TokenStream {
 
         fn main() -> std::process::ExitCode {
             graph_mock_runtime::cli::run(&#library::API)
+        }
+    }
+}
+
+/// The mock crate's `src/spec.rs`: the spec, for the operations' parameters and doc examples
+/// (documented responses, `--seed-examples`) and the OpenAPI document.
+pub fn spec_rs(spec_json: &str) -> TokenStream {
+    quote! {
+        //! The spec this mock was generated from, as compact JSON.
+
+        /// The spec, as compact JSON.
+        const SPEC_JSON: &str = #spec_json;
+
+        /// The spec, parsed once.
+        pub(crate) fn spec() -> &'static graph_mock_runtime::Spec {
+            static SPEC: ::std::sync::OnceLock<graph_mock_runtime::Spec> = ::std::sync::OnceLock::new();
+            SPEC.get_or_init(|| graph_mock_runtime::operation::embedded_spec(SPEC_JSON))
         }
     }
 }
@@ -90,6 +109,7 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
             operations: OPERATIONS,
             router,
             schema: graph_model::schema,
+            spec: crate::spec::spec,
         };
 
         #(#metas)*

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use graph_odata::Schema;
 use graph_spec::value_check::{self, ViolationKind};
 use graph_spec::{
     Defect, DefectKind, EnumDef, Example, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
@@ -99,8 +100,9 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
 
     let mut operations = merge_operations(&spec, &every_operation, defects);
     infer_example_types(&mut spec, &operations, defects);
+    let schema = spec.schema();
     for op in &mut operations {
-        check_examples(&spec, op, &example_texts, defects);
+        check_examples(&schema, op, &example_texts, defects);
     }
     spec.operations = operations;
     spec
@@ -328,7 +330,7 @@ struct ExampleFindings {
 }
 
 /// Checks one example against the operation's types, without reporting anything.
-fn example_findings(spec: &Spec, op: &Operation, example: &Example) -> ExampleFindings {
+fn example_findings(schema: &Schema, op: &Operation, example: &Example) -> ExampleFindings {
     let request = &example.request;
     // A function's arguments are in its URL: `.../getX(name='value')`.
     let arguments = match op.kind {
@@ -336,9 +338,14 @@ fn example_findings(spec: &Spec, op: &Operation, example: &Example) -> ExampleFi
         _ => request.body.clone(),
     };
     let request = arguments.map(|body| match (&op.request_body, op.kind) {
-        (Some(rb), _) => value_check::check_value(spec, &rb.type_ref, false, &body, ""),
+        (Some(rb), _) => value_check::check_value(schema, &rb.type_ref, false, &body, ""),
         (None, OperationKind::Action | OperationKind::Function) => {
-            value_check::check_parameters(spec, &op.name, &op.parameters, &body)
+            let parameters: Vec<_> = op
+                .parameters
+                .iter()
+                .map(graph_spec::Property::shape)
+                .collect();
+            value_check::check_parameters(schema, &op.name, &parameters, &body)
         }
         _ => Vec::new(),
     });
@@ -348,12 +355,12 @@ fn example_findings(spec: &Spec, op: &Operation, example: &Example) -> ExampleFi
             let structured = shape
                 .type_ref
                 .named()
-                .is_some_and(|n| spec.types.contains_key(n));
+                .is_some_and(|n| schema.types.contains_key(n));
             Some(if shape.collection || !structured {
                 let value = body.get("value").unwrap_or(&Value::Null);
                 (
                     value_check::check_value(
-                        spec,
+                        schema,
                         &shape.type_ref,
                         shape.collection,
                         value,
@@ -364,7 +371,7 @@ fn example_findings(spec: &Spec, op: &Operation, example: &Example) -> ExampleFi
             } else {
                 let inner = value_check::unwrap_entity(body);
                 (
-                    value_check::check_value(spec, &shape.type_ref, false, inner, ""),
+                    value_check::check_value(schema, &shape.type_ref, false, inner, ""),
                     !std::ptr::eq(inner, body),
                 )
             })
@@ -382,9 +389,10 @@ fn infer_example_types(spec: &mut Spec, operations: &[Operation], defects: &mut 
     // Each round can reveal unknown types nested inside the ones just added.
     for _ in 0..8 {
         let mut found: BTreeMap<String, (String, Source)> = BTreeMap::new();
+        let schema = spec.schema();
         for op in operations {
             for example in &op.examples {
-                let findings = example_findings(spec, op, example);
+                let findings = example_findings(&schema, op, example);
                 let request = findings
                     .request
                     .into_iter()
@@ -427,7 +435,7 @@ fn infer_example_types(spec: &mut Spec, operations: &[Operation], defects: &mut 
 /// Checks each example body against the operation's types, reports where they disagree, and
 /// records the violations on the example.
 fn check_examples(
-    spec: &Spec,
+    schema: &Schema,
     op: &mut Operation,
     texts: &BTreeMap<(String, u32), ExampleText>,
     defects: &mut Vec<Defect>,
@@ -435,7 +443,7 @@ fn check_examples(
     let findings: Vec<ExampleFindings> = op
         .examples
         .iter()
-        .map(|e| example_findings(spec, op, e))
+        .map(|e| example_findings(schema, op, e))
         .collect();
     let status = op.response.status;
     for (example, findings) in op.examples.iter_mut().zip(findings) {

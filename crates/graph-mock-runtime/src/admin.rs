@@ -35,11 +35,7 @@ pub async fn openapi(State(state): State<AppState>, headers: axum::http::HeaderM
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     let server = format!("http://{host}{}", state.base_path);
-    axum::Json(graph_odata::spec::openapi::document(
-        state.api.schema().spec(),
-        &server,
-    ))
-    .into_response()
+    axum::Json(graph_spec::openapi::document(state.api.spec(), &server)).into_response()
 }
 
 async fn requests(State(state): State<AppState>) -> Response {

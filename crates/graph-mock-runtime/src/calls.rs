@@ -9,7 +9,8 @@
 use axum::extract::Request;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use graph_odata::spec::{Operation, Spec, value_check};
+use graph_odata::{Schema, value_check};
+use graph_spec::{Operation, Property};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -70,21 +71,22 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Parses a function's argument list (see [`graph_odata::spec::literals::parse_function_arguments`]).
+/// Parses a function's argument list (see [`graph_odata::literals::parse_function_arguments`]).
 pub fn parse_arguments(text: &str) -> Result<Map<String, Value>, ApiError> {
-    graph_odata::spec::literals::parse_function_arguments(text).map_err(ApiError::bad_request)
+    graph_odata::literals::parse_function_arguments(text).map_err(ApiError::bad_request)
 }
 
 /// Checks the arguments of an action or function against its documented parameters.
 pub fn check_arguments(
-    spec: &Spec,
+    schema: &Schema,
     operation: &Operation,
     arguments: &Map<String, Value>,
 ) -> Result<(), ApiError> {
+    let parameters: Vec<_> = operation.parameters.iter().map(Property::shape).collect();
     let violations = value_check::check_parameters(
-        spec,
+        schema,
         &operation.name,
-        &operation.parameters,
+        &parameters,
         &Value::Object(arguments.clone()),
     );
     match violations.into_iter().next() {

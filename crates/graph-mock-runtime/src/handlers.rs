@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use graph_odata::spec::Spec;
+use graph_odata::Schema;
 use serde_json::{Map, Value};
 
 use crate::AppState;
@@ -48,8 +48,7 @@ async fn handle(
     operation: &'static OperationMeta,
 ) -> Result<Response, ApiError> {
     crate::auth::check(state.config.auth, request.headers(), operation)?;
-    let kinds =
-        crate::schema_view::property_kinds(state.api.schema().spec(), operation.entity_type);
+    let kinds = crate::schema_view::property_kinds(state.api.schema(), operation.entity_type);
     let allowed = match operation.kind {
         Kind::List => Allowed::Collection,
         Kind::Get => Allowed::Single,
@@ -78,7 +77,7 @@ async fn handle(
         }
         Kind::Delete => context.delete(),
         Kind::Action | Kind::Function => {
-            let spec = state.api.schema().spec();
+            let spec = state.api.spec();
             let documented = spec.operations.get(operation.operation).ok_or_else(|| {
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -96,7 +95,7 @@ async fn handle(
                 }
                 _ => Map::new(),
             };
-            calls::check_arguments(spec, documented, &arguments)?;
+            calls::check_arguments(state.api.schema(), documented, &arguments)?;
             context.parent_exists()?;
             Ok(calls::documented_response(
                 documented,
@@ -172,8 +171,8 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn spec(&self) -> &'static Spec {
-        self.state.api.schema().spec()
+    fn schema(&self) -> &'static Schema {
+        self.state.api.schema()
     }
 
     fn parent_exists(&self) -> Result<(), ApiError> {
@@ -183,7 +182,7 @@ impl Context<'_> {
                 ancestor
                     .cast
                     .as_deref()
-                    .is_none_or(|cast| is_of_type(self.spec(), e, cast))
+                    .is_none_or(|cast| is_of_type(self.schema(), e, cast))
             });
             if !fits {
                 return Err(ApiError::not_found(format!(
@@ -208,7 +207,7 @@ impl Context<'_> {
                     .resource
                     .cast
                     .as_deref()
-                    .is_none_or(|cast| is_of_type(self.spec(), &entity, cast)) =>
+                    .is_none_or(|cast| is_of_type(self.schema(), &entity, cast)) =>
             {
                 Ok(entity)
             }
@@ -429,7 +428,7 @@ impl Context<'_> {
 }
 
 /// Whether a stored entity's `@odata.type` is `wanted` or derived from it.
-fn is_of_type(spec: &Spec, entity: &StoredEntity, wanted: &str) -> bool {
+fn is_of_type(schema: &Schema, entity: &StoredEntity, wanted: &str) -> bool {
     let Some(Value::String(text)) = entity.get("@odata.type") else {
         return false;
     };
@@ -438,7 +437,7 @@ fn is_of_type(spec: &Spec, entity: &StoredEntity, wanted: &str) -> bool {
         .rsplit('.')
         .next()
         .unwrap_or(&text);
-    spec.ancestry(actual).contains(&wanted)
+    schema.ancestry(actual).contains(&wanted)
 }
 
 /// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.

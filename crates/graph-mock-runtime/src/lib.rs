@@ -44,6 +44,7 @@ use axum::http::Uri;
 
 pub use config::{AuthMode, Config};
 pub use error::ApiError;
+pub use graph_spec::Spec;
 pub use mock_server::MockServer;
 pub use operation::Api;
 pub use store::{MemoryStore, SqliteStore, Store, StoreError};

@@ -1,7 +1,7 @@
 //! What the generated route table tells the hand-written handlers about each operation.
 
 /// What an operation does: the spec's own kinds, so the two can never disagree.
-pub use graph_odata::spec::OperationKind as Kind;
+pub use graph_spec::OperationKind as Kind;
 
 /// One row of the permissions table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,13 +80,28 @@ pub struct Api {
     pub operations: &'static [&'static OperationMeta],
     /// The routes under a base path (`/beta`, or empty).
     pub router: fn(&str) -> axum::Router<crate::AppState>,
-    /// The schema of the model crate, for body validation, `$filter` and the doc examples.
+    /// The model crate's runtime schema, for body validation, `$filter`, `$select` and casts.
     pub schema: fn() -> &'static graph_odata::Schema,
+    /// The spec, for the operations' parameters and doc examples and the OpenAPI document.
+    pub spec: fn() -> &'static graph_spec::Spec,
 }
 
 impl Api {
-    /// The model crate's schema.
+    /// The model crate's runtime schema.
     pub fn schema(&self) -> &'static graph_odata::Schema {
         (self.schema)()
     }
+
+    /// The spec the mock was generated from.
+    pub fn spec(&self) -> &'static graph_spec::Spec {
+        (self.spec)()
+    }
+}
+
+/// Loads the spec a generated mock crate embeds. Codegen validated it before embedding it, so
+/// failure is a corrupted build; the message says which.
+pub fn embedded_spec(json: &str) -> graph_spec::Spec {
+    serde_json::from_str(json).unwrap_or_else(|e| {
+        panic!("the embedded spec is corrupt (re-run `cargo xtask codegen`): {e}")
+    })
 }

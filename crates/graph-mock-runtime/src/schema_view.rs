@@ -1,20 +1,20 @@
 //! What the query engine needs to know about an entity type, read from the model's schema.
 
-use graph_odata::spec::{Primitive, Spec, TypeRef};
+use graph_odata::{Primitive, Schema, TypeRef};
 
 use crate::filter::PropertyKind;
 
 /// A lookup from a property path (`a/b`) of `type_name` to its kind, for `$filter`,
 /// `$orderby` and `$select`; `None` when the type has no such property.
 pub fn property_kinds(
-    spec: &'static Spec,
+    schema: &'static Schema,
     type_name: &'static str,
 ) -> impl Fn(&[String]) -> Option<PropertyKind> {
     move |path: &[String]| {
         let mut current = type_name.to_owned();
         let mut kind = None;
         for (depth, segment) in path.iter().enumerate() {
-            let properties = spec.all_properties(&current);
+            let properties = schema.all_properties(&current);
             let property = properties.iter().find(|p| &p.name == segment)?;
             let last = depth + 1 == path.len();
             if property.collection {
@@ -22,7 +22,7 @@ pub fn property_kinds(
             }
             kind = Some(match &property.type_ref {
                 TypeRef::Primitive(p) => primitive_kind(*p),
-                TypeRef::Named(name) if spec.enums.contains_key(name) => PropertyKind::Enum,
+                TypeRef::Named(name) if schema.enums.contains_key(name) => PropertyKind::Enum,
                 TypeRef::Named(name) => {
                     current = name.clone();
                     PropertyKind::Other

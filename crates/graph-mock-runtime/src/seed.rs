@@ -1,16 +1,16 @@
 //! `--seed-examples`: preloads the entities shown in the docs' response examples.
 
 use graph_odata::Schema;
-use graph_odata::spec::{OperationKind, Segment};
+use graph_spec::{OperationKind, Segment, Spec};
 use serde_json::Value;
 
 use crate::store::Store;
 
 /// Inserts every entity of a create or get response example whose collection needs no path
 /// parameter. Returns how many were inserted (ids already present are skipped).
-pub fn seed_examples(store: &dyn Store, schema: &Schema) -> usize {
+pub fn seed_examples(store: &dyn Store, spec: &Spec, schema: &Schema) -> usize {
     let mut inserted = 0;
-    for operation in &schema.spec().operations {
+    for operation in &spec.operations {
         let path = operation.primary_path();
         let collection = match (operation.kind, path.last()) {
             (OperationKind::Create, _) => path.clone(),
@@ -29,7 +29,7 @@ pub fn seed_examples(store: &dyn Store, schema: &Schema) -> usize {
                 continue;
             };
             // Intune get examples wrap the entity in {"value": {...}}.
-            let entity = graph_odata::spec::value_check::unwrap_entity(body);
+            let entity = graph_odata::value_check::unwrap_entity(body);
             let (Some(object), Some(id)) =
                 (entity.as_object(), entity.get("id").and_then(Value::as_str))
             else {
@@ -46,7 +46,7 @@ pub fn seed_examples(store: &dyn Store, schema: &Schema) -> usize {
     inserted
 }
 
-fn entity_type(operation: &graph_odata::spec::Operation) -> String {
+fn entity_type(operation: &graph_spec::Operation) -> String {
     operation
         .response
         .body

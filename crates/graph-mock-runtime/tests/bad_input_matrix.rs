@@ -7,7 +7,7 @@ mod common;
 use common::{Harness, Reply};
 use graph_mock::API;
 use graph_mock_runtime::operation::{Kind, OperationMeta};
-use graph_odata::spec::{Primitive, TypeRef};
+use graph_odata::{Primitive, TypeRef};
 use reqwest::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -24,7 +24,7 @@ struct Case {
 
 /// The properties of the operation's type with a given primitive, or of any enum type.
 fn property_of(operation: &OperationMeta, wanted: &dyn Fn(&TypeRef) -> bool) -> Option<String> {
-    let spec = graph_model::schema().spec();
+    let spec = graph_model::schema();
     spec.all_properties(operation.entity_type)
         .into_iter()
         .find(|p| !p.collection && wanted(&p.type_ref))
@@ -104,7 +104,7 @@ fn cases(operation: &OperationMeta, existing: &str) -> Vec<Case> {
             ..case("wrong Content-Type", b"{}".to_vec(), 415)
         },
     ]);
-    let spec = graph_model::schema().spec();
+    let spec = graph_model::schema();
     if let Some(property) = property_of(operation, &|t| {
         t.named().is_some_and(|n| spec.enums.contains_key(n))
     }) {

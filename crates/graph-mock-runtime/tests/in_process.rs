@@ -20,7 +20,11 @@ async fn the_router_serves_oneshot_requests() {
 #[tokio::test]
 async fn seed_examples_preloads_the_documented_entities() {
     let state = AppState::new(&graph_mock::API, Config::default());
-    let inserted = seed_examples(state.store.as_ref(), graph_model::schema());
+    let inserted = seed_examples(
+        state.store.as_ref(),
+        graph_mock::API.spec(),
+        graph_model::schema(),
+    );
     assert!(inserted >= 1, "the create and get examples show an entity");
     let entity = state
         .store

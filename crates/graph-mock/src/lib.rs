@@ -11,5 +11,7 @@
 //! ```
 #[rustfmt::skip]
 mod routes;
+#[rustfmt::skip]
+mod spec;
 pub use graph_mock_runtime::{AppState, AuthMode, Config, MockServer, app};
 pub use routes::API;

@@ -11,6 +11,7 @@ pub static API: Api = Api {
     operations: OPERATIONS,
     router,
     schema: graph_model::schema,
+    spec: crate::spec::spec,
 };
 /// `GET /deviceManagement/domainJoinConnectors`
 static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = OperationMeta {

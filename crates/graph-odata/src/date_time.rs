@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-pub use graph_spec::literals::DateTimeOffsetError;
+pub use crate::literals::DateTimeOffsetError;
 
 /// An RFC 3339 timestamp with offset, kept as the text it was parsed from.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,7 +24,7 @@ pub struct DateTimeOffset {
 impl DateTimeOffset {
     /// Parses and keeps `text`.
     pub fn parse(text: &str) -> Result<DateTimeOffset, DateTimeOffsetError> {
-        graph_spec::literals::parse_date_time_offset(text)?;
+        crate::literals::parse_date_time_offset(text)?;
         Ok(DateTimeOffset {
             text: text.to_owned(),
         })
@@ -38,8 +38,7 @@ impl DateTimeOffset {
     /// The calendar value.
     pub fn to_offset_date_time(&self) -> OffsetDateTime {
         // The text was validated by the same parser on construction.
-        graph_spec::literals::parse_date_time_offset(&self.text)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        crate::literals::parse_date_time_offset(&self.text).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 }
 

@@ -8,7 +8,9 @@
 //! - [`OpenEnum`] and [`Flags`]: enums that keep members the service adds later;
 //! - [`ODataError`] and [`CollectionPage`]: the Graph error body and the shape of list responses;
 //! - [`GraphType`] and [`odata_type_name`]: the `@odata.type` discriminator;
-//! - [`Schema`]: validation of write bodies against the spec, with Graph's messages;
+//! - [`Schema`]: the runtime schema (types and enums, no docs) and validation of write bodies
+//!   against it, with Graph's messages ([`value_check`]); [`TypeRef`] and [`literals`]: the
+//!   OData type references and literal parsers it, and the importer, rest on;
 //! - [`from_json`]: decoding with errors that name the offending field.
 
 mod collection;
@@ -16,9 +18,12 @@ mod date_time;
 mod decode;
 mod enums;
 mod error_body;
+pub mod literals;
 mod patch;
 mod polymorphic;
 mod schema;
+pub mod type_ref;
+pub mod value_check;
 
 pub use collection::CollectionPage;
 pub use date_time::{DateTimeOffset, DateTimeOffsetError};
@@ -27,13 +32,12 @@ pub use enums::{Flags, OpenEnum};
 pub use error_body::{InnerError, MainError, ODataError};
 pub use patch::Patch;
 pub use polymorphic::{GraphType, odata_type_name};
-pub use schema::{Schema, Violation, ViolationKind};
+pub use schema::{EnumShape, PropertyShape, Schema, TypeShape};
+pub use type_ref::{Primitive, TypeRef};
+pub use value_check::{Violation, ViolationKind};
 
 /// Re-exported for generated code, so generated crates need no direct dependency on them.
 pub mod reexports {
     pub use serde;
     pub use serde_json;
 }
-
-/// The spec data model, for code that inspects the embedded [`Schema`].
-pub use graph_spec as spec;

@@ -1,46 +1,130 @@
-//! Validation of write bodies against the spec, with Graph's messages.
+//! The runtime schema: what a generated crate needs to know of its spec while it runs.
 //!
-//! A generated model crate embeds its spec as JSON; [`Schema::from_embedded`] loads it once and
-//! [`Schema::check_write`] reports every reason the service would refuse a body: unknown
-//! properties, unknown enum members and wrong types, each naming the property.
+//! Only the type system is here (types with their base type and properties, enums with their
+//! members), never descriptions, doc examples or source paths: the importer's spec stays in the
+//! importer. A generated model crate embeds its schema as compact JSON; [`Schema::from_embedded`]
+//! loads it once, and [`Schema::check_write`] reports every reason the service would refuse a
+//! body (unknown properties, unknown enum members, wrong types), each naming the property.
 
-use graph_spec::Spec;
-pub use graph_spec::value_check::{Violation, ViolationKind};
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-/// The spec a generated crate was made from.
-#[derive(Debug)]
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::type_ref::TypeRef;
+use crate::value_check::{self, Violation};
+
+/// The types and enums of one spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Schema {
-    spec: Spec,
+    /// The OData namespace, e.g. `microsoft.graph`.
+    pub namespace: String,
+    /// Entity and complex types by Graph name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, TypeShape>,
+    /// Enums by Graph name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enums: BTreeMap<String, EnumShape>,
+}
+
+/// An entity or complex type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeShape {
+    /// The type it derives from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// No page documents it: any JSON is accepted for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
+    /// Its own structural properties (inherited ones live on the base types).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<PropertyShape>,
+    /// Its own navigation properties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub navigation: Vec<PropertyShape>,
+}
+
+/// A property, or an action or function parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyShape {
+    /// The JSON name.
+    pub name: String,
+    /// The element type.
+    #[serde(rename = "type")]
+    pub type_ref: TypeRef,
+    /// A JSON array of it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub collection: bool,
+}
+
+/// An enum.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumShape {
+    /// The member names.
+    pub members: Vec<String>,
+    /// A flags enum: a value is a comma-separated list of members.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flags: bool,
 }
 
 impl Schema {
-    /// Loads the embedded spec. Codegen validated it before embedding it, so failure is a
-    /// corrupted build; the message says which.
+    /// Loads an embedded schema. Codegen wrote it, so failure is a corrupted build; the message
+    /// says which.
     pub fn from_embedded(json: &str) -> Schema {
-        let spec = serde_json::from_str(json).unwrap_or_else(|e| {
-            panic!("the embedded spec is corrupt (re-run `cargo xtask codegen`): {e}")
-        });
-        Schema { spec }
+        serde_json::from_str(json).unwrap_or_else(|e| {
+            panic!("the embedded schema is corrupt (re-run `cargo xtask codegen`): {e}")
+        })
     }
 
-    /// The spec.
-    pub fn spec(&self) -> &Spec {
-        &self.spec
+    /// `name` and the types it derives from, most derived first.
+    pub fn ancestry<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        let mut chain = vec![name];
+        let mut current = name;
+        while let Some(base) = self.types.get(current).and_then(|t| t.base.as_deref()) {
+            if chain.contains(&base) || !self.types.contains_key(base) {
+                break;
+            }
+            chain.push(base);
+            current = base;
+        }
+        chain
+    }
+
+    /// Every structural property of a type, inherited ones first.
+    pub fn all_properties<'a>(&'a self, name: &'a str) -> Vec<&'a PropertyShape> {
+        self.inherited(name, |t| &t.properties)
+    }
+
+    /// Every navigation property of a type, inherited ones first.
+    pub fn all_navigation<'a>(&'a self, name: &'a str) -> Vec<&'a PropertyShape> {
+        self.inherited(name, |t| &t.navigation)
+    }
+
+    fn inherited<'a>(
+        &'a self,
+        name: &'a str,
+        own: impl Fn(&'a TypeShape) -> &'a Vec<PropertyShape>,
+    ) -> Vec<&'a PropertyShape> {
+        self.ancestry(name)
+            .into_iter()
+            .rev()
+            .filter_map(|t| self.types.get(t))
+            .flat_map(own)
+            .collect()
     }
 
     /// Every reason `body` would be refused as a write of `type_name` (or of the derived type
     /// its `@odata.type` names). An empty list means the body is acceptable.
     pub fn check_write(&self, type_name: &str, body: &Value) -> Vec<Violation> {
-        graph_spec::value_check::check_object(&self.spec, type_name, body)
+        value_check::check_object(self, type_name, body)
     }
 
     /// [`Schema::check_write`] for a body already parsed into an object (nothing is copied).
-    pub fn check_write_object(
-        &self,
-        type_name: &str,
-        body: &serde_json::Map<String, Value>,
-    ) -> Vec<Violation> {
-        graph_spec::value_check::check_map(&self.spec, type_name, body)
+    pub fn check_write_object(&self, type_name: &str, body: &Map<String, Value>) -> Vec<Violation> {
+        value_check::check_map(self, type_name, body)
     }
 }

@@ -4,19 +4,22 @@
 //! The spec is plain JSON, pretty-printed with sorted maps, so that it diffs well in review:
 //!
 //! - [`model`]: the serde types (types, enums, operations, examples, permissions);
-//! - [`type_ref`]: how a property or body refers to a primitive, an enum or a structured type;
+//! - [`path`]: path templates as typed segments;
 //! - [`io`]: loading with JSON-path errors, and byte-stable saving;
 //! - [`validate`]: cross-reference checks (every referenced type exists, no duplicates, ...);
-//! - [`value_check`]: checks a JSON value against a type, with Graph-style messages.
+//! - [`Spec::schema`]: the runtime schema of the spec, which generated crates embed.
+//!
+//! How a property refers to its type ([`TypeRef`]), the OData literals ([`literals`]) and the
+//! checking of JSON values against types ([`value_check`]) belong to the runtime crate
+//! `graph-odata`, since generated code runs them; they are re-exported here.
 
 pub mod io;
-pub mod literals;
 pub mod model;
 pub mod openapi;
 pub mod path;
-pub mod type_ref;
 pub mod validate;
-pub mod value_check;
+
+pub use graph_odata::{literals, type_ref, value_check};
 
 pub use io::{LoadError, load, save, to_pretty_json};
 pub use model::*;

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use graph_odata::{EnumShape, PropertyShape, Schema, TypeShape};
+
 use crate::path::PathTemplate;
 use crate::type_ref::TypeRef;
 
@@ -56,6 +58,46 @@ impl Spec {
             current = base;
         }
         chain
+    }
+
+    /// The runtime schema: the type system alone, without docs, examples or sources, as the
+    /// generated model crate embeds it.
+    pub fn schema(&self) -> Schema {
+        Schema {
+            namespace: self.namespace.clone(),
+            types: self
+                .types
+                .iter()
+                .map(|(name, t)| {
+                    let shape = TypeShape {
+                        base: t.base_type.clone(),
+                        open: t.undocumented,
+                        properties: t.properties.iter().map(Property::shape).collect(),
+                        navigation: t
+                            .navigation_properties
+                            .iter()
+                            .map(|n| PropertyShape {
+                                name: n.name.clone(),
+                                type_ref: n.type_ref.clone(),
+                                collection: n.collection,
+                            })
+                            .collect(),
+                    };
+                    (name.clone(), shape)
+                })
+                .collect(),
+            enums: self
+                .enums
+                .iter()
+                .map(|(name, e)| {
+                    let shape = EnumShape {
+                        members: e.members.iter().map(|m| m.name.clone()).collect(),
+                        flags: e.is_flags,
+                    };
+                    (name.clone(), shape)
+                })
+                .collect(),
+        }
     }
 
     /// Every structural property of a type, inherited ones first (root base type first).
@@ -167,6 +209,17 @@ pub struct Property {
     /// The doc description.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+}
+
+impl Property {
+    /// The property as the runtime schema holds it.
+    pub fn shape(&self) -> PropertyShape {
+        PropertyShape {
+            name: self.name.clone(),
+            type_ref: self.type_ref.clone(),
+            collection: self.collection,
+        }
+    }
 }
 
 /// A navigation property: a relationship to other entities.

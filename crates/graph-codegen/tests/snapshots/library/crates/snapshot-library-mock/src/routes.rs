@@ -11,6 +11,7 @@ pub static API: Api = Api {
     operations: OPERATIONS,
     router,
     schema: graph_model::schema,
+    spec: crate::spec::spec,
 };
 /// `PATCH /library/books/{bookId}`
 static LIBRARY_BOOKS_UPDATE: OperationMeta = OperationMeta {

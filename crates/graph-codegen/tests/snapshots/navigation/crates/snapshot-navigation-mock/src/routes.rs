@@ -11,6 +11,7 @@ pub static API: Api = Api {
     operations: OPERATIONS,
     router,
     schema: graph_model::schema,
+    spec: crate::spec::spec,
 };
 /// `GET /library`
 static LIBRARY_GET: OperationMeta = OperationMeta {

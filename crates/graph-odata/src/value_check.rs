@@ -1,12 +1,12 @@
 //! Checks a JSON value against a spec type, the way the Graph service checks a write.
 //!
 //! The importer uses it to flag doc examples that break their own schema, and the mock server
-//! uses it (through the model crate) to refuse bad request bodies. Messages follow the service's
+//! uses it (through the model crate's [`Schema`]) to refuse bad request bodies. Messages follow the service's
 //! wording, e.g. "The property 'x' does not exist on type 'microsoft.graph.y'."
 
 use serde_json::{Map, Value};
 
-use crate::model::Spec;
+use crate::schema::{PropertyShape, Schema};
 use crate::type_ref::{Primitive, TypeRef};
 
 /// What kind of rule a value broke.
@@ -42,7 +42,7 @@ pub struct Violation {
 
 /// Checks `value` against `type_ref` (an array of it when `collection`), with `path` naming it.
 pub fn check_value(
-    spec: &Spec,
+    schema: &Schema,
     type_ref: &TypeRef,
     collection: bool,
     value: &Value,
@@ -50,7 +50,7 @@ pub fn check_value(
 ) -> Vec<Violation> {
     let mut out = Vec::new();
     Checker {
-        spec,
+        schema,
         out: &mut out,
     }
     .value(type_ref, collection, value, path);
@@ -59,9 +59,9 @@ pub fn check_value(
 
 /// Checks that `value` is an object of the structured type `type_name` (or a type derived from
 /// it, as named by `@odata.type`).
-pub fn check_object(spec: &Spec, type_name: &str, value: &Value) -> Vec<Violation> {
+pub fn check_object(schema: &Schema, type_name: &str, value: &Value) -> Vec<Violation> {
     check_value(
-        spec,
+        schema,
         &TypeRef::Named(type_name.to_owned()),
         false,
         value,
@@ -70,11 +70,11 @@ pub fn check_object(spec: &Spec, type_name: &str, value: &Value) -> Vec<Violatio
 }
 
 /// Like [`check_object`], for a JSON object already in hand (nothing is copied).
-pub fn check_map(spec: &Spec, type_name: &str, object: &Map<String, Value>) -> Vec<Violation> {
+pub fn check_map(schema: &Schema, type_name: &str, object: &Map<String, Value>) -> Vec<Violation> {
     let mut out = Vec::new();
-    if spec.types.get(type_name).is_some_and(|t| !t.undocumented) {
+    if schema.types.get(type_name).is_some_and(|t| !t.open) {
         Checker {
-            spec,
+            schema,
             out: &mut out,
         }
         .object(type_name, object, "");
@@ -85,9 +85,9 @@ pub fn check_map(spec: &Spec, type_name: &str, object: &Map<String, Value>) -> V
 /// Checks the body of an action (or the arguments of a function) against its parameters: each
 /// key must be a parameter, and each value of the parameter's type.
 pub fn check_parameters(
-    spec: &Spec,
+    schema: &Schema,
     operation: &str,
-    parameters: &[crate::model::Property],
+    parameters: &[PropertyShape],
     body: &Value,
 ) -> Vec<Violation> {
     let Some(object) = body.as_object() else {
@@ -100,7 +100,7 @@ pub fn check_parameters(
     let mut out = Vec::new();
     for (key, value) in object {
         match parameters.iter().find(|p| &p.name == key) {
-            Some(p) => out.extend(check_value(spec, &p.type_ref, p.collection, value, key)),
+            Some(p) => out.extend(check_value(schema, &p.type_ref, p.collection, value, key)),
             None => out.push(Violation {
                 path: key.clone(),
                 kind: ViolationKind::UnknownProperty,
@@ -123,7 +123,7 @@ pub fn unwrap_entity(body: &Value) -> &Value {
 }
 
 struct Checker<'a> {
-    spec: &'a Spec,
+    schema: &'a Schema,
     out: &'a mut Vec<Violation>,
 }
 
@@ -157,19 +157,19 @@ impl Checker<'_> {
                 }
             }
             TypeRef::Named(name) => {
-                if let Some(def) = self.spec.enums.get(name) {
+                if let Some(def) = self.schema.enums.get(name) {
                     let Some(text) = value.as_str() else {
                         return self.wrong_type(path, value, &self.qualified(type_ref));
                     };
-                    let members: Vec<&str> = if def.is_flags {
+                    let members: Vec<&str> = if def.flags {
                         text.split(',').map(str::trim).collect()
                     } else {
                         vec![text]
                     };
                     for member in members {
-                        if !def.members.iter().any(|m| m.name == member) {
+                        if !def.members.iter().any(|m| m == member) {
                             let allowed: Vec<&str> =
-                                def.members.iter().map(|m| m.name.as_str()).collect();
+                                def.members.iter().map(String::as_str).collect();
                             self.report(
                                 path,
                                 ViolationKind::NotInEnum,
@@ -182,9 +182,9 @@ impl Checker<'_> {
                             );
                         }
                     }
-                } else if let Some(def) = self.spec.types.get(name) {
+                } else if let Some(def) = self.schema.types.get(name) {
                     // An undocumented type is open: any JSON is accepted.
-                    if def.undocumented {
+                    if def.open {
                         return;
                     }
                     match value.as_object() {
@@ -203,14 +203,14 @@ impl Checker<'_> {
             Some(Value::String(text)) => {
                 let name = text.trim_start_matches('#');
                 let name = name
-                    .strip_prefix(&self.spec.namespace)
+                    .strip_prefix(&self.schema.namespace)
                     .and_then(|n| n.strip_prefix('.'))
                     .unwrap_or(name);
-                if self.spec.types.contains_key(name)
-                    && self.spec.ancestry(name).contains(&declared)
+                if self.schema.types.contains_key(name)
+                    && self.schema.ancestry(name).contains(&declared)
                 {
                     name.to_owned()
-                } else if !self.spec.types.contains_key(name) && !name.is_empty() {
+                } else if !self.schema.types.contains_key(name) && !name.is_empty() {
                     let at = join(path, "@odata.type");
                     self.report(
                         &at,
@@ -241,9 +241,9 @@ impl Checker<'_> {
                 return self.wrong_type(&at, other, "Edm.String");
             }
         };
-        let properties = self.spec.all_properties(&actual);
-        let navigation = self.spec.all_navigation_properties(&actual);
-        let open = self.spec.types.get(&actual).is_some_and(|t| t.undocumented);
+        let properties = self.schema.all_properties(&actual);
+        let navigation = self.schema.all_navigation(&actual);
+        let open = self.schema.types.get(&actual).is_some_and(|t| t.open);
         for (key, item) in object {
             // Instance and property annotations (`@odata.type`, `x@odata.bind`) are not properties.
             if key.contains('@') {
@@ -291,7 +291,7 @@ impl Checker<'_> {
     }
 
     fn qualified_name(&self, name: &str) -> String {
-        format!("{}.{name}", self.spec.namespace)
+        format!("{}.{name}", self.schema.namespace)
     }
 }
 
@@ -362,19 +362,15 @@ fn edm_name(primitive: Primitive) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::*;
     use serde_json::json;
 
-    fn spec() -> Spec {
-        let text = r#"{
+    fn spec() -> Schema {
+        serde_json::from_value(json!({
           "namespace": "microsoft.graph",
           "types": {
-            "target": {"kind": "complex", "isAbstract": true, "source": {"file": "f", "line": 1},
-              "properties": [{"name": "filterId", "type": "Edm.String"}]},
-            "groupTarget": {"kind": "complex", "baseType": "target", "source": {"file": "f", "line": 1},
-              "properties": [{"name": "groupId", "type": "Edm.Guid"}]},
-            "thing": {"kind": "entity", "keyProperty": "id", "source": {"file": "f", "line": 1},
-              "properties": [
+            "target": {"properties": [{"name": "filterId", "type": "Edm.String"}]},
+            "groupTarget": {"base": "target", "properties": [{"name": "groupId", "type": "Edm.Guid"}]},
+            "thing": {"properties": [
                 {"name": "id", "type": "Edm.String"},
                 {"name": "when", "type": "Edm.DateTimeOffset"},
                 {"name": "count", "type": "Edm.Int32"},
@@ -383,10 +379,9 @@ mod tests {
                 {"name": "target", "type": "target"}
               ]}
           },
-          "enums": {"state": {"members": [{"name": "active", "value": 0}, {"name": "error", "value": 1}],
-                              "source": {"file": "f", "line": 1}}}
-        }"#;
-        crate::io::parse_json(std::path::Path::new("t.json"), text).unwrap()
+          "enums": {"state": {"members": ["active", "error"]}}
+        }))
+        .unwrap()
     }
 
     #[test]
