@@ -1,48 +1,52 @@
 //! Get requests: `.get().await`, or `.get().select(&[...]).await`.
 
 use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
 use std::pin::Pin;
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::request::{self, Request};
 use crate::transport::Transport;
 
 /// A get request under construction; await it to send it.
 #[derive(Debug, Clone)]
 pub struct GetRequest<T> {
-    client: Transport,
-    path: String,
-    query: Vec<(String, String)>,
-    item: PhantomData<fn() -> T>,
+    request: Request<T>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> GetRequest<T> {
     /// A request for the entity at `path`.
-    pub fn new(client: Transport, path: String) -> GetRequest<T> {
+    #[doc(hidden)]
+    pub fn new(transport: Transport, path: String) -> GetRequest<T> {
         GetRequest {
-            client,
-            path,
-            query: Vec::new(),
-            item: PhantomData,
+            request: Request::new(transport, Method::GET, path, None::<&()>, request::json),
         }
     }
 
     /// `$select`: only these properties.
-    pub fn select(mut self, properties: &[&str]) -> Self {
-        self.query.retain(|(n, _)| n != "$select");
-        self.query
-            .push(("$select".to_owned(), properties.join(",")));
-        self
+    pub fn select(self, properties: &[&str]) -> Self {
+        self.query("$select", properties.join(","))
+    }
+
+    /// Sets another query option the service allows on a get (`$expand`, say).
+    pub fn query(self, name: &str, value: impl Into<String>) -> Self {
+        GetRequest {
+            request: self.request.query(name, value),
+        }
+    }
+
+    /// Adds a request header.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        GetRequest {
+            request: self.request.header(name, value),
+        }
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<T, Error> {
-        self.client
-            .call::<(), _>(Method::GET, &self.path, &self.query, None)
-            .await
+        self.request.send().await
     }
 }
 

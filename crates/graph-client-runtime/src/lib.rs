@@ -1,5 +1,6 @@
 //! The runtime of generated Microsoft Graph clients: the transport ([`Transport`]: tokens,
-//! retries, timeouts, errors), paging ([`ListRequest`]), single reads ([`GetRequest`]) and the
+//! retries, timeouts, errors), requests ([`Request`]; [`ListRequest`] with paging, [`GetRequest`]
+//! with `$select`; all of them `.await`able, with extra headers and query options) and the
 //! error type. It never contains generated code: a generated client crate (`graph-client` for
 //! this repository's spec) holds the request builders and a `Client` that wraps a [`Transport`].
 //!
@@ -23,11 +24,13 @@
 mod error;
 mod get;
 mod list;
+mod request;
 mod transport;
 
 pub use error::Error;
 pub use get::GetRequest;
 pub use list::ListRequest;
+pub use request::Request;
 pub use transport::{
     ClientBuilder, DEFAULT_BASE_URL, ResponseObserver, RetryPolicy, TokenProvider, Transport,
 };
@@ -35,6 +38,7 @@ pub use transport::{
 /// What generated request builders call; not meant for hand-written code.
 #[doc(hidden)]
 pub mod codegen {
+    pub use crate::request::{json, no_content, value};
     pub use reqwest::Method;
 
     /// Percent-encodes a path segment or query component (everything but unreserved characters and `$`).

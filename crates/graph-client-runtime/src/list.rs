@@ -1,7 +1,8 @@
 //! List requests: typed query options, one page, every page as a `Stream`, or all items.
 
 use std::collections::VecDeque;
-use std::marker::PhantomData;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 
 use futures::Stream;
 use graph_odata::CollectionPage;
@@ -9,32 +10,42 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::request::{self, Request};
 use crate::transport::Transport;
 
-/// A list request under construction.
+/// A list request under construction: `.await` gives the first page, [`ListRequest::stream`]
+/// and [`ListRequest::collect_all`] every item.
 #[derive(Debug, Clone)]
 pub struct ListRequest<T> {
-    client: Transport,
-    path: String,
-    query: Vec<(String, String)>,
-    item: PhantomData<fn() -> T>,
+    /// The request for the first page; later pages follow `@odata.nextLink` with its headers.
+    first: Request<CollectionPage<T>>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     /// A request for the collection at `path` (relative to the base URL).
-    pub fn new(client: Transport, path: String) -> ListRequest<T> {
+    #[doc(hidden)]
+    pub fn new(transport: Transport, path: String) -> ListRequest<T> {
         ListRequest {
-            client,
-            path,
-            query: Vec::new(),
-            item: PhantomData,
+            first: Request::new(transport, Method::GET, path, None::<&()>, request::json),
         }
     }
 
-    fn option(mut self, name: &str, value: String) -> Self {
-        self.query.retain(|(n, _)| n != name);
-        self.query.push((name.to_owned(), value));
-        self
+    fn option(self, name: &str, value: String) -> Self {
+        self.query(name, value)
+    }
+
+    /// Sets another query option the service allows on a list (`$search`, `$expand`, say).
+    pub fn query(self, name: &str, value: impl Into<String>) -> Self {
+        ListRequest {
+            first: self.first.query(name, value),
+        }
+    }
+
+    /// Adds a request header, sent with every page (e.g. `ConsistencyLevel: eventual`).
+    pub fn header(self, name: &str, value: &str) -> Self {
+        ListRequest {
+            first: self.first.header(name, value),
+        }
     }
 
     /// `$top`: at most this many items in all.
@@ -69,9 +80,20 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// The first page.
     pub async fn send(&self) -> Result<CollectionPage<T>, Error> {
-        self.client
-            .call::<(), _>(Method::GET, &self.path, &self.query, None)
-            .await
+        self.first.clone().send().await
+    }
+
+    /// GETs the absolute URL of a next page, with this request's headers.
+    async fn page_at(&self, url: &str) -> Result<CollectionPage<T>, Error> {
+        if let Some(problem) = &self.first.invalid {
+            return Err(Error::InvalidInput(problem.clone()));
+        }
+        let success = self
+            .first
+            .transport
+            .execute(Method::GET, url, None, &self.first.headers)
+            .await?;
+        request::json(&success.body)
     }
 
     /// The page after `page`, or `None` on the last page.
@@ -80,7 +102,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         page: &CollectionPage<T>,
     ) -> Option<Result<CollectionPage<T>, Error>> {
         let next = page.next_link.as_deref()?;
-        Some(self.client.get_absolute(next).await)
+        Some(self.page_at(next).await)
     }
 
     /// Every item, following `@odata.nextLink` until it is absent.
@@ -99,7 +121,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
                 let page = match std::mem::replace(&mut next, Next::Done) {
                     Next::Done => return None,
                     Next::First => request.send().await,
-                    Next::Link(url) => request.client.get_absolute::<CollectionPage<T>>(&url).await,
+                    Next::Link(url) => request.page_at(&url).await,
                 };
                 match page {
                     Ok(page) => {
@@ -116,5 +138,15 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
         use futures::TryStreamExt;
         self.stream().try_collect().await
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
+    type Output = Result<CollectionPage<T>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    /// The first page, as [`ListRequest::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.send().await })
     }
 }

@@ -16,8 +16,6 @@ use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
 };
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::error::{Error, snippet};
 
@@ -215,53 +213,8 @@ impl Transport {
         &self.inner.base_url
     }
 
-    /// Sends a request and decodes its JSON answer.
-    pub async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        body: Option<&B>,
-    ) -> Result<T, Error> {
-        let url = self.url(path, query);
-        let success = self.execute(method, &url, encode(body)?).await?;
-        decode(&success.body)
-    }
-
-    /// Sends a request whose answer is `{"value": ...}` (what actions and functions return for
-    /// collections and primitives) and returns the value.
-    pub async fn call_value<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T, Error> {
-        #[derive(serde::Deserialize)]
-        struct ValueOf<T> {
-            value: T,
-        }
-        let wrapped: ValueOf<T> = self.call(method, path, &[], body).await?;
-        Ok(wrapped.value)
-    }
-
-    /// Sends a request whose answer has no body.
-    pub async fn call_no_content<B: Serialize + ?Sized>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<(), Error> {
-        let url = self.url(path, &[]);
-        self.execute(method, &url, encode(body)?).await.map(|_| ())
-    }
-
-    /// GETs an absolute URL (an `@odata.nextLink`) and decodes it.
-    pub(crate) async fn get_absolute<T: DeserializeOwned>(&self, url: &str) -> Result<T, Error> {
-        let success = self.execute(Method::GET, url, None).await?;
-        decode(&success.body)
-    }
-
-    fn url(&self, path: &str, query: &[(String, String)]) -> String {
+    /// The absolute URL of `path` (relative to the base URL) with `query`.
+    pub(crate) fn url(&self, path: &str, query: &[(String, String)]) -> String {
         let mut url = [self.inner.base_url.as_str(), path].concat();
         if !query.is_empty() {
             url.push('?');
@@ -276,6 +229,7 @@ impl Transport {
         method: Method,
         url: &str,
         body: Option<bytes::Bytes>,
+        extra_headers: &HeaderMap,
     ) -> Result<Success, Error> {
         let started = Instant::now();
         let policy = self.inner.retry;
@@ -301,6 +255,9 @@ impl Transport {
                 Authorization::Provider(provider) => {
                     request = request.header(AUTHORIZATION, bearer(&provider.token().await?)?);
                 }
+            }
+            if !extra_headers.is_empty() {
+                request = request.headers(extra_headers.clone());
             }
             if let Some(body) = &body {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
@@ -358,29 +315,6 @@ fn query_string(query: &[(String, String)]) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn encode<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<bytes::Bytes>, Error> {
-    body.map(|b| {
-        serde_json::to_vec(b)
-            .map(bytes::Bytes::from)
-            .map_err(|e| Error::InvalidInput(format!("cannot encode the request body: {e}")))
-    })
-    .transpose()
-}
-
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    // An empty body decodes as `null`, so `()` and `Option` results work for 204s.
-    let body = if body.is_empty() {
-        b"null".as_slice()
-    } else {
-        body
-    };
-    graph_odata::from_json(body).map_err(|e| Error::Decode {
-        what: std::any::type_name::<T>(),
-        reason: e.to_string(),
-        snippet: snippet(body),
-    })
 }
 
 fn retryable(method: &Method, status: StatusCode) -> bool {

@@ -2,10 +2,10 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, encode_component, function_call, odata_literal,
+    Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Transport,
+    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport,
 };
 /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -111,11 +111,17 @@ impl DeviceManagementDomainJoinConnectorsRequest {
     /// `POST /deviceManagement/domainJoinConnectors` (success: 201).
     ///
     /// Permissions (least privileged first): delegated: DeviceManagementConfiguration.ReadWrite.All; application: DeviceManagementConfiguration.ReadWrite.All.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &graph_model::DeviceManagementDomainJoinConnector,
-    ) -> Result<graph_model::DeviceManagementDomainJoinConnector, Error> {
-        self.transport().call(Method::POST, self.path(), &[], Some(body)).await
+    ) -> Request<graph_model::DeviceManagementDomainJoinConnector> {
+        Request::new(
+            self.transport().clone(),
+            Method::POST,
+            self.path().to_owned(),
+            Some(body),
+            json,
+        )
     }
 }
 /// Requests under `/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`.
@@ -149,11 +155,17 @@ impl DeviceManagementDomainJoinConnectorsItemRequest {
     /// `PATCH /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}` (success: 200).
     ///
     /// Permissions (least privileged first): delegated: DeviceManagementConfiguration.ReadWrite.All; application: DeviceManagementConfiguration.ReadWrite.All.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &graph_model::DeviceManagementDomainJoinConnectorUpdate,
-    ) -> Result<graph_model::DeviceManagementDomainJoinConnector, Error> {
-        self.transport().call(Method::PATCH, self.path(), &[], Some(body)).await
+    ) -> Request<graph_model::DeviceManagementDomainJoinConnector> {
+        Request::new(
+            self.transport().clone(),
+            Method::PATCH,
+            self.path().to_owned(),
+            Some(body),
+            json,
+        )
     }
     /// Delete deviceManagementDomainJoinConnector
     ///
@@ -162,7 +174,13 @@ impl DeviceManagementDomainJoinConnectorsItemRequest {
     /// `DELETE /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}` (success: 204).
     ///
     /// Permissions (least privileged first): delegated: DeviceManagementConfiguration.ReadWrite.All; application: DeviceManagementConfiguration.ReadWrite.All.
-    pub async fn delete(&self) -> Result<(), Error> {
-        self.transport().call_no_content::<()>(Method::DELETE, self.path(), None).await
+    pub fn delete(&self) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::DELETE,
+            self.path().to_owned(),
+            None::<&()>,
+            no_content,
+        )
     }
 }

@@ -166,7 +166,7 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         #[rustfmt::skip]
         mod requests;
 
-        pub use graph_client_runtime::{ClientBuilder, Error, GetRequest, ListRequest};
+        pub use graph_client_runtime::{ClientBuilder, Error, GetRequest, ListRequest, Request};
         pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
         pub use graph_model as model;
         pub use requests::*;
@@ -184,8 +184,8 @@ pub fn requests_rs(ir: &Ir, api: &ClientApi) -> TokenStream {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
-        use graph_client_runtime::codegen::{Method, encode_component, function_call, odata_literal};
-        use graph_client_runtime::{ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Transport};
+        use graph_client_runtime::codegen::{Method, encode_component, function_call, json, no_content, odata_literal, value};
+        use graph_client_runtime::{ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport};
 
         #(#builders)*
     }
@@ -208,6 +208,7 @@ fn tree(ir: &Ir) -> Vec<Node> {
         "Error",
         "GetRequest",
         "ListRequest",
+        "Request",
         "Transport",
     ]);
     for (index, route) in ir.routes.iter().enumerate() {
@@ -475,42 +476,29 @@ fn call(
             let quoted = quoted(&p.ty);
             quote! { (#json, odata_literal(&parameters.#field, #quoted)) }
         });
-        quote! { &format!("{}/{}", self.path(), function_call(#name, &[#(#arguments),*])) }
+        quote! { format!("{}/{}", self.path(), function_call(#name, &[#(#arguments),*])) }
     } else {
-        quote! { &format!("{}/{}", self.path(), #name) }
+        quote! { format!("{}/{}", self.path(), #name) }
     };
     let (http, body) = match (function, parameter_struct) {
         (true, _) => (quote!(Method::GET), quote!(None::<&()>)),
         (false, Some(_)) => (quote!(Method::POST), quote!(Some(parameters))),
         (false, None) => (quote!(Method::POST), quote!(None::<&()>)),
     };
-    match route.response_type.as_ref().filter(|_| route.status != 204) {
-        None => quote! {
-            #docs
-            pub async fn #method(&self #argument) -> Result<(), Error> {
-                self.transport().call_no_content(#http, #path, #body).await
-            }
-        },
+    let (ty, decode) = match route.response_type.as_ref().filter(|_| route.status != 204) {
+        None => (quote!(()), quote!(no_content)),
         // Collections and primitives come back as `{"value": ...}`.
         Some((ty, collection))
             if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
         {
-            let ty = rust_type(ty, *collection, false, &prefix);
-            quote! {
-                #docs
-                pub async fn #method(&self #argument) -> Result<#ty, Error> {
-                    self.transport().call_value(#http, #path, #body).await
-                }
-            }
+            (rust_type(ty, *collection, false, &prefix), quote!(value))
         }
-        Some((ty, _)) => {
-            let ty = rust_type(ty, false, false, &prefix);
-            quote! {
-                #docs
-                pub async fn #method(&self #argument) -> Result<#ty, Error> {
-                    self.transport().call(#http, #path, &[], #body).await
-                }
-            }
+        Some((ty, _)) => (rust_type(ty, false, false, &prefix), quote!(json)),
+    };
+    quote! {
+        #docs
+        pub fn #method(&self #argument) -> Request<#ty> {
+            Request::new(self.transport().clone(), #http, #path, #body, #decode)
         }
     }
 }
@@ -559,8 +547,8 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
             let method = ident(method_name);
             quote! {
                 #docs
-                pub async fn #method(&self) -> Result<(), Error> {
-                    self.transport().call_no_content::<()>(Method::DELETE, self.path(), None).await
+                pub fn #method(&self) -> Request<()> {
+                    Request::new(self.transport().clone(), Method::DELETE, self.path().to_owned(), None::<&()>, no_content)
                 }
             }
         }
@@ -582,20 +570,15 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
                 Some(ty) => (quote! { , body: &#ty }, quote! { Some(body) }),
                 None => (quote! {}, quote! { None::<&()> }),
             };
-            let segment = quote! { self.path() };
-            match response_type {
-                Some(ty) => quote! {
-                    #docs
-                    pub async fn #method(&self #parameter) -> Result<#ty, Error> {
-                        self.transport().call(#http, #segment, &[], #body).await
-                    }
-                },
-                None => quote! {
-                    #docs
-                    pub async fn #method(&self #parameter) -> Result<(), Error> {
-                        self.transport().call_no_content(#http, #segment, #body).await
-                    }
-                },
+            let (ty, decode) = match response_type {
+                Some(ty) => (ty, quote!(json)),
+                None => (quote!(()), quote!(no_content)),
+            };
+            quote! {
+                #docs
+                pub fn #method(&self #parameter) -> Request<#ty> {
+                    Request::new(self.transport().clone(), #http, self.path().to_owned(), #body, #decode)
+                }
             }
         }
     }

@@ -209,3 +209,93 @@ async fn a_transport_failure_is_a_transport_error() {
         .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn every_request_awaits_and_carries_extra_headers() {
+    let h = Mock::with(Config {
+        page_size: 2,
+        ..Config::default()
+    })
+    .await;
+    let connectors = h.client.device_management().domain_join_connectors();
+    let created = connectors
+        .create(&connector("With headers"))
+        .header("ConsistencyLevel", "eventual")
+        .await
+        .unwrap();
+    let id = created.id.unwrap();
+    for n in 0..3 {
+        connectors
+            .create(&connector(&format!("c{n}")))
+            .await
+            .unwrap();
+    }
+    // A list request awaits to its first page; its headers go with every page.
+    let first = connectors.list().header("x-page-probe", "1").await.unwrap();
+    assert_eq!(first.value.len(), 2);
+    let all = connectors
+        .list()
+        .header("x-page-probe", "1")
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    connectors
+        .by_id(&id)
+        .update(&ConnectorUpdate {
+            version: Patch::Null,
+            ..Default::default()
+        })
+        .header("x-update-probe", "yes")
+        .await
+        .unwrap();
+    connectors
+        .by_id(&id)
+        .delete()
+        .header("x-delete-probe", "yes")
+        .await
+        .unwrap();
+
+    let sent = h.server.received_requests();
+    let with = |name: &str, value: &str| {
+        sent.iter()
+            .filter(|r| {
+                r.headers
+                    .iter()
+                    .any(|(n, v)| n.eq_ignore_ascii_case(name) && v == value)
+            })
+            .map(|r| (r.method.as_str(), r.query.is_some()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(with("consistencylevel", "eventual"), [("POST", false)]);
+    // The first page alone, then both pages of the whole collection (the second by next link).
+    assert_eq!(
+        with("x-page-probe", "1"),
+        [("GET", false), ("GET", false), ("GET", true)]
+    );
+    assert_eq!(with("x-update-probe", "yes"), [("PATCH", false)]);
+    assert_eq!(with("x-delete-probe", "yes"), [("DELETE", false)]);
+}
+
+#[tokio::test]
+async fn a_header_http_cannot_carry_is_invalid_input_and_nothing_is_sent() {
+    let h = Mock::start().await;
+    let connectors = h.client.device_management().domain_join_connectors();
+    let error = connectors
+        .create(&connector("x"))
+        .header("bad header", "v")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInput(m) if m.contains("bad header")),
+        "{error:?}"
+    );
+    let error = connectors
+        .list()
+        .header("x", "line\nbreak")
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+    assert!(h.server.received_requests().is_empty());
+}

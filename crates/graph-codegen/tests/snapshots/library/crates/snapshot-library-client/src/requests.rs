@@ -2,10 +2,10 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, encode_component, function_call, odata_literal,
+    Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Transport,
+    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport,
 };
 /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -108,10 +108,16 @@ impl LibraryBooksItemRequest {
     /// `PATCH /library/books/{bookId}` (success: 200).
     ///
     /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: Library.ReadWrite.All.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &graph_model::BookUpdate,
-    ) -> Result<graph_model::AnyBook, Error> {
-        self.transport().call(Method::PATCH, self.path(), &[], Some(body)).await
+    ) -> Request<graph_model::AnyBook> {
+        Request::new(
+            self.transport().clone(),
+            Method::PATCH,
+            self.path().to_owned(),
+            Some(body),
+            json,
+        )
     }
 }

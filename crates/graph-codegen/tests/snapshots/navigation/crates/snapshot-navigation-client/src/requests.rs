@@ -2,10 +2,10 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, encode_component, function_call, odata_literal,
+    Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Transport,
+    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport,
 };
 /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -79,11 +79,17 @@ impl LibraryRequest {
     /// `PATCH /library` (success: 200).
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &graph_model::LibraryUpdate,
-    ) -> Result<graph_model::Library, Error> {
-        self.transport().call(Method::PATCH, self.path(), &[], Some(body)).await
+    ) -> Request<graph_model::Library> {
+        Request::new(
+            self.transport().clone(),
+            Method::PATCH,
+            self.path().to_owned(),
+            Some(body),
+            json,
+        )
     }
 }
 /// The parameters of `GET /library/shelves/getShelvesForReader`.
@@ -130,32 +136,38 @@ impl LibraryShelvesRequest {
     /// `POST /library/shelves` (success: 201).
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &graph_model::AnyShelf,
-    ) -> Result<graph_model::AnyShelf, Error> {
-        self.transport().call(Method::POST, self.path(), &[], Some(body)).await
+    ) -> Request<graph_model::AnyShelf> {
+        Request::new(
+            self.transport().clone(),
+            Method::POST,
+            self.path().to_owned(),
+            Some(body),
+            json,
+        )
     }
     /// getShelvesForReader function
     ///
     /// `GET /library/shelves/getShelvesForReader` (success: 200).
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
-    pub async fn get_shelves_for_reader(
+    pub fn get_shelves_for_reader(
         &self,
         parameters: &LibraryShelvesGetShelvesForReaderParameters,
-    ) -> Result<Vec<graph_model::AnyShelf>, Error> {
-        self.transport()
-            .call_value(
-                Method::GET,
-                &format!(
-                    "{}/{}", self.path(), function_call("getShelvesForReader", &
-                    [("readerId", odata_literal(& parameters.reader_id, true)), ("since",
-                    odata_literal(& parameters.since, false))])
-                ),
-                None::<&()>,
-            )
-            .await
+    ) -> Request<Vec<graph_model::AnyShelf>> {
+        Request::new(
+            self.transport().clone(),
+            Method::GET,
+            format!(
+                "{}/{}", self.path(), function_call("getShelvesForReader", &
+                [("readerId", odata_literal(& parameters.reader_id, true)), ("since",
+                odata_literal(& parameters.since, false))])
+            ),
+            None::<&()>,
+            value,
+        )
     }
 }
 /// The parameters of `POST /library/shelves/{shelfId}/assign`.
@@ -216,39 +228,45 @@ impl LibraryShelvesItemRequest {
     /// `DELETE /library/shelves/{shelfId}` (success: 204).
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
-    pub async fn delete(&self) -> Result<(), Error> {
-        self.transport().call_no_content::<()>(Method::DELETE, self.path(), None).await
+    pub fn delete(&self) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::DELETE,
+            self.path().to_owned(),
+            None::<&()>,
+            no_content,
+        )
     }
     /// assign action
     ///
     /// `POST /library/shelves/{shelfId}/assign` (success: 204).
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
-    pub async fn assign(
+    pub fn assign(
         &self,
         parameters: &LibraryShelvesItemAssignParameters,
-    ) -> Result<(), Error> {
-        self.transport()
-            .call_no_content(
-                Method::POST,
-                &format!("{}/{}", self.path(), "assign"),
-                Some(parameters),
-            )
-            .await
+    ) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::POST,
+            format!("{}/{}", self.path(), "assign"),
+            Some(parameters),
+            no_content,
+        )
     }
     /// isFull function
     ///
     /// `GET /library/shelves/{shelfId}/isFull` (success: 200).
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
-    pub async fn is_full(&self) -> Result<bool, Error> {
-        self.transport()
-            .call_value(
-                Method::GET,
-                &format!("{}/{}", self.path(), function_call("isFull", & [])),
-                None::<&()>,
-            )
-            .await
+    pub fn is_full(&self) -> Request<bool> {
+        Request::new(
+            self.transport().clone(),
+            Method::GET,
+            format!("{}/{}", self.path(), function_call("isFull", & [])),
+            None::<&()>,
+            value,
+        )
     }
 }
 /// Requests under `/library/shelves/{shelfId}/summary`.
