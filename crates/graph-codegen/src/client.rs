@@ -1,154 +1,16 @@
-//! The client crate generator: request builders that follow the shape of the URL.
-//!
-//! Every path prefix of an operation becomes a builder (`DeviceManagementRequest`,
-//! `DeviceManagementDomainJoinConnectorsRequest`, `...ItemRequest`) reached from its parent by a
-//! method named after the segment, `by_id(..)` for a key, or `as_<type>()` for a type cast. The
-//! operations at a prefix become its methods: `list`, `create`, `get`, `update`, `delete`, and
-//! actions and functions by name.
+//! The client crate generator: prints the request-builder tree of the IR ([`crate::builders`])
+//! as structs, one per URL prefix, whose methods are the navigation to the next prefix and the
+//! operations at this one.
 
-use std::collections::BTreeMap;
-
-use graph_spec::{OperationKind, PermissionSet, Primitive, Segment};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use graph_spec::{OperationKind, PermissionSet, Primitive};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{FieldType, Ir, RouteIr};
+use crate::builders::{BuilderIr, Edge};
+use crate::ir::{FieldType, Ir, ResponseIr, RouteIr};
 use crate::model::rust_type;
-use crate::names::{self, Scope, ident};
+use crate::names::{self, ident};
 use crate::render::{doc_attrs, doc_lines};
-
-/// How a builder is reached from its parent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Edge {
-    Root,
-    Segment(String),
-    Key(String),
-    Cast(String),
-}
-
-/// One builder: a URL prefix.
-#[derive(Debug)]
-struct Node {
-    edge: Edge,
-    /// The method that reaches this node from its parent.
-    method: String,
-    parent: usize,
-    struct_name: String,
-    template: String,
-    children: BTreeMap<String, usize>,
-    routes: Vec<usize>,
-}
-
-/// The client's API: the builder tree, and the node and method name of every route. The
-/// contract-test generator uses it to call the same methods a user would.
-#[derive(Debug)]
-pub struct ClientApi {
-    nodes: Vec<Node>,
-    routes: Vec<(usize, String)>,
-    /// For each route, the parameters struct of an action or function that has parameters.
-    parameter_structs: Vec<Option<String>>,
-}
-
-impl ClientApi {
-    /// Builds the tree of `ir`'s routes and names every method, operations first.
-    pub fn new(ir: &Ir) -> ClientApi {
-        let mut nodes = tree(ir);
-        let mut routes = vec![(0, String::new()); ir.routes.len()];
-        for index in 0..nodes.len() {
-            let mut scope = Scope::with_reserved(&["builder", "new", "path", "transport"]);
-            for &r in &nodes[index].routes {
-                routes[r] = (index, scope.claim(&wanted_method(&ir.routes[r])));
-            }
-            let children: Vec<usize> = nodes[index].children.values().copied().collect();
-            for child in children {
-                let wanted = match &nodes[child].edge {
-                    Edge::Segment(segment) => names::field_name(segment),
-                    Edge::Key(_) => "by_id".to_owned(),
-                    Edge::Cast(cast) => format!(
-                        "as_{}",
-                        cast.rsplit('.').next().unwrap_or(cast).to_snake_case()
-                    ),
-                    Edge::Root => unreachable!("the root is nobody's child"),
-                };
-                nodes[child].method = scope.claim(&wanted);
-            }
-        }
-        let reserved: Vec<&str> = nodes.iter().map(|n| n.struct_name.as_str()).collect();
-        let mut struct_names = Scope::with_reserved(&reserved);
-        let parameter_structs = ir
-            .routes
-            .iter()
-            .zip(&routes)
-            .map(|(route, (node, _))| {
-                let callable =
-                    matches!(route.kind, OperationKind::Action | OperationKind::Function);
-                (callable && !route.parameters.is_empty()).then(|| {
-                    let owner = nodes[*node].struct_name.trim_end_matches("Request");
-                    let action = route
-                        .name
-                        .rsplit('.')
-                        .next()
-                        .unwrap_or(&route.name)
-                        .to_upper_camel_case();
-                    struct_names.claim(&format!("{owner}{action}Parameters"))
-                })
-            })
-            .collect();
-        ClientApi {
-            nodes,
-            routes,
-            parameter_structs,
-        }
-    }
-
-    /// The parameters struct of route `route`, if it is an action or function with parameters.
-    pub fn parameter_struct(&self, route: usize) -> Option<&str> {
-        self.parameter_structs[route].as_deref()
-    }
-
-    /// `client.a().b().by_id(k0).method` for route `route`, given one expression per key in
-    /// the path (outermost first).
-    pub fn call_chain(
-        &self,
-        route: usize,
-        client: &TokenStream,
-        keys: &[TokenStream],
-    ) -> TokenStream {
-        let (mut node, method) = (self.routes[route].0, &self.routes[route].1);
-        let mut path = Vec::new();
-        while node != 0 {
-            path.push(node);
-            node = self.nodes[node].parent;
-        }
-        let mut keys = keys.iter();
-        let steps = path.iter().rev().map(|&n| {
-            let method = ident(&self.nodes[n].method);
-            match &self.nodes[n].edge {
-                Edge::Key(_) => {
-                    let key = keys.next().cloned().unwrap_or_else(|| quote!("missing"));
-                    quote! { .#method(#key) }
-                }
-                _ => quote! { .#method() },
-            }
-        });
-        let method = ident(method);
-        quote! { #client #(#steps)* .#method }
-    }
-}
-
-fn wanted_method(route: &RouteIr) -> String {
-    match route.kind {
-        OperationKind::List => "list".to_owned(),
-        OperationKind::Get => "get".to_owned(),
-        OperationKind::Delete => "delete".to_owned(),
-        OperationKind::Create => "create".to_owned(),
-        OperationKind::Update => "update".to_owned(),
-        OperationKind::Action | OperationKind::Function => {
-            names::field_name(route.name.rsplit('.').next().unwrap_or(&route.name))
-        }
-    }
-}
 
 /// The client crate's `src/lib.rs`.
 pub fn lib_rs(spec_label: &str) -> TokenStream {
@@ -174,12 +36,12 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
 }
 
 /// The client crate's `src/requests.rs`: the request builders and the root `Client`.
-pub fn requests_rs(ir: &Ir, api: &ClientApi) -> TokenStream {
-    let builders = api
-        .nodes
+pub fn requests_rs(ir: &Ir) -> TokenStream {
+    let builders = ir
+        .builders
         .iter()
         .enumerate()
-        .map(|(i, node)| builder(ir, api, i, node));
+        .map(|(i, node)| builder(ir, i, node));
     quote! {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
@@ -191,94 +53,22 @@ pub fn requests_rs(ir: &Ir, api: &ClientApi) -> TokenStream {
     }
 }
 
-fn tree(ir: &Ir) -> Vec<Node> {
-    let root = Node {
-        edge: Edge::Root,
-        method: String::new(),
-        parent: 0,
-        struct_name: "Client".into(),
-        template: String::new(),
-        children: BTreeMap::new(),
-        routes: Vec::new(),
-    };
-    let mut nodes = vec![root];
-    let mut names = Scope::with_reserved(&[
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "GetRequest",
-        "ListRequest",
-        "Request",
-        "Transport",
-    ]);
-    for (index, route) in ir.routes.iter().enumerate() {
-        let mut segments = route.path.segments();
-        if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
-            segments = segments.split_last().map_or(segments, |(_, rest)| rest);
-        }
-        let mut current = 0;
-        let mut words = Vec::new();
-        for segment in segments {
-            let (key, edge, word) = match segment {
-                Segment::Key(name) => ("{}".to_owned(), Edge::Key(name.clone()), "Item".to_owned()),
-                Segment::Cast(qualified) => (
-                    qualified.clone(),
-                    Edge::Cast(qualified.clone()),
-                    format!(
-                        "As{}",
-                        segment
-                            .cast_type()
-                            .unwrap_or(qualified)
-                            .to_upper_camel_case()
-                    ),
-                ),
-                // A function call inside a path is navigated by its name; its arguments are
-                // not modelled yet.
-                Segment::Literal(name) | Segment::Function { name, .. } => (
-                    name.clone(),
-                    Edge::Segment(name.clone()),
-                    name.to_upper_camel_case(),
-                ),
-            };
-            words.push(word);
-            let template = format!("{}/{segment}", nodes[current].template);
-            current = match nodes[current].children.get(&key) {
-                Some(&child) => child,
-                None => {
-                    let struct_name = names.claim(&format!("{}Request", words.concat()));
-                    let parent = current;
-                    nodes.push(Node {
-                        edge,
-                        method: String::new(),
-                        parent,
-                        struct_name,
-                        template,
-                        children: BTreeMap::new(),
-                        routes: Vec::new(),
-                    });
-                    let child = nodes.len() - 1;
-                    nodes[parent].children.insert(key, child);
-                    child
-                }
-            };
-        }
-        nodes[current].routes.push(index);
-    }
-    nodes
-}
-
-fn builder(ir: &Ir, api: &ClientApi, index: usize, node: &Node) -> TokenStream {
+fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
     let name = ident(&node.struct_name);
     let (operations, parameter_structs): (Vec<TokenStream>, Vec<TokenStream>) = node
         .routes
         .iter()
-        .map(|&r| operation(&ir.routes[r], &api.routes[r].1, api.parameter_struct(r)))
+        .map(|&r| {
+            let route = &ir.routes[r];
+            let client = &route.client;
+            operation(route, &client.method, client.parameters_struct.as_deref())
+        })
         .unzip();
     let navigation: Vec<TokenStream> = node
         .children
         .values()
         .map(|&child| {
-            let child = &api.nodes[child];
+            let child = &ir.builders[child];
             let child_name = ident(&child.struct_name);
             let method = ident(&child.method);
             let (argument, path) = match &child.edge {
@@ -485,15 +275,15 @@ fn call(
         (false, Some(_)) => (quote!(Method::POST), quote!(Some(parameters))),
         (false, None) => (quote!(Method::POST), quote!(None::<&()>)),
     };
-    let (ty, decode) = match route.response_type.as_ref().filter(|_| route.status != 204) {
+    let (ty, decode) = match &route.response {
         None => (quote!(()), quote!(no_content)),
         // Collections and primitives come back as `{"value": ...}`.
-        Some((ty, collection))
+        Some(ResponseIr { ty, collection })
             if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
         {
             (rust_type(ty, *collection, false, &prefix), quote!(value))
         }
-        Some((ty, _)) => (rust_type(ty, false, false, &prefix), quote!(json)),
+        Some(ResponseIr { ty, .. }) => (rust_type(ty, false, false, &prefix), quote!(json)),
     };
     quote! {
         #docs
@@ -515,16 +305,18 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
         permissions_line("application", &route.application),
     ));
     let docs = quote! { #graph_docs #reference };
-    let response = route.response_type.as_ref().filter(|_| route.status != 204);
-    let response_type = response.map(|(ty, collection)| rust_type(ty, *collection, false, &prefix));
+    let response_type = route
+        .response
+        .as_ref()
+        .map(|r| rust_type(&r.ty, r.collection, false, &prefix));
     match route.kind {
         OperationKind::List => {
             let method = ident(method_name);
             let item = route
-                .response_type
+                .response
                 .as_ref()
-                .map_or(quote!(serde_json::Value), |(ty, _)| {
-                    rust_type(ty, false, false, &prefix)
+                .map_or(quote!(serde_json::Value), |r| {
+                    rust_type(&r.ty, false, false, &prefix)
                 });
             quote! {
                 #docs

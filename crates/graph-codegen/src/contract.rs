@@ -10,14 +10,15 @@
 //! Whatever a path needs is seeded first: parents as `{"id": "p<n>"}`, and for get, update and
 //! delete the entity itself, taken from the documented response.
 
-use graph_spec::{Example, Operation, OperationKind, PathTemplate, Segment, Spec};
+use graph_spec::{Example, OperationKind, PathTemplate, Segment};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::client::ClientApi;
-use crate::ir::{Ir, RouteIr};
+use crate::CodegenError;
+use crate::builders::{self, Edge};
+use crate::ir::{Ir, ResponseIr, RouteIr};
 use crate::model::rust_type;
 use crate::names::{Scope, ident};
 
@@ -45,32 +46,60 @@ fn start() -> TokenStream {
     }
 }
 
-/// The contract-test crate's `src/cases.rs`.
-pub fn cases_rs(spec: &Spec, ir: &Ir, api: &ClientApi) -> TokenStream {
+/// The contract-test crate's `src/cases.rs`: one test per doc example of each operation.
+pub fn cases_rs(ir: &Ir) -> Result<TokenStream, CodegenError> {
     let mut scope = Scope::default();
     let mut cases = Vec::new();
     for (index, route) in ir.routes.iter().enumerate() {
-        if !route.primary {
-            continue;
-        }
-        let operation = &spec.operations[route.operation];
-        for (n, example) in operation.examples.iter().enumerate() {
+        for (n, example) in route.examples.iter().enumerate() {
             let name = scope.claim(&format!(
                 "{}_example_{}",
                 route.const_name.to_snake_case(),
                 n + 1
             ));
-            cases.push(case(&name, index, route, operation, example, api));
+            cases.push(case(&name, ir, index, example)?);
         }
     }
-    quote! {
+    Ok(quote! {
         //! Contract tests generated from the doc examples of the spec: one per example.
         #![allow(clippy::all, unused_imports, unused_variables, unused_mut)]
 
         use graph_contract::*;
 
         #(#cases)*
+    })
+}
+
+/// `client.a().b().by_id(k0).method` for route `index`, given one expression per key in the
+/// path (outermost first). Keys and key edges come from the same template, so a mismatch is a
+/// codegen bug, reported as one.
+fn call_chain(
+    ir: &Ir,
+    index: usize,
+    client: &TokenStream,
+    keys: &[TokenStream],
+) -> Result<TokenStream, CodegenError> {
+    let route = &ir.routes[index];
+    let mut keys = keys.iter();
+    let mut steps = Vec::new();
+    for node in builders::call_path(&ir.builders, &route.client) {
+        let builder = &ir.builders[node];
+        let method = ident(&builder.method);
+        steps.push(match &builder.edge {
+            Edge::Key(name) => {
+                let key = keys.next().ok_or_else(|| {
+                    CodegenError::Unresolved(format!(
+                        "no value for the key `{name}` of `{}` in its contract case",
+                        route.path
+                    ))
+                })?;
+                quote! { .#method(#key) }
+            }
+            _ => quote! { .#method() },
+        });
     }
+    let method = ident(&route.client.method);
+    Ok(quote! { #client #(#steps)* .#method })
 }
 
 /// One key a template needs: the collection it is in, its value, and the type a cast segment
@@ -163,23 +192,17 @@ fn ignored(name: &str, reason: &str) -> TokenStream {
     }
 }
 
-fn case(
-    name: &str,
-    index: usize,
-    route: &RouteIr,
-    operation: &Operation,
-    example: &Example,
-    api: &ClientApi,
-) -> TokenStream {
+fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStream, CodegenError> {
+    let route = &ir.routes[index];
     let prefix = quote!(graph_model::);
     if let Some((path, message)) = example.response.as_ref().and_then(|r| r.violations.first()) {
         if example.request.violations.is_empty() {
-            return ignored(
+            return Ok(ignored(
                 name,
                 &format!(
                     "doc defect: the response example breaks its schema at `{path}`: {message}"
                 ),
-            );
+            ));
         }
     }
     let addresses_one = matches!(
@@ -227,7 +250,7 @@ fn case(
             quote!(#v)
         })
         .collect();
-    let call = api.call_chain(index, &quote!(client), &key_exprs);
+    let call = call_chain(ir, index, &quote!(client), &key_exprs)?;
     let status = u16::try_from(
         example
             .response
@@ -237,15 +260,15 @@ fn case(
     .unwrap_or(route.status);
     let name = ident(name);
     if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
-        return call_case(
+        return Ok(call_case(
             &name,
             route,
             example,
-            api.parameter_struct(index),
+            route.client.parameters_struct.as_deref(),
             &parents.collect::<Vec<_>>(),
             &call,
             status,
-        );
+        ));
     }
     let request_json = example.request.body.as_ref().map(json_literal);
 
@@ -253,14 +276,14 @@ fn case(
     if let Some((field, _)) = example.request.violations.first() {
         let body_type = body_type(route, &prefix);
         let (Some(request_json), Some(body_type)) = (request_json, body_type) else {
-            return ignored(
+            return Ok(ignored(
                 &name.to_string(),
                 "an invalid example without a request body",
-            );
+            ));
         };
         let field = field.split(['.', '[']).next().unwrap_or(field).to_owned();
         let start = start();
-        return quote! {
+        return Ok(quote! {
             #[tokio::test]
             async fn #name() {
                 #start
@@ -270,7 +293,7 @@ fn case(
                     Ok(body) => expect_rejected(#call(&body).await, #field),
                 }
             }
-        };
+        });
     }
 
     let expected = entity
@@ -280,10 +303,16 @@ fn case(
     let body = match route.kind {
         OperationKind::Create => {
             let Some(body_type) = body_type(route, &prefix) else {
-                return ignored(&name.to_string(), "a create without a request body type");
+                return Ok(ignored(
+                    &name.to_string(),
+                    "a create without a request body type",
+                ));
             };
             let Some(request_json) = request_json else {
-                return ignored(&name.to_string(), "a create example without a request body");
+                return Ok(ignored(
+                    &name.to_string(),
+                    "a create example without a request body",
+                ));
             };
             quote! {
                 let body: #body_type = decode(#request_json).expect("the example request decodes");
@@ -313,14 +342,17 @@ fn case(
         }
         OperationKind::Update => {
             let Some(update_type) = route.update_type.as_ref().map(|u| ident(u)) else {
-                return ignored(&name.to_string(), "an update without an update type");
+                return Ok(ignored(
+                    &name.to_string(),
+                    "an update without an update type",
+                ));
             };
             let request_json = request_json.unwrap_or_else(|| "{}".to_owned());
             let seeded = entity
                 .clone()
                 .unwrap_or_else(|| serde_json::json!({ "id": entity_id }));
             let seeded = json_literal(&seeded);
-            let check = if route.response_type.is_some() && route.status != 204 {
+            let check = if route.response.is_some() {
                 quote! { assert_same(&updated, #expected, false); }
             } else {
                 quote! { let () = updated; }
@@ -338,9 +370,8 @@ fn case(
         },
         OperationKind::Action | OperationKind::Function => unreachable!("returned above"),
     };
-    let _ = operation;
     let start = start();
-    quote! {
+    Ok(quote! {
         #[tokio::test]
         async fn #name() {
             #start
@@ -348,7 +379,7 @@ fn case(
             #body
             assert_eq!(h.last_status(), Some(#status), "the documented status");
         }
-    }
+    })
 }
 
 /// An action or function: the doc's arguments go through the typed parameters struct, and the
@@ -425,8 +456,8 @@ fn call_case(
         .as_ref()
         .and_then(|r| r.body.as_ref())
         .filter(|_| route.status != 204);
-    let check = match (route.response_type.as_ref(), documented) {
-        (Some((ty, collection)), Some(body)) => {
+    let check = match (route.response.as_ref(), documented) {
+        (Some(ResponseIr { ty, collection }), Some(body)) => {
             let structured = matches!(
                 ty,
                 crate::ir::FieldType::Struct(_) | crate::ir::FieldType::Poly(_)

@@ -7,11 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use graph_spec::{
-    HttpMethod, OperationKind, PathTemplate, PermissionSet, Primitive, Segment, Spec, TypeRef,
+    Example, HttpMethod, OperationKind, PathTemplate, PermissionSet, Primitive, Segment, Spec,
+    TypeRef,
 };
 
 use heck::ToSnakeCase;
 
+use crate::builders::{self, BuilderIr, ClientMethodIr};
 use crate::names::{self, Scope};
 
 /// Names that generated code uses unqualified (the prelude, and its imports from serde_json and
@@ -60,6 +62,8 @@ pub struct Ir {
     pub polymorphic: Vec<PolyIr>,
     /// One entry per operation and path, in spec order.
     pub routes: Vec<RouteIr>,
+    /// The client's request builders, the root (`Client`) first.
+    pub builders: Vec<BuilderIr>,
 }
 
 /// One operation reachable by one path: what the server routes and the client calls.
@@ -83,8 +87,8 @@ pub struct RouteIr {
     /// segment is routed by its name (the mock splits the arguments off before routing).
     pub route_path: String,
     /// The Graph name of the type the operation is about (body, response, or a sibling
-    /// operation's), empty if none.
-    pub entity_type: String,
+    /// operation's).
+    pub entity_type: Option<String>,
     /// The Rust struct of `entity_type`, when it is a documented type.
     pub entity_struct: Option<String>,
     /// The documented success status.
@@ -101,10 +105,23 @@ pub struct RouteIr {
     pub request_type: Option<FieldType>,
     /// The update struct, for update operations.
     pub update_type: Option<String>,
-    /// The response body's Rust type, and whether it is a collection.
-    pub response_type: Option<(FieldType, bool)>,
+    /// The response body, `None` when there is none (a 204 has none, whatever the page says).
+    pub response: Option<ResponseIr>,
     /// The parameters of an action or function.
     pub parameters: Vec<FieldIr>,
+    /// Where the client has this route.
+    pub client: ClientMethodIr,
+    /// The doc examples, on the operation's primary route (none on its other paths).
+    pub examples: Vec<Example>,
+}
+
+/// A response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseIr {
+    /// The element type.
+    pub ty: FieldType,
+    /// A collection (`{"value": [...]}`) of it.
+    pub collection: bool,
 }
 
 /// A generated struct.
@@ -335,13 +352,18 @@ impl Ir {
             })
             .collect();
 
-        let routes = routes(spec, &struct_names, &update_names, &field_type);
+        let mut routes = routes(spec, &struct_names, &update_names, &field_type);
+        let (builders, methods) = builders::build(&routes);
+        for (route, client) in routes.iter_mut().zip(methods) {
+            route.client = client;
+        }
         Ir {
             namespace: spec.namespace.clone(),
             structs,
             enums,
             polymorphic,
             routes,
+            builders,
         }
     }
 }
@@ -377,14 +399,12 @@ fn routes(
     let mut scope = Scope::default();
     let mut routes = Vec::new();
     for (operation, op) in spec.operations.iter().enumerate() {
-        let entity_type = own_type(op)
-            .or_else(|| {
-                spec.operations
-                    .iter()
-                    .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
-                    .find_map(own_type)
-            })
-            .unwrap_or_default();
+        let entity_type = own_type(op).or_else(|| {
+            spec.operations
+                .iter()
+                .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
+                .find_map(own_type)
+        });
         for (path_index, path) in op.paths.iter().enumerate() {
             let words: Vec<String> = path
                 .segments()
@@ -414,10 +434,11 @@ fn routes(
                 method: op.method,
                 path: path.clone(),
                 route_path,
-                entity_struct: struct_names
-                    .get(entity_type.as_str())
-                    .cloned()
-                    .filter(|_| !spec.types[&entity_type].undocumented),
+                entity_struct: entity_type
+                    .as_deref()
+                    .filter(|t| !spec.types[*t].undocumented)
+                    .and_then(|t| struct_names.get(t))
+                    .cloned(),
                 entity_type: entity_type.clone(),
                 status: op.response.status,
                 delegated: op.permissions.delegated_work.clone(),
@@ -431,11 +452,15 @@ fn routes(
                     .filter(|_| op.kind == OperationKind::Update)
                     .and_then(|b| b.type_ref.named())
                     .and_then(|n| update_names.get(n).cloned()),
-                response_type: op
+                response: op
                     .response
                     .body
                     .as_ref()
-                    .map(|b| (field_type(&b.type_ref), b.collection)),
+                    .filter(|_| op.response.status != 204)
+                    .map(|b| ResponseIr {
+                        ty: field_type(&b.type_ref),
+                        collection: b.collection,
+                    }),
                 parameters: {
                     let mut names = Scope::default();
                     op.parameters
@@ -449,6 +474,12 @@ fn routes(
                             doc: p.description.clone(),
                         })
                         .collect()
+                },
+                client: ClientMethodIr::default(),
+                examples: if path_index == 0 {
+                    op.examples.clone()
+                } else {
+                    Vec::new()
                 },
             });
         }

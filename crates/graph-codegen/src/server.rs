@@ -175,8 +175,9 @@ fn meta(route: &RouteIr) -> TokenStream {
             let rust = ident(rust);
             quote! { <graph_model::#rust as graph_model::GraphType>::NAME }
         }
+        // The runtime reads an empty name as "about no type".
         None => {
-            let graph = &route.entity_type;
+            let graph = route.entity_type.as_deref().unwrap_or_default();
             quote! { #graph }
         }
     };

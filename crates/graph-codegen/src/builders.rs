@@ -1,0 +1,216 @@
+//! The client's request-builder tree, part of the IR.
+//!
+//! Every path prefix of an operation becomes a builder (`DeviceManagementRequest`,
+//! `DeviceManagementDomainJoinConnectorsRequest`, `...ItemRequest`) reached from its parent by a
+//! method named after the segment, `by_id(..)` for a key, or `as_<type>()` for a type cast. Every
+//! route is claimed by the builder of its prefix under one method name (`list`, `create`, `get`,
+//! `update`, `delete`, or the action's or function's name), and an action or function with
+//! parameters gets a parameters struct. It is all decided here, once: the client and the
+//! contract-test generators only print it.
+
+use std::collections::BTreeMap;
+
+use graph_spec::{OperationKind, Segment};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::ir::RouteIr;
+use crate::names::{self, Scope};
+
+/// How a builder is reached from its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edge {
+    /// The root: the client itself.
+    Root,
+    /// A fixed segment, by its name.
+    Segment(String),
+    /// A key, by its placeholder's name.
+    Key(String),
+    /// A type cast, by its qualified type name.
+    Cast(String),
+}
+
+/// One builder: a URL prefix.
+#[derive(Debug)]
+pub struct BuilderIr {
+    /// How its parent reaches it.
+    pub edge: Edge,
+    /// The method that reaches it from its parent.
+    pub method: String,
+    /// The parent builder (the root is its own parent).
+    pub parent: usize,
+    /// The Rust struct, `Client` for the root.
+    pub struct_name: String,
+    /// The prefix it addresses, e.g. `/deviceManagement/domainJoinConnectors/{id}`.
+    pub template: String,
+    /// Its children, by segment (`{}` for a key).
+    pub children: BTreeMap<String, usize>,
+    /// The routes it claims, by index.
+    pub routes: Vec<usize>,
+}
+
+/// Where a route lives in the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientMethodIr {
+    /// The builder that has the method.
+    pub builder: usize,
+    /// The method's name.
+    pub method: String,
+    /// The parameters struct of an action or function that has parameters.
+    pub parameters_struct: Option<String>,
+}
+
+/// The builders of `routes` (the root first) and, for each route, its method.
+pub fn build(routes_ir: &[RouteIr]) -> (Vec<BuilderIr>, Vec<ClientMethodIr>) {
+    let mut nodes = tree(routes_ir);
+    let mut routes = vec![(0, String::new()); routes_ir.len()];
+    for index in 0..nodes.len() {
+        let mut scope = Scope::with_reserved(&["builder", "new", "path", "transport"]);
+        for &r in &nodes[index].routes {
+            routes[r] = (index, scope.claim(&wanted_method(&routes_ir[r])));
+        }
+        let children: Vec<usize> = nodes[index].children.values().copied().collect();
+        for child in children {
+            let wanted = match &nodes[child].edge {
+                Edge::Segment(segment) => names::field_name(segment),
+                Edge::Key(_) => "by_id".to_owned(),
+                Edge::Cast(cast) => format!(
+                    "as_{}",
+                    cast.rsplit('.').next().unwrap_or(cast).to_snake_case()
+                ),
+                Edge::Root => unreachable!("the root is nobody's child"),
+            };
+            nodes[child].method = scope.claim(&wanted);
+        }
+    }
+    let reserved: Vec<&str> = nodes.iter().map(|n| n.struct_name.as_str()).collect();
+    let mut struct_names = Scope::with_reserved(&reserved);
+    let parameter_structs: Vec<Option<String>> = routes_ir
+        .iter()
+        .zip(&routes)
+        .map(|(route, (node, _))| {
+            let callable = matches!(route.kind, OperationKind::Action | OperationKind::Function);
+            (callable && !route.parameters.is_empty()).then(|| {
+                let owner = nodes[*node].struct_name.trim_end_matches("Request");
+                let action = route
+                    .name
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&route.name)
+                    .to_upper_camel_case();
+                struct_names.claim(&format!("{owner}{action}Parameters"))
+            })
+        })
+        .collect();
+    let methods = routes
+        .into_iter()
+        .zip(parameter_structs)
+        .map(|((builder, method), parameters_struct)| ClientMethodIr {
+            builder,
+            method,
+            parameters_struct,
+        })
+        .collect();
+    (nodes, methods)
+}
+
+fn wanted_method(route: &RouteIr) -> String {
+    match route.kind {
+        OperationKind::List => "list".to_owned(),
+        OperationKind::Get => "get".to_owned(),
+        OperationKind::Delete => "delete".to_owned(),
+        OperationKind::Create => "create".to_owned(),
+        OperationKind::Update => "update".to_owned(),
+        OperationKind::Action | OperationKind::Function => {
+            names::field_name(route.name.rsplit('.').next().unwrap_or(&route.name))
+        }
+    }
+}
+
+fn tree(routes: &[RouteIr]) -> Vec<BuilderIr> {
+    let root = BuilderIr {
+        edge: Edge::Root,
+        method: String::new(),
+        parent: 0,
+        struct_name: "Client".into(),
+        template: String::new(),
+        children: BTreeMap::new(),
+        routes: Vec::new(),
+    };
+    let mut nodes = vec![root];
+    let mut names = Scope::with_reserved(&[
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "GetRequest",
+        "ListRequest",
+        "Request",
+        "Transport",
+    ]);
+    for (index, route) in routes.iter().enumerate() {
+        let mut segments = route.path.segments();
+        if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
+            segments = segments.split_last().map_or(segments, |(_, rest)| rest);
+        }
+        let mut current = 0;
+        let mut words = Vec::new();
+        for segment in segments {
+            let (key, edge, word) = match segment {
+                Segment::Key(name) => ("{}".to_owned(), Edge::Key(name.clone()), "Item".to_owned()),
+                Segment::Cast(qualified) => (
+                    qualified.clone(),
+                    Edge::Cast(qualified.clone()),
+                    format!(
+                        "As{}",
+                        segment
+                            .cast_type()
+                            .unwrap_or(qualified)
+                            .to_upper_camel_case()
+                    ),
+                ),
+                // A function call inside a path is navigated by its name; its arguments are
+                // not modelled yet.
+                Segment::Literal(name) | Segment::Function { name, .. } => (
+                    name.clone(),
+                    Edge::Segment(name.clone()),
+                    name.to_upper_camel_case(),
+                ),
+            };
+            words.push(word);
+            let template = format!("{}/{segment}", nodes[current].template);
+            current = match nodes[current].children.get(&key) {
+                Some(&child) => child,
+                None => {
+                    let struct_name = names.claim(&format!("{}Request", words.concat()));
+                    let parent = current;
+                    nodes.push(BuilderIr {
+                        edge,
+                        method: String::new(),
+                        parent,
+                        struct_name,
+                        template,
+                        children: BTreeMap::new(),
+                        routes: Vec::new(),
+                    });
+                    let child = nodes.len() - 1;
+                    nodes[parent].children.insert(key, child);
+                    child
+                }
+            };
+        }
+        nodes[current].routes.push(index);
+    }
+    nodes
+}
+
+/// The builders a call passes through to reach `method`, from the root's child down to the one
+/// that has it.
+pub fn call_path(builders: &[BuilderIr], method: &ClientMethodIr) -> Vec<usize> {
+    let mut path = Vec::new();
+    let mut node = method.builder;
+    while node != 0 {
+        path.push(node);
+        node = builders[node].parent;
+    }
+    path.reverse();
+    path
+}
