@@ -10,7 +10,7 @@ use graph_client_runtime::{Error, Transport};
 use graph_mock_runtime::{Api, Config, MockServer};
 
 /// The key a singleton is stored under, for seeding one.
-pub use graph_mock_runtime::resource::SINGLETON_KEY;
+pub use graph_mock_runtime::SINGLETON_KEY;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Reads the `http` code blocks of API pages: the path templates of `## HTTP Request` and the
 //! example request and response exchanges.
 
-use graph_spec::{HttpMethod, Source};
+use graph_spec::HttpMethod;
 
 /// A `METHOD /path` line of the HTTP Request block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,14 +148,6 @@ pub fn status_line(line: &str) -> Option<u16> {
     let mut parts = line.split_whitespace();
     parts.next().filter(|p| p.starts_with("HTTP/"))?;
     parts.next()?.parse().ok()
-}
-
-/// The source of something at `line` of `file`.
-pub fn source(file: &str, line: u32) -> Source {
-    Source {
-        file: file.to_owned(),
-        line,
-    }
 }
 
 #[cfg(test)]

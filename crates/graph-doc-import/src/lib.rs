@@ -1,22 +1,24 @@
 //! Reads Microsoft Graph API doc pages (Markdown) into a [`graph_spec::Spec`], plus a list of
 //! doc defects.
 //!
-//! The pipeline is: [`markdown`] turns each page into blocks with line numbers; one reader per
-//! page type ([`api_page`], [`resource_page`], [`enum_page`]) pulls out what that page says,
-//! using the shared [`tables`] and [`http`] readers; [`assemble`] merges the pages into one spec
-//! and checks the examples against it. A page that cannot be read is reported and skipped;
-//! everything else that is odd about a page is a [`graph_spec::Defect`], never an abort.
+//! The API is [`import`] (pages in memory), [`import_files`] (pages on disk) and [`manifest`]
+//! (which pages a folder or `spec/sources.json` names). Inside, `markdown` turns each page into
+//! blocks with line numbers; one reader per page type (`api_page`, `resource_page`,
+//! `enum_page`) pulls out what that page says, using the shared `tables` and `http` readers;
+//! `assemble` merges the pages into one spec and checks the examples against it. A page that
+//! cannot be read is reported and skipped; everything else that is odd about a page is a
+//! [`graph_spec::Defect`], never an abort.
 
-pub mod api_page;
-pub mod assemble;
-pub mod enum_page;
-pub mod http;
+mod api_page;
+mod assemble;
+mod enum_page;
+mod http;
 pub mod manifest;
-pub mod markdown;
-pub mod properties;
-pub mod report;
-pub mod resource_page;
-pub mod tables;
+mod markdown;
+mod properties;
+mod report;
+mod resource_page;
+mod tables;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -72,8 +72,6 @@ pub enum Block {
     },
     /// A fenced or indented code block.
     Code {
-        /// The info string (`http`, `json`), lower-cased, empty if none.
-        lang: String,
         /// The content.
         text: String,
         /// The line of the first content line.
@@ -81,18 +79,6 @@ pub enum Block {
         /// The JSON annotation comment right before the block, if any.
         annotation: Option<serde_json::Value>,
     },
-}
-
-impl Block {
-    /// The block's (first) line.
-    pub fn line(&self) -> u32 {
-        match self {
-            Block::Heading { line, .. }
-            | Block::Paragraph { line, .. }
-            | Block::Code { line, .. } => *line,
-            Block::Table { header, .. } => header.line,
-        }
-    }
 }
 
 /// A `##` section: its heading and the blocks up to the next `##` (or `#`).
@@ -191,7 +177,7 @@ struct Builder<'t> {
     inline: Option<(Inline, u32)>,
     /// A link being collected: its target and the text length where it started.
     link: Option<(String, usize)>,
-    code: Option<(String, String, u32)>,
+    code: Option<(String, u32)>,
     table: Option<(Option<Row>, Vec<Row>)>,
     row: Option<Row>,
     pending_annotation: Option<serde_json::Value>,
@@ -240,7 +226,7 @@ impl<'t> Builder<'t> {
 
     fn push_text(&mut self, text: &str) {
         if let Some(code) = &mut self.code {
-            code.1.push_str(text);
+            code.0.push_str(text);
         } else if let Some((inline, _)) = &mut self.inline {
             inline.text.push_str(text);
         }
@@ -304,19 +290,17 @@ impl<'t> Builder<'t> {
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.trim().to_ascii_lowercase(),
-                    CodeBlockKind::Indented => String::new(),
-                };
                 // A fenced block's content starts on the line after the fence.
-                let content_line = if lang.is_empty() { line } else { line + 1 };
-                self.code = Some((lang, String::new(), content_line));
+                let content_line = match kind {
+                    CodeBlockKind::Fenced(_) => line + 1,
+                    CodeBlockKind::Indented => line,
+                };
+                self.code = Some((String::new(), content_line));
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, text, line)) = self.code.take() {
+                if let Some((text, line)) = self.code.take() {
                     let annotation = self.pending_annotation.take();
                     self.doc.blocks.push(Block::Code {
-                        lang,
                         text,
                         line,
                         annotation,
@@ -409,7 +393,6 @@ mod tests {
         );
         assert_eq!(rows[0].cells[1].text, "two");
         let Block::Code {
-            lang,
             text,
             line,
             annotation,
@@ -417,10 +400,7 @@ mod tests {
         else {
             panic!("{:?}", sections[1].blocks)
         };
-        assert_eq!(
-            (lang.as_str(), text.as_str(), *line),
-            ("http", "GET /x\n", 19)
-        );
+        assert_eq!((text.as_str(), *line), ("GET /x\n", 19));
         assert_eq!(annotation.as_ref().unwrap()["blockType"], "ignored");
     }
 

@@ -113,7 +113,7 @@ fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
     let state =
         AppState::open(api, config(cli)?).map_err(|e| format!("cannot open the store: {e:?}"))?;
     if cli.seed_examples {
-        let count = crate::seed::seed_examples(state.store.as_ref(), api.spec(), api.schema());
+        let count = state.seed_examples();
         tracing::info!("preloaded {count} entities from the doc examples");
     }
     if let Some(path) = &cli.fixtures {

@@ -8,6 +8,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use graph_odata::{InnerError, MainError, ODataError};
 
+use crate::store::StoreError;
+
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -152,4 +154,27 @@ fn now_without_offset() -> String {
     let now = time::OffsetDateTime::now_utc();
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     now.format(&format).unwrap_or_default()
+}
+
+/// How a storage failure reaches a client: Graph's error for it.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::Conflict => ApiError::conflict("The entity already exists."),
+            StoreError::NotFound => ApiError::not_found("The entity does not exist."),
+            StoreError::TooLarge => ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge",
+                "The entity is too large to store.",
+            ),
+            StoreError::Backend(reason) => {
+                tracing::error!("store failure: {reason}");
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "The mock's store is unavailable.",
+                )
+            }
+        }
+    }
 }

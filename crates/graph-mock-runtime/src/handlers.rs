@@ -12,11 +12,12 @@ use serde_json::{Map, Value};
 use crate::AppState;
 use crate::calls::{self, FunctionArguments};
 use crate::error::ApiError;
+use crate::listing::ListRequest;
 use crate::middleware::Served;
 use crate::operation::{Kind, OperationMeta};
 use crate::query::{self, Allowed, QueryOptions};
 use crate::resource::Resource;
-use crate::store::{Entity, ListRequest, StoreError, StoredEntity, UpdateError};
+use crate::store::{Entity, Refused, StoreError, StoredEntity, UpdateError};
 
 /// Serves one request for `operation`.
 pub async fn serve(
@@ -218,12 +219,16 @@ impl Context<'_> {
         }
     }
 
+    /// `#<namespace>.<type>`: the `@odata.type` of the operation's own type, in the spec's
+    /// namespace.
+    fn odata_type(&self) -> String {
+        let namespace = &self.state.api.schema().namespace;
+        concat(&["#", namespace, ".", self.operation.entity_type])
+    }
+
     fn singleton_default(&self) -> Map<String, Value> {
         let mut entity = Map::new();
-        entity.insert(
-            "@odata.type".to_owned(),
-            Value::String(format!("#microsoft.graph.{}", self.operation.entity_type)),
-        );
+        entity.insert("@odata.type".to_owned(), Value::String(self.odata_type()));
         entity
     }
 
@@ -260,9 +265,9 @@ impl Context<'_> {
             _ => uuid::Uuid::new_v4().to_string(),
         };
         // Graph writes the type and the key first.
-        let odata_type = body.remove("@odata.type").unwrap_or_else(|| {
-            Value::String(concat(&["#microsoft.graph.", self.operation.entity_type]))
-        });
+        let odata_type = body
+            .remove("@odata.type")
+            .unwrap_or_else(|| Value::String(self.odata_type()));
         let mut entity = Map::with_capacity(body.len() + 2);
         entity.insert("@odata.type".to_owned(), odata_type);
         entity.insert("id".to_owned(), Value::String(id.clone()));
@@ -309,6 +314,8 @@ impl Context<'_> {
                     .insert(&self.resource.collection, id, self.singleton_default());
         }
         let singleton = self.resource.singleton;
+        // The store knows no HTTP: a refusal keeps its Graph error here.
+        let mut refusal = None;
         let outcome = self
             .state
             .store
@@ -317,9 +324,10 @@ impl Context<'_> {
                     && !singleton
                     && new_id.as_str() != Some(id)
                 {
-                    return Err(ApiError::bad_request(
+                    refusal = Some(ApiError::bad_request(
                         "The property 'id' cannot be changed.",
                     ));
+                    return Err(Refused);
                 }
                 for (key, value) in &body {
                     if value.is_null() {
@@ -332,7 +340,11 @@ impl Context<'_> {
             });
         let updated = match outcome {
             Ok(updated) => updated,
-            Err(UpdateError::Refused(error)) => return Err(error),
+            Err(UpdateError::Refused) => {
+                return Err(
+                    refusal.unwrap_or_else(|| ApiError::bad_request("The update was refused."))
+                );
+            }
             Err(UpdateError::Store(StoreError::NotFound)) => return Err(self.not_found()),
             Err(UpdateError::Store(error)) => return Err(error.into()),
         };

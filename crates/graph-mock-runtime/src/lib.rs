@@ -4,37 +4,45 @@
 //! table and routes, as one [`Api`] value; this crate holds the behaviour behind them, for any
 //! spec:
 //!
-//! - [`store`]: the entity stores (memory and SQLite), with O(page) paging;
-//! - [`query`] and [`filter`]: the OData query options and the `$filter` language;
-//! - [`handlers`]: create, list, get, update and delete, Graph-style, and [`calls`]: actions and
-//!   functions;
+//! - [`store`]: the entity stores (memory and SQLite) behind one trait; they know no HTTP;
+//! - the query engine (paging, `$filter`, `$orderby`) over any store, and the query options;
+//! - the handlers: create, list, get, update and delete, actions and functions, Graph-style;
 //! - [`auth`]: bearer, none, or scope checks against the documented permissions;
-//! - [`error`] and [`middleware`]: Graph error bodies, request ids and request logging;
+//! - the HTTP layer: Graph error bodies, request ids and request logging;
 //! - [`faults`] and [`journal`]: injected faults and the record of received requests;
-//! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`cli`]: the binary.
+//! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`app`]: the bare router;
+//!   [`cli`]: the binary.
 //!
 //! Bodies are validated with the generated model crate's schema ([`Api::schema`]), so the mock
 //! and the client agree on every type by construction.
 
-pub mod admin;
+mod admin;
 pub mod auth;
-pub mod calls;
+mod calls;
 pub mod cli;
-pub mod config;
-pub mod error;
+mod config;
+mod error;
 pub mod faults;
-pub mod filter;
-pub mod handlers;
 pub mod journal;
-pub mod json;
-pub mod middleware;
+mod listing;
+mod middleware;
 mod mock_server;
 pub mod operation;
-pub mod query;
-pub mod resource;
+mod resource;
 mod schema_view;
-pub mod seed;
+mod seed;
 pub mod store;
+
+// What generated code calls, and what the fuzz targets and benchmarks drive directly; not an
+// API for hand-written code.
+#[doc(hidden)]
+pub mod filter;
+#[doc(hidden)]
+pub mod handlers;
+#[doc(hidden)]
+pub mod json;
+#[doc(hidden)]
+pub mod query;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -43,10 +51,11 @@ use axum::Router;
 use axum::http::Uri;
 
 pub use config::{AuthMode, Config};
-pub use error::ApiError;
+use error::ApiError;
 pub use graph_spec::Spec;
 pub use mock_server::MockServer;
 pub use operation::Api;
+pub use resource::SINGLETON_KEY;
 pub use store::{MemoryStore, SqliteStore, Store, StoreError};
 
 /// What every handler shares.
@@ -126,6 +135,13 @@ impl AppState {
             }
         }
         Ok(added)
+    }
+
+    /// Preloads the entities of the doc examples (what `--seed-examples` does): every entity of
+    /// a create or get response example whose collection needs no path parameter. Returns how
+    /// many were added.
+    pub fn seed_examples(&self) -> usize {
+        seed::seed_examples(self.store.as_ref(), self.api.spec(), self.api.schema())
     }
 
     /// Remembers the current store as the state `reset` restores.

@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use graph_mock_runtime::{AppState, Config, app, seed::seed_examples};
+use graph_mock_runtime::{AppState, Config, app};
 use tower::ServiceExt;
 
 #[tokio::test]
@@ -20,11 +20,7 @@ async fn the_router_serves_oneshot_requests() {
 #[tokio::test]
 async fn seed_examples_preloads_the_documented_entities() {
     let state = AppState::new(&graph_mock::API, Config::default());
-    let inserted = seed_examples(
-        state.store.as_ref(),
-        graph_mock::API.spec(),
-        graph_model::schema(),
-    );
+    let inserted = state.seed_examples();
     assert!(inserted >= 1, "the create and get examples show an entity");
     let entity = state
         .store

@@ -6,7 +6,7 @@
 //! - [`model`]: the serde types (types, enums, operations, examples, permissions);
 //! - [`path`]: path templates as typed segments;
 //! - [`io`]: loading with JSON-path errors, and byte-stable saving;
-//! - [`validate`]: cross-reference checks (every referenced type exists, no duplicates, ...);
+//! - [`mod@validate`]: cross-reference checks (every referenced type exists, no duplicates, ...);
 //! - [`Spec::schema`]: the runtime schema of the spec, which generated crates embed.
 //!
 //! How a property refers to its type ([`TypeRef`]), the OData literals ([`literals`]) and the

@@ -46,7 +46,7 @@ impl Spec {
     }
 
     /// The chain from `name` up to its root base type, `name` first. Stops at a missing base or
-    /// a cycle, which [`crate::validate`] reports.
+    /// a cycle, which [`crate::validate()`] reports.
     pub fn ancestry<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
         let mut chain = vec![name];
         let mut current = name;

@@ -177,7 +177,7 @@ impl Store for MemoryStore {
         loop {
             let current = self.get(collection, id)?.ok_or_else(not_found)?;
             let mut copy = current.to_map();
-            change(&mut copy).map_err(UpdateError::Refused)?;
+            change(&mut copy).map_err(|_| UpdateError::Refused)?;
             let updated = StoredEntity::keyed(id, &copy)?;
             let mut guard = self.write();
             let inner = &mut *guard;

@@ -7,8 +7,11 @@
 //!
 //! Collections are keyed by their concrete path (`/a/{id}/b` with the id filled in), so a child
 //! lives under its parent and deleting the parent removes it. Paging, `$filter` and `$orderby`
-//! are implemented once, here, over each backend's ordered [`Store::scan`].
+//! are implemented once, over each backend's ordered [`Store::scan`], in the query engine (`listing`).
+//! Entities are kept as JSON text ([`StoredEntity`]). Nothing here knows HTTP: failures are
+//! [`StoreError`]s, which the HTTP layer maps to Graph errors.
 
+mod entity;
 mod memory;
 mod sqlite;
 
@@ -20,151 +23,7 @@ use serde_json::{Map, Value};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
-use crate::error::ApiError;
-use crate::filter::{self, Expr};
-use crate::query::SkipToken;
-
-/// A stored entity; cloning it shares the text, it never copies it.
-pub type Entity = StoredEntity;
-
-/// An entity as the store keeps it: its JSON text. It takes a fraction of the memory of a parsed
-/// `serde_json::Map`, and a read writes it out as it is; it is parsed only where a property is
-/// needed (`$filter`, `$orderby`, `$select`, PATCH, type casts).
-///
-/// A backend's id index can read the entity's key from the entity itself
-/// ([`StoredEntity::keyed`]), so it needs no copy of the key of its own: the key is found in the
-/// text (an entity's `id` property holds it), or else kept after the JSON in the same allocation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredEntity {
-    /// The JSON text, followed by the key when the key does not occur in the JSON.
-    text: Arc<str>,
-    /// Where the key's bytes are in `text`.
-    key_at: u32,
-    /// How long the key is, in bytes.
-    key_len: u32,
-}
-
-impl StoredEntity {
-    /// Stores an object.
-    pub fn from_map(object: &Map<String, Value>) -> StoredEntity {
-        StoredEntity::from_json(to_json(object))
-    }
-
-    /// Stores an object with its key. Fails only for an entity past 4 GiB, which no request
-    /// body can be.
-    pub fn keyed(key: &str, object: &Map<String, Value>) -> Result<StoredEntity, StoreError> {
-        let mut text = to_json(object);
-        // A match never ends on the closing brace, so that a key found in the JSON can be told
-        // from one kept after it.
-        let found = text
-            .get(..text.len().saturating_sub(1))
-            .and_then(|searchable| searchable.find(key));
-        let key_at = found.unwrap_or_else(|| {
-            let at = text.len();
-            text.push_str(key);
-            at
-        });
-        let too_large = |_| StoreError::TooLarge;
-        Ok(StoredEntity {
-            key_at: u32::try_from(key_at).map_err(too_large)?,
-            key_len: u32::try_from(key.len()).map_err(too_large)?,
-            text: Arc::from(text),
-        })
-    }
-
-    /// Wraps JSON text the store wrote itself (an object).
-    pub(crate) fn from_json(json: String) -> StoredEntity {
-        StoredEntity {
-            text: Arc::from(json),
-            key_at: 0,
-            key_len: 0,
-        }
-    }
-
-    fn key_range(&self) -> std::ops::Range<usize> {
-        let start = self.key_at as usize;
-        start..start + self.key_len as usize
-    }
-
-    /// The key it was stored with by [`StoredEntity::keyed`]; empty otherwise.
-    pub fn key(&self) -> &str {
-        &self.text[self.key_range()]
-    }
-
-    /// The JSON text, an object.
-    pub fn json(&self) -> &str {
-        let key = self.key_range();
-        if !key.is_empty() && key.end == self.text.len() {
-            &self.text[..key.start]
-        } else {
-            &self.text
-        }
-    }
-
-    /// Whether both are the very same stored version (not merely equal text).
-    pub fn is_same(&self, other: &StoredEntity) -> bool {
-        Arc::ptr_eq(&self.text, &other.text)
-    }
-
-    /// The entity parsed.
-    pub fn to_map(&self) -> Map<String, Value> {
-        serde_json::from_str(self.json()).unwrap_or_default()
-    }
-
-    /// Only the named top-level properties, parsed; the others are skipped without being built
-    /// (what `$filter` and `$orderby` need from each entity of a scan).
-    pub fn to_partial_map(&self, keep: &[&str]) -> Map<String, Value> {
-        let mut deserializer = serde_json::Deserializer::from_str(self.json());
-        serde::de::DeserializeSeed::deserialize(Partial(keep), &mut deserializer)
-            .unwrap_or_default()
-    }
-
-    /// One property, parsed.
-    pub fn get(&self, property: &str) -> Option<Value> {
-        self.to_partial_map(&[property]).remove(property)
-    }
-}
-
-/// Deserializes a JSON object keeping only some of its keys.
-struct Partial<'a>(&'a [&'a str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Partial<'_> {
-    type Value = Map<String, Value>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Partial<'_> {
-    type Value = Map<String, Value>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut kept = Map::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if self.0.contains(&key.as_ref()) {
-                let value = map.next_value::<Value>()?;
-                kept.insert(key.into_owned(), value);
-            } else {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(kept)
-    }
-}
-
-/// An object as JSON text.
-fn to_json(object: &Map<String, Value>) -> String {
-    // Serialising a map of JSON values cannot fail.
-    serde_json::to_string(object).unwrap_or_else(|_| "{}".to_owned())
-}
+pub use entity::{Entity, StoredEntity};
 
 /// Why a store operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,36 +38,18 @@ pub enum StoreError {
     Backend(String),
 }
 
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> ApiError {
-        match error {
-            StoreError::Conflict => ApiError::conflict("The entity already exists."),
-            StoreError::NotFound => ApiError::not_found("The entity does not exist."),
-            StoreError::TooLarge => ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "RequestEntityTooLarge",
-                "The entity is too large to store.",
-            ),
-            StoreError::Backend(reason) => {
-                tracing::error!("store failure: {reason}");
-                ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "ServiceUnavailable",
-                    "The mock's store is unavailable.",
-                )
-            }
-        }
-    }
-}
-
 /// Why an update failed: the change refused it, or the store did.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpdateError {
-    /// The change refused the update (e.g. it would change the id).
-    Refused(ApiError),
+    /// The change refused the update (e.g. it would change the id); it keeps its own reason.
+    Refused,
     /// The store failed.
     Store(StoreError),
 }
+
+/// What a [`Change`] returns to refuse an update; nothing is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused;
 
 impl From<StoreError> for UpdateError {
     fn from(error: StoreError) -> UpdateError {
@@ -218,7 +59,7 @@ impl From<StoreError> for UpdateError {
 
 /// A change applied to a copy of an entity; an error leaves the entity as it was. A backend may
 /// apply it more than once, each time to the newest version, when writes to the entity race.
-pub type Change<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> Result<(), ApiError>;
+pub type Change<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> Result<(), Refused>;
 
 /// The operations every backend provides.
 pub trait Store: Send + Sync + std::fmt::Debug {
@@ -252,153 +93,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn clear(&self) -> Result<(), StoreError>;
 }
 
-/// What one list request asks for.
-#[derive(Debug, Clone, Copy)]
-pub struct ListRequest<'a> {
-    /// `$filter`.
-    pub filter: Option<&'a Expr>,
-    /// `$orderby`.
-    pub order_by: &'a [(Vec<String>, bool)],
-    /// `$skip`.
-    pub skip: usize,
-    /// `$top`: the most items of the whole result.
-    pub top: Option<usize>,
-    /// Where the previous page ended.
-    pub token: Option<SkipToken>,
-    /// The server's page size.
-    pub page_size: usize,
-}
-
-/// One page of a list.
-#[derive(Debug, Clone)]
-pub struct ListPage {
-    /// The items.
-    pub items: Vec<Entity>,
-    /// How many items match in all (for `$count`).
-    pub total: usize,
-    /// Where the next page starts, if there is one.
-    pub next: Option<SkipToken>,
-}
-
-/// How many entities a whole-collection scan visits per [`Store::scan`] call: the backend's lock
-/// is held for one chunk at a time, so a `$filter` over a million entities never stalls writers
-/// for the whole scan (an entity written meanwhile is seen or not, depending on where it lands).
-const SCAN_CHUNK: usize = 4096;
-
-impl dyn Store + '_ {
-    /// Visits every entity of a collection in order, [`SCAN_CHUNK`] at a time.
-    fn scan_in_chunks(
-        &self,
-        collection: &str,
-        visit: &mut dyn FnMut(u64, &Entity),
-    ) -> Result<(), StoreError> {
-        let mut after = None;
-        loop {
-            let mut seen = 0;
-            self.scan(collection, after, &mut |seq, entity| {
-                visit(seq, entity);
-                after = Some(seq);
-                seen += 1;
-                seen < SCAN_CHUNK
-            })?;
-            if seen < SCAN_CHUNK {
-                return Ok(());
-            }
-        }
-    }
-
-    /// One page of a collection. Without `$filter` and `$orderby` it reads only the page (and
-    /// one item more, to know whether there is a next page); otherwise it scans once.
-    pub fn list(&self, collection: &str, request: ListRequest<'_>) -> Result<ListPage, StoreError> {
-        let returned = request.token.map_or(0, |t| t.returned);
-        let remaining = request
-            .top
-            .map_or(usize::MAX, |top| top.saturating_sub(returned));
-        let page_len = request.page_size.min(remaining);
-        let mut window: Vec<(u64, Entity)> = Vec::new();
-        let total;
-        if request.filter.is_none() && request.order_by.is_empty() {
-            let mut to_skip = if request.token.is_some() {
-                0
-            } else {
-                request.skip
-            };
-            self.scan(
-                collection,
-                request.token.map(|t| t.last_seq),
-                &mut |seq, entity| {
-                    if to_skip > 0 {
-                        to_skip -= 1;
-                        return true;
-                    }
-                    window.push((seq, entity.clone()));
-                    window.len() <= page_len
-                },
-            )?;
-            total = self.len(collection)?;
-        } else {
-            // Filtering and ordering need some properties: each entity is parsed once, and only
-            // the properties they name are built.
-            let mut needed: Vec<&str> = request
-                .order_by
-                .iter()
-                .filter_map(|(path, _)| path.first().map(String::as_str))
-                .collect();
-            if let Some(filter) = request.filter {
-                filter.top_level_properties(&mut needed);
-            }
-            let mut matching: Vec<(u64, Entity, Map<String, Value>)> = Vec::new();
-            self.scan_in_chunks(collection, &mut |seq, entity| {
-                let parsed = entity.to_partial_map(&needed);
-                if request.filter.is_none_or(|f| filter::matches(f, &parsed)) {
-                    matching.push((seq, entity.clone(), parsed));
-                }
-            })?;
-            if !request.order_by.is_empty() {
-                matching.sort_by(|(_, _, a), (_, _, b)| {
-                    request
-                        .order_by
-                        .iter()
-                        .map(|(path, descending)| {
-                            let ordering = filter::compare_values(
-                                filter::sort_key(a, path),
-                                filter::sort_key(b, path),
-                            );
-                            if *descending {
-                                ordering.reverse()
-                            } else {
-                                ordering
-                            }
-                        })
-                        .find(|o| o.is_ne())
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                });
-            }
-            total = matching.len();
-            window = matching
-                .into_iter()
-                .skip(request.skip + returned)
-                .take(page_len + 1)
-                .map(|(seq, entity, _)| (seq, entity))
-                .collect();
-        }
-        let has_more = window.len() > page_len && remaining > page_len;
-        window.truncate(page_len);
-        let next = match (has_more, window.last()) {
-            (true, Some((seq, _))) => Some(SkipToken {
-                returned: returned + window.len(),
-                last_seq: *seq,
-            }),
-            _ => None,
-        };
-        Ok(ListPage {
-            items: window.into_iter().map(|(_, e)| e).collect(),
-            total,
-            next,
-        })
-    }
-}
-
 /// The store for a `--data` setting: SQLite at the path, or memory without one.
 pub fn open(data: Option<&std::path::Path>) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match data {
@@ -410,6 +104,8 @@ pub fn open(data: Option<&std::path::Path>) -> Result<Arc<dyn Store>, StoreError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter;
+    use crate::listing::{ListRequest, SCAN_CHUNK};
     use serde_json::json;
 
     fn entity(id: &str, n: i64) -> Map<String, Value> {
@@ -496,9 +192,9 @@ mod tests {
             store.insert("/c/ab/children", "y", entity("y", 1)).unwrap();
             let failed = store.update("/c", "a", &mut |e| {
                 e.insert("n".into(), json!(9));
-                Err(ApiError::bad_request("refused"))
+                Err(Refused)
             });
-            assert!(matches!(failed, Err(UpdateError::Refused(_))));
+            assert_eq!(failed.unwrap_err(), UpdateError::Refused);
             assert_eq!(
                 store.get("/c", "a").unwrap().unwrap().get("n").unwrap(),
                 json!(1),
@@ -581,23 +277,6 @@ mod tests {
     }
 
     #[test]
-    fn partial_parses_keep_only_the_named_properties() {
-        let stored = StoredEntity::keyed(
-            "k",
-            json!({"a": 1, "b": {"deep": [1, 2]}, "c\"q": "x", "d": null})
-                .as_object()
-                .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(stored.key(), "k");
-        let partial = stored.to_partial_map(&["a", "c\"q", "missing"]);
-        assert_eq!(Value::Object(partial), json!({"a": 1, "c\"q": "x"}));
-        assert_eq!(stored.get("b"), Some(json!({"deep": [1, 2]})));
-        assert_eq!(stored.get("d"), Some(Value::Null));
-        assert_eq!(stored.get("missing"), None);
-    }
-
-    #[test]
     fn filtered_scans_cross_chunk_boundaries() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
         let count = SCAN_CHUNK * 2 + 7;
@@ -626,37 +305,6 @@ mod tests {
             .map(|i| format!("{i:05}"))
             .collect();
         assert_eq!(ids, expected);
-    }
-
-    #[test]
-    fn keys_are_found_in_the_json_or_kept_after_it() {
-        let object = |v: Value| v.as_object().unwrap().clone();
-        let cases = [
-            // The usual case: the id property holds the key; nothing is added.
-            ("a1", object(json!({"id": "a1", "n": 1})), false),
-            // A singleton's key is in no property: it is kept after the JSON.
-            ("$singleton", object(json!({"n": 1})), true),
-            // A key that would match only the closing brace is kept after it too.
-            ("1}", object(json!({"n": 1})), true),
-            ("}", object(json!({"n": 1})), true),
-            // Found anywhere is fine: the bytes are the key's either way.
-            ("Conn", object(json!({"displayName": "Connector"})), false),
-            ("", object(json!({})), false),
-        ];
-        for (key, object, appended) in cases {
-            let stored = StoredEntity::keyed(key, &object).unwrap();
-            assert_eq!(stored.key(), key, "{key}");
-            assert_eq!(
-                serde_json::from_str::<Value>(stored.json()).unwrap(),
-                Value::Object(object.clone()),
-                "{key}: the JSON is whole"
-            );
-            assert_eq!(
-                stored.text.len() > stored.json().len(),
-                appended,
-                "{key}: kept after the JSON"
-            );
-        }
     }
 
     #[test]

@@ -115,7 +115,7 @@ impl Store for SqliteStore {
             .map_err(|e| UpdateError::Store(backend(e)))?;
         let mut entity = parse(&body.ok_or(UpdateError::Store(StoreError::NotFound))?)
             .map_err(UpdateError::Store)?;
-        change(&mut entity).map_err(UpdateError::Refused)?;
+        change(&mut entity).map_err(|_| UpdateError::Refused)?;
         let text = Value::Object(entity.clone()).to_string();
         transaction
             .execute(

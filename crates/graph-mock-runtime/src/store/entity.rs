@@ -1,0 +1,203 @@
+//! How the store keeps an entity: its JSON text, parsed only where a property is needed.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::StoreError;
+
+/// A stored entity; cloning it shares the text, it never copies it.
+pub type Entity = StoredEntity;
+
+/// An entity as the store keeps it: its JSON text. It takes a fraction of the memory of a parsed
+/// `serde_json::Map`, and a read writes it out as it is; it is parsed only where a property is
+/// needed (`$filter`, `$orderby`, `$select`, PATCH, type casts).
+///
+/// A backend's id index can read the entity's key from the entity itself
+/// ([`StoredEntity::keyed`]), so it needs no copy of the key of its own: the key is found in the
+/// text (an entity's `id` property holds it), or else kept after the JSON in the same allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntity {
+    /// The JSON text, followed by the key when the key does not occur in the JSON.
+    text: Arc<str>,
+    /// Where the key's bytes are in `text`.
+    key_at: u32,
+    /// How long the key is, in bytes.
+    key_len: u32,
+}
+
+impl StoredEntity {
+    /// Stores an object.
+    pub fn from_map(object: &Map<String, Value>) -> StoredEntity {
+        StoredEntity::from_json(to_json(object))
+    }
+
+    /// Stores an object with its key. Fails only for an entity past 4 GiB, which no request
+    /// body can be.
+    pub fn keyed(key: &str, object: &Map<String, Value>) -> Result<StoredEntity, StoreError> {
+        let mut text = to_json(object);
+        // A match never ends on the closing brace, so that a key found in the JSON can be told
+        // from one kept after it.
+        let found = text
+            .get(..text.len().saturating_sub(1))
+            .and_then(|searchable| searchable.find(key));
+        let key_at = found.unwrap_or_else(|| {
+            let at = text.len();
+            text.push_str(key);
+            at
+        });
+        let too_large = |_| StoreError::TooLarge;
+        Ok(StoredEntity {
+            key_at: u32::try_from(key_at).map_err(too_large)?,
+            key_len: u32::try_from(key.len()).map_err(too_large)?,
+            text: Arc::from(text),
+        })
+    }
+
+    /// Wraps JSON text the store wrote itself (an object).
+    pub(crate) fn from_json(json: String) -> StoredEntity {
+        StoredEntity {
+            text: Arc::from(json),
+            key_at: 0,
+            key_len: 0,
+        }
+    }
+
+    fn key_range(&self) -> std::ops::Range<usize> {
+        let start = self.key_at as usize;
+        start..start + self.key_len as usize
+    }
+
+    /// The key it was stored with by [`StoredEntity::keyed`]; empty otherwise.
+    pub fn key(&self) -> &str {
+        &self.text[self.key_range()]
+    }
+
+    /// The JSON text, an object.
+    pub fn json(&self) -> &str {
+        let key = self.key_range();
+        if !key.is_empty() && key.end == self.text.len() {
+            &self.text[..key.start]
+        } else {
+            &self.text
+        }
+    }
+
+    /// Whether both are the very same stored version (not merely equal text).
+    pub fn is_same(&self, other: &StoredEntity) -> bool {
+        Arc::ptr_eq(&self.text, &other.text)
+    }
+
+    /// The entity parsed.
+    pub fn to_map(&self) -> Map<String, Value> {
+        serde_json::from_str(self.json()).unwrap_or_default()
+    }
+
+    /// Only the named top-level properties, parsed; the others are skipped without being built
+    /// (what `$filter` and `$orderby` need from each entity of a scan).
+    pub fn to_partial_map(&self, keep: &[&str]) -> Map<String, Value> {
+        let mut deserializer = serde_json::Deserializer::from_str(self.json());
+        serde::de::DeserializeSeed::deserialize(Partial(keep), &mut deserializer)
+            .unwrap_or_default()
+    }
+
+    /// One property, parsed.
+    pub fn get(&self, property: &str) -> Option<Value> {
+        self.to_partial_map(&[property]).remove(property)
+    }
+}
+
+/// Deserializes a JSON object keeping only some of its keys.
+struct Partial<'a>(&'a [&'a str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Partial<'_> {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Partial<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kept = Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if self.0.contains(&key.as_ref()) {
+                let value = map.next_value::<Value>()?;
+                kept.insert(key.into_owned(), value);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(kept)
+    }
+}
+
+/// An object as JSON text.
+fn to_json(object: &Map<String, Value>) -> String {
+    // Serialising a map of JSON values cannot fail.
+    serde_json::to_string(object).unwrap_or_else(|_| "{}".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partial_parses_keep_only_the_named_properties() {
+        let stored = StoredEntity::keyed(
+            "k",
+            json!({"a": 1, "b": {"deep": [1, 2]}, "c\"q": "x", "d": null})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(stored.key(), "k");
+        let partial = stored.to_partial_map(&["a", "c\"q", "missing"]);
+        assert_eq!(Value::Object(partial), json!({"a": 1, "c\"q": "x"}));
+        assert_eq!(stored.get("b"), Some(json!({"deep": [1, 2]})));
+        assert_eq!(stored.get("d"), Some(Value::Null));
+        assert_eq!(stored.get("missing"), None);
+    }
+
+    #[test]
+    fn keys_are_found_in_the_json_or_kept_after_it() {
+        let object = |v: Value| v.as_object().unwrap().clone();
+        let cases = [
+            // The usual case: the id property holds the key; nothing is added.
+            ("a1", object(json!({"id": "a1", "n": 1})), false),
+            // A singleton's key is in no property: it is kept after the JSON.
+            ("$singleton", object(json!({"n": 1})), true),
+            // A key that would match only the closing brace is kept after it too.
+            ("1}", object(json!({"n": 1})), true),
+            ("}", object(json!({"n": 1})), true),
+            // Found anywhere is fine: the bytes are the key's either way.
+            ("Conn", object(json!({"displayName": "Connector"})), false),
+            ("", object(json!({})), false),
+        ];
+        for (key, object, appended) in cases {
+            let stored = StoredEntity::keyed(key, &object).unwrap();
+            assert_eq!(stored.key(), key, "{key}");
+            assert_eq!(
+                serde_json::from_str::<Value>(stored.json()).unwrap(),
+                Value::Object(object.clone()),
+                "{key}: the JSON is whole"
+            );
+            assert_eq!(
+                stored.text.len() > stored.json().len(),
+                appended,
+                "{key}: kept after the JSON"
+            );
+        }
+    }
+}
