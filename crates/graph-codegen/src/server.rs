@@ -31,6 +31,8 @@ pub fn lib_rs(spec_label: &str, crate_name: &str) -> TokenStream {
         //! ```
 
         #[rustfmt::skip]
+        mod openapi;
+        #[rustfmt::skip]
         mod routes;
         #[rustfmt::skip]
         mod spec;
@@ -76,6 +78,17 @@ pub fn spec_rs(spec_json: &str) -> TokenStream {
     }
 }
 
+/// The mock crate's `src/openapi.rs`: the OpenAPI document it serves at `GET <base>/$openapi`,
+/// with its servers set from the request when served.
+pub fn openapi_rs(openapi_json: &str) -> TokenStream {
+    quote! {
+        //! The OpenAPI 3.1 document of this mock, as compact JSON.
+
+        /// The document; its `servers` are set when it is served.
+        pub(crate) const OPENAPI_JSON: &str = #openapi_json;
+    }
+}
+
 /// The mock crate's `src/routes.rs`.
 pub fn routes_rs(ir: &Ir) -> TokenStream {
     let metas = ir.routes.iter().map(meta);
@@ -110,6 +123,7 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
             router,
             schema: graph_model::schema,
             spec: crate::spec::spec,
+            openapi: crate::openapi::OPENAPI_JSON,
         };
 
         #(#metas)*

@@ -35,7 +35,20 @@ pub async fn openapi(State(state): State<AppState>, headers: axum::http::HeaderM
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     let server = format!("http://{host}{}", state.base_path);
-    axum::Json(graph_spec::openapi::document(state.api.spec(), &server)).into_response()
+    let mut document: serde_json::Value = match serde_json::from_str(state.api.openapi) {
+        Ok(document) => document,
+        Err(e) => {
+            tracing::error!("the embedded OpenAPI document is corrupt: {e}");
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerError",
+                "The OpenAPI document is unavailable.",
+            )
+            .into_response();
+        }
+    };
+    document["servers"] = serde_json::json!([{ "url": server }]);
+    axum::Json(document).into_response()
 }
 
 async fn requests(State(state): State<AppState>) -> Response {

@@ -82,8 +82,10 @@ pub struct Api {
     pub router: fn(&str) -> axum::Router<crate::AppState>,
     /// The model crate's runtime schema, for body validation, `$filter`, `$select` and casts.
     pub schema: fn() -> &'static graph_odata::Schema,
-    /// The spec, for the operations' parameters and doc examples and the OpenAPI document.
+    /// The spec, for the operations' parameters and doc examples.
     pub spec: fn() -> &'static graph_spec::Spec,
+    /// The OpenAPI 3.1 document, as JSON; its `servers` are set when it is served.
+    pub openapi: &'static str,
 }
 
 impl Api {

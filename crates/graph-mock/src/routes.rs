@@ -12,6 +12,7 @@ pub static API: Api = Api {
     router,
     schema: graph_model::schema,
     spec: crate::spec::spec,
+    openapi: crate::openapi::OPENAPI_JSON,
 };
 /// `GET /deviceManagement/domainJoinConnectors`
 static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = OperationMeta {

@@ -15,7 +15,6 @@
 
 pub mod io;
 pub mod model;
-pub mod openapi;
 pub mod path;
 pub mod validate;
 

@@ -10,6 +10,8 @@
 //! # }
 //! ```
 #[rustfmt::skip]
+mod openapi;
+#[rustfmt::skip]
 mod routes;
 #[rustfmt::skip]
 mod spec;

@@ -12,6 +12,7 @@ pub static API: Api = Api {
     router,
     schema: graph_model::schema,
     spec: crate::spec::spec,
+    openapi: crate::openapi::OPENAPI_JSON,
 };
 /// `PATCH /library/books/{bookId}`
 static LIBRARY_BOOKS_UPDATE: OperationMeta = OperationMeta {

@@ -10,11 +10,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The server a generated mock's embedded document names until it is served.
+pub const PLACEHOLDER_SERVER: &str = "http://localhost/beta";
+
 use serde_json::{Map, Value, json};
 
-use crate::model::{Example, HttpMethod, Operation, OperationKind, PermissionSet, Property, Spec};
-use crate::path::{PathTemplate, Segment};
-use crate::type_ref::{Primitive, TypeRef};
+use graph_spec::{
+    Example, HttpMethod, Operation, OperationKind, PathTemplate, PermissionSet, Primitive,
+    Property, Segment, Spec, TypeRef,
+};
 
 /// The error statuses every operation documents.
 const ERRORS: &[(&str, &str)] = &[
@@ -508,7 +512,7 @@ fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
             content["example"] = if body.collection || !structured {
                 example.clone()
             } else {
-                crate::value_check::unwrap_entity(example).clone()
+                graph_spec::value_check::unwrap_entity(example).clone()
             };
         }
         response["content"] = json!({ "application/json": content });
