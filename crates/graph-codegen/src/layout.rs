@@ -70,7 +70,8 @@ impl CrateNames {
     }
 }
 
-fn package(banner: &str, name: &str, description: &str) -> String {
+fn package(spec_label: &str, name: &str, description: &str) -> String {
+    let banner = toml_banner(spec_label);
     format!(
         "{banner}[package]\nname = \"{name}\"\ndescription = \"{description}\"\nversion = \"0.1.0\"\n\
          edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\
@@ -88,7 +89,7 @@ pub fn toml_banner(spec_label: &str) -> String {
 /// The model crate's `Cargo.toml`.
 pub fn model_manifest(names: &CrateNames, spec_label: &str) -> String {
     package(
-        &toml_banner(spec_label),
+        spec_label,
         &names.name("model"),
         &format!(
             "The Microsoft Graph model types of {spec_label}, shared by its mock and its client."
@@ -100,7 +101,7 @@ pub fn model_manifest(names: &CrateNames, spec_label: &str) -> String {
 /// The mock crate's `Cargo.toml`: a library (its `API`) and the `<prefix>-mock` binary.
 pub fn mock_manifest(names: &CrateNames, spec_label: &str) -> String {
     package(
-        &toml_banner(spec_label),
+        spec_label,
         &names.name("mock"),
         &format!(
             "A stateful mock of the Microsoft Graph API of {spec_label}, on graph-mock-runtime."
@@ -116,7 +117,7 @@ pub fn mock_manifest(names: &CrateNames, spec_label: &str) -> String {
 /// The client crate's `Cargo.toml`.
 pub fn client_manifest(names: &CrateNames, spec_label: &str) -> String {
     package(
-        &toml_banner(spec_label),
+        spec_label,
         &names.name("client"),
         &format!(
             "A typed Microsoft Graph client for the API of {spec_label}, on graph-client-runtime."
@@ -130,7 +131,7 @@ pub fn client_manifest(names: &CrateNames, spec_label: &str) -> String {
 /// The contract tests' `Cargo.toml`: everything they use is a dev-dependency.
 pub fn contract_manifest(names: &CrateNames, spec_label: &str) -> String {
     package(
-        &toml_banner(spec_label),
+        spec_label,
         &names.name("contract-tests"),
         &format!(
             "The doc examples of {spec_label} as contract tests: the generated client against the generated mock."

@@ -100,12 +100,19 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             );
             continue;
         }
-        let mut path = l.path.clone();
+        // A query shows one use of the operation (`?$expand=...`), and a trailing `/` addresses
+        // the same resource; the template is the path alone.
+        let path = l.path.split('?').next().unwrap_or_default();
+        let mut path = match path.trim_end_matches('/') {
+            "" => "/".to_owned(),
+            trimmed => trimmed.to_owned(),
+        };
         if let Some(stripped) = path.strip_suffix("/$ref") {
             report.defect(l.line, DefectKind::RefSuffixInPath, format!("the path `{path}` ends in `/$ref`, but the page creates an entity, not a reference; read as `{stripped}`"));
             path = stripped.to_owned();
         }
         match PathTemplate::parse(&path) {
+            Ok(template) if paths.contains(&template) => {}
             Ok(template) => paths.push(template),
             Err(e) => report.defect(l.line, DefectKind::MalformedPath, format!("{e}; skipped")),
         }

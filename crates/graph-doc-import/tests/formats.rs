@@ -206,3 +206,58 @@ fn defects_cover_wrapping_unknown_parameters_missing_pages_and_skips() {
     assert!(result.spec.types["mimeContent"].undocumented);
     assert_eq!(result.spec.types["book"].kind, TypeKind::Entity);
 }
+
+#[test]
+fn request_lines_are_read_as_paths_without_queries_or_trailing_slashes() {
+    let pages = vec![
+        page(
+            "r/book.md",
+            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+        ),
+        page(
+            "a/book-get.md",
+            &api(
+                "Get book",
+                "GET /library/books/{id}/?$select=title\nGET /library/books/{id}?$expand=x\nGET /shelves/{shelfId}/books/{id}/",
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a [book](../resources/book.md) object in the response body.",
+                "",
+            ),
+        ),
+        page(
+            "a/book-odd.md",
+            &api(
+                "Get book borders",
+                "GET /library/books/{id}/borders(<side>)",
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a [book](../resources/book.md) object in the response body.",
+                "",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let get = result
+        .spec
+        .operations
+        .iter()
+        .find(|op| op.kind == OperationKind::Get)
+        .expect("the get page imports");
+    let paths: Vec<String> = get.paths.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        paths,
+        ["/library/books/{id}", "/shelves/{shelfId}/books/{id}"]
+    );
+    // A path the template grammar cannot hold is a defect with its line, and its page is skipped.
+    assert!(
+        result
+            .defects
+            .iter()
+            .any(|d| d.kind == DefectKind::MalformedPath
+                && d.source.file == "a/book-odd.md"
+                && d.message.contains("borders(<side>)")),
+        "{:#?}",
+        result.defects
+    );
+    assert_eq!(result.skipped.len(), 1);
+    assert_eq!(result.skipped[0].file, "a/book-odd.md");
+}
