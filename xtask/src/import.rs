@@ -38,12 +38,11 @@ pub fn run(mut args: Args) -> Result<(), String> {
     for skipped in &result.skipped {
         println!("  skipped {skipped}");
     }
-    let problems = graph_spec::validate(&result.spec, &out.join(SPEC_FILE));
+    let problems = graph_spec::io::loader_problems(&result.spec, &out.join(SPEC_FILE));
     if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(format!(
-            "the imported spec is inconsistent (an importer bug):\n{}",
-            list.join("\n")
+            "the imported spec would not load (an importer bug):\n{}",
+            problems.join("\n")
         ));
     }
 

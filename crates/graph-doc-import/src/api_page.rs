@@ -170,6 +170,15 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             reason.clone(),
         );
     }
+    if let Some(text) = &outcome.unreadable_type {
+        report.defect(
+            sentence_line,
+            DefectKind::UnknownType,
+            format!(
+                "the response body names `{text}`, which is not a type name; read without a type"
+            ),
+        );
+    }
     if let Some((name, link)) = &outcome.named_type {
         mentions.types.push(crate::properties::TypeMention {
             name: name.clone(),
@@ -224,15 +233,15 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                             .map(|t| t.trim_end_matches('.').trim().to_owned())
                     })
                     .filter(|t| !t.is_empty());
-                match body_type {
-                    Some(ty) => {
+                match body_type.map(|ty| (type_name(&ty), ty)) {
+                    Some((Some(type_ref), ty)) => {
                         mentions.types.push(crate::properties::TypeMention {
                             name: ty.clone(),
                             link: None,
                             line: section.line,
                         });
                         request_body = Some(RequestBody {
-                            type_ref: TypeRef::Named(ty.clone()),
+                            type_ref,
                             required: required_rows(&rows),
                         });
                         let key = rows.iter().any(|r| r.name == "id").then_some("id");
@@ -242,6 +251,11 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                             .collect();
                         body_table = Some((ty, properties));
                     }
+                    Some((None, ty)) => report.defect(
+                        section.line,
+                        DefectKind::UnknownType,
+                        format!("the request body names `{ty}`, which is not a type name; the body is not described"),
+                    ),
                     None => report.defect(
                         section.line,
                         DefectKind::MissingSection,
@@ -321,6 +335,8 @@ pub struct ResponseSentence {
     pub named_type: Option<(String, Option<String>)>,
     /// A contradiction such as `200 Created`.
     pub inconsistency: Option<String>,
+    /// Link text that names no type (`teamsApp properties`): the body is read without a type.
+    pub unreadable_type: Option<String>,
 }
 
 /// Reads "If successful, this method returns a `201 Created` response code and a [x](...) object
@@ -363,14 +379,23 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
         .split_once("response code")
         .map_or("", |(_, t)| t);
     let mut named_type = None;
+    let mut unreadable_type = None;
     let body = if tail.trim_start().starts_with("and") {
         let collection = tail.contains("collection");
         if let Some(link) = sentence.links.first() {
-            named_type = Some((link.text.clone(), Some(link.target.clone())));
-            Some(ResponseBody {
-                type_ref: TypeRef::Named(link.text.clone()),
-                collection,
-            })
+            match type_name(&link.text) {
+                Some(type_ref) => {
+                    named_type = Some((link.text.clone(), Some(link.target.clone())));
+                    Some(ResponseBody {
+                        type_ref,
+                        collection,
+                    })
+                }
+                None => {
+                    unreadable_type = Some(link.text.clone());
+                    None
+                }
+            }
         } else {
             tail.split_whitespace()
                 .find_map(Primitive::from_name)
@@ -388,7 +413,17 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
         body,
         named_type,
         inconsistency,
+        unreadable_type,
     })
+}
+
+/// `name` as a reference to a named type, if it is a type name at all (prose around a link can
+/// make its text `teamsApp properties` or `user. Request body property support varies`).
+fn type_name(name: &str) -> Option<TypeRef> {
+    match TypeRef::try_from(name.to_owned()) {
+        Ok(type_ref @ TypeRef::Named(_)) => Some(type_ref),
+        _ => None,
+    }
 }
 
 /// Decides the operation kind; actions and functions are named after their last path segment.

@@ -97,6 +97,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     }
     drop_inherited_rows(&mut spec, &inherited);
     add_missing_types(&mut spec, &mentions, defects);
+    infer_entities(&mut spec);
 
     let mut operations = merge_operations(&spec, &every_operation, defects);
     infer_example_types(&mut spec, &operations, defects);
@@ -106,6 +107,53 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     }
     spec.operations = operations;
     spec
+}
+
+/// Hand-written pages often leave `keyProperty` out of their annotation, so a type is also an
+/// entity when it is Graph's root `entity` (with its `id`), when it derives from an entity
+/// (`Inherits from entity`), or when a Relationships table points at it (navigation targets are
+/// entities in Graph). Its key is `id` where it has one.
+fn infer_entities(spec: &mut Spec) {
+    if let Some(root) = spec.types.get_mut("entity")
+        && root.properties.iter().any(|p| p.name == "id")
+    {
+        root.kind = TypeKind::Entity;
+        root.key_property.get_or_insert_with(|| "id".to_owned());
+    }
+    let navigation_targets: std::collections::BTreeSet<String> = spec
+        .types
+        .values()
+        .flat_map(|t| &t.navigation_properties)
+        .filter_map(|n| n.type_ref.named().map(str::to_owned))
+        .collect();
+    // Each round makes the types derived from last round's new entities entities too.
+    loop {
+        let found: Vec<String> = spec
+            .types
+            .iter()
+            .filter(|(name, t)| {
+                t.kind == TypeKind::Complex
+                    && (navigation_targets.contains(*name)
+                        || t.base_type
+                            .as_ref()
+                            .and_then(|b| spec.types.get(b))
+                            .is_some_and(|b| b.kind == TypeKind::Entity))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if found.is_empty() {
+            return;
+        }
+        for name in found {
+            let has_id = spec.all_properties(&name).iter().any(|p| p.name == "id");
+            if let Some(t) = spec.types.get_mut(&name) {
+                t.kind = TypeKind::Entity;
+                if t.key_property.is_none() && has_id {
+                    t.key_property = Some("id".to_owned());
+                }
+            }
+        }
+    }
 }
 
 /// Groups the pages' operations by method and path. Graph documents one URL on several pages

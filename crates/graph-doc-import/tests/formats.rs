@@ -261,3 +261,89 @@ fn request_lines_are_read_as_paths_without_queries_or_trailing_slashes() {
     assert_eq!(result.skipped.len(), 1);
     assert_eq!(result.skipped[0].file, "a/book-odd.md");
 }
+
+#[test]
+fn hand_written_pages_without_key_annotations_still_give_entities() {
+    // No `keyProperty` anywhere: `entity` has an id, `chat` inherits from it without listing
+    // the id, and `chat` points at `message`, whose page says nothing about being an entity.
+    let plain = |name: &str, base: Option<&str>, rows: &str, relationships: &str| {
+        let inherits = base
+            .map(|b| format!("Inherits from [{b}](../resources/{b}.md).\n\n"))
+            .unwrap_or_default();
+        format!(
+            "---\ntitle: \"{name} resource type\"\ndescription: \"A {name}.\"\ndoc_type: resourcePageType\n---\n\n# {name} resource type\n\n{inherits}## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n{rows}\n\n## Relationships\n|Relationship|Type|Description|\n|:---|:---|:---|\n{relationships}\n\n## JSON representation\n<!-- {{\n  \"blockType\": \"resource\",\n  \"@odata.type\": \"microsoft.graph.{name}\"\n}}\n-->\n``` json\n{{}}\n```\n"
+        )
+    };
+    let pages = vec![
+        page(
+            "r/entity.md",
+            &plain("entity", None, "|id|String|Key.|", ""),
+        ),
+        page(
+            "r/chat.md",
+            &plain(
+                "chat",
+                Some("entity"),
+                "|topic|String|Topic.|",
+                "|messages|[message](message.md) collection|The messages.|",
+            ),
+        ),
+        page(
+            "r/message.md",
+            &plain("message", None, "|id|String|Id.|\n|body|String|Body.|", ""),
+        ),
+    ];
+    let result = import(&pages);
+    let kind = |name: &str| result.spec.types[name].kind;
+    assert_eq!(kind("chat"), TypeKind::Entity);
+    assert_eq!(kind("message"), TypeKind::Entity);
+    assert_eq!(
+        result.spec.types["message"].key_property.as_deref(),
+        Some("id")
+    );
+    assert_eq!(
+        result.spec.types["chat"].key_property.as_deref(),
+        Some("id")
+    );
+    assert!(graph_spec::validate(&result.spec, std::path::Path::new("api.json")).is_empty());
+}
+
+#[test]
+fn prose_that_names_no_type_is_a_defect_and_the_spec_still_loads() {
+    let pages = vec![
+        page(
+            "r/book.md",
+            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+        ),
+        page(
+            "a/book-create.md",
+            &api(
+                "Create book",
+                "POST /library/books",
+                "In the request body, supply a JSON representation of [book properties](../resources/book.md).\n\n|Property|Type|Description|\n|:---|:---|:---|\n|title|String|Title.|",
+                "If successful, this method returns a `201 Created` response code and a [book. Support varies by context](../resources/book.md) object in the response body.",
+                "",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let create = &result.spec.operations[0];
+    assert!(create.request_body.is_none());
+    assert!(create.response.body.is_none());
+    let unknown: Vec<&str> = result
+        .defects
+        .iter()
+        .filter(|d| d.kind == DefectKind::UnknownType)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:#?}");
+    assert!(unknown[0].contains("`book properties`"), "{unknown:#?}");
+    assert!(
+        unknown[1].contains("`book. Support varies by context`"),
+        "{unknown:#?}"
+    );
+    assert_eq!(
+        graph_spec::io::loader_problems(&result.spec, std::path::Path::new("api.json")),
+        Vec::<String>::new()
+    );
+}

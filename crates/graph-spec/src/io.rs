@@ -69,6 +69,19 @@ pub fn parse_json<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Loa
     })
 }
 
+/// Everything [`load`] and [`crate::validate()`] would refuse in `spec` once it is written to
+/// `file`: the spec is written out, read back with the loader and validated, so that a writer
+/// (the importer) never writes a spec that codegen cannot load. Empty when the loader accepts it.
+pub fn loader_problems(spec: &Spec, file: &Path) -> Vec<String> {
+    match parse_json::<Spec>(file, &to_pretty_json(spec)) {
+        Err(error) => vec![error.to_string()],
+        Ok(loaded) => crate::validate(&loaded, file)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    }
+}
+
 /// The canonical text of a spec-side file: pretty JSON, two-space indent, trailing newline.
 pub fn to_pretty_json<T: Serialize>(value: &T) -> String {
     // Serialising plain data structures to a String cannot fail: every map key is a string.
