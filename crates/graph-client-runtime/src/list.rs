@@ -48,7 +48,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         }
     }
 
-    /// `$top`: at most this many items in all.
+    /// `$top`: the page size (Graph's paging; [`ListRequest::stream`] still reads every page).
     pub fn top(self, n: usize) -> Self {
         self.option("$top", n.to_string())
     }

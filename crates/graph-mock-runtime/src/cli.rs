@@ -30,6 +30,9 @@ struct Cli {
     /// The server-side page size of list responses.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: u32,
+    /// The largest page `$top` can ask for (Graph's is 999); a larger `$top` is clamped to it.
+    #[arg(long, default_value_t = 999, value_parser = clap::value_parser!(u32).range(1..))]
+    max_page_size: u32,
     /// The largest request body accepted, in bytes.
     #[arg(long, default_value_t = 1024 * 1024)]
     max_body: usize,
@@ -99,6 +102,7 @@ fn config(cli: &Cli) -> Result<Config, String> {
         base_path: cli.base_path.clone(),
         auth: cli.auth,
         page_size: cli.page_size as usize,
+        max_page_size: cli.max_page_size as usize,
         max_body: cli.max_body,
         data: cli.data.clone(),
         faults,

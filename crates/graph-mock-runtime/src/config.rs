@@ -36,8 +36,10 @@ pub struct Config {
     pub base_path: String,
     /// How requests are authenticated.
     pub auth: AuthMode,
-    /// The server-side page size of list responses.
+    /// The server-side page size of list responses without `$top`.
     pub page_size: usize,
+    /// The largest page `$top` can ask for; a larger `$top` is clamped to it, and paging goes on.
+    pub max_page_size: usize,
     /// The largest request body accepted, in bytes.
     pub max_body: usize,
     /// Where to keep the state (SQLite); `None` keeps it in memory.
@@ -58,6 +60,7 @@ impl Default for Config {
             base_path: "/beta".to_owned(),
             auth: AuthMode::Bearer,
             page_size: 100,
+            max_page_size: 999,
             max_body: 1024 * 1024,
             data: None,
             faults: crate::faults::FaultFile::default(),

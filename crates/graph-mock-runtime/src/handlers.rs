@@ -381,9 +381,10 @@ impl Context<'_> {
                 filter: options.filter.as_ref(),
                 order_by: &options.order_by,
                 skip: options.skip,
-                top: options.top,
                 token: options.skip_token,
-                page_size: self.state.config.page_size,
+                page_size: options.top.map_or(self.state.config.page_size, |top| {
+                    top.min(self.state.config.max_page_size)
+                }),
             },
         )?;
         let next = page.next.map(|token| {

@@ -16,11 +16,10 @@ pub struct ListRequest<'a> {
     pub order_by: &'a [(Vec<String>, bool)],
     /// `$skip`.
     pub skip: usize,
-    /// `$top`: the most items of the whole result.
-    pub top: Option<usize>,
     /// Where the previous page ended.
     pub token: Option<SkipToken>,
-    /// The server's page size.
+    /// The page size: `$top` where given (Graph's paging: `$top` sizes each page, and
+    /// `@odata.nextLink` continues until every item has been read), else the server's.
     pub page_size: usize,
 }
 
@@ -66,10 +65,7 @@ impl dyn Store + '_ {
     /// one item more, to know whether there is a next page); otherwise it scans once.
     pub fn list(&self, collection: &str, request: ListRequest<'_>) -> Result<ListPage, StoreError> {
         let returned = request.token.map_or(0, |t| t.returned);
-        let remaining = request
-            .top
-            .map_or(usize::MAX, |top| top.saturating_sub(returned));
-        let page_len = request.page_size.min(remaining);
+        let page_len = request.page_size;
         let mut window: Vec<(u64, Entity)> = Vec::new();
         let total;
         if request.filter.is_none() && request.order_by.is_empty() {
@@ -137,7 +133,7 @@ impl dyn Store + '_ {
                 .map(|(seq, entity, _)| (seq, entity))
                 .collect();
         }
-        let has_more = window.len() > page_len && remaining > page_len;
+        let has_more = window.len() > page_len;
         window.truncate(page_len);
         let next = match (has_more, window.last()) {
             (true, Some((seq, _))) => Some(SkipToken {

@@ -106,14 +106,23 @@ async fn acknowledged_writes_survive_kill_9_twenty_times() {
         }
 
         let (mut child, url) = start(&data);
-        let stored = reqwest::get(format!("{url}{CONNECTORS}?$top=100000"))
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap();
+        let mut stored = Vec::new();
+        let mut next = format!("{url}{CONNECTORS}?$top=999");
+        loop {
+            let page = reqwest::get(&next)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap();
+            stored.extend(page["value"].as_array().unwrap().iter().cloned());
+            match page["@odata.nextLink"].as_str() {
+                Some(link) => next = link.to_owned(),
+                None => break,
+            }
+        }
         let mut versions = BTreeMap::new();
-        for entity in stored["value"].as_array().unwrap() {
+        for entity in &stored {
             let id = entity["id"].as_str().unwrap().to_owned();
             let version: i64 = entity["version"].as_str().unwrap().parse().unwrap();
             assert_eq!(

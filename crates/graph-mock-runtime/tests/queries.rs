@@ -181,11 +181,12 @@ async fn select_orderby_top_skip_and_count() {
             None,
         )
         .await;
-    assert_eq!(counted.body["@odata.count"], 2);
+    assert_eq!(counted.body["@odata.count"], 2, "$count counts every match");
     assert_eq!(counted.body["value"].as_array().unwrap().len(), 1);
     assert!(
-        counted.body.get("@odata.nextLink").is_none(),
-        "$top=1 is the whole result"
+        counted.body["@odata.nextLink"].is_string(),
+        "$top=1 is one page of two: {}",
+        counted.body
     );
 
     let id = h.send(Method::GET, CONNECTORS, None).await.body["value"][0]["id"]
@@ -218,4 +219,69 @@ async fn select_orderby_top_skip_and_count() {
         "{}",
         selected.body["@odata.context"]
     );
+}
+
+#[tokio::test]
+async fn top_sizes_each_page_and_next_links_go_on_to_the_end() {
+    // Graph's paging: `GET ...?$top=50` over 250 items is five pages of 50, each pointing at the
+    // next, and a `$top` past the largest page is clamped to it with paging going on.
+    let h = Harness::with(Config {
+        max_page_size: 20,
+        ..Config::default()
+    })
+    .await;
+    for i in 0..250 {
+        h.create(json!({"displayName": format!("n{i:03}")})).await;
+    }
+    for (query, page) in [
+        ("$top=50", 20),
+        ("$top=7&$count=true", 7),
+        ("$top=7&$skip=240", 7),
+    ] {
+        let mut url = h.url(&format!("{CONNECTORS}?{query}"));
+        let mut pages = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            let reply = h.get_url(&url).await;
+            assert_eq!(reply.status.as_u16(), 200, "{query}: {}", reply.body);
+            let items = reply.body["value"].as_array().unwrap();
+            pages.push(items.len());
+            seen.extend(
+                items
+                    .iter()
+                    .map(|i| i["displayName"].as_str().unwrap().to_owned()),
+            );
+            if query.contains("$count") {
+                assert_eq!(
+                    reply.body["@odata.count"], 250,
+                    "$count counts all, on every page"
+                );
+            }
+            match reply.body["@odata.nextLink"].as_str() {
+                Some(next) => {
+                    assert!(next.contains("top=7") || next.contains("top=50"), "{next}");
+                    url = next.to_owned();
+                }
+                None => break,
+            }
+        }
+        let expected = if query.contains("skip=240") { 10 } else { 250 };
+        assert_eq!(seen.len(), expected, "{query}");
+        assert_eq!(
+            seen.iter().collect::<BTreeSet<_>>().len(),
+            expected,
+            "{query}"
+        );
+        assert!(
+            pages[..pages.len() - 1].iter().all(|&n| n == page),
+            "{query}: {pages:?}"
+        );
+    }
+    // A page size of 50 where the mock allows it.
+    let h = Harness::start().await;
+    for i in 0..120 {
+        h.create(json!({"displayName": format!("m{i:03}")})).await;
+    }
+    let first = h.get_url(&h.url(&format!("{CONNECTORS}?$top=50"))).await;
+    assert_eq!(first.body["value"].as_array().unwrap().len(), 50);
 }

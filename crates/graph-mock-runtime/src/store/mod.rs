@@ -150,7 +150,6 @@ mod tests {
                 filter: None,
                 order_by: &[],
                 skip: 0,
-                top: None,
                 token: None,
                 page_size: 10,
             };
@@ -167,16 +166,17 @@ mod tests {
             );
             assert_eq!(ordered.first().map(String::as_str), Some("24"));
             assert_eq!(ordered.len(), 25);
-            let topped = all_ids(
+            // `$skip` holds across the pages of a smaller page size.
+            let skipped = all_ids(
                 store.as_ref(),
                 ListRequest {
-                    top: Some(15),
                     skip: 3,
+                    page_size: 4,
                     ..plain
                 },
             );
-            assert_eq!(topped.len(), 15);
-            assert_eq!(topped[0], "03");
+            assert_eq!(skipped.len(), 22);
+            assert_eq!(skipped[0], "03");
         }
     }
 
@@ -233,7 +233,6 @@ mod tests {
                 filter: None,
                 order_by: &[],
                 skip: 0,
-                top: None,
                 token: None,
                 page_size: 40,
             };
@@ -295,7 +294,6 @@ mod tests {
                 filter: Some(&expr),
                 order_by: &[],
                 skip: 0,
-                top: None,
                 token: None,
                 page_size: 1000,
             },

@@ -106,6 +106,11 @@ impl Harness {
         reply.body["id"].as_str().expect("an id").to_owned()
     }
 
+    /// GETs an absolute URL (a next link) with a bearer token.
+    pub async fn get_url(&self, url: &str) -> Reply {
+        Reply::from(self.http.get(url).bearer_auth("t").send().await.unwrap()).await
+    }
+
     /// Follows `@odata.nextLink` from `path` and returns every item.
     pub async fn list_all(&self, path: &str) -> Vec<Value> {
         let mut items = Vec::new();
