@@ -72,7 +72,10 @@ impl Section {
             Section::Memory => memory_use(settings, rows).await,
             Section::Throughput => throughput(settings, rows).await,
             Section::List => list_scaling(settings, rows).await,
-            Section::Client => client_overhead(settings, rows).await,
+            Section::Client => {
+                client_overhead(settings, rows).await;
+                batch_cost(settings, rows).await;
+            }
         }
     }
 }
@@ -369,6 +372,62 @@ async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
         ),
         "≤ +10%",
         overhead <= 0.10,
+    ));
+}
+
+/// One JSON batch of 20 GETs against the same 20 GETs sent one after another, through the
+/// generated client, alternating (each first in every other round); the ratio is the median.
+async fn batch_cost(settings: &Settings, rows: &mut Vec<Row>) {
+    let (_, target) = mock(1000).await;
+    let base = target.collection.trim_end_matches(COLLECTION).to_owned();
+    let client = graph_client::Client::new(base, "t").expect("a client");
+    let connectors = client.device_management().domain_join_connectors();
+    let ids: Vec<String> = target.ids.iter().take(20).cloned().collect();
+    let separately = || async {
+        let started = Instant::now();
+        for id in &ids {
+            connectors.by_id(id).get().await.expect("GET");
+        }
+        started.elapsed()
+    };
+    let batched = || async {
+        let started = Instant::now();
+        let mut batch = client.batch();
+        let items: Vec<_> = ids
+            .iter()
+            .map(|id| batch.add(connectors.by_id(id).get()))
+            .collect();
+        let answers = batch.send().await.expect("a batch");
+        for item in &items {
+            answers.get(item).expect("each GET in the batch");
+        }
+        started.elapsed()
+    };
+    let rounds = settings.rounds * 20;
+    let (mut one_by_one, mut in_batches, mut ratios) = (Duration::ZERO, Duration::ZERO, Vec::new());
+    for round in 0..rounds {
+        let (single, batch) = if round % 2 == 0 {
+            let s = separately().await;
+            (s, batched().await)
+        } else {
+            let b = batched().await;
+            (separately().await, b)
+        };
+        ratios.push(batch.as_secs_f64() / single.as_secs_f64());
+        one_by_one += single;
+        in_batches += batch;
+    }
+    let ratio = median(ratios);
+    rows.push(checked(
+        "one $batch of 20 GETs vs 20 GETs one by one (generated client)",
+        format!(
+            "{} vs {} ({:.0}%, median of {rounds} rounds)",
+            ms(in_batches / rounds),
+            ms(one_by_one / rounds),
+            ratio * 100.0
+        ),
+        "< 100%",
+        ratio < 1.0,
     ));
 }
 

@@ -50,6 +50,12 @@ impl<T: DeserializeOwned + Send + 'static> GetRequest<T> {
     }
 }
 
+impl<T> From<GetRequest<T>> for Request<T> {
+    fn from(get: GetRequest<T>) -> Request<T> {
+        get.request
+    }
+}
+
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for GetRequest<T> {
     type Output = Result<T, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;

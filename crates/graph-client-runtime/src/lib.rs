@@ -21,12 +21,14 @@
 //! # Ok(()) }
 //! ```
 
+mod batch;
 mod error;
 mod get;
 mod list;
 mod request;
 mod transport;
 
+pub use batch::{Batch, BatchAnswers, BatchItem, MAX_BATCH_REQUESTS};
 pub use error::Error;
 pub use get::GetRequest;
 pub use list::ListRequest;

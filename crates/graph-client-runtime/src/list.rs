@@ -141,6 +141,13 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     }
 }
 
+/// A list request in a batch asks for its first page.
+impl<T> From<ListRequest<T>> for Request<CollectionPage<T>> {
+    fn from(list: ListRequest<T>) -> Request<CollectionPage<T>> {
+        list.first
+    }
+}
+
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
     type Output = Result<CollectionPage<T>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;

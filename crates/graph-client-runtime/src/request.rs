@@ -23,15 +23,15 @@ pub type Decoder<T> = fn(&[u8]) -> Result<T, Error>;
 /// A request under construction; `.await` (or [`Request::send`]) sends it.
 pub struct Request<T> {
     pub(crate) transport: Transport,
-    method: Method,
+    pub(crate) method: Method,
     path: String,
     query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
-    body: Option<Bytes>,
+    pub(crate) body: Option<Bytes>,
     /// Why the body could not be encoded or a header could not be set: reported when the
     /// request is sent, so that building never fails.
     pub(crate) invalid: Option<String>,
-    decode: Decoder<T>,
+    pub(crate) decode: Decoder<T>,
 }
 
 // By hand: derived impls would ask `T` to be `Clone` and `Debug`, which only `decode` mentions.
@@ -108,6 +108,20 @@ impl<T> Request<T> {
         self.query.retain(|(n, _)| n != name);
         self.query.push((name.to_owned(), value.into()));
         self
+    }
+
+    /// The path and query relative to the base URL, as a batch names the request.
+    pub(crate) fn relative_url(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            [
+                self.path.as_str(),
+                "?",
+                &crate::transport::query_string(&self.query),
+            ]
+            .concat()
+        }
     }
 
     /// Sends the request.

@@ -303,7 +303,7 @@ impl Transport {
 }
 
 /// `a=1&b=2`, percent-encoded.
-fn query_string(query: &[(String, String)]) -> String {
+pub(crate) fn query_string(query: &[(String, String)]) -> String {
     query
         .iter()
         .map(|(key, value)| {
@@ -345,7 +345,7 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     exponential + exponential.mul_f64(jitter_permille as f64 / 1000.0)
 }
 
-fn graph_error(
+pub(crate) fn graph_error(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],

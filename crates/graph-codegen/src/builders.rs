@@ -64,7 +64,7 @@ pub fn build(routes_ir: &[RouteIr]) -> (Vec<BuilderIr>, Vec<ClientMethodIr>) {
     let mut nodes = tree(routes_ir);
     let mut routes = vec![(0, String::new()); routes_ir.len()];
     for index in 0..nodes.len() {
-        let mut scope = Scope::with_reserved(&["builder", "new", "path", "transport"]);
+        let mut scope = Scope::with_reserved(&["batch", "builder", "new", "path", "transport"]);
         for &r in &nodes[index].routes {
             routes[r] = (index, scope.claim(&wanted_method(&routes_ir[r])));
         }
@@ -138,6 +138,7 @@ fn tree(routes: &[RouteIr]) -> Vec<BuilderIr> {
     };
     let mut nodes = vec![root];
     let mut names = Scope::with_reserved(&[
+        "Batch",
         "Client",
         "ClientBuilder",
         "Error",

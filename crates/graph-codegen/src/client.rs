@@ -28,7 +28,8 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         #[rustfmt::skip]
         mod requests;
 
-        pub use graph_client_runtime::{ClientBuilder, Error, GetRequest, ListRequest, Request};
+        pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, ClientBuilder, Error};
+        pub use graph_client_runtime::{GetRequest, ListRequest, Request};
         pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
         pub use graph_model as model;
         pub use requests::*;
@@ -47,7 +48,7 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
         use graph_client_runtime::codegen::{Method, encode_component, function_call, json, no_content, odata_literal, value};
-        use graph_client_runtime::{ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport};
+        use graph_client_runtime::{Batch, ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport};
 
         #(#builders)*
     }
@@ -126,6 +127,11 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
                 /// The transport every request goes through.
                 pub fn transport(&self) -> &Transport {
                     &self.transport
+                }
+
+                /// A JSON batch: up to 20 requests in one round trip to `$batch`.
+                pub fn batch(&self) -> Batch {
+                    Batch::new(self.transport.clone())
                 }
 
                 fn path(&self) -> &str {

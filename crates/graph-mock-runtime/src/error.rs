@@ -111,9 +111,9 @@ impl ApiError {
         ApiError::new(status, code, message)
     }
 
-    /// Renders the Graph error body with the request's ids.
-    pub fn render(&self, request_id: &str, client_request_id: &str) -> Response {
-        let body = ODataError {
+    /// The Graph error body with the request's ids.
+    pub fn body(&self, request_id: &str, client_request_id: &str) -> ODataError {
+        ODataError {
             error: MainError {
                 code: self.code.clone(),
                 message: self.message.clone(),
@@ -123,7 +123,12 @@ impl ApiError {
                     client_request_id: client_request_id.to_owned(),
                 }),
             },
-        };
+        }
+    }
+
+    /// Renders the Graph error body with the request's ids.
+    pub fn render(&self, request_id: &str, client_request_id: &str) -> Response {
+        let body = self.body(request_id, client_request_id);
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response

@@ -18,6 +18,7 @@
 
 mod admin;
 pub mod auth;
+mod batch;
 mod calls;
 pub mod cli;
 mod config;
@@ -137,6 +138,11 @@ impl AppState {
         Ok(added)
     }
 
+    /// The normalised base path (`/beta`, or empty).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
     /// Preloads the entities of the doc examples (what `--seed-examples` does): every entity of
     /// a create or get response example whose collection needs no path parameter. Returns how
     /// many were added.
@@ -171,14 +177,19 @@ impl AppState {
     }
 }
 
-/// The whole mock as an axum router: the generated routes under the base path, a Graph 404 for
-/// anything else, and the request middleware around it all.
+/// The whole mock as an axum router: the generated routes under the base path, JSON batching,
+/// a Graph 404 for anything else, and the request middleware around it all.
 pub fn app(state: AppState) -> Router {
     let base_path = state.base_path.clone();
-    let mut routes = (state.api.router)(&base_path).route(
-        &[&base_path, "/$openapi"].concat(),
-        axum::routing::get(admin::openapi),
-    );
+    let mut routes = (state.api.router)(&base_path)
+        .route(
+            &[&base_path, "/$openapi"].concat(),
+            axum::routing::get(admin::openapi),
+        )
+        .route(
+            &[&base_path, "/$batch"].concat(),
+            axum::routing::post(batch::batch),
+        );
     if state.config.admin {
         routes = routes.merge(admin::router(&base_path));
     }

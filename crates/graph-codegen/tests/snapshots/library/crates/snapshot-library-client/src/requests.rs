@@ -5,7 +5,8 @@ use graph_client_runtime::codegen::{
     Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport,
+    Batch, ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request,
+    Transport,
 };
 /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -33,6 +34,10 @@ impl Client {
     /// The transport every request goes through.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+    /// A JSON batch: up to 20 requests in one round trip to `$batch`.
+    pub fn batch(&self) -> Batch {
+        Batch::new(self.transport.clone())
     }
     fn path(&self) -> &str {
         ""

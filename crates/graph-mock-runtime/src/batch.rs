@@ -1,0 +1,318 @@
+//! JSON batching: `POST <base>/$batch`, in Graph's format.
+//!
+//! `{"requests": [{"id", "method", "url", "headers"?, "body"?, "dependsOn"?}]}` answers
+//! `{"responses": [{"id", "status", "headers", "body"?}]}`. Each inner request goes through the
+//! whole mock (routing, auth with the batch's token unless it brings its own, validation,
+//! faults, the journal), exactly as if it had been sent on its own. Graph's rules:
+//!
+//! - at most 20 requests, with unique ids; `dependsOn` names earlier-known ids without a cycle;
+//!   urls are relative and never another `$batch`. A batch that breaks one of these is refused
+//!   whole with a 400, and nothing in it runs;
+//! - requests run in order, each after what it depends on; one whose dependency failed (not 2xx)
+//!   answers 424 without running;
+//! - an item without a usable method answers 400 on its own, and the others still run.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tower::ServiceExt;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::handlers::read_json_object;
+
+/// Graph's limit on the requests of one batch.
+pub const MAX_REQUESTS: usize = 20;
+
+/// One request of a batch, as sent.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchItem {
+    id: String,
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: Option<Value>,
+    #[serde(default)]
+    depends_on: Vec<String>,
+}
+
+/// One answer of a batch.
+#[derive(Debug, Serialize)]
+struct BatchAnswer {
+    id: String,
+    status: u16,
+    headers: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<Value>,
+}
+
+/// `POST <base>/$batch`.
+pub async fn batch(State(state): State<AppState>, request: Request) -> Response {
+    match run(&state, request).await {
+        Ok(answers) => axum::Json(serde_json::json!({ "responses": answers })).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, ApiError> {
+    let authorization = request.headers().get(header::AUTHORIZATION).cloned();
+    let body = read_json_object(request, state.config.max_body).await?;
+    let items = parse_items(body)?;
+    let order = execution_order(&items)?;
+    // The whole mock, built for this batch (the state cannot hold its own router: a cycle).
+    let router = crate::app(state.clone());
+    let mut statuses: BTreeMap<&str, u16> = BTreeMap::new();
+    let mut answers: BTreeMap<&str, BatchAnswer> = BTreeMap::new();
+    for index in order {
+        let item = &items[index];
+        let failed = item.depends_on.iter().find(|d| {
+            !statuses
+                .get(d.as_str())
+                .is_some_and(|s| (200..300).contains(s))
+        });
+        let answer = match failed {
+            Some(dependency) => failed_dependency(item, dependency),
+            None => match inner_request(state, item, authorization.as_ref()) {
+                Ok(inner) => answer(item, router.clone().oneshot(inner).await).await,
+                Err(error) => error_answer(&item.id, error),
+            },
+        };
+        statuses.insert(&item.id, answer.status);
+        answers.insert(&item.id, answer);
+    }
+    // Answers in the order of the requests.
+    Ok(items
+        .iter()
+        .filter_map(|item| answers.remove(item.id.as_str()))
+        .collect())
+}
+
+/// The items, checked as a whole: count, ids, urls.
+fn parse_items(mut body: Map<String, Value>) -> Result<Vec<BatchItem>, ApiError> {
+    let requests = body
+        .remove("requests")
+        .ok_or_else(|| ApiError::bad_request("A batch needs a 'requests' array."))?;
+    let items: Vec<BatchItem> = serde_json::from_value(requests).map_err(|e| {
+        ApiError::bad_request(format!(
+            "Invalid batch: each request needs an 'id', a 'method' and a 'url' ({e})."
+        ))
+    })?;
+    if items.is_empty() || items.len() > MAX_REQUESTS {
+        return Err(ApiError::bad_request(format!(
+            "A batch holds from 1 to {MAX_REQUESTS} requests, not {}.",
+            items.len()
+        )));
+    }
+    let mut ids = BTreeSet::new();
+    for item in &items {
+        if !ids.insert(item.id.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "The batch request id '{}' is used more than once.",
+                item.id
+            )));
+        }
+        let url = item.url.trim_start_matches('/');
+        if item.url.contains("://") || item.url.starts_with("//") {
+            return Err(ApiError::bad_request(format!(
+                "The url of batch request '{}' must be relative to the version, e.g. '/users'.",
+                item.id
+            )));
+        }
+        if url.split(['?', '/']).next() == Some("$batch") {
+            return Err(ApiError::bad_request(format!(
+                "Batch request '{}' is itself a batch; batches do not nest.",
+                item.id
+            )));
+        }
+    }
+    Ok(items)
+}
+
+/// The order to run the items in: each after what it depends on, otherwise as sent. An unknown
+/// id or a cycle in `dependsOn` refuses the batch.
+fn execution_order(items: &[BatchItem]) -> Result<Vec<usize>, ApiError> {
+    let index: BTreeMap<&str, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.id.as_str(), i))
+        .collect();
+    for item in items {
+        if let Some(unknown) = item
+            .depends_on
+            .iter()
+            .find(|d| !index.contains_key(d.as_str()))
+        {
+            return Err(ApiError::bad_request(format!(
+                "Batch request '{}' depends on '{unknown}', which is not in the batch.",
+                item.id
+            )));
+        }
+    }
+    // Depth-first, visiting dependencies first; a node seen again while on the path is a cycle.
+    fn visit(
+        at: usize,
+        items: &[BatchItem],
+        index: &BTreeMap<&str, usize>,
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+    ) -> Result<(), ApiError> {
+        match state[at] {
+            2 => return Ok(()),
+            1 => {
+                return Err(ApiError::bad_request(format!(
+                    "The dependsOn of batch request '{}' forms a cycle.",
+                    items[at].id
+                )));
+            }
+            _ => {}
+        }
+        state[at] = 1;
+        for dependency in &items[at].depends_on {
+            visit(index[dependency.as_str()], items, index, state, order)?;
+        }
+        state[at] = 2;
+        order.push(at);
+        Ok(())
+    }
+    let mut state = vec![0u8; items.len()];
+    let mut order = Vec::with_capacity(items.len());
+    for at in 0..items.len() {
+        visit(at, items, &index, &mut state, &mut order)?;
+    }
+    Ok(order)
+}
+
+/// The HTTP request an item stands for, under the mock's base path, with the batch's token.
+fn inner_request(
+    state: &AppState,
+    item: &BatchItem,
+    authorization: Option<&HeaderValue>,
+) -> Result<Request, ApiError> {
+    let method = Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
+        .ok()
+        .filter(|m| {
+            [
+                Method::GET,
+                Method::POST,
+                Method::PATCH,
+                Method::PUT,
+                Method::DELETE,
+            ]
+            .contains(m)
+        })
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "'{}' is not a method a batch can send.",
+                item.method
+            ))
+        })?;
+    let url = if item.url.starts_with('/') {
+        [state.base_path(), &item.url].concat()
+    } else {
+        [state.base_path(), "/", &item.url].concat()
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in &item.headers {
+        let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value))
+        else {
+            return Err(ApiError::bad_request(format!(
+                "The header '{name}' of batch request '{}' is not a valid HTTP header.",
+                item.id
+            )));
+        };
+        headers.append(name, value);
+    }
+    if let (Some(token), false) = (authorization, headers.contains_key(header::AUTHORIZATION)) {
+        headers.insert(header::AUTHORIZATION, token.clone());
+    }
+    let body = match &item.body {
+        None => Body::empty(),
+        Some(body) => {
+            if !headers.contains_key(header::CONTENT_TYPE) {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+            Body::from(body.to_string())
+        }
+    };
+    let mut request = Request::builder()
+        .method(method)
+        .uri(url)
+        .body(body)
+        .map_err(|e| {
+            ApiError::bad_request(format!(
+                "The url of batch request '{}' is invalid: {e}",
+                item.id
+            ))
+        })?;
+    *request.headers_mut() = headers;
+    Ok(request)
+}
+
+/// The answer to an item that ran.
+async fn answer(
+    item: &BatchItem,
+    response: Result<Response, std::convert::Infallible>,
+) -> BatchAnswer {
+    let response = match response {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != header::CONTENT_LENGTH)
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    let body = (!bytes.is_empty()).then(|| {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    });
+    BatchAnswer {
+        id: item.id.clone(),
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The answer to an item whose dependency failed: 424, and it did not run.
+fn failed_dependency(item: &BatchItem, dependency: &str) -> BatchAnswer {
+    error_answer(
+        &item.id,
+        ApiError::new(
+            StatusCode::FAILED_DEPENDENCY,
+            "FailedDependency",
+            format!("The request '{dependency}' that this request depends on failed."),
+        ),
+    )
+}
+
+/// An error as a batch answer, in Graph's error body.
+fn error_answer(id: &str, error: ApiError) -> BatchAnswer {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let body = serde_json::to_value(error.body(&request_id, &request_id)).ok();
+    BatchAnswer {
+        id: id.to_owned(),
+        status: error.status.as_u16(),
+        headers: BTreeMap::from([
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("request-id".to_owned(), request_id),
+        ]),
+        body,
+    }
+}
