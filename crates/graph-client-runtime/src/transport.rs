@@ -105,6 +105,7 @@ pub struct ClientBuilder<C = Transport> {
     retry: RetryPolicy,
     timeout: Duration,
     observer: Option<ResponseObserver>,
+    root_certificates: Vec<Vec<u8>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -117,6 +118,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             observer: None,
+            root_certificates: Vec::new(),
             client: PhantomData,
         }
     }
@@ -151,6 +153,14 @@ impl<C: From<Transport>> ClientBuilder<C> {
         self
     }
 
+    /// Trusts this certificate (PEM) besides the usual roots: a mock served over HTTPS with a
+    /// certificate of its own (`graph-mock --tls --tls-cert-out FILE`, or
+    /// `MockServer::certificate_pem`).
+    pub fn root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// A function told the status of every response.
     pub fn on_response(
         mut self,
@@ -174,9 +184,21 @@ impl<C: From<Transport>> ClientBuilder<C> {
             ));
         }
         let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .user_agent(user_agent)
-            .timeout(self.timeout)
+            .timeout(self.timeout);
+        for pem in &self.root_certificates {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    Error::InvalidInput("the root certificate is not a PEM certificate".to_owned())
+                })?;
+            for certificate in certificates {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        let http = http
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))?;
         Ok(C::from(Transport {

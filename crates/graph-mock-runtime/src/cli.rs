@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::faults::{FaultFile, parse_range, parse_throttle};
+use crate::tls::Certificates;
 use crate::{Api, AppState, AuthMode, Config};
 
 /// A stateful mock of the Microsoft Graph API, generated from its docs.
@@ -69,6 +70,39 @@ struct Cli {
     /// Per-operation fault rules in a JSON file (see the README); flags set the default rules.
     #[arg(long, value_name = "FILE.json")]
     faults: Option<PathBuf>,
+    /// Serve HTTPS, with a certificate for localhost and 127.0.0.1 made at start.
+    #[arg(long)]
+    tls: bool,
+    /// With --tls: write the certificate clients should trust (PEM) to this file.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    tls_cert_out: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM) instead of a generated one.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_cert_out"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+/// The certificates the flags ask for: none (HTTP), the user's, or generated ones, whose
+/// authority is written to `--tls-cert-out`.
+fn certificates(cli: &Cli) -> Result<Option<Certificates>, String> {
+    let certificates = match (&cli.tls_cert, &cli.tls_key, cli.tls) {
+        (Some(cert), Some(key), _) => Certificates::from_files(cert, key),
+        (_, _, true) => Certificates::generate(),
+        _ => return Ok(None),
+    }
+    .map_err(|e| e.to_string())?;
+    if let Some(path) = &cli.tls_cert_out {
+        std::fs::write(path, certificates.ca_pem())
+            .map_err(|e| format!("{}: cannot write the certificate: {e}", path.display()))?;
+    }
+    Ok(Some(certificates))
 }
 
 fn read_json(path: &PathBuf) -> Result<serde_json::Value, String> {
@@ -141,15 +175,15 @@ pub async fn run(api: &'static Api) -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
-    let state = match state(api, &cli) {
-        Ok(state) => state,
+    let (state, certificates) = match state(api, &cli).and_then(|s| Ok((s, certificates(&cli)?))) {
+        Ok(ready) => ready,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
     let base_path = state.config.normalised_base_path();
-    let listener = match tokio::net::TcpListener::bind((cli.host.as_str(), cli.port)).await {
+    let listener = match std::net::TcpListener::bind((cli.host.as_str(), cli.port)) {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("error: cannot listen on {}:{}: {e}", cli.host, cli.port);
@@ -160,19 +194,45 @@ pub async fn run(api: &'static Api) -> ExitCode {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
-    tracing::info!("Graph mock listening on http://{address}{base_path}");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
+    let scheme = if certificates.is_some() {
+        "https"
+    } else {
+        "http"
     };
-    match axum::serve(listener, crate::app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
+    tracing::info!("Graph mock listening on {scheme}://{address}{base_path}");
+    let served = match certificates {
+        None => serve_http(listener, crate::app(state)).await,
+        Some(certificates) => {
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                ctrl_c().await;
+                stopper.graceful_shutdown(None);
+            });
+            crate::tls::serve(listener, &certificates, crate::app(state), handle)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the server failed: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+async fn serve_http(listener: std::net::TcpListener, app: axum::Router) -> Result<(), String> {
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(ctrl_c())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn ctrl_c() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
 }

@@ -33,6 +33,7 @@ mod resource;
 mod schema_view;
 mod seed;
 pub mod store;
+pub mod tls;
 
 // What generated code calls, and what the fuzz targets and benchmarks drive directly; not an
 // API for hand-written code.

@@ -16,6 +16,7 @@ use tokio::sync::oneshot;
 
 use crate::journal::JournalEntry;
 
+use crate::tls::Certificates;
 use crate::{Api, AppState, Config};
 
 /// A running mock that stops when dropped.
@@ -23,6 +24,8 @@ use crate::{Api, AppState, Config};
 pub struct MockServer {
     address: SocketAddr,
     base_path: String,
+    /// The certificate clients should trust, when the mock serves HTTPS.
+    certificate: Option<String>,
     state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     expectations: Mutex<Vec<Expectation>>,
@@ -48,7 +51,31 @@ impl MockServer {
 
     /// Starts the mock of `api` with `config` on `127.0.0.1:0`.
     pub async fn try_start(api: &'static Api, config: Config) -> std::io::Result<MockServer> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        MockServer::launch(api, config, None).await
+    }
+
+    /// Starts the mock of `api` over HTTPS with the default settings, with a certificate made
+    /// for `localhost` and `127.0.0.1`; clients trust [`MockServer::certificate_pem`]. Panics,
+    /// naming the cause, if it cannot start; use [`MockServer::try_start_https`] to handle that.
+    pub async fn start_https(api: &'static Api) -> MockServer {
+        match MockServer::try_start_https(api, Config::default()).await {
+            Ok(server) => server,
+            Err(e) => panic!("cannot start the Graph mock over HTTPS on 127.0.0.1: {e}"),
+        }
+    }
+
+    /// Starts the mock of `api` with `config` over HTTPS on `127.0.0.1:0`.
+    pub async fn try_start_https(api: &'static Api, config: Config) -> std::io::Result<MockServer> {
+        let certificates = Certificates::generate().map_err(std::io::Error::other)?;
+        MockServer::launch(api, config, Some(certificates)).await
+    }
+
+    async fn launch(
+        api: &'static Api,
+        config: Config,
+        tls: Option<Certificates>,
+    ) -> std::io::Result<MockServer> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         let address = listener.local_addr()?;
         let base_path = config.normalised_base_path();
         let state = AppState::open(api, config)
@@ -58,26 +85,57 @@ impl MockServer {
             .map_err(|e| std::io::Error::other(format!("cannot read the store: {e:?}")))?;
         let app = crate::app(state.clone());
         let (shutdown, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!("the Graph mock stopped: {e}");
+        let certificate = tls.as_ref().map(|t| t.ca_pem().to_owned());
+        match tls {
+            None => {
+                listener.set_nonblocking(true)?;
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                tokio::spawn(async move {
+                    let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    });
+                    if let Err(e) = serve.await {
+                        tracing::error!("the Graph mock stopped: {e}");
+                    }
+                });
             }
-        });
+            Some(certificates) => {
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
+                    let _ = stopped.await;
+                    stopper.graceful_shutdown(None);
+                });
+                tokio::spawn(async move {
+                    if let Err(e) = crate::tls::serve(listener, &certificates, app, handle).await {
+                        tracing::error!("the Graph mock stopped: {e}");
+                    }
+                });
+            }
+        }
         Ok(MockServer {
             address,
             base_path,
+            certificate,
             state,
             shutdown: Some(shutdown),
             expectations: Mutex::new(Vec::new()),
         })
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://...` for a mock serving HTTPS.
     pub fn uri(&self) -> String {
-        format!("http://{}", self.address)
+        let scheme = if self.certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.address)
+    }
+
+    /// The certificate a client should trust (PEM), when the mock serves HTTPS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
     }
 
     /// `http://127.0.0.1:<port>/beta`: what a client takes as its base URL.

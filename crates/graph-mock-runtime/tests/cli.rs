@@ -64,10 +64,56 @@ fn bad_flags_and_files_fail_with_a_clear_message() {
             vec!["--faults", "/no/such/faults.json"],
             "/no/such/faults.json",
         ),
+        (vec!["--tls-cert-out", "/tmp/x.pem"], "--tls"),
+        (vec!["--tls-cert", "/tmp/x.pem"], "--tls-key"),
+        (
+            vec![
+                "--tls-cert",
+                "/no/such/cert.pem",
+                "--tls-key",
+                "/no/such/key.pem",
+            ],
+            "/no/such/cert.pem",
+        ),
     ] {
         let output = mock().args(["--port", "0"]).args(&args).output().unwrap();
         assert!(!output.status.success(), "{args:?} is refused");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
+}
+
+#[tokio::test]
+async fn tls_serves_https_with_a_certificate_written_for_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let certificate = dir.path().join("mock.pem");
+    let mut args: Vec<&std::ffi::OsStr> = ["--port", "0", "--tls", "--tls-cert-out"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .collect();
+    args.push(certificate.as_os_str());
+    let (mut child, url) = common::start_binary(&args);
+    assert!(url.starts_with("https://"), "{url}");
+    let pem = std::fs::read(&certificate).expect("the certificate was written");
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let listed = trusting
+        .get(format!("{url}/deviceManagement/domainJoinConnectors"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status().as_u16(), 200);
+    let untrusting = reqwest::Client::new()
+        .get(format!("{url}/deviceManagement/domainJoinConnectors"))
+        .send()
+        .await;
+    assert!(
+        untrusting.is_err(),
+        "a client that does not trust it cannot connect"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

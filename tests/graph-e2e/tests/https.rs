@@ -1,0 +1,60 @@
+//! The mock over HTTPS, as Graph is: the generated client trusts the mock's certificate.
+
+use graph_client::{Client, Error};
+use graph_mock::MockServer;
+use graph_model::DeviceManagementDomainJoinConnector as Connector;
+
+#[tokio::test]
+async fn the_client_talks_to_the_mock_over_https_when_it_trusts_its_certificate() {
+    let server = MockServer::start_https(&graph_mock::API).await;
+    assert!(
+        server.base_url().starts_with("https://127.0.0.1:"),
+        "{}",
+        server.base_url()
+    );
+    let certificate = server
+        .certificate_pem()
+        .expect("an HTTPS mock has a certificate");
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .token("t")
+        .root_certificate(certificate)
+        .build()
+        .unwrap();
+    let connectors = client.device_management().domain_join_connectors();
+    let created = connectors
+        .create(&Connector {
+            display_name: Some("Over TLS".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let page = connectors.list().await.unwrap();
+    assert_eq!(page.value[0].id, created.id);
+
+    // Without the certificate the connection is refused: the mock is no HTTPS-in-name-only.
+    let untrusting = Client::new(server.base_url(), "t").unwrap();
+    let error = untrusting
+        .device_management()
+        .domain_join_connectors()
+        .list()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(
+        server.received_requests().len(),
+        2,
+        "the refused call never arrived"
+    );
+}
+
+#[tokio::test]
+async fn a_root_certificate_that_is_not_pem_is_invalid_input() {
+    let error = Client::builder()
+        .base_url("https://127.0.0.1:1/beta")
+        .root_certificate("not a certificate")
+        .build()
+        .map(|_: Client| ())
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+}
