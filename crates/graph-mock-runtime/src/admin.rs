@@ -29,12 +29,14 @@ pub fn router(base_path: &str) -> Router<AppState> {
 
 /// `GET <base>/$openapi`: the OpenAPI 3.1 document of what this mock serves, with this server's
 /// base URL, for Prism, Swagger UI and schemathesis.
-pub async fn openapi(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    let host = headers
+pub async fn openapi(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let host = request
+        .headers()
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let server = format!("http://{host}{}", state.base_path);
+    let scheme = crate::tls::scheme(request.extensions());
+    let server = format!("{scheme}{host}{}", state.base_path);
     let mut document: serde_json::Value = match serde_json::from_str(state.api.openapi) {
         Ok(document) => document,
         Err(e) => {

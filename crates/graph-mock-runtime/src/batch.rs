@@ -64,6 +64,7 @@ pub async fn batch(State(state): State<AppState>, request: Request) -> Response 
 
 async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, ApiError> {
     let authorization = request.headers().get(header::AUTHORIZATION).cloned();
+    let https = request.extensions().get::<crate::tls::Https>().copied();
     let body = read_json_object(request, state.config.max_body).await?;
     let items = parse_items(body)?;
     let order = execution_order(&items)?;
@@ -81,7 +82,12 @@ async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, Api
         let answer = match failed {
             Some(dependency) => failed_dependency(item, dependency),
             None => match inner_request(state, item, authorization.as_ref()) {
-                Ok(inner) => answer(item, router.clone().oneshot(inner).await).await,
+                Ok(mut inner) => {
+                    if let Some(https) = https {
+                        inner.extensions_mut().insert(https);
+                    }
+                    answer(item, router.clone().oneshot(inner).await).await
+                }
                 Err(error) => error_answer(&item.id, error),
             },
         };
@@ -214,11 +220,17 @@ fn inner_request(
                 item.method
             ))
         })?;
-    let url = if item.url.starts_with('/') {
-        [state.base_path(), &item.url].concat()
-    } else {
-        [state.base_path(), "/", &item.url].concat()
-    };
+    // Relative to the version; a url that names the version too (`/beta/me`, as the JavaScript
+    // SDK sends them) is taken as it is.
+    let base = state.base_path();
+    let url =
+        if !base.is_empty() && (item.url == base || item.url.starts_with(&[base, "/"].concat())) {
+            item.url.clone()
+        } else if item.url.starts_with('/') {
+            [base, &item.url].concat()
+        } else {
+            [base, "/", &item.url].concat()
+        };
     let mut headers = HeaderMap::new();
     for (name, value) in &item.headers {
         let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value))
@@ -273,7 +285,7 @@ async fn answer(
         .headers()
         .iter()
         .filter(|(name, _)| *name != header::CONTENT_LENGTH)
-        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .filter_map(|(name, value)| Some((graph_casing(name), value.to_str().ok()?.to_owned())))
         .collect();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
@@ -288,6 +300,29 @@ async fn answer(
         headers,
         body,
     }
+}
+
+/// A header name as Graph writes it in batch answers (`Content-Type`, `Location`; the request
+/// ids stay lower-case). HTTP names are case-insensitive, but SDKs look these up by their case:
+/// the JavaScript one reads `headers["Content-Type"]` to decide that a body is JSON.
+fn graph_casing(name: &HeaderName) -> String {
+    let name = name.as_str();
+    if name.ends_with("request-id") {
+        return name.to_owned();
+    }
+    name.split('-')
+        .map(|word| match word {
+            "odata" => "OData".to_owned(),
+            _ => {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The answer to an item whose dependency failed: 424, and it did not run.
@@ -310,7 +345,7 @@ fn error_answer(id: &str, error: ApiError) -> BatchAnswer {
         id: id.to_owned(),
         status: error.status.as_u16(),
         headers: BTreeMap::from([
-            ("content-type".to_owned(), "application/json".to_owned()),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
             ("request-id".to_owned(), request_id),
         ]),
         body,

@@ -58,7 +58,7 @@ async fn handle(
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
     let resource = Resource::resolve(operation, &values)?;
-    let base_url = base_url(request.headers(), &state.base_path);
+    let base_url = base_url(&request, &state.base_path);
     let context = Context {
         state,
         operation,
@@ -107,13 +107,14 @@ async fn handle(
     }
 }
 
-/// `http://host/beta`, from the Host header.
-fn base_url(headers: &HeaderMap, base_path: &str) -> String {
-    let host = headers
+/// `http://host/beta` (or `https://`), from the request's scheme and Host header.
+fn base_url(request: &Request, base_path: &str) -> String {
+    let host = request
+        .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    concat(&["http://", host, base_path])
+    concat(&[crate::tls::scheme(request.extensions()), host, base_path])
 }
 
 /// The pieces joined, in one allocation (what `format!` would make, without its machinery:

@@ -102,6 +102,20 @@ impl Certificates {
     }
 }
 
+/// Marks a request that came over HTTPS, so the URLs the mock writes (next links, `Location`,
+/// the OpenAPI server) say `https`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Https;
+
+/// `https://` for a request that came over HTTPS, else `http://`.
+pub(crate) fn scheme(extensions: &axum::http::Extensions) -> &'static str {
+    if extensions.get::<Https>().is_some() {
+        "https://"
+    } else {
+        "http://"
+    }
+}
+
 /// Serves `app` over HTTPS on `listener` until `handle` shuts it down.
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
@@ -114,7 +128,7 @@ pub(crate) async fn serve(
     axum_server::from_tcp_rustls(listener, config)
         .map_err(TlsError::Config)?
         .handle(handle)
-        .serve(app.into_make_service())
+        .serve(app.layer(axum::Extension(Https)).into_make_service())
         .await
         .map_err(TlsError::Config)
 }

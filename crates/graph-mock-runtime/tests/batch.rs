@@ -46,7 +46,9 @@ async fn requests_run_through_the_whole_mock_in_dependency_order() {
     let created = answer(&reply.body, "create");
     assert_eq!(created["status"], 201, "{created}");
     assert_eq!(created["body"]["displayName"], "In a batch");
-    assert!(created["headers"]["location"].is_string(), "{created}");
+    assert!(created["headers"]["Location"].is_string(), "{created}");
+    assert!(created["headers"]["Content-Type"].is_string(), "{created}");
+    assert!(created["headers"]["request-id"].is_string(), "{created}");
     let listed = answer(&reply.body, "list");
     assert_eq!(listed["status"], 200);
     assert_eq!(listed["body"]["value"][0]["id"], created["body"]["id"]);

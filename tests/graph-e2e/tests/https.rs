@@ -31,6 +31,23 @@ async fn the_client_talks_to_the_mock_over_https_when_it_trusts_its_certificate(
         .unwrap();
     let page = connectors.list().await.unwrap();
     assert_eq!(page.value[0].id, created.id);
+    // Next links name the scheme the request came in on.
+    for n in 0..3 {
+        connectors
+            .create(&Connector {
+                display_name: Some(format!("page {n}")),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let first = connectors.list().top(2).await.unwrap();
+    let next = first.next_link.expect("two pages");
+    assert!(next.starts_with("https://127.0.0.1:"), "{next}");
+    assert_eq!(
+        connectors.list().top(2).collect_all().await.unwrap().len(),
+        4
+    );
 
     // Without the certificate the connection is refused: the mock is no HTTPS-in-name-only.
     let untrusting = Client::new(server.base_url(), "t").unwrap();
@@ -43,7 +60,7 @@ async fn the_client_talks_to_the_mock_over_https_when_it_trusts_its_certificate(
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(
         server.received_requests().len(),
-        2,
+        8,
         "the refused call never arrived"
     );
 }
