@@ -64,6 +64,8 @@ pub async fn batch(State(state): State<AppState>, request: Request) -> Response 
 
 async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, ApiError> {
     let authorization = request.headers().get(header::AUTHORIZATION).cloned();
+    // Inner requests are addressed to the same host: their next links and `Location`s name it.
+    let host = request.headers().get(header::HOST).cloned();
     let https = request.extensions().get::<crate::tls::Https>().copied();
     let body = read_json_object(request, state.config.max_body).await?;
     let items = parse_items(body)?;
@@ -81,7 +83,7 @@ async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, Api
         });
         let answer = match failed {
             Some(dependency) => failed_dependency(item, dependency),
-            None => match inner_request(state, item, authorization.as_ref()) {
+            None => match inner_request(state, item, authorization.as_ref(), host.as_ref()) {
                 Ok(mut inner) => {
                     if let Some(https) = https {
                         inner.extensions_mut().insert(https);
@@ -201,6 +203,7 @@ fn inner_request(
     state: &AppState,
     item: &BatchItem,
     authorization: Option<&HeaderValue>,
+    host: Option<&HeaderValue>,
 ) -> Result<Request, ApiError> {
     let method = Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
         .ok()
@@ -244,6 +247,9 @@ fn inner_request(
     }
     if let (Some(token), false) = (authorization, headers.contains_key(header::AUTHORIZATION)) {
         headers.insert(header::AUTHORIZATION, token.clone());
+    }
+    if let Some(host) = host {
+        headers.insert(header::HOST, host.clone());
     }
     let body = match &item.body {
         None => Body::empty(),
