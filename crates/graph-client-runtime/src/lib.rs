@@ -22,6 +22,7 @@
 //! ```
 
 mod batch;
+mod credentials;
 mod error;
 mod get;
 mod list;
@@ -29,6 +30,7 @@ mod request;
 mod transport;
 
 pub use batch::{Batch, BatchAnswers, BatchItem, MAX_BATCH_REQUESTS};
+pub use credentials::{ClientCredentials, DEFAULT_AUTHORITY_HOST};
 pub use error::Error;
 pub use get::GetRequest;
 pub use list::ListRequest;

@@ -28,7 +28,8 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         #[rustfmt::skip]
         mod requests;
 
-        pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, ClientBuilder, Error};
+        pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem};
+        pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
         pub use graph_client_runtime::{GetRequest, ListRequest, Request};
         pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
         pub use graph_model as model;

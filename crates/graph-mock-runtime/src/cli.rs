@@ -70,6 +70,10 @@ struct Cli {
     /// Per-operation fault rules in a JSON file (see the README); flags set the default rules.
     #[arg(long, value_name = "FILE.json")]
     faults: Option<PathBuf>,
+    /// Register an app with the token endpoint (`POST /{tenant}/oauth2/v2.0/token`), as
+    /// CLIENT_ID:SECRET:Role1,Role2; its tokens carry those roles. Repeatable.
+    #[arg(long = "app", value_name = "CLIENT_ID:SECRET:ROLES")]
+    apps: Vec<crate::token::AppRegistration>,
     /// Serve HTTPS, with a certificate for localhost and 127.0.0.1 made at start.
     #[arg(long)]
     tls: bool,
@@ -143,6 +147,7 @@ fn config(cli: &Cli) -> Result<Config, String> {
         fault_seed: cli.fault_seed,
         journal_size: cli.journal_size,
         admin: !cli.no_admin,
+        apps: cli.apps.clone(),
     })
 }
 

@@ -52,6 +52,8 @@ pub struct Config {
     pub journal_size: usize,
     /// Whether the `$mock` admin routes are served.
     pub admin: bool,
+    /// The apps the token endpoint signs in (`--app`).
+    pub apps: Vec<crate::token::AppRegistration>,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             fault_seed: 0,
             journal_size: 1000,
             admin: true,
+            apps: Vec::new(),
         }
     }
 }

@@ -34,6 +34,7 @@ mod schema_view;
 mod seed;
 pub mod store;
 pub mod tls;
+pub mod token;
 
 // What generated code calls, and what the fuzz targets and benchmarks drive directly; not an
 // API for hand-written code.
@@ -190,6 +191,11 @@ pub fn app(state: AppState) -> Router {
         .route(
             &[&base_path, "/$batch"].concat(),
             axum::routing::post(batch::batch),
+        )
+        // The identity platform's path, on the mock's own host.
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            axum::routing::post(token::token),
         );
     if state.config.admin {
         routes = routes.merge(admin::router(&base_path));

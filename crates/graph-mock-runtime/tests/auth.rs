@@ -95,3 +95,99 @@ async fn scopes_checks_scp_and_roles_against_the_docs() {
         .await
         .error(401, "InvalidAuthenticationToken");
 }
+
+#[tokio::test]
+async fn the_token_endpoint_speaks_the_identity_platforms_client_credentials() {
+    let h = Harness::with(Config {
+        apps: vec!["app1:pw:User.Read.All,Group.Read.All".parse().unwrap()],
+        ..Config::default()
+    })
+    .await;
+    let url = format!("{}/tenant-1/oauth2/v2.0/token", h.server.uri());
+    let post = |form: &[(&str, &str)]| {
+        let request = h.http.post(&url).form(form);
+        async move {
+            let response = request.send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let scope = ("scope", "https://graph.microsoft.com/.default");
+    let (status, body) = post(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", "app1"),
+        ("client_secret", "pw"),
+        scope,
+    ])
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3599);
+    let token = body["access_token"].as_str().unwrap();
+    let claims = token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["roles"], json!(["User.Read.All", "Group.Read.All"]));
+    assert_eq!(claims["tid"], "tenant-1");
+    assert!(claims["exp"].as_i64().unwrap() > claims["iat"].as_i64().unwrap());
+
+    // A client assertion stands in for the secret (its signature is not checked).
+    let (status, _) = post(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", "app1"),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", "eyJ.eyJ.sig"),
+        scope,
+    ])
+    .await;
+    assert_eq!(status, 200);
+
+    for (form, status, error) in [
+        (
+            &[("grant_type", "password"), ("client_id", "app1"), scope][..],
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", "app1"),
+                ("client_secret", "pw"),
+                ("scope", "User.Read"),
+            ][..],
+            400,
+            "invalid_scope",
+        ),
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", "app1"),
+                ("client_secret", "nope"),
+                scope,
+            ][..],
+            401,
+            "invalid_client",
+        ),
+    ] {
+        let (got, body) = post(form).await;
+        assert_eq!(
+            (got, body["error"].as_str()),
+            (status, Some(error)),
+            "{body}"
+        );
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .starts_with("AADSTS")
+        );
+        assert!(body["trace_id"].is_string());
+    }
+}

@@ -1,0 +1,111 @@
+//! An app's real sign-in flow against the mock: the client credentials grant at the mock's
+//! token endpoint, and the roles of the token it issues enforced with `--auth scopes`.
+
+use graph_client::{Client, ClientCredentials, Error};
+use graph_e2e::Mock;
+use graph_mock_runtime::token::AppRegistration;
+use graph_mock_runtime::{AuthMode, Config};
+use graph_model::DeviceManagementDomainJoinConnector as Connector;
+
+async fn mock() -> Mock {
+    Mock::with(Config {
+        auth: AuthMode::Scopes,
+        apps: vec![
+            "writer:s3cret:DeviceManagementConfiguration.ReadWrite.All"
+                .parse()
+                .unwrap(),
+            "reader:r3ad:DeviceManagementConfiguration.Read.All"
+                .parse()
+                .unwrap(),
+        ],
+        ..Config::default()
+    })
+    .await
+}
+
+fn signed_in(h: &Mock, client_id: &str, secret: &str) -> Client {
+    let authority = h.server.uri();
+    Client::builder()
+        .base_url(h.server.base_url())
+        .token_provider(
+            ClientCredentials::new("contoso", client_id, secret).authority_host(authority),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_app_signs_in_and_its_roles_decide_what_it_may_do() {
+    let h = mock().await;
+    let writer = signed_in(&h, "writer", "s3cret");
+    let connectors = writer.device_management().domain_join_connectors();
+    for n in 0..3 {
+        connectors
+            .create(&Connector {
+                display_name: Some(format!("signed in {n}")),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    // The token is asked for once and reused.
+    let token_requests = h
+        .server
+        .received_requests()
+        .iter()
+        .filter(|r| r.path == "/contoso/oauth2/v2.0/token")
+        .count();
+    assert_eq!(token_requests, 1);
+
+    let reader = signed_in(&h, "reader", "r3ad");
+    let readable = reader.device_management().domain_join_connectors();
+    assert_eq!(readable.list().collect_all().await.unwrap().len(), 3);
+    let refused = readable.create(&Connector::default()).await.unwrap_err();
+    assert!(
+        matches!(refused, Error::Graph { status: 403, .. }),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_secret_or_an_unknown_app_is_refused_in_the_identity_platforms_words() {
+    let h = mock().await;
+    let list_as = |client_id: &str, secret: &str| {
+        let client = signed_in(&h, client_id, secret);
+        async move {
+            client
+                .device_management()
+                .domain_join_connectors()
+                .list()
+                .await
+                .unwrap_err()
+        }
+    };
+    let error = list_as("writer", "guess").await;
+    assert!(
+        matches!(&error, Error::Graph { status: 401, code, message, .. } if code == "invalid_client" && message.contains("AADSTS7000215")),
+        "{error:?}"
+    );
+    let error = list_as("nobody", "x").await;
+    assert!(
+        matches!(&error, Error::Graph { status: 400, code, .. } if code == "unauthorized_client"),
+        "{error:?}"
+    );
+    assert!(
+        h.server
+            .received_requests()
+            .iter()
+            .all(|r| r.path.ends_with("/oauth2/v2.0/token")),
+        "no Graph call went out without a token"
+    );
+}
+
+#[test]
+fn app_registrations_parse_from_the_command_line_form() {
+    let app: AppRegistration = "id:secret:A.Read,B.Write".parse().unwrap();
+    assert_eq!(app.roles, ["A.Read", "B.Write"]);
+    let bare: AppRegistration = "id:secret".parse().unwrap();
+    assert!(bare.roles.is_empty());
+    assert!("id".parse::<AppRegistration>().is_err());
+    assert!(":secret:A".parse::<AppRegistration>().is_err());
+}
