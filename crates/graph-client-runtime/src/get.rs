@@ -37,6 +37,11 @@ impl<T: DeserializeOwned + Send + 'static> GetRequest<T> {
         }
     }
 
+    /// `$expand`: navigation properties to embed, e.g. `&["assignments($select=id)"]`.
+    pub fn expand(self, properties: &[&str]) -> Self {
+        self.query("$expand", properties.join(","))
+    }
+
     /// Adds a request header.
     pub fn header(self, name: &str, value: &str) -> Self {
         GetRequest {

@@ -41,6 +41,11 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         }
     }
 
+    /// `$expand`: navigation properties to embed, e.g. `&["assignments($select=id)"]`.
+    pub fn expand(self, properties: &[&str]) -> Self {
+        self.query("$expand", properties.join(","))
+    }
+
     /// Adds a request header, sent with every page (e.g. `ConsistencyLevel: eventual`).
     pub fn header(self, name: &str, value: &str) -> Self {
         ListRequest {

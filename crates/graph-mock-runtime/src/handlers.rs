@@ -15,8 +15,9 @@ use crate::error::ApiError;
 use crate::listing::ListRequest;
 use crate::middleware::Served;
 use crate::operation::{Kind, OperationMeta};
-use crate::query::{self, Allowed, QueryOptions};
+use crate::query::{self, Allowed, Expand, QueryOptions};
 use crate::resource::Resource;
+use crate::resource::SINGLETON_KEY;
 use crate::store::{Entity, Refused, StoreError, StoredEntity, UpdateError};
 
 /// Serves one request for `operation`.
@@ -295,7 +296,103 @@ impl Context<'_> {
     fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
         self.parent_exists()?;
         let entity = self.addressed()?;
-        Ok(self.entity_response(&entity, options.select.as_deref()))
+        if options.expand.is_empty() {
+            return Ok(self.entity_response(&entity, options.select.as_deref()));
+        }
+        let children = if self.resource.singleton {
+            self.resource.collection.clone()
+        } else {
+            concat(&[&self.resource.collection, "/", self.resource.id()?])
+        };
+        let expanded = self.with_expanded(&entity, &children, &options.expand)?;
+        Ok(self.entity_response(&expanded, selection(options).as_deref()))
+    }
+
+    /// `entity` with its `$expand`ed navigation properties embedded, each read from where its
+    /// items are stored: the contained collection `children/<property>` (a single-valued one
+    /// under the singleton key). What cannot be expanded is a 400 naming it, as Graph answers.
+    fn with_expanded(
+        &self,
+        entity: &StoredEntity,
+        children: &str,
+        expand: &[Expand],
+    ) -> Result<StoredEntity, ApiError> {
+        let schema = self.schema();
+        let declared = self.operation.entity_type;
+        // A derived entity (by its `@odata.type`) has its own navigation properties too.
+        let actual = match entity.get("@odata.type") {
+            Some(Value::String(t)) => t
+                .trim_start_matches('#')
+                .rsplit('.')
+                .next()
+                .map(str::to_owned),
+            _ => None,
+        }
+        .filter(|t| schema.ancestry(t).contains(&declared))
+        .unwrap_or_else(|| declared.to_owned());
+        let qualified = concat(&[&schema.namespace, ".", &actual]);
+        let mut object = entity.to_map();
+        for item in expand {
+            let Some(navigation) = schema
+                .all_navigation(&actual)
+                .into_iter()
+                .find(|n| n.name == item.property)
+            else {
+                let structural = schema
+                    .all_properties(&actual)
+                    .iter()
+                    .any(|p| p.name == item.property);
+                return Err(ApiError::bad_request(if structural {
+                    format!(
+                        "Property '{}' on type '{qualified}' is not a navigation property or complex property. Only navigation properties can be expanded.",
+                        item.property
+                    )
+                } else {
+                    format!(
+                        "Could not find a property named '{}' on type '{qualified}'.",
+                        item.property
+                    )
+                }));
+            };
+            let target = navigation.type_ref.named().unwrap_or_default();
+            if let Some(unknown) = item
+                .select
+                .iter()
+                .flatten()
+                .find(|p| !schema.all_properties(target).iter().any(|q| &q.name == *p))
+            {
+                return Err(ApiError::bad_request(format!(
+                    "Could not find a property named '{unknown}' on type '{}.{target}'.",
+                    schema.namespace
+                )));
+            }
+            let pick = |e: &StoredEntity| -> Value {
+                let map = e.to_map();
+                Value::Object(match &item.select {
+                    None => map,
+                    Some(fields) => map
+                        .into_iter()
+                        .filter(|(k, _)| k.starts_with('@') || fields.contains(k))
+                        .collect(),
+                })
+            };
+            let collection = concat(&[children, "/", &navigation.name]);
+            let value = if navigation.collection {
+                let mut items = Vec::new();
+                self.state.store.scan(&collection, None, &mut |_, e| {
+                    items.push(pick(e));
+                    true
+                })?;
+                Value::Array(items)
+            } else {
+                self.state
+                    .store
+                    .get(&collection, SINGLETON_KEY)?
+                    .map_or(Value::Null, |e| pick(&e))
+            };
+            object.insert(navigation.name.clone(), value);
+        }
+        Ok(StoredEntity::from_map(&object))
     }
 
     fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
@@ -412,7 +509,15 @@ impl Context<'_> {
             if n > 0 {
                 body.push(',');
             }
-            write_entity(&mut body, None, item, options.select.as_deref());
+            if options.expand.is_empty() {
+                write_entity(&mut body, None, item, options.select.as_deref());
+            } else {
+                let id = item.get("id").and_then(|v| v.as_str().map(str::to_owned));
+                let children =
+                    concat(&[&self.resource.collection, "/", id.as_deref().unwrap_or("")]);
+                let expanded = self.with_expanded(item, &children, &options.expand)?;
+                write_entity(&mut body, None, &expanded, selection(options).as_deref());
+            }
         }
         body.push(']');
         if let Some(next) = &next {
@@ -439,6 +544,17 @@ impl Context<'_> {
             self.operation.entity_type
         ))
     }
+}
+
+/// What `$select` keeps once `$expand` has added its properties: they stay too.
+fn selection(options: &QueryOptions) -> Option<Vec<String>> {
+    options.select.as_ref().map(|fields| {
+        fields
+            .iter()
+            .cloned()
+            .chain(options.expand.iter().map(|e| e.property.clone()))
+            .collect()
+    })
 }
 
 /// Whether a stored entity's `@odata.type` is `wanted` or derived from it.

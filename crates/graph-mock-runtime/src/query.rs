@@ -22,6 +22,17 @@ pub struct QueryOptions {
     pub select: Option<Vec<String>>,
     /// `$count=true`.
     pub count: bool,
+    /// `$expand`: navigation properties to embed, each with its own `$select`.
+    pub expand: Vec<Expand>,
+}
+
+/// One `$expand` item: `assignments`, or `assignments($select=id,target)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expand {
+    /// The navigation property.
+    pub property: String,
+    /// Its nested `$select`.
+    pub select: Option<Vec<String>>,
 }
 
 /// Where a page ended: how many items of the result were already returned, and the store
@@ -80,12 +91,12 @@ pub fn parse(
         seen.push(name.clone());
         let permitted = match allowed {
             Allowed::Collection => true,
-            Allowed::Single => name == "select",
+            Allowed::Single => name == "select" || name == "expand",
             Allowed::None => false,
         };
         let known = matches!(
             name.as_str(),
-            "top" | "skip" | "skiptoken" | "filter" | "orderby" | "select" | "count"
+            "top" | "skip" | "skiptoken" | "filter" | "orderby" | "select" | "count" | "expand"
         );
         if !known || !permitted {
             return Err(ApiError::bad_request(format!(
@@ -110,6 +121,7 @@ pub fn parse(
             }
             "orderby" => options.order_by = order_by(&value, kind_of)?,
             "select" => options.select = Some(select(&value, kind_of)?),
+            "expand" => options.expand = expand(&value)?,
             "count" => {
                 options.count = match value.as_ref() {
                     "true" => true,
@@ -180,6 +192,69 @@ fn order_by(
         .collect()
 }
 
+/// `a,b($select=x,y)`: the items, split at the commas outside parentheses. Which properties
+/// can be expanded is the handler's to check, against the entity's navigation properties.
+fn expand(value: &str) -> Result<Vec<Expand>, ApiError> {
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, c) in value.char_indices().chain([(value.len(), ',')]) {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                items.push(expand_item(value[start..at].trim())?);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err(ApiError::bad_request(format!(
+            "Invalid $expand '{value}': its parentheses do not match."
+        )));
+    }
+    Ok(items)
+}
+
+fn expand_item(item: &str) -> Result<Expand, ApiError> {
+    let invalid = || ApiError::bad_request(format!("Invalid $expand item '{item}'."));
+    let (property, nested) = match item.split_once('(') {
+        Some((property, rest)) => (
+            property.trim(),
+            Some(rest.strip_suffix(')').ok_or_else(invalid)?),
+        ),
+        None => (item, None),
+    };
+    if property.is_empty()
+        || !property
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(invalid());
+    }
+    let select = match nested {
+        None => None,
+        Some(options) => {
+            let (name, list) = options.split_once('=').ok_or_else(invalid)?;
+            if !name
+                .trim()
+                .trim_start_matches('$')
+                .eq_ignore_ascii_case("select")
+            {
+                return Err(ApiError::bad_request(format!(
+                    "Query option '{}' is not supported inside $expand; only $select is.",
+                    name.trim()
+                )));
+            }
+            Some(list.split(',').map(|p| p.trim().to_owned()).collect())
+        }
+    };
+    Ok(Expand {
+        property: property.to_owned(),
+        select,
+    })
+}
+
 fn select(
     value: &str,
     kind_of: &dyn Fn(&[String]) -> Option<PropertyKind>,
@@ -224,7 +299,8 @@ mod tests {
     #[test]
     fn bad_options_name_themselves() {
         let message = |raw: &str, allowed| parse(Some(raw), allowed, &kinds).unwrap_err().message;
-        assert!(message("$expand=x", Allowed::Collection).contains("'$expand'"));
+        assert!(message("$search=x", Allowed::Collection).contains("'$search'"));
+        assert!(message("$expand=a(b", Allowed::Single).contains("parentheses"));
         assert!(message("$top=-1", Allowed::Collection).contains("'$top'"));
         assert!(message("$top=1", Allowed::Single).contains("'$top'"));
         assert!(message("$select=colour", Allowed::Single).contains("'colour'"));

@@ -206,7 +206,8 @@ async fn bodies_over_the_limit_are_413() {
 async fn unsupported_and_malformed_query_options_are_400s_naming_them() {
     let (h, item) = seeded().await;
     for (path, needle) in [
-        (format!("{CONNECTORS}?$expand=x"), "$expand"),
+        (format!("{CONNECTORS}?$search=x"), "$search"),
+        (format!("{CONNECTORS}?$expand=x"), "property named 'x'"),
         (format!("{CONNECTORS}?$top=abc"), "$top"),
         (format!("{CONNECTORS}?$filter=colour eq 'x'"), "colour"),
         (format!("{CONNECTORS}?$filter=state eq"), "$filter"),
