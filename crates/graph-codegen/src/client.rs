@@ -44,12 +44,20 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, node)| builder(ir, i, node));
+    let default_url = format!("https://graph.microsoft.com/{}", ir.version);
+    let default_doc = format!(
+        " The service's `{}` API: what `Client::builder()` calls by default.",
+        ir.version
+    );
     quote! {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
         use graph_client_runtime::codegen::{Method, encode_component, function_call, json, no_content, odata_literal, value};
-        use graph_client_runtime::{Batch, ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request, Transport};
+        use graph_client_runtime::{Batch, ClientBuilder, Error, GetRequest, ListRequest, Request, Transport};
+
+        #[doc = #default_doc]
+        pub const DEFAULT_BASE_URL: &str = #default_url;
 
         #(#builders)*
     }
@@ -114,8 +122,8 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
             }
 
             impl Client {
-                /// A builder with the defaults: the real service's URL, no token, 4 attempts,
-                /// 30 s timeout.
+                /// A builder with the defaults: the real service's URL ([`DEFAULT_BASE_URL`]), no
+                /// token, 4 attempts, 30 s timeout.
                 pub fn builder() -> ClientBuilder<Client> {
                     ClientBuilder::new(DEFAULT_BASE_URL)
                 }

@@ -54,6 +54,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 pub struct Ir {
     /// The OData namespace.
     pub namespace: String,
+    /// The API version, `beta` or `v1.0`.
+    pub version: String,
     /// One struct per spec type, sorted by Graph name.
     pub structs: Vec<StructIr>,
     /// One enum per spec enum, sorted by Graph name.
@@ -359,6 +361,7 @@ impl Ir {
         }
         Ir {
             namespace: spec.namespace.clone(),
+            version: spec.version.clone(),
             structs,
             enums,
             polymorphic,

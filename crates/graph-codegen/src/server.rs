@@ -92,6 +92,7 @@ pub fn openapi_rs(openapi_json: &str) -> TokenStream {
 /// The mock crate's `src/routes.rs`.
 pub fn routes_rs(ir: &Ir) -> TokenStream {
     let metas = ir.routes.iter().map(meta);
+    let version = &ir.version;
     let names: Vec<_> = ir.routes.iter().map(|r| ident(&r.const_name)).collect();
     let mut by_path: BTreeMap<&str, Vec<&RouteIr>> = BTreeMap::new();
     for route in &ir.routes {
@@ -124,6 +125,7 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
             schema: graph_model::schema,
             spec: crate::spec::spec,
             openapi: crate::openapi::OPENAPI_JSON,
+            version: #version,
         };
 
         #(#metas)*

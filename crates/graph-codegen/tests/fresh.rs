@@ -63,3 +63,24 @@ fn an_invalid_spec_is_refused_with_json_paths() {
         "{err}"
     );
 }
+
+#[test]
+fn the_spec_version_is_what_the_mock_serves_and_the_client_calls() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut spec =
+        graph_spec::load(&root.join("crates/graph-codegen/tests/fixtures/library.json")).unwrap();
+    spec.version = "v1.0".into();
+    let files = graph_codegen::generate(&spec, "x", &Default::default()).unwrap();
+    let text = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(path))
+            .map(|f| f.contents.clone())
+            .unwrap()
+    };
+    assert!(
+        text("graph-client/src/requests.rs")
+            .contains("pub const DEFAULT_BASE_URL: &str = \"https://graph.microsoft.com/v1.0\";")
+    );
+    assert!(text("graph-mock/src/routes.rs").contains("version: \"v1.0\""));
+}

@@ -106,7 +106,32 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
         check_examples(&schema, op, &example_texts, defects);
     }
     spec.operations = operations;
+    if let Some(version) = documented_version(&spec.operations) {
+        spec.version = version;
+    }
     spec
+}
+
+/// The API version the examples call (`https://graph.microsoft.com/<version>/...`), the most
+/// common one where pages disagree; `None` when no example names one.
+fn documented_version(operations: &[Operation]) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for example in operations.iter().flat_map(|op| &op.examples) {
+        let version = example
+            .request
+            .url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').nth(1))
+            .filter(|v| *v == "beta" || (v.starts_with('v') && v[1..].contains('.')));
+        if let Some(version) = version {
+            *counts.entry(version).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(version, count)| (*count, std::cmp::Reverse(*version)))
+        .map(|(version, _)| version.to_owned())
 }
 
 /// Hand-written pages often leave `keyProperty` out of their annotation, so a type is also an

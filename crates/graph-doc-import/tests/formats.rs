@@ -347,3 +347,28 @@ fn prose_that_names_no_type_is_a_defect_and_the_spec_still_loads() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn the_version_is_the_one_the_examples_call() {
+    assert_eq!(import(&corpus()).spec.version, "beta");
+    let v1 = |n: usize| {
+        page(
+            &format!("a/book-get-{n}.md"),
+            &api(
+                &format!("Get book {n}"),
+                &format!("GET /library/shelf{n}/books/{{bookId}}"),
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a [book](../resources/book.md) object in the response body.",
+                &format!(
+                    "### Request\n``` http\nGET https://graph.microsoft.com/v1.0/library/shelf{n}/books/1\n```\n"
+                ),
+            ),
+        )
+    };
+    let mut pages = vec![page(
+        "r/book.md",
+        &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+    )];
+    pages.extend((0..2).map(v1));
+    assert_eq!(import(&pages).spec.version, "v1.0");
+}

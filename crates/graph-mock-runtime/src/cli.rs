@@ -22,9 +22,9 @@ struct Cli {
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// The path every route lives under.
-    #[arg(long, default_value = "/beta")]
-    base_path: String,
+    /// The path every route lives under (default: the API's version, e.g. /beta).
+    #[arg(long, value_name = "PATH")]
+    base_path: Option<String>,
     /// `bearer` (require any bearer token), `none`, or `scopes` (check the JWT's scp/roles).
     #[arg(long, default_value = "bearer")]
     auth: AuthMode,
@@ -187,7 +187,7 @@ pub async fn run(api: &'static Api) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let base_path = state.config.normalised_base_path();
+    let base_path = state.base_path().to_owned();
     let listener = match std::net::TcpListener::bind((cli.host.as_str(), cli.port)) {
         Ok(listener) => listener,
         Err(e) => {

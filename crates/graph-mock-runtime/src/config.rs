@@ -32,8 +32,9 @@ impl FromStr for AuthMode {
 /// The mock's settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The path every route lives under, e.g. `/beta`.
-    pub base_path: String,
+    /// The path every route lives under, e.g. `/beta`; `None` is the API's version (`/beta` for
+    /// a beta spec, `/v1.0` for a v1.0 one).
+    pub base_path: Option<String>,
     /// How requests are authenticated.
     pub auth: AuthMode,
     /// The server-side page size of list responses without `$top`.
@@ -59,7 +60,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            base_path: "/beta".to_owned(),
+            base_path: None,
             auth: AuthMode::Bearer,
             page_size: 100,
             max_page_size: 999,
@@ -75,9 +76,14 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The base path normalised to `/segment` form (`beta/` → `/beta`, `/` → ``).
-    pub fn normalised_base_path(&self) -> String {
-        let trimmed = self.base_path.trim_matches('/');
+    /// The base path for an API of `version`, normalised to `/segment` form (`beta/` →
+    /// `/beta`, `/` → ``).
+    pub fn normalised_base_path(&self, version: &str) -> String {
+        let trimmed = self
+            .base_path
+            .as_deref()
+            .unwrap_or(version)
+            .trim_matches('/');
         if trimmed.is_empty() {
             String::new()
         } else {

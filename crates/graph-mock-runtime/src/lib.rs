@@ -76,7 +76,7 @@ pub struct AppState {
     pub faults: Arc<faults::Faults>,
     /// What `POST $mock/reset` restores: the store as it was once started (fixtures loaded).
     start_state: Arc<Mutex<StartState>>,
-    /// `config.normalised_base_path()`, made once rather than per request.
+    /// `config.normalised_base_path(api.version)`, made once rather than per request.
     base_path: Arc<str>,
 }
 
@@ -102,7 +102,7 @@ impl AppState {
         ));
         AppState {
             api,
-            base_path: Arc::from(config.normalised_base_path()),
+            base_path: Arc::from(config.normalised_base_path(api.version)),
             config: Arc::new(config),
             store,
             journal,

@@ -77,9 +77,9 @@ impl MockServer {
     ) -> std::io::Result<MockServer> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         let address = listener.local_addr()?;
-        let base_path = config.normalised_base_path();
         let state = AppState::open(api, config)
             .map_err(|e| std::io::Error::other(format!("cannot open the store: {e:?}")))?;
+        let base_path = state.base_path().to_owned();
         state
             .capture_start_state()
             .map_err(|e| std::io::Error::other(format!("cannot read the store: {e:?}")))?;

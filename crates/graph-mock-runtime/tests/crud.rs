@@ -161,7 +161,7 @@ async fn request_ids_are_set_and_client_ids_echoed() {
 #[tokio::test]
 async fn the_base_path_is_configurable() {
     let h = Harness::with(graph_mock_runtime::Config {
-        base_path: "v9".into(),
+        base_path: Some("v9".into()),
         ..Default::default()
     })
     .await;

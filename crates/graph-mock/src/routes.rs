@@ -13,6 +13,7 @@ pub static API: Api = Api {
     schema: graph_model::schema,
     spec: crate::spec::spec,
     openapi: crate::openapi::OPENAPI_JSON,
+    version: "beta",
 };
 /// `GET /deviceManagement/domainJoinConnectors`
 static DEVICE_MANAGEMENT_DOMAIN_JOIN_CONNECTORS_LIST: OperationMeta = OperationMeta {

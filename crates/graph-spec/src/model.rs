@@ -14,12 +14,21 @@ use graph_odata::{EnumShape, PropertyShape, Schema, TypeShape};
 use crate::path::PathTemplate;
 use crate::type_ref::TypeRef;
 
+/// The version of a spec that names none: the API the project started from.
+fn default_version() -> String {
+    "beta".to_owned()
+}
+
 /// A whole spec: everything the generators need, and nothing about Markdown.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The OData namespace of every name, e.g. `microsoft.graph`.
     pub namespace: String,
+    /// The API version the pages document, `beta` or `v1.0`: the mock serves it and the client
+    /// calls it by default.
+    #[serde(default = "default_version")]
+    pub version: String,
     /// Entity and complex types by Graph name.
     #[serde(default)]
     pub types: BTreeMap<String, TypeDef>,
@@ -36,6 +45,7 @@ impl Spec {
     pub fn new() -> Spec {
         Spec {
             namespace: "microsoft.graph".to_owned(),
+            version: default_version(),
             ..Spec::default()
         }
     }

@@ -13,6 +13,7 @@ pub static API: Api = Api {
     schema: graph_model::schema,
     spec: crate::spec::spec,
     openapi: crate::openapi::OPENAPI_JSON,
+    version: "beta",
 };
 /// `PATCH /library/books/{bookId}`
 static LIBRARY_BOOKS_UPDATE: OperationMeta = OperationMeta {

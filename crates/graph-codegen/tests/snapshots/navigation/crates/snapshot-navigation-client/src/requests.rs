@@ -5,9 +5,10 @@ use graph_client_runtime::codegen::{
     Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    Batch, ClientBuilder, DEFAULT_BASE_URL, Error, GetRequest, ListRequest, Request,
-    Transport,
+    Batch, ClientBuilder, Error, GetRequest, ListRequest, Request, Transport,
 };
+/// The service's `beta` API: what `Client::builder()` calls by default.
+pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
 /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -19,8 +20,8 @@ impl From<Transport> for Client {
     }
 }
 impl Client {
-    /// A builder with the defaults: the real service's URL, no token, 4 attempts,
-    /// 30 s timeout.
+    /// A builder with the defaults: the real service's URL ([`DEFAULT_BASE_URL`]), no
+    /// token, 4 attempts, 30 s timeout.
     pub fn builder() -> ClientBuilder<Client> {
         ClientBuilder::new(DEFAULT_BASE_URL)
     }

@@ -13,6 +13,7 @@ pub static API: Api = Api {
     schema: graph_model::schema,
     spec: crate::spec::spec,
     openapi: crate::openapi::OPENAPI_JSON,
+    version: "beta",
 };
 /// `GET /library`
 static LIBRARY_GET: OperationMeta = OperationMeta {
