@@ -174,10 +174,16 @@ fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
 /// Runs the mock of `api` with the process's command line, until Ctrl-C.
 #[tokio::main]
 pub async fn run(api: &'static Api) -> ExitCode {
+    // The access log is written by a background thread, off the request path; colours only on a
+    // terminal, so a log redirected to a file has no escape codes. The guard flushes it on exit.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let (writer, _flush_on_exit) = tracing_appender::non_blocking(std::io::stdout());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_ansi(colour)
+        .with_writer(writer)
         .init();
     let cli = Cli::parse();
     let (state, certificates) = match state(api, &cli).and_then(|s| Ok((s, certificates(&cli)?))) {

@@ -117,3 +117,27 @@ async fn tls_serves_https_with_a_certificate_written_for_clients() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_log_that_is_not_a_terminal_has_no_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(common::mock_binary())
+        .args(["--port", "0"])
+        .env_remove("NO_COLOR")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.contains("listening on http://"), "{first}");
+    assert!(
+        !first.contains('\u{1b}'),
+        "escape codes in a piped log: {first:?}"
+    );
+}
