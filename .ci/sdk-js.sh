@@ -4,16 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build -p graph-mock --locked
-work=$(mktemp -d)
 port=18766
-target/debug/graph-mock --port "$port" --tls --tls-cert-out "$work/mock.pem" > target/sdk-js-mock.log 2>&1 &
-mock=$!
-trap 'kill "$mock" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-  [ -s "$work/mock.pem" ] && curl -fs --cacert "$work/mock.pem" "https://127.0.0.1:$port/beta/\$openapi" > /dev/null && break
-  sleep 0.2
-done
+source .ci/tls-mock.sh "$port"
 
 cd tests/sdk-js
 npm ci --no-audit --no-fund

@@ -1,0 +1,12 @@
+# Sourced by the SDK test scripts: builds the mock, starts it over HTTPS on port $1 and waits
+# until it answers. Sets $work (a temporary folder holding mock.pem, the certificate clients
+# trust) and stops the mock and removes $work on exit.
+cargo build -p graph-mock --locked
+work=$(mktemp -d)
+target/debug/graph-mock --port "$1" --tls --tls-cert-out "$work/mock.pem" > "target/tls-mock-$1.log" 2>&1 &
+mock=$!
+trap 'kill "$mock" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do
+  [ -s "$work/mock.pem" ] && curl -fs --cacert "$work/mock.pem" "https://127.0.0.1:$1/beta/\$openapi" > /dev/null && break
+  sleep 0.2
+done
