@@ -38,7 +38,8 @@ pub fn run(mut args: Args) -> Result<(), String> {
     for skipped in &result.skipped {
         println!("  skipped {skipped}");
     }
-    let problems = graph_spec::io::loader_problems(&result.spec, &out.join(SPEC_FILE));
+    let spec_text = to_pretty_json(&result.spec);
+    let problems = graph_spec::io::loader_problems(&spec_text, &out.join(SPEC_FILE));
     if !problems.is_empty() {
         return Err(format!(
             "the imported spec would not load (an importer bug):\n{}",
@@ -49,7 +50,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let mode = if check { Mode::Check } else { Mode::Write };
     let mut stale = Vec::new();
     for (name, text) in [
-        (SPEC_FILE, to_pretty_json(&result.spec)),
+        (SPEC_FILE, spec_text),
         (DEFECTS_FILE, to_pretty_json(&result.defects)),
     ] {
         let path = out.join(name);

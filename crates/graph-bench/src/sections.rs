@@ -73,8 +73,9 @@ impl Section {
             Section::Throughput => throughput(settings, rows).await,
             Section::List => list_scaling(settings, rows).await,
             Section::Client => {
-                client_overhead(settings, rows).await;
-                batch_cost(settings, rows).await;
+                let (_, target) = mock(1000).await;
+                client_overhead(settings, &target, rows).await;
+                batch_cost(settings, &target, rows).await;
             }
         }
     }
@@ -311,8 +312,43 @@ async fn memory_use(settings: &Settings, rows: &mut Vec<Row>) {
     drop(state);
 }
 
-async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
-    let (_, target) = mock(1000).await;
+/// Two ways of doing the same work, timed in turns (each going first in every other round).
+struct Turns {
+    /// The total time of the first way.
+    first: Duration,
+    /// The total time of the second way.
+    second: Duration,
+    /// The median of the rounds' second/first ratios.
+    ratio: f64,
+}
+
+async fn take_turns<F1, F2>(rounds: u32, first: impl Fn() -> F1, second: impl Fn() -> F2) -> Turns
+where
+    F1: std::future::Future<Output = Duration>,
+    F2: std::future::Future<Output = Duration>,
+{
+    let (mut first_total, mut second_total, mut ratios) =
+        (Duration::ZERO, Duration::ZERO, Vec::new());
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = first().await;
+            (a, second().await)
+        } else {
+            let b = second().await;
+            (first().await, b)
+        };
+        ratios.push(b.as_secs_f64() / a.as_secs_f64());
+        first_total += a;
+        second_total += b;
+    }
+    Turns {
+        first: first_total,
+        second: second_total,
+        ratio: median(ratios),
+    }
+}
+
+async fn client_overhead(settings: &Settings, target: &Target, rows: &mut Vec<Row>) {
     let base = target.collection.trim_end_matches(COLLECTION).to_owned();
     let client = graph_client::Client::new(base, "t").expect("a client");
     let raw = reqwest::Client::new();
@@ -324,7 +360,6 @@ async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
     // ratios.
     let batches = settings.rounds * 4;
     let batch = settings.client_requests / batches as usize;
-    let (mut raw_time, mut client_time, mut ratios) = (Duration::ZERO, Duration::ZERO, Vec::new());
     let raw_get = || async {
         let started = Instant::now();
         for _ in 0..batch {
@@ -347,20 +382,10 @@ async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
         }
         started.elapsed()
     };
-    for round in 0..batches {
-        let (raw_batch, client_batch) = if round % 2 == 0 {
-            let r = raw_get().await;
-            (r, client_get().await)
-        } else {
-            let c = client_get().await;
-            (raw_get().await, c)
-        };
-        ratios.push(client_batch.as_secs_f64() / raw_batch.as_secs_f64());
-        raw_time += raw_batch;
-        client_time += client_batch;
-    }
+    let turns = take_turns(batches, raw_get, client_get).await;
+    let (raw_time, client_time) = (turns.first, turns.second);
     let requests = (batch * batches as usize) as u32;
-    let overhead = median(ratios) - 1.0;
+    let overhead = turns.ratio - 1.0;
     rows.push(checked(
         format!("generated client vs raw reqwest, GET by id decoded ({requests} requests each)"),
         format!(
@@ -377,8 +402,7 @@ async fn client_overhead(settings: &Settings, rows: &mut Vec<Row>) {
 
 /// One JSON batch of 20 GETs against the same 20 GETs sent one after another, through the
 /// generated client, alternating (each first in every other round); the ratio is the median.
-async fn batch_cost(settings: &Settings, rows: &mut Vec<Row>) {
-    let (_, target) = mock(1000).await;
+async fn batch_cost(settings: &Settings, target: &Target, rows: &mut Vec<Row>) {
     let base = target.collection.trim_end_matches(COLLECTION).to_owned();
     let client = graph_client::Client::new(base, "t").expect("a client");
     let connectors = client.device_management().domain_join_connectors();
@@ -404,20 +428,8 @@ async fn batch_cost(settings: &Settings, rows: &mut Vec<Row>) {
         started.elapsed()
     };
     let rounds = settings.rounds * 20;
-    let (mut one_by_one, mut in_batches, mut ratios) = (Duration::ZERO, Duration::ZERO, Vec::new());
-    for round in 0..rounds {
-        let (single, batch) = if round % 2 == 0 {
-            let s = separately().await;
-            (s, batched().await)
-        } else {
-            let b = batched().await;
-            (separately().await, b)
-        };
-        ratios.push(batch.as_secs_f64() / single.as_secs_f64());
-        one_by_one += single;
-        in_batches += batch;
-    }
-    let ratio = median(ratios);
+    let turns = take_turns(rounds, separately, batched).await;
+    let (one_by_one, in_batches, ratio) = (turns.first, turns.second, turns.ratio);
     rows.push(checked(
         "one $batch of 20 GETs vs 20 GETs one by one (generated client)",
         format!(

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use crate::error::Error;
-use crate::transport::TokenProvider;
+use crate::transport::{TokenProvider, trust};
 
 /// The identity platform's host.
 pub const DEFAULT_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
@@ -100,20 +100,17 @@ impl ClientCredentials {
     fn http(&self) -> Result<&reqwest::Client, Error> {
         self.http
             .get_or_init(|| {
-                let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(30));
-                for pem in &self.root_certificates {
-                    let certificates = reqwest::Certificate::from_pem_bundle(pem)
-                        .ok()
-                        .filter(|c| !c.is_empty())
-                        .ok_or("the root certificate is not a PEM certificate")?;
-                    for certificate in certificates {
-                        builder = builder.add_root_certificate(certificate);
-                    }
+                let builder = reqwest::Client::builder().timeout(Duration::from_secs(30));
+                match trust(builder, &self.root_certificates) {
+                    Ok(builder) => builder
+                        .build()
+                        .map_err(|e| format!("cannot build the HTTP client: {e}")),
+                    Err(Error::InvalidInput(message)) => Err(message),
+                    Err(other) => Err(other.to_string()),
                 }
-                builder.build().map_err(|e| e.to_string())
             })
             .as_ref()
-            .map_err(|e| Error::InvalidInput(e.clone()))
+            .map_err(|message| Error::InvalidInput(message.clone()))
     }
 
     async fn fetch(&self) -> Result<(String, Instant), Error> {

@@ -112,16 +112,9 @@ impl<T> Request<T> {
 
     /// The path and query relative to the base URL, as a batch names the request.
     pub(crate) fn relative_url(&self) -> String {
-        if self.query.is_empty() {
-            self.path.clone()
-        } else {
-            [
-                self.path.as_str(),
-                "?",
-                &crate::transport::query_string(&self.query),
-            ]
-            .concat()
-        }
+        let mut url = self.path.clone();
+        crate::transport::push_query(&mut url, &self.query);
+        url
     }
 
     /// Sends the request.

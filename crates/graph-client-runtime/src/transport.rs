@@ -184,21 +184,10 @@ impl<C: From<Transport>> ClientBuilder<C> {
             ));
         }
         let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-        let mut http = reqwest::Client::builder()
+        let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(self.timeout);
-        for pem in &self.root_certificates {
-            let certificates = reqwest::Certificate::from_pem_bundle(pem)
-                .ok()
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| {
-                    Error::InvalidInput("the root certificate is not a PEM certificate".to_owned())
-                })?;
-            for certificate in certificates {
-                http = http.add_root_certificate(certificate);
-            }
-        }
-        let http = http
+        let http = trust(http, &self.root_certificates)?
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))?;
         Ok(C::from(Transport {
@@ -238,10 +227,7 @@ impl Transport {
     /// The absolute URL of `path` (relative to the base URL) with `query`.
     pub(crate) fn url(&self, path: &str, query: &[(String, String)]) -> String {
         let mut url = [self.inner.base_url.as_str(), path].concat();
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query_string(query));
-        }
+        push_query(&mut url, query);
         url
     }
 
@@ -324,8 +310,35 @@ impl Transport {
     }
 }
 
+/// `http` trusting `pems` (PEM certificates, each file possibly a bundle) besides the usual roots.
+pub(crate) fn trust(
+    mut http: reqwest::ClientBuilder,
+    pems: &[Vec<u8>],
+) -> Result<reqwest::ClientBuilder, Error> {
+    for pem in pems {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| {
+                Error::InvalidInput("the root certificate is not a PEM certificate".to_owned())
+            })?;
+        for certificate in certificates {
+            http = http.add_root_certificate(certificate);
+        }
+    }
+    Ok(http)
+}
+
+/// Appends `?a=1&b=2` (percent-encoded) to `url`, or nothing for no options.
+pub(crate) fn push_query(url: &mut String, query: &[(String, String)]) {
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query_string(query));
+    }
+}
+
 /// `a=1&b=2`, percent-encoded.
-pub(crate) fn query_string(query: &[(String, String)]) -> String {
+fn query_string(query: &[(String, String)]) -> String {
     query
         .iter()
         .map(|(key, value)| {

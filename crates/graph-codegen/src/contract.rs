@@ -111,65 +111,60 @@ struct Key {
     cast: Option<String>,
 }
 
-/// The keys a template needs, outermost first; type casts are not part of storage paths.
-fn keys(template: &PathTemplate, entity_id: Option<&str>) -> Vec<Key> {
+/// Where a template's entities are stored: the keys it needs (outermost first) and the whole
+/// storage path with the keys filled in. Type casts are not part of storage paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Storage {
+    keys: Vec<Key>,
+    path: String,
+}
+
+impl Storage {
+    /// The collection the addressed entities live in: the last key's for an item, else the
+    /// whole path.
+    fn collection(&self, item: bool) -> &str {
+        match self.keys.last() {
+            Some(key) if item => &key.collection,
+            _ => &self.path,
+        }
+    }
+}
+
+/// The storage of `template`, the last key being `entity_id` when given.
+fn storage(template: &PathTemplate, entity_id: Option<&str>) -> Storage {
     let placeholders = template
         .segments()
         .iter()
         .filter(|s| matches!(s, Segment::Key(_)))
         .count();
-    let mut collection = String::new();
-    let mut out: Vec<Key> = Vec::new();
+    let mut path = String::new();
+    let mut keys: Vec<Key> = Vec::new();
     for segment in template.segments() {
         match segment {
             Segment::Key(_) => {
-                let is_last = out.len() + 1 == placeholders;
+                let is_last = keys.len() + 1 == placeholders;
                 let value = match (is_last, entity_id) {
                     (true, Some(id)) => id.to_owned(),
-                    _ => format!("p{}", out.len()),
+                    _ => format!("p{}", keys.len()),
                 };
-                out.push(Key {
-                    collection: collection.clone(),
+                keys.push(Key {
+                    collection: path.clone(),
                     value: value.clone(),
                     cast: None,
                 });
-                collection = format!("{collection}/{value}");
+                path = format!("{path}/{value}");
             }
             Segment::Cast(qualified) => {
-                if let Some(last) = out.last_mut() {
+                if let Some(last) = keys.last_mut() {
                     last.cast = Some(qualified.clone());
                 }
             }
             Segment::Literal(name) | Segment::Function { name, .. } => {
-                collection = format!("{collection}/{name}");
+                path = format!("{path}/{name}");
             }
         }
     }
-    out
-}
-
-/// The collection a path's entities live in, with keys filled in.
-fn collection_of(template: &PathTemplate, keys: &[Key], item: bool) -> String {
-    if item {
-        return keys
-            .last()
-            .map(|k| k.collection.clone())
-            .unwrap_or_default();
-    }
-    let mut collection = String::new();
-    let mut values = keys.iter().map(|k| &k.value);
-    for segment in template.segments() {
-        match segment {
-            Segment::Key(_) => {
-                collection = format!("{collection}/{}", values.next().map_or("", String::as_str));
-            }
-            Segment::Literal(name) | Segment::Function { name, .. } => {
-                collection = format!("{collection}/{name}");
-            }
-            Segment::Cast(_) => {}
-        }
-    }
-    collection
+    Storage { keys, path }
 }
 
 /// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
@@ -224,8 +219,9 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
         .and_then(Value::as_str)
         .unwrap_or("e0")
         .to_owned();
-    let keys = keys(&route.path, item.then_some(entity_id.as_str()));
-    let collection = collection_of(&route.path, &keys, item);
+    let storage = storage(&route.path, item.then_some(entity_id.as_str()));
+    let collection = storage.collection(item).to_owned();
+    let keys = storage.keys;
     let parents = keys.iter().take(if item { keys.len().saturating_sub(1) } else { keys.len() }).map(|key| {
         let (collection, value) = (&key.collection, &key.value);
         match &key.cast {
@@ -505,22 +501,22 @@ mod tests {
     #[test]
     fn keys_and_collections() {
         let item = PathTemplate::parse("/a/{aId}/microsoft.graph.t/b/{bId}").unwrap();
-        let k = keys(&item, Some("e1"));
+        let k = storage(&item, Some("e1"));
         let key = |c: &str, v: &str, cast: Option<&str>| Key {
             collection: c.into(),
             value: v.into(),
             cast: cast.map(Into::into),
         };
         assert_eq!(
-            k,
+            k.keys,
             [
                 key("/a", "p0", Some("microsoft.graph.t")),
                 key("/a/p0/b", "e1", None)
             ]
         );
-        assert_eq!(collection_of(&item, &k, true), "/a/p0/b");
+        assert_eq!(k.collection(true), "/a/p0/b");
         let collection = PathTemplate::parse("/a/{aId}/b").unwrap();
-        let list = keys(&collection, None);
-        assert_eq!(collection_of(&collection, &list, false), "/a/p0/b");
+        let list = storage(&collection, None);
+        assert_eq!(list.collection(false), "/a/p0/b");
     }
 }

@@ -37,8 +37,8 @@ pub async fn openapi(State(state): State<AppState>, request: axum::extract::Requ
         .unwrap_or("localhost");
     let scheme = crate::tls::scheme(request.extensions());
     let server = format!("{scheme}{host}{}", state.base_path);
-    let mut document: serde_json::Value = match serde_json::from_str(state.api.openapi) {
-        Ok(document) => document,
+    let mut document = match state.openapi() {
+        Ok(document) => document.clone(),
         Err(e) => {
             tracing::error!("the embedded OpenAPI document is corrupt: {e}");
             return ApiError::new(

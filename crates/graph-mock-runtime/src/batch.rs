@@ -88,7 +88,11 @@ async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, Api
                     if let Some(https) = https {
                         inner.extensions_mut().insert(https);
                     }
-                    answer(item, router.clone().oneshot(inner).await).await
+                    let response = match router.clone().oneshot(inner).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    };
+                    answer(item, response).await
                 }
                 Err(error) => error_answer(&item.id, error),
             },
@@ -278,14 +282,7 @@ fn inner_request(
 }
 
 /// The answer to an item that ran.
-async fn answer(
-    item: &BatchItem,
-    response: Result<Response, std::convert::Infallible>,
-) -> BatchAnswer {
-    let response = match response {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
+async fn answer(item: &BatchItem, response: Response) -> BatchAnswer {
     let status = response.status().as_u16();
     let headers = response
         .headers()

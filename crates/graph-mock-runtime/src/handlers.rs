@@ -320,16 +320,9 @@ impl Context<'_> {
         let schema = self.schema();
         let declared = self.operation.entity_type;
         // A derived entity (by its `@odata.type`) has its own navigation properties too.
-        let actual = match entity.get("@odata.type") {
-            Some(Value::String(t)) => t
-                .trim_start_matches('#')
-                .rsplit('.')
-                .next()
-                .map(str::to_owned),
-            _ => None,
-        }
-        .filter(|t| schema.ancestry(t).contains(&declared))
-        .unwrap_or_else(|| declared.to_owned());
+        let actual = type_name(entity)
+            .filter(|t| schema.ancestry(t).contains(&declared))
+            .unwrap_or_else(|| declared.to_owned());
         let qualified = concat(&[&schema.namespace, ".", &actual]);
         let mut object = entity.to_map();
         for item in expand {
@@ -559,15 +552,19 @@ fn selection(options: &QueryOptions) -> Option<Vec<String>> {
 
 /// Whether a stored entity's `@odata.type` is `wanted` or derived from it.
 fn is_of_type(schema: &Schema, entity: &StoredEntity, wanted: &str) -> bool {
-    let Some(Value::String(text)) = entity.get("@odata.type") else {
-        return false;
-    };
-    let actual = text
-        .trim_start_matches('#')
-        .rsplit('.')
-        .next()
-        .unwrap_or(&text);
-    schema.ancestry(actual).contains(&wanted)
+    type_name(entity).is_some_and(|actual| schema.ancestry(&actual).contains(&wanted))
+}
+
+/// The bare type name an entity's `@odata.type` names (`#microsoft.graph.x` → `x`).
+fn type_name(entity: &StoredEntity) -> Option<String> {
+    match entity.get("@odata.type") {
+        Some(Value::String(text)) => text
+            .trim_start_matches('#')
+            .rsplit('.')
+            .next()
+            .map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.

@@ -48,7 +48,7 @@ pub mod json;
 pub mod query;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
 use axum::http::Uri;
@@ -78,6 +78,8 @@ pub struct AppState {
     start_state: Arc<Mutex<StartState>>,
     /// `config.normalised_base_path(api.version)`, made once rather than per request.
     base_path: Arc<str>,
+    /// The API's OpenAPI document, parsed on its first request rather than on every one.
+    openapi: Arc<OnceLock<Result<serde_json::Value, String>>>,
 }
 
 type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
@@ -103,6 +105,7 @@ impl AppState {
         AppState {
             api,
             base_path: Arc::from(config.normalised_base_path(api.version)),
+            openapi: Arc::default(),
             config: Arc::new(config),
             store,
             journal,
@@ -138,6 +141,14 @@ impl AppState {
             }
         }
         Ok(added)
+    }
+
+    /// The API's OpenAPI document, parsed once.
+    fn openapi(&self) -> Result<&serde_json::Value, &str> {
+        self.openapi
+            .get_or_init(|| serde_json::from_str(self.api.openapi).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// The normalised base path (`/beta`, or empty).

@@ -69,11 +69,11 @@ pub fn parse_json<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Loa
     })
 }
 
-/// Everything [`load`] and [`crate::validate()`] would refuse in `spec` once it is written to
-/// `file`: the spec is written out, read back with the loader and validated, so that a writer
-/// (the importer) never writes a spec that codegen cannot load. Empty when the loader accepts it.
-pub fn loader_problems(spec: &Spec, file: &Path) -> Vec<String> {
-    match parse_json::<Spec>(file, &to_pretty_json(spec)) {
+/// Everything [`load`] and [`crate::validate()`] would refuse in `text`, a spec about to be
+/// written to `file`: it is read back with the loader and validated, so that a writer (the
+/// importer) never writes a spec that codegen cannot load. Empty when the loader accepts it.
+pub fn loader_problems(text: &str, file: &Path) -> Vec<String> {
+    match parse_json::<Spec>(file, text) {
         Err(error) => vec![error.to_string()],
         Ok(loaded) => crate::validate(&loaded, file)
             .iter()
