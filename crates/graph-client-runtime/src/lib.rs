@@ -1,6 +1,6 @@
 //! The runtime of generated Microsoft Graph clients: the transport ([`Transport`]: tokens,
 //! retries, timeouts, errors), requests ([`Request`]; [`ListRequest`] with paging, [`GetRequest`]
-//! with `$select`; all of them `.await`able, with extra headers and query options) and the
+//! with `$select`, [`DeltaRequest`] with change tracking; all of them `.await`able, with extra headers and query options) and the
 //! error type. It never contains generated code: a generated client crate (`graph-client` for
 //! this repository's spec) holds the request builders and a `Client` that wraps a [`Transport`].
 //!
@@ -23,6 +23,7 @@
 
 mod batch;
 mod credentials;
+mod delta;
 mod error;
 mod get;
 mod list;
@@ -31,6 +32,7 @@ mod transport;
 
 pub use batch::{Batch, BatchAnswers, BatchItem, MAX_BATCH_REQUESTS};
 pub use credentials::{ClientCredentials, DEFAULT_AUTHORITY_HOST};
+pub use delta::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
 pub use error::Error;
 pub use get::GetRequest;
 pub use list::ListRequest;

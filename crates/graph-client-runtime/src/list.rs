@@ -90,15 +90,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// GETs the absolute URL of a next page, with this request's headers.
     async fn page_at(&self, url: &str) -> Result<CollectionPage<T>, Error> {
-        if let Some(problem) = &self.first.invalid {
-            return Err(Error::InvalidInput(problem.clone()));
-        }
-        let success = self
-            .first
-            .transport
-            .execute(Method::GET, url, None, &self.first.headers)
-            .await?;
-        request::json(&success.body)
+        self.first.follow(url).await
     }
 
     /// The page after `page`, or `None` on the last page.

@@ -131,6 +131,21 @@ impl<T> Request<T> {
     }
 }
 
+impl<T> Request<T> {
+    /// GETs an absolute URL the service gave (a next page, a delta link) with this request's
+    /// headers, decoding the answer as this request would.
+    pub(crate) async fn follow(&self, url: &str) -> Result<T, Error> {
+        if let Some(problem) = &self.invalid {
+            return Err(Error::InvalidInput(problem.clone()));
+        }
+        let success = self
+            .transport
+            .execute(Method::GET, url, None, &self.headers)
+            .await?;
+        (self.decode)(&success.body)
+    }
+}
+
 impl<T: Send + 'static> IntoFuture for Request<T> {
     type Output = Result<T, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;

@@ -30,6 +30,7 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
 
         pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem};
         pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
+        pub use graph_client_runtime::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
         pub use graph_client_runtime::{GetRequest, ListRequest, Request};
         pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
         pub use graph_model as model;
@@ -54,7 +55,7 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
         use graph_client_runtime::codegen::{Method, encode_component, function_call, json, no_content, odata_literal, value};
-        use graph_client_runtime::{Batch, ClientBuilder, Error, GetRequest, ListRequest, Request, Transport};
+        use graph_client_runtime::{Batch, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
 
         #[doc = #default_doc]
         pub const DEFAULT_BASE_URL: &str = #default_url;
@@ -327,12 +328,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
     match route.kind {
         OperationKind::List => {
             let method = ident(method_name);
-            let item = route
-                .response
-                .as_ref()
-                .map_or(quote!(serde_json::Value), |r| {
-                    rust_type(&r.ty, false, false, &prefix)
-                });
+            let item = item_type(route);
             quote! {
                 #docs
                 pub fn #method(&self) -> ListRequest<#item> {
@@ -356,6 +352,17 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
                 #docs
                 pub fn #method(&self) -> Request<()> {
                     Request::new(self.transport().clone(), Method::DELETE, self.path().to_owned(), None::<&()>, no_content)
+                }
+            }
+        }
+        OperationKind::Function if route.delta => {
+            let method = ident(method_name);
+            let item = item_type(route);
+            let path = format!("{{}}/{}", route.name);
+            quote! {
+                #docs
+                pub fn #method(&self) -> DeltaRequest<#item> {
+                    DeltaRequest::new(self.transport().clone(), format!(#path, self.path()))
                 }
             }
         }
@@ -389,6 +396,16 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
             }
         }
     }
+}
+
+/// The type of one item of a collection answer (a list's, a delta function's).
+fn item_type(route: &RouteIr) -> TokenStream {
+    route
+        .response
+        .as_ref()
+        .map_or(quote!(serde_json::Value), |r| {
+            rust_type(&r.ty, false, false, &model_prefix())
+        })
 }
 
 fn method_tokens(route: &RouteIr) -> TokenStream {

@@ -81,6 +81,8 @@ pub struct RouteIr {
     pub kind: OperationKind,
     /// The action or function name.
     pub name: String,
+    /// Whether it is a collection's `delta` function (change tracking, round by round).
+    pub delta: bool,
     /// The method.
     pub method: HttpMethod,
     /// The path template.
@@ -392,7 +394,9 @@ fn routes(
         let body = op.request_body.as_ref().map(|b| &b.type_ref);
         let response = op.response.body.as_ref().map(|b| &b.type_ref);
         let named = match op.kind {
-            OperationKind::Action | OperationKind::Function => None,
+            // A delta function answers items of the collection it tracks.
+            OperationKind::Function => op.delta_of(),
+            OperationKind::Action => None,
             _ => body.or(response).and_then(TypeRef::named),
         };
         named
@@ -434,6 +438,7 @@ fn routes(
                 const_name,
                 kind: op.kind,
                 name: op.name.clone(),
+                delta: op.delta_of().is_some(),
                 method: op.method,
                 path: path.clone(),
                 route_path,

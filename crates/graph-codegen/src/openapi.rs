@@ -415,6 +415,12 @@ fn operation(
             query("$select", pattern(select)),
         ]),
         OperationKind::Get => parameters.push(query("$select", pattern(select))),
+        _ if op.delta_of().is_some() => parameters.extend([
+            query("$filter", pattern(filter)),
+            query("$select", pattern(select)),
+            query("$skiptoken", json!({ "type": "string" })),
+            query("$deltatoken", json!({ "type": "string" })),
+        ]),
         _ => {}
     }
 
@@ -433,7 +439,12 @@ fn operation(
     }
     let mut responses = Map::new();
     responses.insert(op.response.status.to_string(), success(spec, op, links));
-    for (status, description) in ERRORS {
+    let gone = (
+        "410",
+        "The delta token has expired: start over from the Location header.",
+    );
+    let delta_errors = op.delta_of().map(|_| gone);
+    for (status, description) in ERRORS.iter().chain(delta_errors.as_ref()) {
         responses.insert(
             (*status).to_owned(),
             json!({ "description": description, "content": { "application/json": { "schema": reference("ODataError") } } }),
@@ -497,6 +508,10 @@ fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
             if op.kind == OperationKind::List {
                 properties["@odata.nextLink"] = json!({ "type": "string" });
                 properties["@odata.count"] = json!({ "type": "integer" });
+            }
+            if op.delta_of().is_some() {
+                properties["@odata.nextLink"] = json!({ "type": "string" });
+                properties["@odata.deltaLink"] = json!({ "type": "string" });
             }
             json!({ "type": "object", "properties": properties })
         } else {

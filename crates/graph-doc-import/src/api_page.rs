@@ -453,6 +453,13 @@ fn classify(
             (OperationKind::Update, String::new())
         }
         (Verb::Method, HttpMethod::Delete) => (OperationKind::Delete, String::new()),
+        // `GET /users/delta`: the collection's change-tracking function, though its page says
+        // "this method returns".
+        (Verb::Method, HttpMethod::Get)
+            if last_segment == "delta" && body.is_some_and(|b| b.collection) =>
+        {
+            (OperationKind::Function, last_segment)
+        }
         (Verb::Method, HttpMethod::Get) if body.is_some_and(|b| b.collection) => {
             (OperationKind::List, String::new())
         }
@@ -668,6 +675,39 @@ mod tests {
             Some("thing"),
         );
         assert!(odd.inconsistency.unwrap().contains("200 Created"));
+    }
+
+    #[test]
+    fn a_collections_delta_page_is_its_delta_function() {
+        let paths = |t: &str| vec![PathTemplate::parse(t).unwrap()];
+        let users = ResponseBody {
+            type_ref: TypeRef::Named("user".into()),
+            collection: true,
+        };
+        let classified = |template: &str, body: Option<&ResponseBody>| {
+            let paths = paths(template);
+            classify(
+                HttpMethod::Get,
+                &paths,
+                "user: delta",
+                Verb::Method,
+                200,
+                body,
+            )
+        };
+        assert_eq!(
+            classified("/users/delta", Some(&users)),
+            (OperationKind::Function, "delta".to_owned())
+        );
+        assert_eq!(
+            classified("/users", Some(&users)),
+            (OperationKind::List, String::new())
+        );
+        assert_eq!(
+            classified("/me/planner/all/delta", None),
+            (OperationKind::Get, String::new()),
+            "without a collection answer it stays what it says"
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct ApiError {
     pub allow: Option<String>,
     /// The `Retry-After` header (seconds) of a 429 or 503.
     pub retry_after: Option<u64>,
+    /// The `Location` header of a 410 for an expired delta token: where to start over.
+    pub location: Option<String>,
 }
 
 impl ApiError {
@@ -34,6 +36,7 @@ impl ApiError {
             message: message.into(),
             allow: None,
             retry_after: None,
+            location: None,
         }
     }
 
@@ -135,12 +138,13 @@ impl ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        if let Some(allow) = self
-            .allow
-            .as_deref()
-            .and_then(|a| HeaderValue::from_str(a).ok())
-        {
-            response.headers_mut().insert(header::ALLOW, allow);
+        for (name, value) in [
+            (header::ALLOW, &self.allow),
+            (header::LOCATION, &self.location),
+        ] {
+            if let Some(value) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                response.headers_mut().insert(name, value);
+            }
         }
         response
     }

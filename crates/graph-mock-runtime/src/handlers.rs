@@ -54,6 +54,7 @@ async fn handle(
     let allowed = match operation.kind {
         Kind::List => Allowed::Collection,
         Kind::Get => Allowed::Single,
+        _ if state.api.is_delta(operation) => Allowed::Delta,
         _ => Allowed::None,
     };
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
@@ -78,6 +79,9 @@ async fn handle(
             context.update(body)
         }
         Kind::Delete => context.delete(),
+        Kind::Function if state.api.is_delta(operation) => {
+            context.delta(&options, request.uri().query(), request.headers())
+        }
         Kind::Action | Kind::Function => {
             let spec = state.api.spec();
             let documented = spec.operations.get(operation.operation).ok_or_else(|| {
@@ -166,11 +170,11 @@ pub async fn read_json_object(
 }
 
 /// One request's resolved state.
-struct Context<'a> {
-    state: &'a AppState,
-    operation: &'static OperationMeta,
-    resource: Resource,
-    base_url: String,
+pub(crate) struct Context<'a> {
+    pub(crate) state: &'a AppState,
+    pub(crate) operation: &'static OperationMeta,
+    pub(crate) resource: Resource,
+    pub(crate) base_url: String,
 }
 
 impl Context<'_> {
@@ -178,7 +182,7 @@ impl Context<'_> {
         self.state.api.schema()
     }
 
-    fn parent_exists(&self) -> Result<(), ApiError> {
+    pub(crate) fn parent_exists(&self) -> Result<(), ApiError> {
         for ancestor in &self.resource.ancestors {
             let found = self.state.store.get(&ancestor.collection, &ancestor.id)?;
             let fits = found.as_ref().is_some_and(|e| {
@@ -247,7 +251,7 @@ impl Context<'_> {
     }
 
     /// `<base>/$metadata#<path>[(selected,...)][/$entity]`, as OData writes it.
-    fn context_url(&self, entity: bool, select: Option<&[String]>) -> String {
+    pub(crate) fn context_url(&self, entity: bool, select: Option<&[String]>) -> String {
         let suffix = if entity { "/$entity" } else { "" };
         let selected = select.map(|fields| ["(", &fields.join(","), ")"].concat());
         concat(&[
@@ -479,11 +483,11 @@ impl Context<'_> {
             },
         )?;
         let next = page.next.map(|token| {
-            next_link(
+            state_link(
                 &self.base_url,
                 &self.resource.collection,
                 raw_query,
-                &token.encode(),
+                Some(("$skiptoken", &token.encode())),
             )
         });
         let mut body = String::with_capacity(
@@ -570,7 +574,7 @@ fn type_name(entity: &StoredEntity) -> Option<String> {
 /// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.
 /// Without `$select` the stored text is copied as it is, never parsed; with one, only the
 /// selected properties (and annotations such as `@odata.type`) are written.
-fn write_entity(
+pub(crate) fn write_entity(
     out: &mut String,
     context: Option<&str>,
     entity: &StoredEntity,
@@ -603,7 +607,7 @@ fn write_entity(
 }
 
 /// Appends `text` as a JSON string literal.
-fn push_json_string(out: &mut String, text: &str) {
+pub(crate) fn push_json_string(out: &mut String, text: &str) {
     let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
     if plain {
         out.push('"');
@@ -614,7 +618,7 @@ fn push_json_string(out: &mut String, text: &str) {
     }
 }
 
-fn json_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
     (
         status,
         [(
@@ -626,20 +630,31 @@ fn json_response(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-/// The absolute URL of the next page: the original query without its old skip token, plus the new one.
-fn next_link(base_url: &str, collection: &str, raw_query: Option<&str>, token: &str) -> String {
+/// The absolute URL of `path` with the request's query options but its old state token
+/// (`$skiptoken`, `$deltatoken`), plus `token` (its name and value) if given: the next page of a
+/// list, or a delta link.
+pub(crate) fn state_link(
+    base_url: &str,
+    path: &str,
+    raw_query: Option<&str>,
+    token: Option<(&str, &str)>,
+) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
-        if key
-            .trim_start_matches('$')
-            .eq_ignore_ascii_case("skiptoken")
-        {
+        let name = key.trim_start_matches('$');
+        if name.eq_ignore_ascii_case("skiptoken") || name.eq_ignore_ascii_case("deltatoken") {
             continue;
         }
         serializer.append_pair(&key, &value);
     }
-    serializer.append_pair("$skiptoken", token);
-    format!("{base_url}{collection}?{}", serializer.finish())
+    if let Some((name, value)) = token {
+        serializer.append_pair(name, value);
+    }
+    let query = serializer.finish();
+    match query.is_empty() {
+        true => concat(&[base_url, path]),
+        false => concat(&[base_url, path, "?", &query]),
+    }
 }
 
 fn last_segment(path: &str) -> &str {

@@ -6,7 +6,8 @@
 //!
 //! - [`store`]: the entity stores (memory and SQLite) behind one trait; they know no HTTP;
 //! - the query engine (paging, `$filter`, `$orderby`) over any store, and the query options;
-//! - the handlers: create, list, get, update and delete, actions and functions, Graph-style;
+//! - the handlers: create, list, get, update and delete, actions and functions, Graph-style,
+//!   and delta queries over the store's change log;
 //! - [`auth`]: bearer, none, or scope checks against the documented permissions;
 //! - the HTTP layer: Graph error bodies, request ids and request logging;
 //! - [`faults`] and [`journal`]: injected faults and the record of received requests;
@@ -22,6 +23,7 @@ mod batch;
 mod calls;
 pub mod cli;
 mod config;
+mod delta;
 mod error;
 pub mod faults;
 pub mod journal;
@@ -70,6 +72,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The entities.
     pub store: Arc<dyn Store>,
+    /// What delta queries answer: the changes to the collections they track (the store
+    /// records them).
+    pub changes: Arc<store::ChangeLog>,
     /// The recent requests.
     pub journal: Arc<journal::Journal>,
     /// Fault injection.
@@ -102,12 +107,14 @@ impl AppState {
             config.faults.clone(),
             config.fault_seed,
         ));
+        let changes = Arc::new(store::ChangeLog::default());
         AppState {
             api,
             base_path: Arc::from(config.normalised_base_path(api.version)),
             openapi: Arc::default(),
             config: Arc::new(config),
-            store,
+            store: Arc::new(store::Tracked::new(store, changes.clone())),
+            changes,
             journal,
             faults,
             start_state: Arc::default(),

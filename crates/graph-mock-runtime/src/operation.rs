@@ -100,6 +100,18 @@ impl Api {
     pub fn spec(&self) -> &'static graph_spec::Spec {
         (self.spec)()
     }
+
+    /// Whether `operation` is a collection's `delta` function (as the spec tells,
+    /// [`graph_spec::Operation::delta_of`]), which the mock answers with change tracking rather
+    /// than its doc example.
+    pub fn is_delta(&self, operation: &OperationMeta) -> bool {
+        operation.kind == Kind::Function
+            && self
+                .spec()
+                .operations
+                .get(operation.operation)
+                .is_some_and(|op| op.delta_of().is_some())
+    }
 }
 
 /// Loads the spec a generated mock crate embeds. Codegen validated it before embedding it, so

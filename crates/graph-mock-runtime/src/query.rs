@@ -1,6 +1,6 @@
-//! OData query options: `$top`, `$skip`, `$skiptoken`, `$filter`, `$orderby`, `$select` and
-//! `$count`, with or without the `$` prefix (beta accepts both). Anything else is a 400 that
-//! names the option.
+//! OData query options: `$top`, `$skip`, `$skiptoken`, `$filter`, `$orderby`, `$select`,
+//! `$count`, `$expand` and (on delta functions) `$deltatoken`, with or without the `$` prefix
+//! (beta accepts both). Anything else is a 400 that names the option.
 
 use crate::error::ApiError;
 use crate::filter::{self, Expr, PropertyKind};
@@ -24,6 +24,8 @@ pub struct QueryOptions {
     pub count: bool,
     /// `$expand`: navigation properties to embed, each with its own `$select`.
     pub expand: Vec<Expand>,
+    /// A delta function's `$deltatoken` or `$skiptoken`, as sent: the delta handler reads it.
+    pub delta_token: Option<String>,
 }
 
 /// One `$expand` item: `assignments`, or `assignments($select=id,target)`.
@@ -67,6 +69,8 @@ pub enum Allowed {
     Collection,
     /// A single entity accepts `$select` only.
     Single,
+    /// A delta function accepts `$select`, `$filter` and its state tokens.
+    Delta,
     /// Writes, actions and functions accept none.
     None,
 }
@@ -90,13 +94,25 @@ pub fn parse(
         }
         seen.push(name.clone());
         let permitted = match allowed {
-            Allowed::Collection => true,
+            Allowed::Collection => name != "deltatoken",
             Allowed::Single => name == "select" || name == "expand",
+            Allowed::Delta => matches!(
+                name.as_str(),
+                "select" | "filter" | "skiptoken" | "deltatoken"
+            ),
             Allowed::None => false,
         };
         let known = matches!(
             name.as_str(),
-            "top" | "skip" | "skiptoken" | "filter" | "orderby" | "select" | "count" | "expand"
+            "top"
+                | "skip"
+                | "skiptoken"
+                | "deltatoken"
+                | "filter"
+                | "orderby"
+                | "select"
+                | "count"
+                | "expand"
         );
         if !known || !permitted {
             return Err(ApiError::bad_request(format!(
@@ -104,6 +120,14 @@ pub fn parse(
             )));
         }
         match name.as_str() {
+            "skiptoken" | "deltatoken" if allowed == Allowed::Delta => {
+                if options.delta_token.is_some() {
+                    return Err(ApiError::bad_request(
+                        "Only one of '$skiptoken' and '$deltatoken' may be given.",
+                    ));
+                }
+                options.delta_token = Some(value.into_owned());
+            }
             "top" => options.top = Some(number(&key, &value)?),
             "skip" => options.skip = number(&key, &value)?,
             "skiptoken" => {
@@ -133,7 +157,7 @@ pub fn parse(
                     }
                 }
             }
-            _ => unreachable!("checked by `known`"),
+            _ => unreachable!("checked by `known` and `permitted`"),
         }
     }
     Ok(options)
@@ -307,6 +331,21 @@ mod tests {
         assert!(message("$orderby=target", Allowed::Collection).contains("'target'"));
         assert!(message("$top=1&top=2", Allowed::Collection).contains("more than once"));
         assert!(message("$skiptoken=zz", Allowed::Collection).contains("skip token"));
+        assert!(message("$deltatoken=zz", Allowed::Collection).contains("'$deltatoken'"));
+        assert!(message("$top=5", Allowed::Delta).contains("'$top'"));
+        assert!(message("$skiptoken=a&$deltatoken=b", Allowed::Delta).contains("Only one"));
+    }
+
+    #[test]
+    fn delta_functions_take_their_tokens_as_sent() {
+        let q = parse(
+            Some("$select=displayName&$deltatoken=abc.1"),
+            Allowed::Delta,
+            &kinds,
+        )
+        .unwrap();
+        assert_eq!(q.delta_token.as_deref(), Some("abc.1"));
+        assert_eq!(q.skip_token, None);
     }
 
     #[test]

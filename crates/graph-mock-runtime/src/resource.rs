@@ -106,6 +106,15 @@ impl Resource {
         })
     }
 
+    /// For a function bound to a collection (`.../users/delta`), that collection.
+    pub fn function_target(&self) -> Resource {
+        let mut target = self.clone();
+        if let Some((collection, _function)) = self.collection.rsplit_once('/') {
+            target.collection = collection.to_owned();
+        }
+        target
+    }
+
     /// The addressed entity's id.
     pub fn id(&self) -> Result<&str, ApiError> {
         self.id.as_deref().ok_or_else(|| {

@@ -381,6 +381,17 @@ impl Operation {
         static ROOT: PathTemplate = PathTemplate::ROOT;
         self.paths.first().unwrap_or(&ROOT)
     }
+
+    /// For a collection's `delta` function (`GET .../users/delta`, answering a collection of
+    /// the items), the type of the items it tracks.
+    pub fn delta_of(&self) -> Option<&str> {
+        let body = self.response.body.as_ref()?;
+        let is_delta = self.kind == OperationKind::Function
+            && self.name == "delta"
+            && self.method == HttpMethod::Get
+            && body.collection;
+        is_delta.then(|| body.type_ref.named()).flatten()
+    }
 }
 
 /// The body of a create or update request.

@@ -9,8 +9,10 @@
 //! lives under its parent and deleting the parent removes it. Paging, `$filter` and `$orderby`
 //! are implemented once, over each backend's ordered [`Store::scan`], in the query engine (`listing`).
 //! Entities are kept as JSON text ([`StoredEntity`]). Nothing here knows HTTP: failures are
-//! [`StoreError`]s, which the HTTP layer maps to Graph errors.
+//! [`StoreError`]s, which the HTTP layer maps to Graph errors. [`Tracked`] wraps either backend
+//! to record the changes delta queries answer.
 
+mod changes;
 mod entity;
 mod memory;
 mod sqlite;
@@ -23,6 +25,7 @@ use serde_json::{Map, Value};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
+pub use changes::{ChangeLog, Expired, Tracked};
 pub use entity::{Entity, StoredEntity};
 
 /// Why a store operation failed.

@@ -9,6 +9,7 @@
 mod requests;
 pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem};
 pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
+pub use graph_client_runtime::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
 pub use graph_client_runtime::{GetRequest, ListRequest, Request};
 pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
 pub use graph_model as model;

@@ -5,7 +5,8 @@ use graph_client_runtime::codegen::{
     Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    Batch, ClientBuilder, Error, GetRequest, ListRequest, Request, Transport,
+    Batch, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
+    Transport,
 };
 /// The service's `beta` API: what `Client::builder()` calls by default.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";

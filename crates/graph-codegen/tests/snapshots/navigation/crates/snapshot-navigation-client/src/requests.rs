@@ -5,7 +5,8 @@ use graph_client_runtime::codegen::{
     Method, encode_component, function_call, json, no_content, odata_literal, value,
 };
 use graph_client_runtime::{
-    Batch, ClientBuilder, Error, GetRequest, ListRequest, Request, Transport,
+    Batch, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
+    Transport,
 };
 /// The service's `beta` API: what `Client::builder()` calls by default.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
@@ -174,6 +175,14 @@ impl LibraryShelvesRequest {
             None::<&()>,
             value,
         )
+    }
+    /// shelf: delta
+    ///
+    /// `GET /library/shelves/delta` (success: 200).
+    ///
+    /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
+    pub fn delta(&self) -> DeltaRequest<graph_model::AnyShelf> {
+        DeltaRequest::new(self.transport().clone(), format!("{}/delta", self.path()))
     }
 }
 /// The parameters of `POST /library/shelves/{shelfId}/assign`.

@@ -203,6 +203,24 @@ static LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL: OperationMeta = OperationMet
     },
     operation: 10usize,
 };
+/// `GET /library/shelves/delta`
+static LIBRARY_SHELVES_DELTA_CALL: OperationMeta = OperationMeta {
+    kind: Kind::Function,
+    method: "GET",
+    path: "/library/shelves/delta",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Literal("delta"),
+    ],
+    entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
+    status: 200u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.Read.All", "Library.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 11usize,
+};
 /// `GET /library/shelves/{shelfId}/isFull`
 static LIBRARY_SHELVES_IS_FULL_CALL: OperationMeta = OperationMeta {
     kind: Kind::Function,
@@ -220,7 +238,7 @@ static LIBRARY_SHELVES_IS_FULL_CALL: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.Read.All", "Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 11usize,
+    operation: 12usize,
 };
 /// Every operation the mock serves.
 static OPERATIONS: &[&OperationMeta] = &[
@@ -235,6 +253,7 @@ static OPERATIONS: &[&OperationMeta] = &[
     &LIBRARY_SHELVES_BOOKS_GET,
     &LIBRARY_SHELVES_ASSIGN_CALL,
     &LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL,
+    &LIBRARY_SHELVES_DELTA_CALL,
     &LIBRARY_SHELVES_IS_FULL_CALL,
 ];
 /// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
@@ -268,6 +287,14 @@ fn router(base_path: &str) -> axum::Router<AppState> {
                     request,
                     &LIBRARY_SHELVES_CREATE,
                 )),
+        )
+        .route(
+            &[base_path, "/library/shelves/delta"].concat(),
+            routing::get(|
+                state: State<AppState>,
+                params: RawPathParams,
+                request: Request|
+            handlers::serve(state, params, request, &LIBRARY_SHELVES_DELTA_CALL)),
         )
         .route(
             &[base_path, "/library/shelves/getShelvesForReader"].concat(),

@@ -1,0 +1,294 @@
+//! Change tracking for delta queries: which entities of a collection were written since a
+//! version.
+//!
+//! [`Tracked`] wraps any [`Store`] and records every successful insert, update and delete in
+//! the [`ChangeLog`], but only for collections a delta query has asked about (tracking starts at
+//! a collection's first delta call, which returns its full state anyway), so a mock nobody asks
+//! for deltas pays one atomic load per write. Versions are one counter across all collections;
+//! an entity changed twice is reported once, at its last change, and whether it still exists is
+//! read from the store when the changes are answered.
+//!
+//! The log lives in memory: clearing the store, or restarting the mock, starts a new epoch, and
+//! a delta token from an older epoch must start over (Graph's 410 Gone).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{Map, Value};
+
+use super::{Change, Entity, Store, StoreError, UpdateError};
+
+/// The most changes kept per collection; past it the older half is dropped, and tokens from
+/// before what is kept must start over.
+const MAX_CHANGES: usize = 100_000;
+
+/// Why the changes since a version cannot be told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expired;
+
+/// What the log remembers of one tracked collection.
+#[derive(Debug, Default)]
+struct Collection {
+    /// Changes before this version are no longer known.
+    floor: u64,
+    /// `(version, id)`, in version order.
+    changes: Vec<(u64, String)>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    epoch: u64,
+    version: u64,
+    collections: HashMap<String, Collection>,
+}
+
+/// The record of changes to the tracked collections.
+#[derive(Debug)]
+pub struct ChangeLog {
+    state: Mutex<State>,
+    /// Whether any collection is tracked: the one thing every write reads.
+    tracking: AtomicBool,
+}
+
+impl Default for ChangeLog {
+    fn default() -> ChangeLog {
+        ChangeLog {
+            state: Mutex::new(State {
+                epoch: new_epoch(),
+                ..State::default()
+            }),
+            tracking: AtomicBool::new(false),
+        }
+    }
+}
+
+fn new_epoch() -> u64 {
+    // A random start, so that tokens from an earlier run of the mock are told apart.
+    uuid::Uuid::new_v4().as_u64_pair().0
+}
+
+impl ChangeLog {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This run's epoch: tokens carry it.
+    pub fn epoch(&self) -> u64 {
+        self.state().epoch
+    }
+
+    /// Starts tracking `collection` (if it is not yet) and returns the current version: a delta
+    /// round that starts now answers the changes up to it.
+    pub fn track(&self, collection: &str) -> u64 {
+        let mut state = self.state();
+        let version = state.version;
+        state
+            .collections
+            .entry(collection.to_owned())
+            .or_insert_with(|| Collection {
+                floor: version,
+                changes: Vec::new(),
+            });
+        self.tracking.store(true, Ordering::Release);
+        version
+    }
+
+    /// The ids written in `collection` after version `since` up to `until`, each once, ordered by
+    /// its last change.
+    pub fn changed(
+        &self,
+        collection: &str,
+        since: u64,
+        until: u64,
+    ) -> Result<Vec<String>, Expired> {
+        let state = self.state();
+        let tracked = state.collections.get(collection).ok_or(Expired)?;
+        if since < tracked.floor || until > state.version {
+            return Err(Expired);
+        }
+        let start = tracked.changes.partition_point(|(v, _)| *v <= since);
+        let end = tracked.changes.partition_point(|(v, _)| *v <= until);
+        let window = &tracked.changes[start..end];
+        let mut seen = HashSet::new();
+        let mut ids: Vec<String> = window
+            .iter()
+            .rev()
+            .filter(|(_, id)| seen.insert(id.as_str()))
+            .map(|(_, id)| id.clone())
+            .collect();
+        ids.reverse();
+        Ok(ids)
+    }
+
+    fn record(&self, collection: &str, id: &str) {
+        if !self.tracking.load(Ordering::Acquire) {
+            return;
+        }
+        let mut state = self.state();
+        let version = state.version + 1;
+        let Some(tracked) = state.collections.get_mut(collection) else {
+            return;
+        };
+        tracked.changes.push((version, id.to_owned()));
+        if tracked.changes.len() > MAX_CHANGES {
+            let dropped = tracked.changes.len() / 2;
+            tracked.floor = tracked.changes[dropped - 1].0;
+            tracked.changes.drain(..dropped);
+        }
+        state.version = version;
+    }
+
+    /// Forgets everything: tokens issued so far have expired.
+    fn restart(&self) {
+        *self.state() = State {
+            epoch: new_epoch(),
+            ..State::default()
+        };
+        self.tracking.store(false, Ordering::Release);
+    }
+}
+
+/// A store whose writes are recorded in a [`ChangeLog`].
+#[derive(Debug)]
+pub struct Tracked {
+    store: Arc<dyn Store>,
+    log: Arc<ChangeLog>,
+}
+
+impl Tracked {
+    /// Wraps `store`, recording its writes in `log`.
+    pub fn new(store: Arc<dyn Store>, log: Arc<ChangeLog>) -> Tracked {
+        Tracked { store, log }
+    }
+}
+
+impl Store for Tracked {
+    fn insert(
+        &self,
+        collection: &str,
+        id: &str,
+        entity: Map<String, Value>,
+    ) -> Result<Entity, StoreError> {
+        let inserted = self.store.insert(collection, id, entity)?;
+        self.log.record(collection, id);
+        Ok(inserted)
+    }
+
+    fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
+        self.store.get(collection, id)
+    }
+
+    fn update(
+        &self,
+        collection: &str,
+        id: &str,
+        change: Change<'_>,
+    ) -> Result<Entity, UpdateError> {
+        let updated = self.store.update(collection, id, change)?;
+        self.log.record(collection, id);
+        Ok(updated)
+    }
+
+    fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
+        self.store.delete(collection, id)?;
+        self.log.record(collection, id);
+        Ok(())
+    }
+
+    fn len(&self, collection: &str) -> Result<usize, StoreError> {
+        self.store.len(collection)
+    }
+
+    fn scan(
+        &self,
+        collection: &str,
+        after: Option<u64>,
+        visit: &mut dyn FnMut(u64, &Entity) -> bool,
+    ) -> Result<(), StoreError> {
+        self.store.scan(collection, after, visit)
+    }
+
+    fn dump(&self) -> Result<BTreeMap<String, Vec<(String, Value)>>, StoreError> {
+        self.store.dump()
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        self.store.clear()?;
+        self.log.restart();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{MemoryStore, Refused};
+    use serde_json::json;
+
+    fn entity(id: &str) -> Map<String, Value> {
+        json!({ "id": id }).as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn changes_are_recorded_only_once_tracked_and_each_id_once() {
+        let log = Arc::new(ChangeLog::default());
+        let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
+        store.insert("/c", "before", entity("before")).unwrap();
+        let start = log.track("/c");
+        store.insert("/c", "a", entity("a")).unwrap();
+        store.insert("/c", "b", entity("b")).unwrap();
+        store.insert("/other", "x", entity("x")).unwrap();
+        store
+            .update("/c", "a", &mut |e| {
+                e.insert("n".into(), json!(1));
+                Ok(())
+            })
+            .unwrap();
+        let refused = store.update("/c", "b", &mut |_| Err(Refused));
+        assert!(refused.is_err());
+        store.delete("/c", "before").unwrap();
+        let now = log.track("/c");
+        assert_eq!(
+            log.changed("/c", start, now).unwrap(),
+            ["b", "a", "before"].map(String::from),
+            "each id once, at its last change; a refused update is no change"
+        );
+        assert_eq!(
+            log.changed("/c", start, start).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(log.changed("/other", 0, now), Err(Expired), "never tracked");
+    }
+
+    #[test]
+    fn clearing_the_store_expires_every_token() {
+        let log = Arc::new(ChangeLog::default());
+        let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
+        let epoch = log.epoch();
+        let start = log.track("/c");
+        store.insert("/c", "a", entity("a")).unwrap();
+        store.clear().unwrap();
+        assert_ne!(log.epoch(), epoch);
+        assert_eq!(log.changed("/c", start, start), Err(Expired));
+    }
+
+    #[test]
+    fn a_long_log_forgets_its_oldest_half() {
+        let log = Arc::new(ChangeLog::default());
+        let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
+        let start = log.track("/c");
+        store.insert("/c", "a", entity("a")).unwrap();
+        for n in 0..MAX_CHANGES {
+            store
+                .update("/c", "a", &mut |e| {
+                    e.insert("n".into(), json!(n));
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let now = log.track("/c");
+        assert_eq!(log.changed("/c", start, now), Err(Expired));
+        assert_eq!(log.changed("/c", now - 1, now).unwrap(), ["a"]);
+    }
+}
