@@ -7,6 +7,7 @@
 mod binary;
 mod report;
 mod sections;
+mod wrk;
 
 use std::process::ExitCode;
 use std::time::Duration;

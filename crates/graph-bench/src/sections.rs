@@ -35,17 +35,19 @@ pub enum Section {
     Compile,
     Memory,
     Throughput,
+    Durable,
     List,
     Client,
 }
 
 impl Section {
     /// Every section, in run order.
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Codegen,
         Section::Compile,
         Section::Memory,
         Section::Throughput,
+        Section::Durable,
         Section::List,
         Section::Client,
     ];
@@ -57,6 +59,7 @@ impl Section {
             Section::Compile => "compile",
             Section::Memory => "memory",
             Section::Throughput => "throughput",
+            Section::Durable => "durable",
             Section::List => "list",
             Section::Client => "client",
         }
@@ -71,6 +74,7 @@ impl Section {
             Section::Compile => compile_times(rows),
             Section::Memory => memory_use(settings, rows).await,
             Section::Throughput => throughput(settings, rows).await,
+            Section::Durable => durable_writes(settings, rows).await,
             Section::List => list_scaling(settings, rows).await,
             Section::Client => {
                 let (_, target) = mock(1000).await;
@@ -192,6 +196,130 @@ async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
             }
         }
     }
+}
+
+/// POST under `wrk` at 32 connections: the durable store (`--data`, group commit) against the
+/// in-memory one, with the floor's rate under the same generator to show it had room to spare.
+async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
+    if !crate::wrk::available() {
+        rows.push(checked(
+            "durable POST @32 (wrk)",
+            "wrk is not installed (apt-get install wrk)",
+            "measured",
+            false,
+        ));
+        return;
+    }
+    let directory = std::env::temp_dir().join(format!("graph-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&directory);
+    let config = graph_mock_runtime::Config {
+        auth: graph_mock_runtime::AuthMode::None,
+        data: Some(directory.join("durable.db")),
+        ..graph_mock_runtime::Config::default()
+    };
+    let durable = match AppState::open(&graph_mock::API, config) {
+        Ok(state) => state,
+        Err(e) => {
+            rows.push(checked(
+                "durable POST @32 (wrk)",
+                format!("{e:?}"),
+                "measured",
+                false,
+            ));
+            return;
+        }
+    };
+    let url = |address: SocketAddr| format!("http://{address}/beta{COLLECTION}");
+    let durable_url = url(serve(graph_mock::app(durable)).await);
+    let (_, memory) = mock(0).await;
+    let floor = floor(0).await;
+    let slice = settings.cell / settings.rounds;
+    let (mut durable_runs, mut memory_runs, mut floor_runs, mut ratios) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..settings.rounds {
+        let mut order = [&durable_url, &memory.collection, &floor.collection];
+        order.rotate_left(round as usize % 3);
+        let mut measured = Vec::new();
+        for target in order {
+            // wrk blocks: off the runtime's workers, which serve the in-process servers.
+            let target = target.clone();
+            let run = tokio::task::spawn_blocking(move || {
+                crate::wrk::run(&target, Request::Create, 32, slice)
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            measured.push(run);
+        }
+        let by = |url: &str| {
+            order
+                .iter()
+                .position(|u| u.as_str() == url)
+                .and_then(|i| measured[i].clone().ok())
+        };
+        match (
+            by(&durable_url),
+            by(&memory.collection),
+            by(&floor.collection),
+        ) {
+            (Some(d), Some(m), Some(f)) => {
+                ratios.push(d.rps / m.rps.max(1.0));
+                durable_runs.push(d);
+                memory_runs.push(m);
+                floor_runs.push(f);
+            }
+            _ => {
+                let reason = measured
+                    .iter()
+                    .find_map(|r| r.as_ref().err().cloned())
+                    .unwrap_or_default();
+                rows.push(checked("durable POST @32 (wrk)", reason, "measured", false));
+                return;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&directory);
+    let mean = |runs: &[crate::wrk::WrkRun], f: fn(&crate::wrk::WrkRun) -> f64| {
+        runs.iter().map(f).sum::<f64>() / runs.len().max(1) as f64
+    };
+    let worst_p99 =
+        |runs: &[crate::wrk::WrkRun]| runs.iter().map(|r| r.p99).max().unwrap_or_default();
+    let (d_rps, m_rps, f_rps) = (
+        mean(&durable_runs, |r| r.rps),
+        mean(&memory_runs, |r| r.rps),
+        mean(&floor_runs, |r| r.rps),
+    );
+    let errors: u64 = durable_runs.iter().map(|r| r.errors).sum();
+    let ratio = median(ratios);
+    rows.push(checked(
+        format!(
+            "durable POST @32 (wrk): {d_rps:.0} req/s, in-memory {m_rps:.0} req/s{}",
+            if errors > 0 {
+                format!(", {errors} errors")
+            } else {
+                String::new()
+            }
+        ),
+        format!("{:.0}% of in-memory", ratio * 100.0),
+        "≥ 50% of in-memory",
+        ratio >= 0.5 && errors == 0,
+    ));
+    let p99 = worst_p99(&durable_runs);
+    rows.push(checked(
+        "durable POST @32: p99 (worst round)",
+        ms(p99),
+        "≤ 5 ms",
+        p99 <= Duration::from_millis(5),
+    ));
+    rows.push(checked(
+        format!(
+            "wrk's headroom: it drives the floor at {f_rps:.0} req/s using {:.0}% of the CPU",
+            mean(&floor_runs, |r| r.generator_cpu) * 100.0
+        ),
+        format!("{:.1}× the durable rate", f_rps / d_rps.max(1.0)),
+        "≥ 2× (the generator is not the bottleneck)",
+        f_rps >= 2.0 * d_rps,
+    ));
 }
 
 async fn list_scaling(settings: &Settings, rows: &mut Vec<Row>) {

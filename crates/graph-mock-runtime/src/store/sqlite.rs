@@ -1,25 +1,52 @@
 //! The SQLite backend (`--data FILE`): durable state for long-lived mocks.
 //!
 //! One table holds every entity as JSON, keyed by collection and id, with a sequence number for
-//! insertion order. The database runs in WAL mode with `synchronous=FULL`, and every write is one
-//! transaction committed before the handler answers, so an acknowledged write survives a
-//! `kill -9`, and an unacknowledged one is either wholly there or wholly absent. One connection
-//! behind a mutex serialises access; this backend trades speed for durability, the in-memory one
-//! stays the fast path.
+//! insertion order. The database runs in WAL mode with `synchronous=FULL`.
+//!
+//! Writes go to one writer thread, which commits them in groups: every write that arrives while
+//! a commit is in flight joins the next transaction (a failed write rolls back alone: it is one
+//! statement, or several under a savepoint), and the group shares one fsync. A write returns only once its group has
+//! committed, so an acknowledged write survives a `kill -9`, and an unacknowledged one is either
+//! wholly there or wholly absent. A caller waiting for its commit on a multi-threaded tokio
+//! runtime lets that runtime move its other tasks to another thread (`block_in_place`), so 32
+//! connections writing at once wait for one fsync, not 32. Reads use their own connection
+//! beside the writer (WAL) and see what is committed.
+//!
+//! An update reads the entity, applies its change and writes it back only if the entity is
+//! still what was read (compare and swap); when another write came between, the change is made
+//! again on the newer version, as the [`Store`] contract allows.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::mpsc;
 use std::sync::{Mutex, MutexGuard};
+use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
 
+/// The most writes one transaction takes.
+const MAX_GROUP: usize = 1024;
+
+/// What a write does inside its group's transaction; it returns how to answer once the group's
+/// commit is known. A write of several statements makes them one with a savepoint of its own
+/// (one statement is atomic by itself), so a failed write never leaves half its changes.
+type Job = Box<dyn FnOnce(&Connection) -> Answer + Send>;
+
+/// Sends a write's result, given whether its group committed.
+type Answer = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
 /// Entities in a SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
-    connection: Mutex<Connection>,
+    /// The connection reads use.
+    reader: Mutex<Connection>,
+    /// Where writes go; `None` once dropping.
+    writes: Option<mpsc::Sender<Job>>,
+    /// The writer thread, joined on drop so that the file is closed when the store is.
+    writer: Option<JoinHandle<()>>,
 }
 
 fn backend(error: impl std::fmt::Display) -> StoreError {
@@ -31,11 +58,14 @@ fn parse(text: &str) -> Result<Map<String, Value>, StoreError> {
         .map_err(|e| backend(format!("a stored entity is not a JSON object: {e}")))
 }
 
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    Connection::open(path).map_err(|e| backend(format!("{}: {e}", path.display())))
+}
+
 impl SqliteStore {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        let connection =
-            Connection::open(path).map_err(|e| backend(format!("{}: {e}", path.display())))?;
+        let connection = open_connection(path)?;
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL;
@@ -50,14 +80,138 @@ impl SqliteStore {
                  CREATE INDEX IF NOT EXISTS entities_by_collection ON entities (collection, seq);",
             )
             .map_err(|e| backend(format!("{}: {e}", path.display())))?;
+        // Checkpoints (copying the WAL into the database, with an fsync of its own) run on
+        // another connection beside the writer, so that no group of writes waits for one.
+        connection
+            .execute_batch("PRAGMA wal_autocheckpoint = 0;")
+            .map_err(backend)?;
+        let reader = open_connection(path)?;
+        let checkpoints = open_connection(path)?;
+        let (writes, jobs) = mpsc::channel();
+        let writer = std::thread::Builder::new()
+            .name("graph-mock-sqlite-writer".to_owned())
+            .spawn(move || {
+                let (stop, stopped) = mpsc::channel::<()>();
+                let checkpointer =
+                    std::thread::spawn(move || checkpoint_until(&checkpoints, &stopped));
+                commit_in_groups(&connection, &jobs);
+                drop(stop);
+                let _ = checkpointer.join();
+            })
+            .map_err(|e| backend(format!("cannot start the SQLite writer: {e}")))?;
         Ok(SqliteStore {
-            connection: Mutex::new(connection),
+            reader: Mutex::new(reader),
+            writes: Some(writes),
+            writer: Some(writer),
         })
     }
 
-    fn connection(&self) -> MutexGuard<'_, Connection> {
+    fn reader(&self) -> MutexGuard<'_, Connection> {
         // SQLite keeps itself consistent; a panic elsewhere cannot corrupt it.
-        self.connection.lock().unwrap_or_else(|p| p.into_inner())
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn body(&self, collection: &str, id: &str) -> Result<Option<String>, StoreError> {
+        self.reader()
+            .query_row(
+                "SELECT body FROM entities WHERE collection = ?1 AND id = ?2",
+                params![collection, id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(backend)
+    }
+
+    /// Runs `work` in the writer's next group and returns its result once the group has
+    /// committed (or the commit's error).
+    fn write<R: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let stopped = || backend("the SQLite writer has stopped");
+        let (answer, answered) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |connection| {
+            let outcome = work(connection);
+            Box::new(move |committed| {
+                let _ = answer.send(committed.and(outcome));
+            })
+        });
+        self.writes
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(job)
+            .map_err(|_| stopped())?;
+        wait(&answered).ok_or_else(stopped)?
+    }
+}
+
+/// Waits for an answer from the writer. On a multi-threaded tokio runtime the worker hands its
+/// other tasks over first, so that concurrent requests keep coming (and join the group).
+fn wait<T>(answered: &mpsc::Receiver<T>) -> Option<T> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| answered.recv().ok())
+        }
+        _ => answered.recv().ok(),
+    }
+}
+
+/// How often the checkpointer copies the WAL into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Checkpoints the WAL (passively: never blocking the writer) until `stopped` disconnects.
+fn checkpoint_until(connection: &Connection, stopped: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        let _ = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+    }
+    let _ = connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+/// Runs one statement, prepared once per connection.
+fn execute(
+    connection: &Connection,
+    sql: &str,
+    values: impl rusqlite::Params,
+) -> Result<usize, StoreError> {
+    connection
+        .prepare_cached(sql)
+        .and_then(|mut statement| statement.execute(values))
+        .map_err(backend)
+}
+
+/// The writer thread: takes every job waiting, runs them in one transaction, commits once, then
+/// answers them all.
+fn commit_in_groups(connection: &Connection, jobs: &mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        // Should BEGIN fail, the jobs' statements commit one by one and COMMIT reports the
+        // failure: the writes are then unacknowledged, whether or not they landed.
+        let _ = execute(connection, "BEGIN IMMEDIATE", []);
+        let answers: Vec<Answer> = group.into_iter().map(|job| job(connection)).collect();
+        let committed = execute(connection, "COMMIT", []).map(|_| ());
+        if committed.is_err() {
+            let _ = execute(connection, "ROLLBACK", []);
+        }
+        for answer in answers {
+            answer(committed.clone());
+        }
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        // The writer finishes what it was sent, then stops.
+        self.writes = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 
@@ -69,30 +223,27 @@ impl Store for SqliteStore {
         entity: Map<String, Value>,
     ) -> Result<Entity, StoreError> {
         let stored = StoredEntity::from_map(&entity);
-        let connection = self.connection();
-        let inserted = connection
-            .execute(
+        let (collection, id, body) = (
+            collection.to_owned(),
+            id.to_owned(),
+            stored.json().to_owned(),
+        );
+        self.write(move |connection| {
+            let inserted = execute(
+                connection,
                 "INSERT OR IGNORE INTO entities (collection, id, body) VALUES (?1, ?2, ?3)",
-                params![collection, id, stored.json()],
-            )
-            .map_err(backend)?;
-        if inserted == 0 {
-            return Err(StoreError::Conflict);
-        }
+                params![collection, id, body],
+            )?;
+            match inserted {
+                0 => Err(StoreError::Conflict),
+                _ => Ok(()),
+            }
+        })?;
         Ok(stored)
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
-        let connection = self.connection();
-        let body: Option<String> = connection
-            .query_row(
-                "SELECT body FROM entities WHERE collection = ?1 AND id = ?2",
-                params![collection, id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(backend)?;
-        Ok(body.map(StoredEntity::from_json))
+        Ok(self.body(collection, id)?.map(StoredEntity::from_json))
     }
 
     fn update(
@@ -101,58 +252,59 @@ impl Store for SqliteStore {
         id: &str,
         change: Change<'_>,
     ) -> Result<Entity, UpdateError> {
-        let mut connection = self.connection();
-        let transaction = connection
-            .transaction()
-            .map_err(|e| UpdateError::Store(backend(e)))?;
-        let body: Option<String> = transaction
-            .query_row(
-                "SELECT body FROM entities WHERE collection = ?1 AND id = ?2",
-                params![collection, id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| UpdateError::Store(backend(e)))?;
-        let mut entity = parse(&body.ok_or(UpdateError::Store(StoreError::NotFound))?)
-            .map_err(UpdateError::Store)?;
-        change(&mut entity).map_err(|_| UpdateError::Refused)?;
-        let text = Value::Object(entity.clone()).to_string();
-        transaction
-            .execute(
-                "UPDATE entities SET body = ?3 WHERE collection = ?1 AND id = ?2",
-                params![collection, id, text],
-            )
-            .map_err(|e| UpdateError::Store(backend(e)))?;
-        transaction
-            .commit()
-            .map_err(|e| UpdateError::Store(backend(e)))?;
-        Ok(StoredEntity::from_json(text))
+        loop {
+            let read = self
+                .body(collection, id)?
+                .ok_or(UpdateError::Store(StoreError::NotFound))?;
+            let mut entity = parse(&read).map_err(UpdateError::Store)?;
+            change(&mut entity).map_err(|_| UpdateError::Refused)?;
+            let text = Value::Object(entity).to_string();
+            let (c, i, t) = (collection.to_owned(), id.to_owned(), text.clone());
+            let swapped = self.write(move |connection| {
+                execute(
+                    connection,
+                    "UPDATE entities SET body = ?3 WHERE collection = ?1 AND id = ?2 AND body = ?4",
+                    params![c, i, t, read],
+                )
+            })?;
+            if swapped == 1 {
+                return Ok(StoredEntity::from_json(text));
+            }
+            // Another write changed (or removed) it since it was read: again, on what is there now.
+        }
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
-        let mut connection = self.connection();
-        let transaction = connection.transaction().map_err(backend)?;
-        let deleted = transaction
-            .execute(
+        let (collection, id) = (collection.to_owned(), id.to_owned());
+        self.write(move |connection| {
+            execute(connection, "SAVEPOINT delete_entity", [])?;
+            let deleted = execute(
+                connection,
                 "DELETE FROM entities WHERE collection = ?1 AND id = ?2",
                 params![collection, id],
             )
-            .map_err(backend)?;
-        if deleted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let children = format!("{collection}/{id}/");
-        transaction
-            .execute(
-                "DELETE FROM entities WHERE substr(collection, 1, length(?1)) = ?1",
-                params![children],
-            )
-            .map_err(backend)?;
-        transaction.commit().map_err(backend)
+            .and_then(|deleted| {
+                let children = format!("{collection}/{id}/");
+                execute(
+                    connection,
+                    "DELETE FROM entities WHERE substr(collection, 1, length(?1)) = ?1",
+                    params![children],
+                )?;
+                Ok(deleted)
+            });
+            if deleted.is_err() {
+                let _ = execute(connection, "ROLLBACK TO delete_entity", []);
+            }
+            execute(connection, "RELEASE delete_entity", [])?;
+            match deleted? {
+                0 => Err(StoreError::NotFound),
+                _ => Ok(()),
+            }
+        })
     }
 
     fn len(&self, collection: &str) -> Result<usize, StoreError> {
-        let connection = self.connection();
+        let connection = self.reader();
         let count: i64 = connection
             .query_row(
                 "SELECT COUNT(*) FROM entities WHERE collection = ?1",
@@ -169,7 +321,7 @@ impl Store for SqliteStore {
         after: Option<u64>,
         visit: &mut dyn FnMut(u64, &Entity) -> bool,
     ) -> Result<(), StoreError> {
-        let connection = self.connection();
+        let connection = self.reader();
         let mut statement = connection
             .prepare_cached(
                 "SELECT seq, body FROM entities WHERE collection = ?1 AND seq > ?2 ORDER BY seq",
@@ -193,7 +345,7 @@ impl Store for SqliteStore {
     }
 
     fn dump(&self) -> Result<BTreeMap<String, Vec<(String, Value)>>, StoreError> {
-        let connection = self.connection();
+        let connection = self.reader();
         let mut statement = connection
             .prepare("SELECT collection, id, body FROM entities ORDER BY seq")
             .map_err(backend)?;
@@ -211,9 +363,6 @@ impl Store for SqliteStore {
     }
 
     fn clear(&self) -> Result<(), StoreError> {
-        self.connection()
-            .execute("DELETE FROM entities", [])
-            .map(|_| ())
-            .map_err(backend)
+        self.write(|connection| execute(connection, "DELETE FROM entities", []).map(|_| ()))
     }
 }
