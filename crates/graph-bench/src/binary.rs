@@ -1,12 +1,12 @@
-//! The memory of the real `graph-mock` binary: started as its own process, filled with connectors
-//! over HTTP, and its peak resident memory read from `/proc`. `cargo xtask bench` builds the
-//! binary beside this one.
+//! The real `graph-mock` binary, started as its own process: what the throughput cells measure
+//! (in its default configuration, access log on) and whose memory the memory section reads from
+//! `/proc`. `cargo xtask bench` builds the binary beside this one.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use graph_bench::{COLLECTION, connector};
 
@@ -16,44 +16,84 @@ use crate::sections::memory_of;
 /// Concurrent connections that fill the store.
 const CONNECTIONS: usize = 64;
 
+/// How the binary logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logging {
+    /// As users run it: one access log line per request.
+    Default,
+    /// The access log off (`RUST_LOG=info,graph_mock::request=off`).
+    Quiet,
+}
+
+/// A running `graph-mock` binary; killed on drop.
+pub struct Binary {
+    child: Child,
+    /// Its base URL, `http://127.0.0.1:port/beta`.
+    pub url: String,
+}
+
+impl Binary {
+    /// Its process id.
+    pub fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The `graph-mock` binary in the same target directory as this one.
 fn binary() -> Option<PathBuf> {
     let path = std::env::current_exe().ok()?.parent()?.join("graph-mock");
     path.exists().then_some(path)
 }
 
-/// Starts the binary on a free port; returns it and its base URL.
-fn start(binary: &PathBuf) -> Result<(Child, String), String> {
-    let mut child = Command::new(binary)
-        .args(["--port", "0", "--auth", "none"])
-        // The address line only: a log line per request would cost the mock time.
-        .env("RUST_LOG", "info,graph_mock::request=off")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+/// Starts the binary on a free port and waits until it accepts connections. Its output goes
+/// to `/dev/null`: the bench measures what producing the log costs the mock, not the disk
+/// writeback of a log file growing by gigabytes over a run (which depends on the user's disk).
+pub fn start(logging: Logging) -> Result<Binary, String> {
+    let binary = binary().ok_or("graph-mock is not built beside the bench")?;
+    // A free port: taken and let go (nothing else on this machine races for it).
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    let mut command = Command::new(&binary);
+    command
+        .args(["--port", &port.to_string(), "--auth", "none"])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if logging == Logging::Quiet {
+        command.env("RUST_LOG", "info,graph_mock::request=off");
+    }
+    let child = command
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        match lines.next() {
-            Some(Ok(line)) => {
-                if let Some(at) = line.find("listening on ") {
-                    break line[at + "listening on ".len()..].trim().to_owned();
-                }
-            }
-            _ => {
-                let _ = child.kill();
-                return Err("the mock exited before it listened".to_owned());
-            }
-        }
+    let mut started = Binary {
+        child,
+        url: format!("http://127.0.0.1:{port}/beta"),
     };
-    std::thread::spawn(move || for _ in lines {});
-    Ok((child, url))
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(started);
+        }
+        if let Ok(Some(status)) = started.child.try_wait() {
+            return Err(format!("the mock exited ({status}) before it listened"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err("the mock did not listen within 20 s".to_owned())
 }
 
-/// POSTs `count` connectors (ids assigned by the mock) from [`CONNECTIONS`] connections.
-async fn fill(collection: &str, count: usize) -> usize {
+/// POSTs `count` connectors from [`CONNECTIONS`] connections: with their ids
+/// ([`graph_bench::id_of`]) when `keep_ids`, else with ids the mock assigns.
+pub async fn fill(collection: &str, count: usize, keep_ids: bool) -> usize {
     let http = reqwest::Client::new();
     let next = Arc::new(AtomicUsize::new(0));
     let created = Arc::new(AtomicUsize::new(0));
@@ -67,9 +107,11 @@ async fn fill(collection: &str, count: usize) -> usize {
                     if n >= count {
                         break;
                     }
-                    // The connectors the in-process measurement holds; the mock assigns the ids.
+                    // The connectors the in-process measurements hold.
                     let mut connector = connector(n);
-                    connector.remove("id");
+                    if !keep_ids {
+                        connector.remove("id");
+                    }
                     let body = serde_json::to_string(&connector).unwrap_or_default();
                     let response = http
                         .post(&collection)
@@ -93,26 +135,18 @@ async fn fill(collection: &str, count: usize) -> usize {
 /// Adds the row: the binary's peak resident memory once it holds `count` connectors.
 pub async fn peak_memory(count: usize, rows: &mut Vec<Row>) {
     let what = format!("peak resident memory of the graph-mock binary holding {count} connectors");
-    let Some(binary) = binary() else {
-        rows.push(row(
-            what,
-            "skipped: graph-mock is not built beside the bench",
-        ));
-        return;
-    };
-    let (mut child, url) = match start(&binary) {
-        Ok(started) => started,
+    let mock = match start(Logging::Quiet) {
+        Ok(mock) => mock,
         Err(reason) => {
             rows.push(row(what, format!("skipped: {reason}")));
             return;
         }
     };
-    let pid = child.id().to_string();
+    let pid = mock.pid();
     let at_start = memory_of(&pid, "VmRSS:").unwrap_or(0);
-    let created = fill(&format!("{url}{COLLECTION}"), count).await;
+    let created = fill(&format!("{}{COLLECTION}", mock.url), count, false).await;
     let peak = memory_of(&pid, "VmHWM:").unwrap_or(0);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(mock);
     rows.push(checked(
         what,
         format!(

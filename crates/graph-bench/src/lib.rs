@@ -1,5 +1,5 @@
 //! The pieces of the benchmarks shared by `cargo xtask bench` (the `graph-bench` binary) and the
-//! criterion micro-benchmarks: the floor server, the load generator and the bench's data.
+//! criterion micro-benchmarks: the floor server, what the load sends, and the bench's data.
 
 pub mod floor;
 pub mod load;

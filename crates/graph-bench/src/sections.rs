@@ -5,12 +5,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use graph_bench::load::{self, Request, Stats, Target};
+use graph_bench::load::{Request, Target};
 use graph_bench::{COLLECTION, floor, floor_entities, id_of, mock_state};
 use graph_mock_runtime::AppState;
 use serde_json::Value;
 
+use crate::binary::{self, Logging};
 use crate::report::{Row, checked, median, ms, row};
+use crate::wrk::WrkRun;
 
 /// How long and how big each measurement is.
 pub struct Settings {
@@ -135,79 +137,186 @@ pub fn memory_of(pid: &str, field: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
-    let (_, mock) = mock(1000).await;
-    let floor = floor(1000).await;
-    // The mock and the floor take turns in short rounds (each going first in every other one),
-    // and the ratio is the median of the rounds' ratios: a slow spell of this shared machine
-    // then hits both sides of a ratio alike, or only one round.
+/// One `wrk` run, off the runtime's workers (which serve the in-process servers).
+async fn wrk(
+    url: &str,
+    kind: Request,
+    connections: usize,
+    time: Duration,
+) -> Result<WrkRun, String> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || crate::wrk::run(&url, kind, connections, time))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// Two servers under the same `wrk` load in turns (each going first in every other round):
+/// their runs, and the median of the rounds' first/second rate ratios.
+async fn wrk_turns(
+    settings: &Settings,
+    (first, second): (&str, &str),
+    kind: Request,
+    connections: usize,
+) -> Result<(Vec<WrkRun>, Vec<WrkRun>, f64), String> {
     let slice = settings.cell / settings.rounds;
-    for connections in [32, 256] {
-        for kind in Request::ALL {
-            let (mut mock_runs, mut floor_runs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-            for round in 0..settings.rounds {
-                let (m, f) = if round % 2 == 0 {
-                    let m = load::run(&mock, kind, connections, slice).await;
-                    (m, load::run(&floor, kind, connections, slice).await)
-                } else {
-                    let f = load::run(&floor, kind, connections, slice).await;
-                    (load::run(&mock, kind, connections, slice).await, f)
-                };
-                ratios.push(m.rps() / f.rps().max(1.0));
-                mock_runs.push(m);
-                floor_runs.push(f);
-            }
-            let (m, f) = (Stats::of(&mock_runs), Stats::of(&floor_runs));
-            let ratio = median(ratios);
-            let label = format!(
-                "{} @{connections}: mock {:.0} req/s (p50 {}, p99 {}), floor {:.0} req/s",
-                kind.label(),
-                m.rps,
-                ms(m.p50),
-                ms(m.p99),
-                f.rps
-            );
-            let errors = if m.errors > 0 {
-                format!(", {} errors", m.errors)
-            } else {
-                String::new()
-            };
-            let rounds = match settings.rounds {
-                1 => String::new(),
-                n => format!(" (median of {n} rounds)"),
-            };
-            let value = format!("{:.0}% of floor{rounds}{errors}", ratio * 100.0);
-            match (kind, connections) {
-                (Request::Get | Request::Create, _) => rows.push(checked(
-                    label,
-                    value,
-                    "≥ 85% of floor",
-                    ratio >= 0.85 && m.errors == 0,
-                )),
-                _ => rows.push(row(label, value)),
-            }
-            if connections == 32 && matches!(kind, Request::Get | Request::Create) {
-                rows.push(checked(
-                    format!("{} @32: mock p99", kind.label()),
-                    ms(m.p99),
-                    "≤ 2 ms",
-                    m.p99 <= Duration::from_millis(2),
-                ));
-            }
-        }
+    let (mut a_runs, mut b_runs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..settings.rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = wrk(first, kind, connections, slice).await?;
+            (a, wrk(second, kind, connections, slice).await?)
+        } else {
+            let b = wrk(second, kind, connections, slice).await?;
+            (wrk(first, kind, connections, slice).await?, b)
+        };
+        ratios.push(a.rps / b.rps.max(1.0));
+        a_runs.push(a);
+        b_runs.push(b);
+    }
+    Ok((a_runs, b_runs, median(ratios)))
+}
+
+fn mean_rps(runs: &[WrkRun]) -> f64 {
+    runs.iter().map(|r| r.rps).sum::<f64>() / runs.len().max(1) as f64
+}
+
+fn worst_p99(runs: &[WrkRun]) -> Duration {
+    runs.iter().map(|r| r.p99).max().unwrap_or_default()
+}
+
+/// The URL `wrk` sends `kind` to, under a collection URL.
+fn url_for(collection: &str, kind: Request) -> String {
+    match kind {
+        Request::Get | Request::Update => format!("{collection}/{}", id_of(0)),
+        Request::Create => collection.to_owned(),
+        Request::List => format!("{collection}?$top=100"),
     }
 }
 
-/// POST under `wrk` at 32 connections: the durable store (`--data`, group commit) against the
-/// in-memory one, with the floor's rate under the same generator to show it had room to spare.
-async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
-    if !crate::wrk::available() {
+/// Adds a failed row and answers true when `wrk` is not installed.
+fn without_wrk(what: &str, rows: &mut Vec<Row>) -> bool {
+    let missing = !crate::wrk::available();
+    if missing {
         rows.push(checked(
-            "durable POST @32 (wrk)",
+            what,
             "wrk is not installed (apt-get install wrk)",
             "measured",
             false,
         ));
+    }
+    missing
+}
+
+/// The `graph-mock` binary as users run it (in memory, one access log line per request; the
+/// log goes to `/dev/null`) against the floor, under `wrk`; then what the access log costs.
+async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
+    let what = "throughput of the graph-mock binary (wrk)";
+    if without_wrk(what, rows) {
+        return;
+    }
+    let (mock, quiet) = match (
+        binary::start(Logging::Default),
+        binary::start(Logging::Quiet),
+    ) {
+        (Ok(mock), Ok(quiet)) => (mock, quiet),
+        (Err(reason), _) | (_, Err(reason)) => {
+            rows.push(checked(what, reason, "measured", false));
+            return;
+        }
+    };
+    let floor = floor(1000).await;
+    let (mock_collection, quiet_collection) = (
+        format!("{}{COLLECTION}", mock.url),
+        format!("{}{COLLECTION}", quiet.url),
+    );
+    binary::fill(&mock_collection, 1000, true).await;
+    binary::fill(&quiet_collection, 1000, true).await;
+    let rounds = match settings.rounds {
+        1 => String::new(),
+        n => format!(" (median of {n} rounds)"),
+    };
+    let mut generator_cpu: f64 = 0.0;
+    for connections in [32, 256] {
+        for kind in Request::ALL {
+            let urls = (
+                url_for(&mock_collection, kind),
+                url_for(&floor.collection, kind),
+            );
+            let (m, f, ratio) =
+                match wrk_turns(settings, (&urls.0, &urls.1), kind, connections).await {
+                    Ok(measured) => measured,
+                    Err(reason) => {
+                        rows.push(checked(what, reason, "measured", false));
+                        return;
+                    }
+                };
+            generator_cpu = f
+                .iter()
+                .map(|r| r.generator_cpu)
+                .fold(generator_cpu, f64::max);
+            let errors: u64 = m.iter().map(|r| r.errors).sum();
+            let label = format!(
+                "{} @{connections}: mock {:.0} req/s (p99 {}), floor {:.0} req/s",
+                kind.label(),
+                mean_rps(&m),
+                ms(worst_p99(&m)),
+                mean_rps(&f),
+            );
+            let errors_text = match errors {
+                0 => String::new(),
+                n => format!(", {n} errors"),
+            };
+            let value = format!("{:.0}% of floor{rounds}{errors_text}", ratio * 100.0);
+            if kind == Request::List {
+                rows.push(row(label, value));
+                continue;
+            }
+            rows.push(checked(
+                label,
+                value,
+                "≥ 85% of floor",
+                ratio >= 0.85 && errors == 0,
+            ));
+            if connections == 32 {
+                let p99 = worst_p99(&m);
+                rows.push(checked(
+                    format!("{} @32: mock p99 (worst round)", kind.label()),
+                    ms(p99),
+                    "≤ 2 ms",
+                    p99 <= Duration::from_millis(2),
+                ));
+            }
+        }
+    }
+    rows.push(checked(
+        "wrk's share of the CPU while driving the floor (most of any round)",
+        format!("{:.0}%", generator_cpu * 100.0),
+        "≤ 50% (the generator is not the bottleneck)",
+        generator_cpu <= 0.5,
+    ));
+    let urls = (
+        url_for(&mock_collection, Request::Get),
+        url_for(&quiet_collection, Request::Get),
+    );
+    match wrk_turns(settings, (&urls.0, &urls.1), Request::Get, 32).await {
+        Ok((logged, silent, ratio)) => rows.push(checked(
+            format!(
+                "the access log's cost, GET by id @32: {:.0} req/s logged, {:.0} without",
+                mean_rps(&logged),
+                mean_rps(&silent)
+            ),
+            format!("{:.1}%{rounds}", (1.0 - ratio) * 100.0),
+            "≤ 5%",
+            ratio >= 0.95,
+        )),
+        Err(reason) => rows.push(checked(what, reason, "measured", false)),
+    }
+}
+
+/// POST under `wrk` at 32 connections: the durable store (`--data`, group commit) against the
+/// in-memory one, and the floor's rate under the same generator to show it had room to spare.
+async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
+    let what = "durable POST @32 (wrk)";
+    if without_wrk(what, rows) {
         return;
     }
     let directory = std::env::temp_dir().join(format!("graph-bench-{}", std::process::id()));
@@ -220,91 +329,57 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     let durable = match AppState::open(&graph_mock::API, config) {
         Ok(state) => state,
         Err(e) => {
-            rows.push(checked(
-                "durable POST @32 (wrk)",
-                format!("{e:?}"),
-                "measured",
-                false,
-            ));
+            rows.push(checked(what, format!("{e:?}"), "measured", false));
             return;
         }
     };
-    let url = |address: SocketAddr| format!("http://{address}/beta{COLLECTION}");
-    let durable_url = url(serve(graph_mock::app(durable)).await);
+    let durable_url = format!(
+        "http://{}/beta{COLLECTION}",
+        serve(graph_mock::app(durable)).await
+    );
     let (_, memory) = mock(0).await;
     let floor = floor(0).await;
-    let slice = settings.cell / settings.rounds;
-    let (mut durable_runs, mut memory_runs, mut floor_runs, mut ratios) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for round in 0..settings.rounds {
-        let mut order = [&durable_url, &memory.collection, &floor.collection];
-        order.rotate_left(round as usize % 3);
-        let mut measured = Vec::new();
-        for target in order {
-            // wrk blocks: off the runtime's workers, which serve the in-process servers.
-            let target = target.clone();
-            let run = tokio::task::spawn_blocking(move || {
-                crate::wrk::run(&target, Request::Create, 32, slice)
-            })
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r);
-            measured.push(run);
-        }
-        let by = |url: &str| {
-            order
-                .iter()
-                .position(|u| u.as_str() == url)
-                .and_then(|i| measured[i].clone().ok())
-        };
-        match (
-            by(&durable_url),
-            by(&memory.collection),
-            by(&floor.collection),
-        ) {
-            (Some(d), Some(m), Some(f)) => {
-                ratios.push(d.rps / m.rps.max(1.0));
-                durable_runs.push(d);
-                memory_runs.push(m);
-                floor_runs.push(f);
-            }
-            _ => {
-                let reason = measured
-                    .iter()
-                    .find_map(|r| r.as_ref().err().cloned())
-                    .unwrap_or_default();
-                rows.push(checked("durable POST @32 (wrk)", reason, "measured", false));
-                return;
-            }
-        }
-    }
-    let _ = std::fs::remove_dir_all(&directory);
-    let mean = |runs: &[crate::wrk::WrkRun], f: fn(&crate::wrk::WrkRun) -> f64| {
-        runs.iter().map(f).sum::<f64>() / runs.len().max(1) as f64
+    let measured = async {
+        let turns = wrk_turns(
+            settings,
+            (&durable_url, &memory.collection),
+            Request::Create,
+            32,
+        )
+        .await?;
+        let floor_run = wrk(
+            &floor.collection,
+            Request::Create,
+            32,
+            settings.cell / settings.rounds,
+        )
+        .await?;
+        Ok::<_, String>((turns, floor_run))
     };
-    let worst_p99 =
-        |runs: &[crate::wrk::WrkRun]| runs.iter().map(|r| r.p99).max().unwrap_or_default();
-    let (d_rps, m_rps, f_rps) = (
-        mean(&durable_runs, |r| r.rps),
-        mean(&memory_runs, |r| r.rps),
-        mean(&floor_runs, |r| r.rps),
-    );
-    let errors: u64 = durable_runs.iter().map(|r| r.errors).sum();
-    let ratio = median(ratios);
+    let ((d, m, ratio), f) = match measured.await {
+        Ok(measured) => measured,
+        Err(reason) => {
+            rows.push(checked(what, reason, "measured", false));
+            return;
+        }
+    };
+    let _ = std::fs::remove_dir_all(&directory);
+    let errors: u64 = d.iter().map(|r| r.errors).sum();
+    let errors_text = match errors {
+        0 => String::new(),
+        n => format!(", {n} errors"),
+    };
     rows.push(checked(
         format!(
-            "durable POST @32 (wrk): {d_rps:.0} req/s, in-memory {m_rps:.0} req/s{}",
-            if errors > 0 {
-                format!(", {errors} errors")
-            } else {
-                String::new()
-            }
+            "durable POST @32 (wrk): {:.0} req/s, in-memory {:.0} req/s{errors_text}",
+            mean_rps(&d),
+            mean_rps(&m)
         ),
         format!("{:.0}% of in-memory", ratio * 100.0),
         "≥ 50% of in-memory",
         ratio >= 0.5 && errors == 0,
     ));
-    let p99 = worst_p99(&durable_runs);
+    let p99 = worst_p99(&d);
     rows.push(checked(
         "durable POST @32: p99 (worst round)",
         ms(p99),
@@ -313,12 +388,13 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     ));
     rows.push(checked(
         format!(
-            "wrk's headroom: it drives the floor at {f_rps:.0} req/s using {:.0}% of the CPU",
-            mean(&floor_runs, |r| r.generator_cpu) * 100.0
+            "wrk's headroom: it drives the floor at {:.0} req/s using {:.0}% of the CPU",
+            f.rps,
+            f.generator_cpu * 100.0
         ),
-        format!("{:.1}× the durable rate", f_rps / d_rps.max(1.0)),
+        format!("{:.1}× the durable rate", f.rps / mean_rps(&d).max(1.0)),
         "≥ 2× (the generator is not the bottleneck)",
-        f_rps >= 2.0 * d_rps,
+        f.rps >= 2.0 * mean_rps(&d),
     ));
 }
 

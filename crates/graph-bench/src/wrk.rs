@@ -1,7 +1,8 @@
-//! The external load generator: `wrk` (a C program; `apt-get install wrk`), for cells where the
-//! in-process generator would saturate before the server does. Each run reports the rate, the
-//! 99th percentile latency, the non-2xx answers and how much CPU `wrk` itself used, so a table
-//! can show that the generator was not the bottleneck.
+//! The load generator: `wrk` (a C program; `apt-get install wrk`). An in-process reqwest
+//! generator saturated before the servers did (about 91k GET/s against `wrk`'s 147k on the same
+//! floor), which pulled every ratio toward 1. Each run reports the rate, the 99th percentile
+//! latency, the non-2xx answers and how much CPU `wrk` itself used, so a table can show that the
+//! generator was not the bottleneck.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -174,10 +174,12 @@ fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
 /// Runs the mock of `api` with the process's command line, until Ctrl-C.
 #[tokio::main]
 pub async fn run(api: &'static Api) -> ExitCode {
-    // The access log is written by a background thread, off the request path; colours only on a
-    // terminal, so a log redirected to a file has no escape codes. The guard flushes it on exit.
+    // The access log is written by a background thread, off the request path (see
+    // `log_writer`); colours only on a terminal, so a log redirected to a file has no escape
+    // codes. The guard flushes it on exit.
     let colour = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let (writer, _flush_on_exit) = tracing_appender::non_blocking(std::io::stdout());
+    let (writer, _flush_on_exit) = crate::log_writer::batched(std::io::stdout());
+    crate::log_writer::install_access_log(writer.clone(), colour);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),

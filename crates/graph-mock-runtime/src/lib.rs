@@ -28,6 +28,7 @@ mod error;
 pub mod faults;
 pub mod journal;
 mod listing;
+mod log_writer;
 mod middleware;
 mod mock_server;
 pub mod operation;
@@ -63,9 +64,22 @@ pub use operation::Api;
 pub use resource::SINGLETON_KEY;
 pub use store::{MemoryStore, SqliteStore, Store, StoreError};
 
-/// What every handler shares.
+/// What every handler shares. axum clones it for every request, so it is one `Arc`: one
+/// reference count to bump, not one per part.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// The parts of an [`AppState`].
+#[derive(Debug)]
+pub struct SharedState {
     /// The generated operations, routes and schema this mock serves.
     pub api: &'static Api,
     /// The settings.
@@ -108,7 +122,7 @@ impl AppState {
             config.fault_seed,
         ));
         let changes = Arc::new(store::ChangeLog::default());
-        AppState {
+        AppState(Arc::new(SharedState {
             api,
             base_path: Arc::from(config.normalised_base_path(api.version)),
             openapi: Arc::default(),
@@ -118,7 +132,7 @@ impl AppState {
             journal,
             faults,
             start_state: Arc::default(),
-        }
+        }))
     }
 
     /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as

@@ -61,12 +61,17 @@ pub async fn request_context(
         state.journal.record(recorded);
     }
     if let Some((method, path)) = logged {
-        tracing::info!(
-            target: "graph_mock::request",
-            "{method} {path} {} {:.1}ms",
-            response.status().as_u16(),
-            started.elapsed().as_secs_f64() * 1000.0
-        );
+        let status = response.status().as_u16();
+        match crate::log_writer::access_log() {
+            // The binary's own log: written by hand, cheaply.
+            Some(log) => log.write(method.as_str(), &path, status, started.elapsed()),
+            // Embedded in someone's app: a `tracing` event for their subscriber.
+            None => tracing::info!(
+                target: "graph_mock::request",
+                "{method} {path} {status} {:.1}ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            ),
+        }
     }
     response
 }

@@ -171,27 +171,31 @@ impl Store for MemoryStore {
         change: Change<'_>,
     ) -> Result<Entity, UpdateError> {
         let not_found = || UpdateError::Store(StoreError::NotFound);
-        // The entity is parsed, changed and written out with no lock held; the result replaces
-        // it only if no other write came first (the same `Arc` is still in place), else the
-        // change is made again on the newer version. Each retry means another write succeeded.
-        loop {
-            let current = self.get(collection, id)?.ok_or_else(not_found)?;
+        let apply = |current: &StoredEntity, change: Change<'_>| {
             let mut copy = current.to_map();
             change(&mut copy).map_err(|_| UpdateError::Refused)?;
-            let updated = StoredEntity::keyed(id, &copy)?;
-            let mut guard = self.write();
-            let inner = &mut *guard;
-            let target = inner
-                .collections
-                .get_mut(collection)
-                .ok_or_else(not_found)?;
-            let position = target.position(&inner.hasher, id).ok_or_else(not_found)?;
-            let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
-            if slot.is_same(&current) {
-                *slot = updated.clone();
-                return Ok(updated);
-            }
-        }
+            Ok::<_, UpdateError>(StoredEntity::keyed(id, &copy)?)
+        };
+        // First the entity is parsed, changed and written out with no lock held; the result
+        // replaces it if no other write came first (the same `Arc` is still in place). If one
+        // did, the change is made again on the newer version with the lock held, so that writers
+        // racing for one entity cannot keep undoing each other's work.
+        let current = self.get(collection, id)?.ok_or_else(not_found)?;
+        let updated = apply(&current, &mut *change)?;
+        let mut guard = self.write();
+        let inner = &mut *guard;
+        let target = inner
+            .collections
+            .get_mut(collection)
+            .ok_or_else(not_found)?;
+        let position = target.position(&inner.hasher, id).ok_or_else(not_found)?;
+        let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
+        let updated = match slot.is_same(&current) {
+            true => updated,
+            false => apply(slot, change)?,
+        };
+        *slot = updated.clone();
+        Ok(updated)
     }
 
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {

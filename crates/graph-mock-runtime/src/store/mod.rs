@@ -61,7 +61,8 @@ impl From<StoreError> for UpdateError {
 }
 
 /// A change applied to a copy of an entity; an error leaves the entity as it was. A backend may
-/// apply it more than once, each time to the newest version, when writes to the entity race.
+/// apply it more than once, each time to the newest version, when writes to the entity race,
+/// and may hold its lock while it runs: a change must not call the store.
 pub type Change<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> Result<(), Refused>;
 
 /// The operations every backend provides.
@@ -317,7 +318,8 @@ mod tests {
             .update("/c", "a", &mut |e| {
                 runs += 1;
                 if runs == 1 {
-                    // Another writer commits between this change's read and its write.
+                    // Another writer commits between this change's read and its write (a test
+                    // device: the memory store's first run of a change holds no lock).
                     store
                         .update("/c", "a", &mut |other| {
                             other.insert("other".into(), json!(true));
