@@ -69,10 +69,10 @@ pub fn run(mut args: Args) -> Result<(), String> {
         ));
     }
     if let Some(min) = min_rate {
-        let rate = result.pages_imported() as f64 / result.pages_read.max(1) as f64;
+        let rate = result.import_rate();
         if rate < min {
             return Err(format!(
-                "only {:.2}% of the pages imported; at least {:.2}% are required",
+                "only {:.2}% of the API, resource and enum pages imported (conceptual pages apart); at least {:.2}% are required",
                 rate * 100.0,
                 min * 100.0
             ));

@@ -58,7 +58,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
     };
 
     let http_section = doc
-        .section(&["HTTP Request"])
+        .section_at_any_level(&["HTTP Request"])
         .ok_or_else(|| error(1, "the page has no `## HTTP Request` section"))?;
     let (lines, unreadable) = http_section
         .blocks
@@ -150,9 +150,9 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         .unwrap_or_default();
 
     let response_section = doc
-        .section(&["Response"])
+        .section_at_any_level(&["Response"])
         .ok_or_else(|| error(1, "the page has no `## Response` section"))?;
-    let (sentence, sentence_line) = response_section
+    let sentence = response_section
         .paragraphs()
         .find(|(p, _)| p.text.contains("returns"))
         .ok_or_else(|| {
@@ -160,9 +160,28 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                 response_section.line,
                 "the Response section has no \"returns a `NNN ...` response code\" sentence",
             )
-        })?;
-    let outcome = response_sentence(sentence)
-        .ok_or_else(|| error(sentence_line, "the Response sentence names no status code"))?;
+        })
+        .and_then(|(sentence, line)| {
+            response_sentence(sentence)
+                .map(|outcome| (outcome, line))
+                .ok_or_else(|| error(line, "the Response sentence names no status code"))
+        });
+    // Hand-written pages often leave the status to the example: it is read from there.
+    let (outcome, sentence_line) = match sentence {
+        Ok(read) => read,
+        Err(unread) => {
+            let (outcome, line) = example_response(doc).ok_or(unread.clone())?;
+            report.defect(
+                unread.line,
+                DefectKind::MissingSection,
+                format!(
+                    "{}; the status ({}) and body type are read from the example response at line {line}",
+                    unread.message, outcome.status
+                ),
+            );
+            (outcome, unread.line)
+        }
+    };
     if let Some(reason) = &outcome.inconsistency {
         report.defect(
             sentence_line,
@@ -295,6 +314,62 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         body_table,
         mentions,
         example_texts,
+    })
+}
+
+/// The status and body type of the page's first example response (`HTTP/1.1 200 OK`, with
+/// the type from its annotation's `@odata.type`), and its line.
+fn example_response(doc: &Document) -> Option<(ResponseSentence, u32)> {
+    doc.blocks.iter().find_map(|block| {
+        let Block::Code {
+            text,
+            line,
+            annotation,
+        } = block
+        else {
+            return None;
+        };
+        let message = split_message(text, *line)?;
+        let status: u16 = message
+            .start_line
+            .trim()
+            .strip_prefix("HTTP/")?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()?;
+        let annotated = annotation.as_ref();
+        let written = annotated
+            .and_then(|a| a.get("@odata.type").or_else(|| a.get("@type")))
+            .and_then(|t| t.as_str())
+            .unwrap_or_default();
+        let (element, wrapped) = match written.strip_prefix("Collection(") {
+            Some(inner) => (inner.trim_end_matches(')'), true),
+            None => (written, false),
+        };
+        let collection = wrapped
+            || annotated
+                .and_then(|a| a.get("isCollection"))
+                .and_then(|c| c.as_bool())
+                .unwrap_or(false);
+        let body = (status != 204)
+            .then(|| type_name(element.trim_start_matches("microsoft.graph.")))
+            .flatten()
+            .map(|type_ref| ResponseBody {
+                type_ref,
+                collection,
+            });
+        Some((
+            ResponseSentence {
+                status,
+                verb: Verb::Method,
+                body,
+                named_type: None,
+                inconsistency: None,
+                unreadable_type: None,
+            },
+            *line,
+        ))
     })
 }
 

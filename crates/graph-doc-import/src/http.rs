@@ -24,20 +24,44 @@ pub fn request_lines(text: &str, first_line: u32) -> (Vec<RequestLine>, Vec<(u32
         if trimmed.is_empty() {
             continue;
         }
-        match trimmed.split_once(char::is_whitespace) {
-            Some((method, path))
-                if HttpMethod::parse(method).is_some() && path.trim().starts_with('/') =>
-            {
-                found.push(RequestLine {
-                    method: HttpMethod::parse(method).unwrap_or(HttpMethod::Get),
-                    path: path.trim().to_owned(),
-                    line,
-                });
-            }
-            _ => unreadable.push((line, trimmed.to_owned())),
+        // `GET /path`, or with the space missing, `DELETE/path`.
+        let parts = trimmed
+            .split_once(char::is_whitespace)
+            .filter(|(method, _)| HttpMethod::parse(method).is_some())
+            .or_else(|| trimmed.find('/').map(|at| trimmed.split_at(at)));
+        let parsed = parts
+            .and_then(|(method, path)| Some((HttpMethod::parse(method)?, relative_path(path)?)));
+        match parsed {
+            Some((method, path)) => found.push(RequestLine { method, path, line }),
+            None => unreadable.push((line, trimmed.to_owned())),
         }
     }
     (found, unreadable)
+}
+
+/// The path of a request line, `/users/{id}`. Hand-written pages also write it without the
+/// leading slash (`users/{id}`), from a `~` root (`~/users/{id}`) or as a whole URL
+/// (`https://graph.microsoft.com/beta/users`); all are read as the same path.
+fn relative_path(written: &str) -> Option<String> {
+    let path = written.trim();
+    let path = path.strip_prefix('~').unwrap_or(path);
+    let path = match path.split_once("://") {
+        Some((_, rest)) => {
+            let after_host = &rest[rest.find('/')?..];
+            // The version segment, `/beta` or `/v1.0`, is the base URL's, not the path's.
+            let mut segments = after_host.splitn(3, '/');
+            match (segments.next(), segments.next(), segments.next()) {
+                (Some(""), Some("beta" | "v1.0"), Some(rest)) => format!("/{rest}"),
+                _ => after_host.to_owned(),
+            }
+        }
+        None if path.starts_with('/') => path.to_owned(),
+        None if path.starts_with(|c: char| c.is_ascii_alphabetic() || c == '{') => {
+            format!("/{path}")
+        }
+        None => return None,
+    };
+    Some(path)
 }
 
 /// An example message split into its first line, headers and body text.
@@ -167,6 +191,20 @@ mod tests {
             }
         );
         assert_eq!(bad, [(12, "nonsense".to_owned())]);
+    }
+
+    #[test]
+    fn request_paths_without_a_slash_or_as_urls_read_as_paths() {
+        let (lines, bad) = request_lines(
+            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\n",
+            1,
+        );
+        let paths: Vec<&str> = lines.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["/policies/x", "/users/{id}", "/{id}/y", "/a/$ref", "/b"]
+        );
+        assert_eq!(bad, [(4, "GET ?x".to_owned())]);
     }
 
     #[test]

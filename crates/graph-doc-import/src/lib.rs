@@ -48,6 +48,9 @@ pub struct Import {
     pub defects: Vec<Defect>,
     /// How many pages were given.
     pub pages_read: usize,
+    /// How many of them are conceptual (overviews, guides: `doc_type: conceptualPageType`, or
+    /// none): no API to import, so counted apart rather than as skipped.
+    pub conceptual: usize,
     /// The pages that were not imported, and why.
     pub skipped: Vec<PageError>,
 }
@@ -55,7 +58,16 @@ pub struct Import {
 impl Import {
     /// How many pages were imported.
     pub fn pages_imported(&self) -> usize {
-        self.pages_read - self.skipped.len()
+        self.pages_read - self.conceptual - self.skipped.len()
+    }
+
+    /// The share of the API, resource and enum pages (conceptual pages apart) imported.
+    pub fn import_rate(&self) -> f64 {
+        let reference = self.pages_read - self.conceptual;
+        match reference {
+            0 => 1.0,
+            n => self.pages_imported() as f64 / n as f64,
+        }
     }
 }
 
@@ -63,8 +75,9 @@ impl fmt::Display for Import {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "pages read: {}, imported: {}, skipped: {}; types: {}, enums: {}, operations: {}; defects: {}",
+            "pages read: {} ({} conceptual, counted apart), imported: {}, skipped: {}; types: {}, enums: {}, operations: {}; defects: {}",
             self.pages_read,
+            self.conceptual,
             self.pages_imported(),
             self.skipped.len(),
             self.spec.types.len(),
@@ -80,13 +93,15 @@ pub fn import(pages: &[PageInput]) -> Import {
     let mut defects = Vec::new();
     let mut skipped = Vec::new();
     let mut contents = Vec::new();
+    let mut conceptual = 0;
     for page in pages {
         let doc = Document::parse(&page.text);
         let mut report = Report::new(page.file.clone());
         let content = read_page(&doc, &mut report);
         defects.extend(report.into_defects());
         match content {
-            Ok(content) => contents.push((page.file.clone(), content)),
+            Ok(Some(content)) => contents.push((page.file.clone(), content)),
+            Ok(None) => conceptual += 1,
             Err(error) => skipped.push(error),
         }
     }
@@ -105,29 +120,58 @@ pub fn import(pages: &[PageInput]) -> Import {
         spec,
         defects,
         pages_read: pages.len(),
+        conceptual,
         skipped,
     }
 }
 
-fn read_page(doc: &Document, report: &mut Report) -> Result<PageContent, PageError> {
-    match doc.front_matter.get("doc_type").map(String::as_str) {
-        Some("apiPageType") => api_page::read(doc, report).map(|p| PageContent::Api(Box::new(p))),
-        Some("resourcePageType") => resource_page::read(doc, report).map(PageContent::Resource),
-        Some("enumPageType") => enum_page::read(doc, report).map(|(n, d)| PageContent::Enum(n, d)),
-        other => Err(PageError {
-            file: report.file().to_owned(),
-            line: 1,
-            message: match other {
-                Some(kind) => format!(
-                    "unknown doc_type `{kind}` (expected apiPageType, resourcePageType or enumPageType)"
+/// Reads a page as what its front matter's `doc_type` says, or `None` for a conceptual page.
+/// Misspelt page types (`resourcePageType_`, `enumTypes`), resource pages marked as API pages
+/// and API pages marked as resource pages are read as what they are, and reported.
+fn read_page(doc: &Document, report: &mut Report) -> Result<Option<PageContent>, PageError> {
+    let written = match doc.front_matter.get("doc_type").map(String::as_str) {
+        None | Some("conceptualPageType") => return Ok(None),
+        Some(written) => written,
+    };
+    let canonical = match written {
+        "apiPageType" | "resourcePageType" | "enumPageType" => written,
+        "resourcePageType_" => "resourcePageType",
+        "enumTypes" => "enumPageType",
+        unknown => {
+            return Err(PageError {
+                file: report.file().to_owned(),
+                line: 1,
+                message: format!(
+                    "unknown doc_type `{unknown}` (expected apiPageType, resourcePageType, enumPageType or conceptualPageType)"
                 ),
-                None => {
-                    "the front matter has no doc_type: a conceptual page, with no API to import"
-                        .to_owned()
-                }
-            },
-        }),
+            });
+        }
+    };
+    // Some pages carry the other page type's `doc_type`: told apart by their sections.
+    let title = doc.title().to_ascii_lowercase();
+    let titled_as_resource = title.ends_with(" resource")
+        || title.contains(" resource type")
+        || title.ends_with(" complex type");
+    let has_request = doc.section_at_any_level(&["HTTP Request"]).is_some();
+    let has_properties = doc.section(&["Properties"]).is_some();
+    let read_as = match canonical {
+        "apiPageType" if titled_as_resource && !has_request => "resourcePageType",
+        "resourcePageType" if has_request && !has_properties => "apiPageType",
+        other => other,
+    };
+    if read_as != written {
+        report.defect(
+            1,
+            DefectKind::WrongDocType,
+            format!("the page says `doc_type: {written}`; read as a {read_as} page"),
+        );
     }
+    match read_as {
+        "apiPageType" => api_page::read(doc, report).map(|p| PageContent::Api(Box::new(p))),
+        "resourcePageType" => resource_page::read(doc, report).map(PageContent::Resource),
+        _ => enum_page::read(doc, report).map(|(n, d)| PageContent::Enum(n, d)),
+    }
+    .map(Some)
 }
 
 /// A page on disk: the name it is reported under, and where it is.

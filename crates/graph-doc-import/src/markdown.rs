@@ -155,6 +155,37 @@ impl Document {
         })
     }
 
+    /// [`Document::section`], else the first deeper heading (`###` and below) whose title starts
+    /// with one of `titles`, with the blocks up to the next heading of its level or above: some
+    /// hand-written pages nest `### HTTP request` or `### Response` one level down.
+    pub fn section_at_any_level(&self, titles: &[&str]) -> Option<Section<'_>> {
+        if let Some(section) = self.section(titles) {
+            return Some(section);
+        }
+        let matches = |text: &str| {
+            let text = text.to_ascii_lowercase();
+            titles
+                .iter()
+                .any(|t| text.starts_with(&t.to_ascii_lowercase()))
+        };
+        let (start, level, title, line) =
+            self.blocks.iter().enumerate().find_map(|(i, b)| match b {
+                Block::Heading { level, text, line } if *level >= 3 && matches(text) => {
+                    Some((i, *level, text.as_str(), *line))
+                }
+                _ => None,
+            })?;
+        let end = self.blocks[start + 1..]
+            .iter()
+            .position(|b| matches!(b, Block::Heading { level: l, .. } if *l <= level))
+            .map_or(self.blocks.len(), |n| start + 1 + n);
+        Some(Section {
+            title,
+            line,
+            blocks: &self.blocks[start + 1..end],
+        })
+    }
+
     /// The first `#` heading, or the front matter title.
     pub fn title(&self) -> String {
         self.blocks

@@ -375,3 +375,50 @@ fn the_version_is_the_one_the_examples_call() {
     pages.extend((0..2).map(v1));
     assert_eq!(import(&pages).spec.version, "v1.0");
 }
+
+/// The hand-written pages' looser layouts: conceptual pages counted apart, misspelt or wrong
+/// page types, request paths without the leading slash, sections a level down, and a status
+/// that only the example response gives.
+#[test]
+fn hand_written_layouts_import_and_are_reported() {
+    let loose_api = "---\ntitle: \"Get shelf\"\ndoc_type: apiPageType\n---\n\n# Get shelf\n\n### HTTP request\n``` http\nGET shelves/{id}\n```\n\n## Response\nIf successful, this method returns a [shelf](../resources/shelf.md) in the response body.\n\n## Example\n``` http\nGET https://graph.microsoft.com/beta/shelves/1\n```\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.shelf\" } -->\n``` http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"id\": \"1\"}\n```\n";
+    let mislabelled = resource("shelf", None, "|id|String|Key.|")
+        .replace("doc_type: resourcePageType", "doc_type: apiPageType");
+    let pages = vec![
+        page("a/shelf-get.md", loose_api),
+        page("r/shelf.md", &mislabelled),
+        page(
+            "r/shelf-overview.md",
+            "---\ntitle: \"Shelves\"\ndoc_type: conceptualPageType\n---\n\n# Shelves\n",
+        ),
+        page("r/no-type.md", "---\ntitle: \"Notes\"\n---\n\n# Notes\n"),
+    ];
+    let result = import(&pages);
+    assert!(result.skipped.is_empty(), "{:#?}", result.skipped);
+    assert_eq!((result.pages_read, result.conceptual), (4, 2));
+    assert_eq!(result.pages_imported(), 2);
+    assert_eq!(result.import_rate(), 1.0);
+    let get = &result.spec.operations[0];
+    assert_eq!(get.kind, OperationKind::Get);
+    assert_eq!(get.primary_path().to_string(), "/shelves/{id}");
+    assert_eq!(get.response.status, 200);
+    assert_eq!(result.spec.types["shelf"].kind, TypeKind::Entity);
+    let kinds: Vec<(&str, DefectKind)> = result
+        .defects
+        .iter()
+        .map(|d| (d.source.file.as_str(), d.kind))
+        .collect();
+    assert!(
+        kinds.contains(&("r/shelf.md", DefectKind::WrongDocType)),
+        "{kinds:#?}"
+    );
+    assert!(
+        kinds.contains(&("a/shelf-get.md", DefectKind::MissingSection)),
+        "the status came from the example: {kinds:#?}"
+    );
+    assert!(
+        !kinds
+            .iter()
+            .any(|(f, _)| f.contains("overview") || f.contains("no-type"))
+    );
+}

@@ -562,6 +562,9 @@ impl std::fmt::Display for Defect {
 pub enum DefectKind {
     /// The page could not be imported at all and was skipped.
     PageSkipped,
+    /// The front matter's `doc_type` is misspelt or names the wrong kind of page; the page is
+    /// read as what it is.
+    WrongDocType,
     /// A path in the HTTP Request block ends in `/$ref` where no reference is meant.
     RefSuffixInPath,
     /// A path in the HTTP Request block is not a template the spec can hold; it is skipped.
