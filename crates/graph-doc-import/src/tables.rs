@@ -74,7 +74,10 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
     if base.eq_ignore_ascii_case("Enumeration") {
         return Some((TypeName::Enumeration, collection));
     }
-    if let Some(primitive) = Primitive::from_name(base.trim_start_matches("Edm.")) {
+    let primitive_name = base.trim_start_matches("Edm.");
+    if let Some(primitive) =
+        Primitive::from_name(primitive_name).or_else(|| informal_primitive(primitive_name))
+    {
         return Some((TypeName::Primitive(primitive), collection));
     }
     let is_name = !base.is_empty()
@@ -84,6 +87,21 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
     is_name.then(|| {
         let name = base.rsplit('.').next().unwrap_or(base).to_owned();
         (TypeName::Named { name, link: None }, collection)
+    })
+}
+
+/// The primitive a hand-written page means by a name OData does not use (`Integer`, `bool`,
+/// `datetime`, ...). `Json` and `Object` are left alone: Graph has types of those names.
+fn informal_primitive(name: &str) -> Option<Primitive> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "int" | "integer" => Primitive::Int32,
+        "long" => Primitive::Int64,
+        "bool" => Primitive::Boolean,
+        "float" | "number" | "numeric" => Primitive::Double,
+        "datetime" | "timestamp" => Primitive::DateTimeOffset,
+        "uuid" => Primitive::Guid,
+        "timespan" => Primitive::Duration,
+        _ => return None,
     })
 }
 
@@ -146,7 +164,7 @@ pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option
             );
             continue;
         };
-        let Some((mut type_name, collection)) = type_cell(ty) else {
+        let Some((type_name, collection)) = type_cell(ty) else {
             report.defect(
                 row.line,
                 DefectKind::UnknownType,
@@ -157,14 +175,17 @@ pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option
             );
             continue;
         };
-        if type_name
-            == (TypeName::Named {
-                name: "DateTime".to_owned(),
-                link: None,
-            })
-        {
-            report.defect(row.line, DefectKind::UnknownType, format!("`{}` has the type `DateTime`, which OData does not have; read as DateTimeOffset", name.text));
-            type_name = TypeName::Primitive(Primitive::DateTimeOffset);
+        let written = ty.text.trim().trim_end_matches("collection").trim();
+        if let Some(primitive) = informal_primitive(written) {
+            report.defect(
+                row.line,
+                DefectKind::UnknownType,
+                format!(
+                    "`{}` has the type `{written}`, which OData does not have; read as Edm.{}",
+                    name.text,
+                    primitive.name()
+                ),
+            );
         }
         let inherited_from = description
             .text
@@ -425,6 +446,18 @@ mod tests {
             ))
         );
         assert_eq!(type_cell(&cell("a b c")), None);
+        for (informal, primitive) in [
+            ("Integer", Primitive::Int32),
+            ("bool", Primitive::Boolean),
+            ("numeric", Primitive::Double),
+            ("datetime", Primitive::DateTimeOffset),
+        ] {
+            assert_eq!(
+                type_cell(&cell(&format!("{informal} collection"))),
+                Some((TypeName::Primitive(primitive), true)),
+                "{informal}"
+            );
+        }
         let unknown =
             cell("** Unknown Type microsoft.management.services.models.operation ** collection");
         assert_eq!(
