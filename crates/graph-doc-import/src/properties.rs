@@ -37,6 +37,14 @@ impl Mentions {
                     link: link.clone(),
                     line: row.line,
                 });
+                // Hand-written pages often name an enum that has no page of its own and list its
+                // members in the description: the enum is made from the list, unless a page
+                // defines the name after all (the assembler decides).
+                let values = possible_values(&row.description);
+                if values.len() >= 2 {
+                    self.inferred_enums
+                        .push((name.clone(), inferred_enum(values, report.source(row.line))));
+                }
                 TypeRef::Named(name.clone())
             }
             TypeName::Enumeration => {
@@ -52,25 +60,8 @@ impl Mentions {
                         row.name
                     ),
                 );
-                let members = values
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, name)| EnumMember {
-                        name,
-                        value: i as i64,
-                        description: String::new(),
-                    })
-                    .collect();
-                self.inferred_enums.push((
-                    name.clone(),
-                    EnumDef {
-                        description: String::new(),
-                        is_flags: false,
-                        members,
-                        inferred: true,
-                        source: report.source(row.line),
-                    },
-                ));
+                self.inferred_enums
+                    .push((name.clone(), inferred_enum(values, report.source(row.line))));
                 self.types.push(TypeMention {
                     name: name.clone(),
                     link: None,
@@ -98,6 +89,26 @@ impl Mentions {
             read_only: row.read_only(),
             description: row.description.clone(),
         }
+    }
+}
+
+/// An enum made up from a "Possible values are" list.
+fn inferred_enum(values: Vec<String>, source: graph_spec::Source) -> EnumDef {
+    let members = values
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| EnumMember {
+            name,
+            value: i as i64,
+            description: String::new(),
+        })
+        .collect();
+    EnumDef {
+        description: String::new(),
+        is_flags: false,
+        members,
+        inferred: true,
+        source,
     }
 }
 

@@ -366,20 +366,22 @@ pub fn members_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<
     Some(members)
 }
 
-/// Reads the members from a "Possible values are: `a`, `b`, `c`." description.
+/// Reads the members from a "Possible values are: `a`, `b`, `c`." description (also "The
+/// possible values are a, b, and c." and "Possible values include ...").
 pub fn possible_values(description: &str) -> Vec<String> {
-    let Some((_, list)) = description.split_once("Possible values are") else {
+    let lower = description.to_ascii_lowercase();
+    let Some(list) = ["possible values are", "possible values include"]
+        .iter()
+        .find_map(|lead| lower.find(lead).map(|at| &description[at + lead.len()..]))
+    else {
         return Vec::new();
     };
     let list = list.split('.').next().unwrap_or_default();
     list.split(',')
         .map(|v| {
-            v.trim()
-                .trim_start_matches(':')
-                .trim()
-                .trim_matches('`')
-                .trim()
-                .to_owned()
+            let v = v.trim().trim_start_matches(':').trim();
+            let v = v.strip_prefix("and ").unwrap_or(v);
+            v.trim().trim_matches('`').trim().to_owned()
         })
         .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .collect()
@@ -619,5 +621,13 @@ mod tests {
             ["active", "error", "inactive"]
         );
         assert!(possible_values("No list here.").is_empty());
+        assert_eq!(
+            possible_values("The possible values are: call, chat, and meeting."),
+            ["call", "chat", "meeting"]
+        );
+        assert_eq!(
+            possible_values("Possible values include `a`, `b`."),
+            ["a", "b"]
+        );
     }
 }
