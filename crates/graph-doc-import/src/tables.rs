@@ -115,13 +115,22 @@ fn has_columns(header: &Row, expected: &[&str]) -> bool {
             .all(|(cell, want)| cell.text.eq_ignore_ascii_case(want))
 }
 
-/// Reads a Property|Type|Description table (or Relationship|..., Parameter|...).
+/// Reads a Property|Type|Description table (or Relationship|..., Parameter|..., Property
+/// name|..., or a Property|Type table without descriptions).
 /// Returns `None`, after reporting, when the header is some other layout.
 pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<Vec<PropertyRow>> {
-    let first_columns = ["Property", "Relationship", "Parameter", "Name"];
-    let known = first_columns
-        .iter()
-        .any(|first| has_columns(header, &[first, "Type", "Description"]));
+    let first_columns = [
+        "Property",
+        "Property name",
+        "Relationship",
+        "Relationship name",
+        "Parameter",
+        "Name",
+    ];
+    let known = first_columns.iter().any(|first| {
+        has_columns(header, &[first, "Type", "Description"])
+            || has_columns(header, &[first, "Type"])
+    });
     if !known {
         report.defect(
             header.line,
@@ -156,13 +165,24 @@ pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option
             );
             continue;
         }
-        let [name, ty, description] = row.cells.as_slice() else {
-            report.defect(
-                row.line,
-                DefectKind::UnknownTableLayout,
-                "a property row does not have 3 cells; the row is skipped".to_owned(),
-            );
-            continue;
+        let no_description = Inline {
+            text: String::new(),
+            links: Vec::new(),
+        };
+        let (name, ty, description) = match (row.cells.as_slice(), header.cells.len()) {
+            ([name, ty, description], 3) => (name, ty, description),
+            ([name, ty], 2) => (name, ty, &no_description),
+            _ => {
+                report.defect(
+                    row.line,
+                    DefectKind::UnknownTableLayout,
+                    format!(
+                        "a property row does not have {} cells; the row is skipped",
+                        header.cells.len()
+                    ),
+                );
+                continue;
+            }
         };
         let Some((type_name, collection)) = type_cell(ty) else {
             report.defect(
@@ -284,17 +304,30 @@ fn permission_cell(text: &str, most_first: bool, line: u32, report: &mut Report)
 
 /// Reads the Header|Value table.
 pub fn headers_table(header: &Row, rows: &[Row], report: &mut Report) -> Vec<Header> {
-    if !has_columns(header, &["Header", "Value"]) {
+    // Intune writes Header|Value; hand-written pages Name|Description, Name|Value, and
+    // Name|Type|Description (the value last).
+    let layouts: [&[&str]; 4] = [
+        &["Header", "Value"],
+        &["Name", "Description"],
+        &["Name", "Value"],
+        &["Name", "Type", "Description"],
+    ];
+    let Some(layout) = layouts.iter().find(|l| has_columns(header, l)) else {
         report.defect(
             header.line,
             DefectKind::UnknownTableLayout,
-            "expected a Header|Value table; the table is skipped".to_owned(),
+            format!(
+                "expected a Header|Value or Name|Description table, found columns {:?}; the table is skipped",
+                header.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>()
+            ),
         );
         return Vec::new();
-    }
+    };
+    let columns = layout.len();
     rows.iter()
         .filter_map(|row| match row.cells.as_slice() {
-            [name, value] => {
+            cells if cells.len() == columns => {
+                let (name, value) = (&cells[0], &cells[columns - 1]);
                 let required = value.text.contains("Required");
                 let value = value.text.trim_end_matches("Required.").trim().to_owned();
                 Some(Header {
@@ -307,7 +340,7 @@ pub fn headers_table(header: &Row, rows: &[Row], report: &mut Report) -> Vec<Hea
                 report.defect(
                     row.line,
                     DefectKind::UnknownTableLayout,
-                    "a header row does not have 2 cells".to_owned(),
+                    format!("a header row does not have {columns} cells"),
                 );
                 None
             }
@@ -600,6 +633,33 @@ mod tests {
                 value: "Bearer <token>".into(),
                 required: true
             }]
+        );
+        for (layout, cells) in [
+            (
+                &["Name", "Description"][..],
+                &["Prefer", "return=minimal"][..],
+            ),
+            (
+                &["Name", "Type", "Description"][..],
+                &["Prefer", "string", "return=minimal"][..],
+            ),
+        ] {
+            let read = headers_table(&row(layout, 1), &[row(cells, 2)], &mut report);
+            assert_eq!(
+                (read[0].name.as_str(), read[0].value.as_str()),
+                ("Prefer", "return=minimal"),
+                "{layout:?}"
+            );
+        }
+        let untyped = property_table(
+            &row(&["Property", "Type"], 1),
+            &[row(&["count", "Int32"], 2)],
+            &mut report,
+        )
+        .unwrap();
+        assert_eq!(
+            (untyped[0].name.as_str(), untyped[0].description.as_str()),
+            ("count", "")
         );
         let m = members_table(
             &row(&["Member", "Value", "Description"], 1),
