@@ -1,5 +1,6 @@
 //! The `library` fixture's generated model, exercised: inheritance, polymorphism by
-//! `@odata.type`, keywords, clashing names, flags enums, recursion and undocumented types.
+//! `@odata.type`, sub-namespaces, keywords, clashing names, flags enums, recursion and
+//! undocumented types.
 
 use serde_json::{Value, json};
 use snapshot_library_model::*;
@@ -51,6 +52,31 @@ fn polymorphic_entities_round_trip() {
     let body = json!({"@odata.type": "#microsoft.graph.ebook", "id": "1", "sizeInBytes": 5, "type": "novel"});
     let any: AnyBook = serde_json::from_value(body.clone()).unwrap();
     assert!(matches!(any, AnyBook::Ebook(_)));
+    assert_eq!(serde_json::to_value(&any).unwrap(), body);
+}
+
+#[test]
+fn sub_namespace_types_keep_their_namespace_on_the_wire() {
+    let body = json!({
+        "@odata.type": "#microsoft.graph.archive.rareBook",
+        "id": "1",
+        "provenance": "Alexandria",
+        "shelfMark": {"code": "A-1"}
+    });
+    let any: AnyBook = serde_json::from_value(body.clone()).unwrap();
+    let AnyBook::ArchiveRareBook(rare) = &any else {
+        panic!("{any:?}")
+    };
+    assert_eq!(rare.provenance.as_deref(), Some("Alexandria"));
+    assert_eq!(
+        rare.shelf_mark.as_ref().and_then(|m| m.code.as_deref()),
+        Some("A-1")
+    );
+    assert_eq!(any.type_name(), "archive.rareBook");
+    assert_eq!(
+        <ArchiveRareBook as GraphType>::ODATA_TYPE,
+        "#microsoft.graph.archive.rareBook"
+    );
     assert_eq!(serde_json::to_value(&any).unwrap(), body);
 }
 

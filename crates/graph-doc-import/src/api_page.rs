@@ -460,7 +460,10 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
         if let Some(link) = sentence.links.first() {
             match type_name(&link.text) {
                 Some(type_ref) => {
-                    named_type = Some((link.text.clone(), Some(link.target.clone())));
+                    named_type = Some((
+                        graph_odata::relative_type_name(&link.text).to_owned(),
+                        Some(link.target.clone()),
+                    ));
                     Some(ResponseBody {
                         type_ref,
                         collection,
@@ -495,7 +498,7 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
 /// `name` as a reference to a named type, if it is a type name at all (prose around a link can
 /// make its text `teamsApp properties` or `user. Request body property support varies`).
 fn type_name(name: &str) -> Option<TypeRef> {
-    match TypeRef::try_from(name.to_owned()) {
+    match TypeRef::try_from(graph_odata::relative_type_name(name).to_owned()) {
         Ok(type_ref @ TypeRef::Named(_)) => Some(type_ref),
         _ => None,
     }

@@ -6,9 +6,9 @@
 //!   wins and the earlier is reported as superseded (the manifest lists the seed first, so the
 //!   current pages win over the draft).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use graph_odata::Schema;
+use graph_odata::{Schema, TypeRef};
 use graph_spec::value_check::{self, ViolationKind};
 use graph_spec::{
     Defect, DefectKind, EnumDef, Example, Operation, OperationKind, Source, Spec, TypeDef, TypeKind,
@@ -96,6 +96,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
         }
     }
     drop_inherited_rows(&mut spec, &inherited);
+    resolve_namespaced_names(&mut spec, &mut every_operation, &mut mentions);
     add_missing_types(&mut spec, &mentions, defects);
     infer_entities(&mut spec);
 
@@ -340,6 +341,97 @@ fn drop_inherited_rows(spec: &mut Spec, inherited: &BTreeMap<String, Vec<Option<
         if let Some(def) = spec.types.get_mut(&name) {
             let mut flags = flags.into_iter();
             def.properties.retain(|_| flags.next().unwrap_or(true));
+        }
+    }
+}
+
+/// Pages in a sub-namespace (`Namespace: microsoft.graph.callRecords`) name their own types
+/// bare: `session` on a `callRecords` page means `callRecords.session`, as OData resolves an
+/// unqualified name in the namespace it is written in. A bare name written by a type (or on the
+/// page) of namespace `ns` becomes `ns.name` when that exists; a bare name that no type has,
+/// but exactly one namespaced type does (`*.name`), becomes that one.
+fn resolve_namespaced_names(
+    spec: &mut Spec,
+    operations: &mut [Operation],
+    mentions: &mut [(String, crate::properties::TypeMention)],
+) {
+    let known: BTreeSet<String> = spec
+        .types
+        .keys()
+        .chain(spec.enums.keys())
+        .cloned()
+        .collect();
+    if !known.iter().any(|n| n.contains('.')) {
+        return;
+    }
+    let mut by_last: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for name in known.iter().filter(|n| n.contains('.')) {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        by_last.entry(last).or_default().push(name);
+    }
+    let resolve = |name: &str, namespace: Option<&str>| -> Option<String> {
+        if name.contains('.') {
+            return None;
+        }
+        if let Some(ns) = namespace {
+            let qualified = format!("{ns}.{name}");
+            if known.contains(&qualified) {
+                return Some(qualified);
+            }
+        }
+        if known.contains(name) {
+            return None;
+        }
+        match by_last.get(name).map(Vec::as_slice) {
+            Some([only]) => Some((*only).to_owned()),
+            _ => None,
+        }
+    };
+    let namespace_of = |name: &str| name.rsplit_once('.').map(|(ns, _)| ns.to_owned());
+    let fix = |type_ref: &mut TypeRef, namespace: Option<&str>| {
+        if let TypeRef::Named(name) = type_ref
+            && let Some(resolved) = resolve(name, namespace)
+        {
+            *name = resolved;
+        }
+    };
+    // Which namespace each page's own type is in, for the bare names the page mentions.
+    let page_namespace: BTreeMap<String, String> = spec
+        .types
+        .iter()
+        .filter_map(|(name, def)| Some((def.source.file.clone(), namespace_of(name)?)))
+        .collect();
+    for (name, def) in spec.types.iter_mut() {
+        let namespace = namespace_of(name);
+        let namespace = namespace.as_deref();
+        for property in &mut def.properties {
+            fix(&mut property.type_ref, namespace);
+        }
+        for navigation in &mut def.navigation_properties {
+            fix(&mut navigation.type_ref, namespace);
+        }
+        if let Some(base) = &mut def.base_type
+            && let Some(resolved) = resolve(base, namespace)
+        {
+            *base = resolved;
+        }
+    }
+    for op in operations.iter_mut() {
+        let namespace = page_namespace.get(&op.source.file).map(String::as_str);
+        if let Some(body) = &mut op.request_body {
+            fix(&mut body.type_ref, namespace);
+        }
+        if let Some(body) = &mut op.response.body {
+            fix(&mut body.type_ref, namespace);
+        }
+        for parameter in &mut op.parameters {
+            fix(&mut parameter.type_ref, namespace);
+        }
+    }
+    for (file, mention) in mentions.iter_mut() {
+        let namespace = page_namespace.get(file.as_str()).map(String::as_str);
+        if let Some(resolved) = resolve(&mention.name, namespace) {
+            mention.name = resolved;
         }
     }
 }

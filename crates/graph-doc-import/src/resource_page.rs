@@ -34,7 +34,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         annotation
             .and_then(|a| a.get(key))
             .and_then(|v| v.as_str())
-            .map(|v| v.rsplit('.').next().unwrap_or(v).to_owned())
+            .map(|v| graph_odata::relative_type_name(v).to_owned())
     };
     let title = doc.title();
     let name = annotated("@odata.type")

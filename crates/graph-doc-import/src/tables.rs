@@ -59,7 +59,7 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
     if let Some(link) = cell.links.first() {
         return Some((
             TypeName::Named {
-                name: link.text.clone(),
+                name: graph_odata::relative_type_name(&link.text).to_owned(),
                 link: Some(link.target.clone()),
             },
             collection,
@@ -68,7 +68,7 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
     // Some pages print `** Unknown Type a.b.c **` for a type the doc tool could not resolve.
     if let Some(unknown) = base.split("Unknown Type").nth(1) {
         let qualified = unknown.trim().trim_end_matches('*').trim();
-        let name = qualified.rsplit('.').next().unwrap_or(qualified).to_owned();
+        let name = graph_odata::relative_type_name(qualified).to_owned();
         return (!name.is_empty()).then_some((TypeName::Named { name, link: None }, collection));
     }
     if base.eq_ignore_ascii_case("Enumeration") {
@@ -85,7 +85,7 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
     is_name.then(|| {
-        let name = base.rsplit('.').next().unwrap_or(base).to_owned();
+        let name = graph_odata::relative_type_name(base).to_owned();
         (TypeName::Named { name, link: None }, collection)
     })
 }

@@ -422,3 +422,46 @@ fn hand_written_layouts_import_and_are_reported() {
             .any(|(f, _)| f.contains("overview") || f.contains("no-type"))
     );
 }
+
+/// Types of a sub-namespace (`microsoft.graph.callRecords.session`) keep it in their name, and
+/// the bare names their pages write resolve in their own namespace first.
+#[test]
+fn sub_namespace_types_keep_their_namespace_and_resolve_bare_names() {
+    let pages = vec![
+        page(
+            "r/session.md",
+            &resource(
+                "session",
+                None,
+                "|id|String|A root type of the same last name.|",
+            ),
+        ),
+        page(
+            "r/callrecords-session.md",
+            &resource("callRecords.session", None, "|id|String|Key.|"),
+        ),
+        page(
+            "r/callrecords-callrecord.md",
+            &resource(
+                "callRecords.callRecord",
+                None,
+                "|id|String|Key.|\n|sessions|[session](callrecords-session.md) collection|Its sessions.|\n|modality|[modality](callrecords-modality.md)|Not defined anywhere.|",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let types = &result.spec.types;
+    assert!(types.contains_key("session") && types.contains_key("callRecords.session"));
+    let record = &types["callRecords.callRecord"];
+    let type_of = |name: &str| {
+        record
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.type_ref.to_string())
+    };
+    assert_eq!(type_of("sessions").as_deref(), Some("callRecords.session"));
+    // Nothing of that name anywhere: it stays as written, an undocumented placeholder.
+    assert_eq!(type_of("modality").as_deref(), Some("modality"));
+    assert!(types["modality"].undocumented);
+}

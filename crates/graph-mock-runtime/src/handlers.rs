@@ -559,14 +559,11 @@ fn is_of_type(schema: &Schema, entity: &StoredEntity, wanted: &str) -> bool {
     type_name(entity).is_some_and(|actual| schema.ancestry(&actual).contains(&wanted))
 }
 
-/// The bare type name an entity's `@odata.type` names (`#microsoft.graph.x` → `x`).
+/// The spec name of an entity's `@odata.type` (`#microsoft.graph.x` → `x`,
+/// `#microsoft.graph.callRecords.session` → `callRecords.session`).
 fn type_name(entity: &StoredEntity) -> Option<String> {
     match entity.get("@odata.type") {
-        Some(Value::String(text)) => text
-            .trim_start_matches('#')
-            .rsplit('.')
-            .next()
-            .map(str::to_owned),
+        Some(Value::String(text)) => Some(graph_odata::relative_type_name(&text).to_owned()),
         _ => None,
     }
 }

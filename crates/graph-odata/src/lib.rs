@@ -31,7 +31,7 @@ pub use decode::{DecodeError, from_json};
 pub use enums::{Flags, OpenEnum};
 pub use error_body::{InnerError, MainError, ODataError};
 pub use patch::Patch;
-pub use polymorphic::{GraphType, odata_type_name};
+pub use polymorphic::{GRAPH_NAMESPACE, GraphType, odata_type_name, relative_type_name};
 pub use schema::{EnumShape, PropertyShape, Schema, TypeShape};
 pub use type_ref::{Primitive, TypeRef};
 pub use value_check::{Violation, ViolationKind};

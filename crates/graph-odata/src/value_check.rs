@@ -201,11 +201,7 @@ impl Checker<'_> {
         let actual = match object.get("@odata.type") {
             None => declared.to_owned(),
             Some(Value::String(text)) => {
-                let name = text.trim_start_matches('#');
-                let name = name
-                    .strip_prefix(&self.schema.namespace)
-                    .and_then(|n| n.strip_prefix('.'))
-                    .unwrap_or(name);
+                let name = crate::relative_type_name(text);
                 if self.schema.types.contains_key(name)
                     && self.schema.ancestry(name).contains(&declared)
                 {

@@ -71,7 +71,7 @@ impl Segment {
     /// The unqualified type name of a cast (`windows10Device`), `None` for other segments.
     pub fn cast_type(&self) -> Option<&str> {
         match self {
-            Segment::Cast(qualified) => qualified.rsplit('.').next(),
+            Segment::Cast(qualified) => Some(graph_odata::relative_type_name(qualified)),
             _ => None,
         }
     }

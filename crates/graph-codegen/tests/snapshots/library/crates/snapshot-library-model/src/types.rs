@@ -21,6 +21,92 @@ impl graph_odata::GraphType for AllDevicesAssignmentTarget {
     const NAME: &'static str = "allDevicesAssignmentTarget";
     const ODATA_TYPE: &'static str = "#microsoft.graph.allDevicesAssignmentTarget";
 }
+/// A namespaced type derived from a root one.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ArchiveRareBook {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `id` property.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A property named like a keyword.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `ref` property.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub r#ref: Option<i32>,
+    /// The `self` property.
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<bool>,
+    /// Clashes with the generated catch-all field.
+    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
+    pub additional_data2: Option<String>,
+    /// The `publishedDateTime` property.
+    #[serde(
+        rename = "publishedDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub published_date_time: Option<DateTimeOffset>,
+    /// The `state` property.
+    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<BookState>,
+    /// The `formats` property.
+    #[serde(rename = "formats", default, skip_serializing_if = "Option::is_none")]
+    pub formats: Option<Flags<BookFormat>>,
+    /// The `tags` property.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The `targets` property.
+    #[serde(rename = "targets", default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<AnyAssignmentTarget>>,
+    /// The `primaryTarget` property.
+    #[serde(rename = "primaryTarget", default, skip_serializing_if = "Option::is_none")]
+    pub primary_target: Option<AnyAssignmentTarget>,
+    /// The `cover` property.
+    #[serde(rename = "cover", default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<serde_json::Value>,
+    /// The `series` property.
+    #[serde(rename = "series", default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+    /// The `option` property.
+    #[serde(rename = "option", default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<Option2>,
+    /// The `rule` property.
+    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<AnyExpression>,
+    /// The `shelfMark` property.
+    #[serde(rename = "shelfMark", default, skip_serializing_if = "Option::is_none")]
+    pub shelf_mark: Option<ArchiveShelfMark>,
+    /// The `provenance` property.
+    #[serde(rename = "provenance", default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ArchiveRareBook {
+    const NAME: &'static str = "archive.rareBook";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.archive.rareBook";
+}
+/// A type in the `archive` sub-namespace (`#microsoft.graph.archive.shelfMark`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ArchiveShelfMark {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `code` property.
+    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ArchiveShelfMark {
+    const NAME: &'static str = "archive.shelfMark";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.archive.shelfMark";
+}
 /// Base type for assignment targets.
 ///
 /// An abstract type: values are of one of its derived types.
@@ -115,6 +201,9 @@ pub struct Book {
     /// The `rule` property.
     #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<AnyExpression>,
+    /// The `shelfMark` property.
+    #[serde(rename = "shelfMark", default, skip_serializing_if = "Option::is_none")]
+    pub shelf_mark: Option<ArchiveShelfMark>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
@@ -183,6 +272,9 @@ pub struct BookUpdate {
     /// The `rule` property.
     #[serde(rename = "rule", default, skip_serializing_if = "Patch::is_absent")]
     pub rule: Patch<AnyExpression>,
+    /// The `shelfMark` property.
+    #[serde(rename = "shelfMark", default, skip_serializing_if = "Patch::is_absent")]
+    pub shelf_mark: Patch<ArchiveShelfMark>,
     /// Properties the spec does not declare, kept as they are.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
@@ -259,6 +351,9 @@ pub struct Ebook {
     /// The `rule` property.
     #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<AnyExpression>,
+    /// The `shelfMark` property.
+    #[serde(rename = "shelfMark", default, skip_serializing_if = "Option::is_none")]
+    pub shelf_mark: Option<ArchiveShelfMark>,
     /// The `sizeInBytes` property.
     #[serde(rename = "sizeInBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_in_bytes: Option<i64>,
@@ -406,6 +501,8 @@ impl From<GroupAssignmentTarget> for AnyAssignmentTarget {
 pub enum AnyBook {
     /// A `book`.
     Book(Book),
+    /// A `archive.rareBook`.
+    ArchiveRareBook(ArchiveRareBook),
     /// A `ebook`.
     Ebook(Ebook),
 }
@@ -415,6 +512,9 @@ impl<'de> serde::Deserialize<'de> for AnyBook {
     ) -> Result<Self, D::Error> {
         let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
         let result = match graph_odata::odata_type_name(&value) {
+            Some("archive.rareBook") => {
+                serde_json::from_value(value).map(Self::ArchiveRareBook)
+            }
             Some("ebook") => serde_json::from_value(value).map(Self::Ebook),
             _ => serde_json::from_value(value).map(Self::Book),
         };
@@ -426,6 +526,7 @@ impl AnyBook {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::Book(_) => "book",
+            Self::ArchiveRareBook(_) => "archive.rareBook",
             Self::Ebook(_) => "ebook",
         }
     }
@@ -433,6 +534,11 @@ impl AnyBook {
 impl From<Book> for AnyBook {
     fn from(value: Book) -> Self {
         Self::Book(value)
+    }
+}
+impl From<ArchiveRareBook> for AnyBook {
+    fn from(value: ArchiveRareBook) -> Self {
+        Self::ArchiveRareBook(value)
     }
 }
 impl From<Ebook> for AnyBook {
