@@ -32,7 +32,6 @@ pub enum PageContent {
 /// Builds the spec from the pages, in import order, adding to `defects`.
 pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) -> Spec {
     let mut spec = Spec::new();
-    let mut inherited: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
     let mut mentions = Vec::new();
     let mut built_types = Vec::new();
     let mut inferred_enums = Vec::new();
@@ -45,7 +44,6 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
             PageContent::Resource(r) => {
                 mentions.extend(r.mentions.types.into_iter().map(|m| (file.clone(), m)));
                 inferred_enums.extend(r.mentions.inferred_enums);
-                inherited.insert(r.name.clone(), r.inherited_from);
                 if let Some(old) = spec.types.insert(r.name.clone(), r.def) {
                     superseded(defects, &old.source, &format!("type `{}`", r.name), &file);
                 }
@@ -95,8 +93,8 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
             spec.enums.entry(name).or_insert(def);
         }
     }
-    drop_inherited_rows(&mut spec, &inherited);
     resolve_namespaced_names(&mut spec, &mut every_operation, &mut mentions);
+    drop_redeclared_members(&mut spec);
     add_missing_types(&mut spec, &mentions, defects);
     infer_entities(&mut spec);
 
@@ -314,33 +312,42 @@ fn superseded(defects: &mut Vec<Defect>, old: &Source, what: &str, by: &str) {
     });
 }
 
-/// Resource pages repeat inherited properties ("Inherited from [base]"). A row is dropped when a
-/// type in its ancestry documents that property itself; otherwise it stays, so nothing is lost.
-fn drop_inherited_rows(spec: &mut Spec, inherited: &BTreeMap<String, Vec<Option<String>>>) {
-    let mut keep: BTreeMap<String, Vec<bool>> = BTreeMap::new();
-    for (name, origins) in inherited {
-        let Some(def) = spec.types.get(name) else {
-            continue;
-        };
-        let ancestors: Vec<&str> = spec.ancestry(name).into_iter().skip(1).collect();
-        let flags = def
-            .properties
-            .iter()
-            .zip(origins)
-            .map(|(p, origin)| {
-                let declared_above = ancestors
-                    .iter()
-                    .filter_map(|a| spec.types.get(*a))
-                    .any(|a| a.properties.iter().any(|q| q.name == p.name));
-                !(origin.is_some() && declared_above)
+/// Resource pages repeat inherited properties (with "Inherited from [base]" or without), and
+/// hand-written tables sometimes list a property twice, or as both a property and a
+/// relationship. A type keeps one member per name: a row is dropped when a type in its
+/// ancestry declares that name, or when the type itself declared it in an earlier row.
+fn drop_redeclared_members(spec: &mut Spec) {
+    let mut kept: BTreeMap<String, (Vec<bool>, Vec<bool>)> = BTreeMap::new();
+    for (name, def) in &spec.types {
+        let above: BTreeSet<&str> = spec
+            .ancestry(name)
+            .into_iter()
+            .skip(1)
+            .filter_map(|a| spec.types.get(a))
+            .flat_map(|a| {
+                let properties = a.properties.iter().map(|p| p.name.as_str());
+                properties.chain(a.navigation_properties.iter().map(|n| n.name.as_str()))
             })
             .collect();
-        keep.insert(name.clone(), flags);
+        let mut seen = BTreeSet::new();
+        let mut keep = |member: &str| !above.contains(member) && seen.insert(member.to_owned());
+        let properties: Vec<bool> = def.properties.iter().map(|p| keep(&p.name)).collect();
+        let navigation: Vec<bool> = def
+            .navigation_properties
+            .iter()
+            .map(|n| keep(&n.name))
+            .collect();
+        if properties.contains(&false) || navigation.contains(&false) {
+            kept.insert(name.clone(), (properties, navigation));
+        }
     }
-    for (name, flags) in keep {
+    for (name, (properties, navigation)) in kept {
         if let Some(def) = spec.types.get_mut(&name) {
-            let mut flags = flags.into_iter();
-            def.properties.retain(|_| flags.next().unwrap_or(true));
+            let mut properties = properties.into_iter();
+            def.properties.retain(|_| properties.next().unwrap_or(true));
+            let mut navigation = navigation.into_iter();
+            def.navigation_properties
+                .retain(|_| navigation.next().unwrap_or(true));
         }
     }
 }

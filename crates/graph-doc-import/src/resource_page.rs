@@ -15,8 +15,6 @@ pub struct ResourcePage {
     /// The type, with every row of the Properties table, inherited ones included; the assembler
     /// drops the rows that a base type documents itself.
     pub def: TypeDef,
-    /// For each property of `def`, the type its description says it is inherited from.
-    pub inherited_from: Vec<Option<String>>,
     /// Named types and inferred enums.
     pub mentions: Mentions,
 }
@@ -85,7 +83,6 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         .iter()
         .map(|r| mentions.property(r, &name, key.as_deref(), report))
         .collect();
-    let inherited_from = rows.iter().map(|r| r.inherited_from.clone()).collect();
     let navigation_properties = table_rows(doc, "Relationships", report)
         .iter()
         .map(|r| {
@@ -121,7 +118,6 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
             source: report.source(doc.section(&["Properties"]).map_or(1, |s| s.line)),
         },
         name,
-        inherited_from,
         mentions,
     })
 }

@@ -465,3 +465,31 @@ fn sub_namespace_types_keep_their_namespace_and_resolve_bare_names() {
     assert_eq!(type_of("modality").as_deref(), Some("modality"));
     assert!(types["modality"].undocumented);
 }
+
+/// A type keeps one member per name: rows its base declares (with "Inherited from" or without)
+/// and rows repeated in its own table are dropped.
+#[test]
+fn redeclared_members_are_kept_once() {
+    let pages = vec![
+        page(
+            "r/item.md",
+            &resource("item", None, "|id|String|Key.|\n|name|String|Name.|"),
+        ),
+        page(
+            "r/note.md",
+            &resource(
+                "note",
+                Some("item"),
+                "|id|String|Key, repeated without saying so.|\n|text|String|Text.|\n|text|String|Text again.|",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let names: Vec<&str> = result.spec.types["note"]
+        .properties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["text"]);
+    assert_eq!(result.spec.types["note"].properties[0].description, "Text.");
+}
