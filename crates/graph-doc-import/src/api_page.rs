@@ -359,12 +359,18 @@ fn example_response(doc: &Document) -> Option<(ResponseSentence, u32)> {
                 type_ref,
                 collection,
             });
+        // The type named is a mention like a link's, so that a type without a page gets its
+        // placeholder.
+        let named_type = body
+            .as_ref()
+            .and_then(|b| b.type_ref.named())
+            .map(|name| (name.to_owned(), None));
         Some((
             ResponseSentence {
                 status,
                 verb: Verb::Method,
                 body,
-                named_type: None,
+                named_type,
                 inconsistency: None,
                 unreadable_type: None,
             },

@@ -492,6 +492,25 @@ fn add_missing_types(
             .entry(name.clone())
             .or_insert_with(|| undocumented(TypeKind::Complex, None, source));
     }
+    // A base type named by "Inherits from" whose page is not among these pages (a subset of
+    // the docs): a placeholder of the derived type's kind.
+    let missing_bases: BTreeMap<String, (TypeKind, Source)> = spec
+        .types
+        .values()
+        .filter_map(|def| {
+            let base = def.base_type.as_ref()?;
+            let known = spec.types.contains_key(base) || spec.enums.contains_key(base);
+            (!known).then(|| (base.clone(), (def.kind, def.source.clone())))
+        })
+        .collect();
+    for (name, (kind, source)) in missing_bases {
+        defects.push(Defect {
+            source: source.clone(),
+            kind: DefectKind::MissingTypePage,
+            message: format!("the base type `{name}` is not defined by any imported page; generated as an open type that keeps any JSON"),
+        });
+        spec.types.insert(name, undocumented(kind, None, source));
+    }
 }
 
 /// What checking one example found: the request's violations (if it has a body or arguments),

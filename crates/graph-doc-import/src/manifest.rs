@@ -15,11 +15,17 @@ pub struct Sources {
     pub pages: Vec<String>,
 }
 
-/// Every `.md` page under each folder, named by the folder as given plus its path below it.
-/// A folder that cannot be listed, or holds no page, is an error naming it.
+/// Every `.md` page under each folder (or the page itself, for a file), named by the path as
+/// given plus its path below it. A folder that cannot be listed, or holds no page, is an error
+/// naming it.
 pub fn folder_pages(folders: &[PathBuf]) -> Result<Vec<crate::PageFile>, String> {
     let mut files = Vec::new();
     for folder in folders {
+        // A single page (one area, or a handful, given by a shell glob) is taken as it is.
+        if folder.is_file() {
+            files.push((folder.display().to_string(), folder.clone()));
+            continue;
+        }
         let found = markdown_files(folder)
             .map_err(|e| format!("{}: cannot list the doc pages: {e}", folder.display()))?;
         if found.is_empty() {
