@@ -315,7 +315,8 @@ fn superseded(defects: &mut Vec<Defect>, old: &Source, what: &str, by: &str) {
 /// Resource pages repeat inherited properties (with "Inherited from [base]" or without), and
 /// hand-written tables sometimes list a property twice, or as both a property and a
 /// relationship. A type keeps one member per name: a row is dropped when a type in its
-/// ancestry declares that name, or when the type itself declared it in an earlier row.
+/// ancestry declares that name, or when the type itself declared it in an earlier row (or it is
+/// the `@odata.type` annotation).
 fn drop_redeclared_members(spec: &mut Spec) {
     let mut kept: BTreeMap<String, (Vec<bool>, Vec<bool>)> = BTreeMap::new();
     for (name, def) in &spec.types {
@@ -329,7 +330,9 @@ fn drop_redeclared_members(spec: &mut Spec) {
                 properties.chain(a.navigation_properties.iter().map(|n| n.name.as_str()))
             })
             .collect();
-        let mut seen = BTreeSet::new();
+        // `@odata.type` is every value's annotation, which the model always carries; a table
+        // row for it is not a property.
+        let mut seen = BTreeSet::from(["@odata.type".to_owned()]);
         let mut keep = |member: &str| !above.contains(member) && seen.insert(member.to_owned());
         let properties: Vec<bool> = def.properties.iter().map(|p| keep(&p.name)).collect();
         let navigation: Vec<bool> = def
