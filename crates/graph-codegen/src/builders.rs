@@ -75,7 +75,7 @@ pub fn build(routes_ir: &[RouteIr]) -> (Vec<BuilderIr>, Vec<ClientMethodIr>) {
                 Edge::Key(_) => "by_id".to_owned(),
                 Edge::Cast(cast) => format!(
                     "as_{}",
-                    cast.rsplit('.').next().unwrap_or(cast).to_snake_case()
+                    graph_spec::relative_type_name(cast).to_snake_case()
                 ),
                 Edge::Root => unreachable!("the root is nobody's child"),
             };

@@ -167,12 +167,6 @@ impl Context<'_> {
         });
         let fields = selected.as_deref();
         let mut values = String::new();
-        let mut push = |item: &str| {
-            if !values.is_empty() {
-                values.push(',');
-            }
-            values.push_str(item);
-        };
         let next = match since {
             None => {
                 let page = self.state.store.list(
@@ -186,7 +180,7 @@ impl Context<'_> {
                     },
                 )?;
                 for item in &page.items {
-                    push(&entity_json(item, fields));
+                    push_item(&mut values, Item::Current(item), fields);
                 }
                 page.next
             }
@@ -199,10 +193,10 @@ impl Context<'_> {
                 for id in &changed[start..end] {
                     match self.state.store.get(collection, id)? {
                         Some(entity) if self.matches(options, &entity) => {
-                            push(&entity_json(&entity, fields))
+                            push_item(&mut values, Item::Current(&entity), fields)
                         }
                         Some(_) => {}
-                        None => push(&removed_json(id)),
+                        None => push_item(&mut values, Item::Removed(id), fields),
                     }
                 }
                 (end < changed.len()).then_some(SkipToken {
@@ -296,16 +290,28 @@ impl Context<'_> {
     }
 }
 
-/// An item of a delta page: the entity, with `$select` applied.
-fn entity_json(entity: &Entity, fields: Option<&[String]>) -> String {
-    let mut out = String::with_capacity(entity.json().len());
-    write_entity(&mut out, None, entity, fields);
-    out
+/// An item of a delta page.
+enum Item<'a> {
+    /// Created or changed: the entity as it is now.
+    Current(&'a Entity),
+    /// Deleted: only its id.
+    Removed(&'a str),
 }
 
-/// How a delta page reports a deleted item.
-fn removed_json(id: &str) -> String {
-    serde_json::json!({ "id": id, "@removed": { "reason": "deleted" } }).to_string()
+/// Appends an item to the text of the page's `value` array: the entity with `$select` applied,
+/// or `{"id": ..., "@removed": {"reason": "deleted"}}`.
+fn push_item(values: &mut String, item: Item<'_>, fields: Option<&[String]>) {
+    if !values.is_empty() {
+        values.push(',');
+    }
+    match item {
+        Item::Current(entity) => write_entity(values, None, entity, fields),
+        Item::Removed(id) => {
+            values.push_str("{\"id\":");
+            push_json_string(values, id);
+            values.push_str(",\"@removed\":{\"reason\":\"deleted\"}}");
+        }
+    }
 }
 
 #[cfg(test)]

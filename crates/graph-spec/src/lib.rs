@@ -18,7 +18,7 @@ pub mod model;
 pub mod path;
 pub mod validate;
 
-pub use graph_odata::{literals, type_ref, value_check};
+pub use graph_odata::{literals, relative_type_name, type_ref, value_check};
 
 pub use io::{LoadError, load, save, to_pretty_json};
 pub use model::*;
