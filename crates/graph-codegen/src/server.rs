@@ -1,9 +1,7 @@
-//! The mock crate generator: the operation table, the axum router and the `API` value that
+//! The mock crate generator: the operation table and the `API` value that
 //! `graph-mock-runtime` serves, plus the crate's `lib.rs` and `main.rs`.
 
-use std::collections::BTreeMap;
-
-use graph_spec::{HttpMethod, OperationKind, PermissionSet, Segment};
+use graph_spec::{OperationKind, PermissionSet, Segment};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -89,39 +87,22 @@ pub fn openapi_rs(openapi_json: &str) -> TokenStream {
     }
 }
 
-/// The mock crate's `src/routes.rs`.
+/// The mock crate's `src/routes.rs`: the operation table. The runtime builds the router from
+/// it, so this crate holds data only and its build time does not grow with generic code.
 pub fn routes_rs(ir: &Ir) -> TokenStream {
     let metas = ir.routes.iter().map(meta);
     let version = &ir.version;
     let names: Vec<_> = ir.routes.iter().map(|r| ident(&r.const_name)).collect();
-    let mut by_path: BTreeMap<&str, Vec<&RouteIr>> = BTreeMap::new();
-    for route in &ir.routes {
-        by_path.entry(&route.route_path).or_default().push(route);
-    }
-    let routes = by_path.iter().map(|(path, routes)| {
-        let methods = routes.iter().enumerate().map(|(i, r)| {
-            let method = ident(method_fn(r.method));
-            let name = ident(&r.const_name);
-            let handler = quote! { |state: State<AppState>, params: RawPathParams, request: Request| handlers::serve(state, params, request, &#name) };
-            if i == 0 { quote! { routing::#method(#handler) } } else { quote! { .#method(#handler) } }
-        });
-        quote! { .route(&[base_path, #path].concat(), #(#methods)*) }
-    });
     quote! {
-        //! The generated routes of the mock: one operation table entry per operation and path.
-
-        use axum::extract::{RawPathParams, Request, State};
-        use axum::routing;
+        //! The generated operation table of the mock: one entry per operation and path.
 
         use graph_mock_runtime::operation::{
             Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
         };
-        use graph_mock_runtime::{AppState, handlers};
 
-        /// What this mock serves: its operations, its routes and the model's schema.
+        /// What this mock serves: its operations and the model's schema.
         pub static API: Api = Api {
             operations: OPERATIONS,
-            router,
             schema: graph_model::schema,
             spec: crate::spec::spec,
             openapi: crate::openapi::OPENAPI_JSON,
@@ -132,23 +113,6 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
 
         /// Every operation the mock serves.
         static OPERATIONS: &[&OperationMeta] = &[#(&#names),*];
-
-        /// The routes under `base_path` (`/beta`, or empty). The base path is part of each route
-        /// rather than a nest: a nested router rewrites every request's URI before routing it.
-        fn router(base_path: &str) -> axum::Router<AppState> {
-            axum::Router::new()
-                #(#routes)*
-        }
-    }
-}
-
-fn method_fn(method: HttpMethod) -> &'static str {
-    match method {
-        HttpMethod::Get => "get",
-        HttpMethod::Post => "post",
-        HttpMethod::Patch => "patch",
-        HttpMethod::Put => "put",
-        HttpMethod::Delete => "delete",
     }
 }
 
@@ -172,6 +136,7 @@ fn meta(route: &RouteIr) -> TokenStream {
         OperationKind::Function => "Function",
     });
     let path = route.path.to_string();
+    let route_path = &route.route_path;
     let segments = route.path.segments().iter().map(|segment| match segment {
         Segment::Literal(name) | Segment::Function { name, .. } => {
             quote! { PathSegment::Literal(#name) }
@@ -206,6 +171,7 @@ fn meta(route: &RouteIr) -> TokenStream {
             kind: Kind::#kind,
             method: #method,
             path: #path,
+            route: #route_path,
             segments: &[#(#segments),*],
             entity_type: #entity_type,
             status: #status,

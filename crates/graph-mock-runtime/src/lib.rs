@@ -26,6 +26,7 @@ mod config;
 mod delta;
 mod error;
 pub mod faults;
+mod handlers;
 pub mod journal;
 mod listing;
 mod log_writer;
@@ -44,17 +45,17 @@ pub mod token;
 #[doc(hidden)]
 pub mod filter;
 #[doc(hidden)]
-pub mod handlers;
-#[doc(hidden)]
 pub mod json;
 #[doc(hidden)]
 pub mod query;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
+use axum::extract::{RawPathParams, Request, State};
 use axum::http::Uri;
+use axum::routing::{MethodFilter, MethodRouter};
 
 pub use config::{AuthMode, Config};
 use error::ApiError;
@@ -215,7 +216,7 @@ impl AppState {
 /// a Graph 404 for anything else, and the request middleware around it all.
 pub fn app(state: AppState) -> Router {
     let base_path = state.base_path.clone();
-    let mut routes = (state.api.router)(&base_path)
+    let mut routes = operation_routes(state.api, &base_path)
         .route(
             &[&base_path, "/$openapi"].concat(),
             axum::routing::get(admin::openapi),
@@ -243,6 +244,45 @@ pub fn app(state: AppState) -> Router {
             state,
             middleware::request_context,
         ))
+}
+
+/// A route per operation path under `base_path`, each method answered by [`handlers::serve`]
+/// for its operation. The base path is part of each route rather than a nest: a nested router
+/// rewrites every request's URI before routing it. Every handler is the same closure type, so
+/// a spec of thousands of operations costs no generic code per operation.
+fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
+    let mut by_route: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
+    let mut taken = HashSet::new();
+    for &operation in api.operations {
+        let Some(filter) = method_filter(operation.method) else {
+            continue;
+        };
+        // Codegen gives each method and route one operation; a second would make axum panic.
+        if !taken.insert((operation.route, operation.method)) {
+            continue;
+        }
+        let handler = move |state: State<AppState>, params: RawPathParams, request: Request| {
+            handlers::serve(state, params, request, operation)
+        };
+        let methods = by_route.remove(operation.route).unwrap_or_default();
+        by_route.insert(operation.route, methods.on(filter, handler));
+    }
+    by_route
+        .into_iter()
+        .fold(Router::new(), |router, (route, methods)| {
+            router.route(&[base_path, route].concat(), methods)
+        })
+}
+
+fn method_filter(method: &str) -> Option<MethodFilter> {
+    Some(match method {
+        "GET" => MethodFilter::GET,
+        "POST" => MethodFilter::POST,
+        "PATCH" => MethodFilter::PATCH,
+        "PUT" => MethodFilter::PUT,
+        "DELETE" => MethodFilter::DELETE,
+        _ => return None,
+    })
 }
 
 async fn unknown_route(uri: Uri) -> ApiError {

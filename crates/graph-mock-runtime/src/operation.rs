@@ -57,6 +57,11 @@ pub struct OperationMeta {
     pub method: &'static str,
     /// The path template, relative to the base path, as written.
     pub path: &'static str,
+    /// The router's path for it, relative to the base path: keys are captures named by
+    /// position (`{p0}`, `{p1}`), so that templates whose parameter names differ never
+    /// conflict, and a function segment is its name (its arguments leave the path before
+    /// routing).
+    pub route: &'static str,
     /// The same template as typed segments, so no request parses it.
     pub segments: &'static [PathSegment],
     /// The Graph name of the entity (or body) type.
@@ -70,7 +75,8 @@ pub struct OperationMeta {
     pub operation: usize,
 }
 
-/// What a generated mock crate gives the engine: its operations, its routes and its schema.
+/// What a generated mock crate gives the engine: its operations and its schema. The engine
+/// builds the routes from the operations, so the generated crate is data only.
 ///
 /// The generated `graph-mock` crate defines one `static API: Api`; the engine reads nothing
 /// about the spec from anywhere else.
@@ -78,8 +84,6 @@ pub struct OperationMeta {
 pub struct Api {
     /// Every operation, one per operation and path.
     pub operations: &'static [&'static OperationMeta],
-    /// The routes under a base path (`/beta`, or empty).
-    pub router: fn(&str) -> axum::Router<crate::AppState>,
     /// The model crate's runtime schema, for body validation, `$filter`, `$select` and casts.
     pub schema: fn() -> &'static graph_odata::Schema,
     /// The spec, for the operations' parameters and doc examples.

@@ -162,6 +162,7 @@ mod tests {
             kind,
             method: "GET",
             path: "/template",
+            route: "/template",
             segments,
             entity_type: "x",
             status: 200,
