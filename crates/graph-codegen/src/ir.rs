@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use graph_spec::{
-    Example, HttpMethod, OperationKind, PathTemplate, PermissionSet, Primitive, Segment, Spec,
-    TypeRef,
+    Example, Hierarchy, HttpMethod, OperationKind, PathTemplate, PermissionSet, Primitive, Segment,
+    Spec, TypeRef,
 };
 
 use heck::ToSnakeCase;
@@ -239,10 +239,13 @@ impl Ir {
             .keys()
             .map(|n| (n.as_str(), scope.claim(&names::type_name(n))))
             .collect();
+        let hierarchy = Hierarchy::new(spec);
         let poly_bases: BTreeSet<&str> = spec
             .types
             .iter()
-            .filter(|(name, def)| !def.undocumented && !documented_derived(spec, name).is_empty())
+            .filter(|(name, def)| {
+                !def.undocumented && !hierarchy.documented_derived(name).is_empty()
+            })
             .map(|(name, _)| name.as_str())
             .collect();
         let poly_names: BTreeMap<&str, String> = poly_bases
@@ -281,7 +284,7 @@ impl Ir {
                 }
             }
         };
-        let recursion = Recursion::new(spec);
+        let recursion = Recursion::new(spec, &hierarchy);
 
         let structs = spec
             .types
@@ -344,7 +347,7 @@ impl Ir {
             .iter()
             .map(|base| {
                 let variants = std::iter::once(*base)
-                    .chain(documented_derived(spec, base))
+                    .chain(hierarchy.documented_derived(base).iter().copied())
                     .map(|t| (t.to_owned(), struct_names[t].clone()))
                     .collect();
                 PolyIr {
@@ -371,15 +374,6 @@ impl Ir {
             builders,
         }
     }
-}
-
-/// The documented types derived from `name`: undocumented ones (known only from examples) read
-/// as the base type, whose `additional_data` keeps their extra properties.
-fn documented_derived<'a>(spec: &'a Spec, name: &str) -> Vec<&'a str> {
-    spec.derived_types(name)
-        .into_iter()
-        .filter(|t| spec.types.get(*t).is_some_and(|d| !d.undocumented))
-        .collect()
 }
 
 /// One route per operation and path. The type an operation is about is its body type, else its
@@ -497,14 +491,14 @@ fn routes(
 
 /// Which structured types contain which others through single-valued fields, to find the
 /// fields that make a type infinitely large unless boxed.
-struct Recursion {
-    edges: BTreeMap<String, BTreeSet<String>>,
-    derived: BTreeMap<String, Vec<String>>,
+struct Recursion<'a> {
+    edges: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    hierarchy: &'a Hierarchy<'a>,
 }
 
-impl Recursion {
-    fn new(spec: &Spec) -> Recursion {
-        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+impl<'a> Recursion<'a> {
+    fn new(spec: &'a Spec, hierarchy: &'a Hierarchy<'a>) -> Recursion<'a> {
+        let mut edges: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for name in spec.types.keys() {
             let targets = spec
                 .all_properties(name)
@@ -513,27 +507,11 @@ impl Recursion {
                 .filter_map(|p| p.type_ref.named())
                 .filter(|t| spec.types.contains_key(*t))
                 // A polymorphic field holds any derived type too.
-                .flat_map(|t| {
-                    std::iter::once(t.to_owned())
-                        .chain(spec.derived_types(t).into_iter().map(str::to_owned))
-                })
+                .flat_map(|t| std::iter::once(t).chain(hierarchy.derived(t).iter().copied()))
                 .collect();
-            edges.insert(name.clone(), targets);
+            edges.insert(name, targets);
         }
-        let derived = spec
-            .types
-            .keys()
-            .map(|n| {
-                (
-                    n.clone(),
-                    spec.derived_types(n)
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
-                )
-            })
-            .collect();
-        Recursion { edges, derived }
+        Recursion { edges, hierarchy }
     }
 
     /// Whether a field of type `from` (which may hold any type derived from it) contains `to`,
@@ -541,26 +519,14 @@ impl Recursion {
     fn reaches(&self, from: &str, to: &str) -> bool {
         let mut seen = BTreeSet::new();
         let mut pending: Vec<&str> = std::iter::once(from)
-            .chain(
-                self.derived
-                    .get(from)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            )
+            .chain(self.hierarchy.derived(from).iter().copied())
             .collect();
         while let Some(current) = pending.pop() {
             if current == to {
                 return true;
             }
             if seen.insert(current) {
-                pending.extend(
-                    self.edges
-                        .get(current)
-                        .into_iter()
-                        .flatten()
-                        .map(String::as_str),
-                );
+                pending.extend(self.edges.get(current).into_iter().flatten().copied());
             }
         }
         false

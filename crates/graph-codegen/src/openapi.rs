@@ -16,8 +16,8 @@ pub const PLACEHOLDER_SERVER: &str = "http://localhost/beta";
 use serde_json::{Map, Value, json};
 
 use graph_spec::{
-    Example, HttpMethod, Operation, OperationKind, PathTemplate, PermissionSet, Primitive,
-    Property, Segment, Spec, TypeRef,
+    Example, Hierarchy, HttpMethod, Operation, OperationKind, PathTemplate, PermissionSet,
+    Primitive, Property, Segment, Spec, TypeRef,
 };
 
 /// The error statuses every operation documents.
@@ -35,8 +35,18 @@ const ERRORS: &[(&str, &str)] = &[
     ("503", "Unavailable; see Retry-After."),
 ];
 
+/// The spec being written, with its type hierarchy built once.
+struct Writer<'a> {
+    spec: &'a Spec,
+    hierarchy: Hierarchy<'a>,
+}
+
 /// Builds the document; `server_url` is the base URL, e.g. `http://127.0.0.1:8080/beta`.
 pub fn document(spec: &Spec, server_url: &str) -> Value {
+    let w = &Writer {
+        spec,
+        hierarchy: Hierarchy::new(spec),
+    };
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let ids = operation_ids(spec);
     for (index, op) in spec.operations.iter().enumerate() {
@@ -56,14 +66,14 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
             paths
                 .entry(openapi_path(spec, op, &template.to_string()))
                 .or_default()
-                .insert(method, operation(spec, op, &template, &id, links));
+                .insert(method, operation(w, op, &template, &id, links));
         }
     }
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Microsoft Graph (generated mock)",
-            "version": "beta",
+            "version": spec.version,
             "description": "Generated from the Microsoft Graph doc pages by graph-codegen."
         },
         "servers": [{ "url": server_url }],
@@ -71,7 +81,7 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" } },
-            "schemas": schemas(spec),
+            "schemas": schemas(w),
         }
     })
 }
@@ -144,13 +154,16 @@ fn reference(name: &str) -> Value {
 
 /// The schema of a value of `type_ref`: polymorphic types go through their `oneOf`; `write`
 /// picks the strict schemas of request bodies.
-fn value_schema(spec: &Spec, type_ref: &TypeRef, collection: bool, write: bool) -> Value {
+fn value_schema(w: &Writer, type_ref: &TypeRef, collection: bool, write: bool) -> Value {
+    let spec = w.spec;
     let suffix = if write { ".write" } else { "" };
     let documented = |name: &str| spec.types.get(name).is_some_and(|t| !t.undocumented);
     let element = match type_ref {
         TypeRef::Primitive(p) => primitive(*p),
         TypeRef::Named(name) if spec.enums.contains_key(name) => reference(name),
-        TypeRef::Named(name) if documented(name) && !documented_derived(spec, name).is_empty() => {
+        TypeRef::Named(name)
+            if documented(name) && !w.hierarchy.documented_derived(name).is_empty() =>
+        {
             reference(&format!("{name}{suffix}.polymorphic"))
         }
         TypeRef::Named(name) if documented(name) => reference(&format!("{name}{suffix}")),
@@ -161,13 +174,6 @@ fn value_schema(spec: &Spec, type_ref: &TypeRef, collection: bool, write: bool) 
     } else {
         element
     }
-}
-
-fn documented_derived<'a>(spec: &'a Spec, name: &str) -> Vec<&'a str> {
-    spec.derived_types(name)
-        .into_iter()
-        .filter(|t| spec.types.get(*t).is_some_and(|d| !d.undocumented))
-        .collect()
 }
 
 fn primitive(p: Primitive) -> Value {
@@ -194,11 +200,11 @@ fn primitive(p: Primitive) -> Value {
     }
 }
 
-fn properties_schema(spec: &Spec, properties: &[&Property], write: bool) -> Map<String, Value> {
+fn properties_schema(w: &Writer, properties: &[&Property], write: bool) -> Map<String, Value> {
     properties
         .iter()
         .map(|p| {
-            let mut schema = value_schema(spec, &p.type_ref, p.collection, write);
+            let mut schema = value_schema(w, &p.type_ref, p.collection, write);
             if !p.description.is_empty()
                 && let Value::Object(object) = &mut schema
                 && !object.contains_key("$ref")
@@ -217,7 +223,8 @@ fn properties_schema(spec: &Spec, properties: &[&Property], write: bool) -> Map<
         .collect()
 }
 
-fn schemas(spec: &Spec) -> Map<String, Value> {
+fn schemas(w: &Writer) -> Map<String, Value> {
+    let spec = w.spec;
     let mut schemas = Map::new();
     for (name, def) in &spec.types {
         if def.undocumented {
@@ -228,7 +235,7 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
             continue;
         }
         let own_properties: Vec<&Property> = def.properties.iter().collect();
-        let mut own = properties_schema(spec, &own_properties, false);
+        let mut own = properties_schema(w, &own_properties, false);
         own.insert("@odata.type".to_owned(), json!({ "type": "string" }));
         let object = json!({ "type": "object", "properties": own });
         let schema = match &def.base_type {
@@ -236,9 +243,11 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
             None => object,
         };
         schemas.insert(name.clone(), schema);
-        let derived = documented_derived(spec, name);
+        let derived = w.hierarchy.documented_derived(name);
         if !derived.is_empty() {
-            let variants: Vec<&str> = std::iter::once(name.as_str()).chain(derived).collect();
+            let variants: Vec<&str> = std::iter::once(name.as_str())
+                .chain(derived.iter().copied())
+                .collect();
             let mapping: Map<String, Value> = variants
                 .iter()
                 .map(|t| {
@@ -258,12 +267,12 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
         }
     }
     for (name, _) in spec.types.iter().filter(|(_, d)| !d.undocumented) {
-        schemas.insert(format!("{name}.write"), write_schema(spec, name, false));
-        let derived = documented_derived(spec, name);
+        schemas.insert(format!("{name}.write"), write_schema(w, name, false));
+        let derived = w.hierarchy.documented_derived(name);
         if !derived.is_empty() {
             let variants: Vec<Value> = std::iter::once(name.as_str())
-                .chain(derived)
-                .map(|t| write_schema(spec, t, true))
+                .chain(derived.iter().copied())
+                .map(|t| write_schema(w, t, true))
                 .collect();
             schemas.insert(
                 format!("{name}.write.polymorphic"),
@@ -307,7 +316,8 @@ fn schemas(spec: &Spec) -> Map<String, Value> {
 /// except the key (the server assigns it, and an update cannot change it), and nothing else,
 /// because the mock refuses unknown properties. In a `oneOf` of variants, `@odata.type` is
 /// required so that exactly one variant matches.
-fn write_schema(spec: &Spec, name: &str, discriminated: bool) -> Value {
+fn write_schema(w: &Writer, name: &str, discriminated: bool) -> Value {
+    let spec = w.spec;
     let key = spec
         .ancestry(name)
         .iter()
@@ -317,7 +327,7 @@ fn write_schema(spec: &Spec, name: &str, discriminated: bool) -> Value {
         .into_iter()
         .filter(|p| Some(&p.name) != key.as_ref())
         .collect();
-    let mut object = properties_schema(spec, &properties, true);
+    let mut object = properties_schema(w, &properties, true);
     object.insert(
         "@odata.type".to_owned(),
         json!({ "enum": [format!("#{}.{name}", spec.namespace)] }),
@@ -373,12 +383,13 @@ fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
 }
 
 fn operation(
-    spec: &Spec,
+    w: &Writer,
     op: &Operation,
     template: &PathTemplate,
     id: &str,
     links: Map<String, Value>,
 ) -> Value {
+    let spec = w.spec;
     let mut parameters: Vec<Value> = template
         .parameters()
         .into_iter()
@@ -386,7 +397,7 @@ fn operation(
         .collect();
     if op.kind == OperationKind::Function {
         parameters.extend(op.parameters.iter().map(|p| {
-            json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(spec, &p.type_ref, p.collection, true) })
+            json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(w, &p.type_ref, p.collection, true) })
         }));
     }
     let query = |name: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "schema": schema });
@@ -434,11 +445,11 @@ fn operation(
         );
     }
     operation.insert("parameters".to_owned(), Value::Array(parameters));
-    if let Some(body) = request_body(spec, op) {
+    if let Some(body) = request_body(w, op) {
         operation.insert("requestBody".to_owned(), body);
     }
     let mut responses = Map::new();
-    responses.insert(op.response.status.to_string(), success(spec, op, links));
+    responses.insert(op.response.status.to_string(), success(w, op, links));
     let gone = (
         "410",
         "The delta token has expired: start over from the Location header.",
@@ -479,12 +490,12 @@ fn first_example<'a>(
         .find_map(pick)
 }
 
-fn request_body(spec: &Spec, op: &Operation) -> Option<Value> {
+fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
     let schema = match (&op.request_body, op.kind) {
-        (Some(body), _) => value_schema(spec, &body.type_ref, false, true),
+        (Some(body), _) => value_schema(w, &body.type_ref, false, true),
         (None, OperationKind::Action) if !op.parameters.is_empty() => {
             let parameters: Vec<&Property> = op.parameters.iter().collect();
-            json!({ "type": "object", "properties": properties_schema(spec, &parameters, true), "additionalProperties": false })
+            json!({ "type": "object", "properties": properties_schema(w, &parameters, true), "additionalProperties": false })
         }
         _ => return None,
     };
@@ -495,7 +506,8 @@ fn request_body(spec: &Spec, op: &Operation) -> Option<Value> {
     Some(json!({ "required": true, "content": { "application/json": content } }))
 }
 
-fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
+fn success(w: &Writer, op: &Operation, links: Map<String, Value>) -> Value {
+    let spec = w.spec;
     let mut response = json!({ "description": format!("{} {}", op.response.status, op.summary) });
     if let (Some(body), true) = (&op.response.body, op.response.status != 204) {
         let structured = body
@@ -504,7 +516,7 @@ fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
             .is_some_and(|n| spec.types.contains_key(n));
         let schema = if body.collection || !structured {
             let mut properties =
-                json!({ "value": value_schema(spec, &body.type_ref, body.collection, false) });
+                json!({ "value": value_schema(w, &body.type_ref, body.collection, false) });
             if op.kind == OperationKind::List {
                 properties["@odata.nextLink"] = json!({ "type": "string" });
                 properties["@odata.count"] = json!({ "type": "integer" });
@@ -515,7 +527,7 @@ fn success(spec: &Spec, op: &Operation, links: Map<String, Value>) -> Value {
             }
             json!({ "type": "object", "properties": properties })
         } else {
-            value_schema(spec, &body.type_ref, false, false)
+            value_schema(w, &body.type_ref, false, false)
         };
         let mut content = json!({ "schema": schema });
         if let Some(example) = first_example(op, |e| {

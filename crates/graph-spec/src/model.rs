@@ -129,14 +129,45 @@ impl Spec {
             .flat_map(|t| t.navigation_properties.iter())
             .collect()
     }
+}
+
+/// Which types derive from which, for a whole spec at once: asking the spec type by type would
+/// walk every type's ancestry per question, which is quadratic on thousands of types.
+#[derive(Debug, Clone)]
+pub struct Hierarchy<'a> {
+    derived: BTreeMap<&'a str, Vec<&'a str>>,
+    documented: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Hierarchy<'a> {
+    /// The hierarchy of `spec`'s types.
+    pub fn new(spec: &'a Spec) -> Hierarchy<'a> {
+        let mut derived: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut documented: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        // Types in name order, so every list comes out sorted.
+        for (name, def) in &spec.types {
+            for ancestor in spec.ancestry(name).into_iter().skip(1) {
+                derived.entry(ancestor).or_default().push(name);
+                if !def.undocumented {
+                    documented.entry(ancestor).or_default().push(name);
+                }
+            }
+        }
+        Hierarchy {
+            derived,
+            documented,
+        }
+    }
 
     /// The types that derive from `name`, directly or not, sorted by name.
-    pub fn derived_types<'a>(&'a self, name: &str) -> Vec<&'a str> {
-        self.types
-            .keys()
-            .filter(|t| t.as_str() != name && self.ancestry(t).contains(&name))
-            .map(String::as_str)
-            .collect()
+    pub fn derived(&self, name: &str) -> &[&'a str] {
+        self.derived.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The documented ones among [`Hierarchy::derived`]: undocumented types (known only from
+    /// examples) read as their base type, whose `additional_data` keeps their extra properties.
+    pub fn documented_derived(&self, name: &str) -> &[&'a str] {
+        self.documented.get(name).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -648,7 +679,7 @@ mod tests {
             .map(|p| p.name.as_str())
             .collect();
         assert_eq!(names, ["id", "m", "l"]);
-        assert_eq!(spec.derived_types("base"), ["leaf", "mid"]);
+        assert_eq!(Hierarchy::new(&spec).derived("base"), ["leaf", "mid"]);
 
         spec.types.insert("x".into(), ty(Some("y"), &[]));
         spec.types.insert("y".into(), ty(Some("x"), &[]));
