@@ -45,6 +45,7 @@ impl Client {
         ""
     }
     /// Requests under `/deviceManagement`.
+    #[cfg(feature = "device-management")]
     pub fn device_management(&self) -> DeviceManagementRequest {
         DeviceManagementRequest {
             transport: self.transport().clone(),
@@ -52,12 +53,14 @@ impl Client {
         }
     }
 }
+#[cfg(feature = "device-management")]
 /// Requests under `/deviceManagement`.
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "device-management")]
 impl DeviceManagementRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -74,12 +77,14 @@ impl DeviceManagementRequest {
         }
     }
 }
+#[cfg(feature = "device-management")]
 /// Requests under `/deviceManagement/domainJoinConnectors`.
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDomainJoinConnectorsRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "device-management")]
 impl DeviceManagementDomainJoinConnectorsRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -131,12 +136,14 @@ impl DeviceManagementDomainJoinConnectorsRequest {
         )
     }
 }
+#[cfg(feature = "device-management")]
 /// Requests under `/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnectorId}`.
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDomainJoinConnectorsItemRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "device-management")]
 impl DeviceManagementDomainJoinConnectorsItemRequest {
     fn transport(&self) -> &Transport {
         &self.transport

@@ -46,6 +46,8 @@ pub struct BuilderIr {
     pub children: BTreeMap<String, usize>,
     /// The routes it claims, by index.
     pub routes: Vec<usize>,
+    /// The cargo feature of its area (empty for the root): see [`crate::areas`].
+    pub feature: String,
 }
 
 /// Where a route lives in the client.
@@ -135,6 +137,7 @@ fn tree(routes: &[RouteIr]) -> Vec<BuilderIr> {
         template: String::new(),
         children: BTreeMap::new(),
         routes: Vec::new(),
+        feature: String::new(),
     };
     let mut nodes = vec![root];
     let mut names = Scope::with_reserved(&[
@@ -191,6 +194,7 @@ fn tree(routes: &[RouteIr]) -> Vec<BuilderIr> {
                         template,
                         children: BTreeMap::new(),
                         routes: Vec::new(),
+                        feature: route.feature.clone(),
                     });
                     let child = nodes.len() - 1;
                     nodes[parent].children.insert(key, child);

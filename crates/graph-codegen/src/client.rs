@@ -6,6 +6,7 @@ use graph_spec::{OperationKind, PermissionSet, Primitive};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::areas::Features;
 use crate::builders::{BuilderIr, Edge};
 use crate::ir::{FieldType, Ir, ResponseIr, RouteIr};
 use crate::model::rust_type;
@@ -72,7 +73,15 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
         .map(|&r| {
             let route = &ir.routes[r];
             let client = &route.client;
-            operation(route, &client.method, client.parameters_struct.as_deref())
+            let (method, parameters) =
+                operation(route, &client.method, client.parameters_struct.as_deref());
+            // Below the root a whole builder is its area's; the root's own calls each are.
+            let features = match index {
+                0 => Features::area(&route.feature),
+                _ => Features::default(),
+            };
+            let cfg = features.cfg();
+            (quote! { #cfg #method }, features.gate(parameters))
         })
         .unzip();
     let navigation: Vec<TokenStream> = node
@@ -98,8 +107,13 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
                 Edge::Root => unreachable!("the root is nobody's child"),
             };
             let doc = doc_lines(&format!("Requests under `{}`.", child.template));
+            let cfg = match index {
+                0 => Features::area(&child.feature).cfg(),
+                _ => TokenStream::new(),
+            };
             quote! {
                 #doc
+                #cfg
                 pub fn #method(&self #argument) -> #child_name {
                     #child_name { transport: self.transport().clone(), path: #path }
                 }
@@ -154,7 +168,7 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
         };
     }
     let doc = doc_lines(&format!("Requests under `{}`.", node.template));
-    quote! {
+    Features::area(&node.feature).gate(quote! {
         #(#parameter_structs)*
 
         #doc
@@ -177,7 +191,7 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
             #(#navigation)*
             #(#operations)*
         }
-    }
+    })
 }
 
 fn model_prefix() -> TokenStream {

@@ -13,6 +13,7 @@ use graph_spec::{
 
 use heck::ToSnakeCase;
 
+use crate::areas::{self, Features};
 use crate::builders::{self, BuilderIr, ClientMethodIr};
 use crate::names::{self, Scope};
 
@@ -64,6 +65,8 @@ pub struct Ir {
     pub polymorphic: Vec<PolyIr>,
     /// One entry per operation and path, in spec order.
     pub routes: Vec<RouteIr>,
+    /// The cargo feature of every area, sorted: see [`crate::areas`].
+    pub features: Vec<String>,
     /// The client's request builders, the root (`Client`) first.
     pub builders: Vec<BuilderIr>,
 }
@@ -90,6 +93,8 @@ pub struct RouteIr {
     /// The path with captures named by position (`{p0}`, `{p1}`), for the router; a function
     /// segment is routed by its name (the mock splits the arguments off before routing).
     pub route_path: String,
+    /// The cargo feature of its area.
+    pub feature: String,
     /// The Graph name of the type the operation is about (body, response, or a sibling
     /// operation's).
     pub entity_type: Option<String>,
@@ -143,6 +148,8 @@ pub struct StructIr {
     pub fields: Vec<FieldIr>,
     /// Abstract in the spec.
     pub is_abstract: bool,
+    /// The features that compile it.
+    pub features: Features,
     /// No page documents it: generated as an alias of `serde_json::Value`.
     pub undocumented: bool,
 }
@@ -199,6 +206,8 @@ pub struct EnumIr {
     pub unknown_variant: String,
     /// A flags enum.
     pub is_flags: bool,
+    /// The features that compile it.
+    pub features: Features,
 }
 
 /// An enum member.
@@ -223,6 +232,8 @@ pub struct PolyIr {
     pub base_struct: String,
     /// `(graph name, struct name)` of the base and every derived type, base first.
     pub variants: Vec<(String, String)>,
+    /// The features that compile it: those of its base type.
+    pub features: Features,
 }
 
 impl Ir {
@@ -285,6 +296,13 @@ impl Ir {
             }
         };
         let recursion = Recursion::new(spec, &hierarchy);
+        let mut routes = routes(spec, &struct_names, &update_names, &field_type);
+        let mut operation_features = vec![BTreeSet::new(); spec.operations.len()];
+        for route in &routes {
+            operation_features[route.operation].insert(route.feature.clone());
+        }
+        let type_features = areas::type_features(spec, &hierarchy, &operation_features);
+        let features_of = |name: &str| type_features.get(name).cloned().unwrap_or_default();
 
         let structs = spec
             .types
@@ -313,6 +331,7 @@ impl Ir {
                     doc: def.description.clone(),
                     fields,
                     is_abstract: def.is_abstract,
+                    features: features_of(name),
                     undocumented: def.undocumented,
                 }
             })
@@ -339,6 +358,7 @@ impl Ir {
                     members,
                     unknown_variant: variants.claim("Unrecognized"),
                     is_flags: def.is_flags,
+                    features: features_of(name),
                 }
             })
             .collect();
@@ -355,11 +375,11 @@ impl Ir {
                     rust_name: poly_names[base].clone(),
                     base_struct: struct_names[base].clone(),
                     variants,
+                    features: features_of(base),
                 }
             })
             .collect();
 
-        let mut routes = routes(spec, &struct_names, &update_names, &field_type);
         let (builders, methods) = builders::build(&routes);
         for (route, client) in routes.iter_mut().zip(methods) {
             route.client = client;
@@ -370,6 +390,12 @@ impl Ir {
             structs,
             enums,
             polymorphic,
+            features: routes
+                .iter()
+                .map(|r| r.feature.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             routes,
             builders,
         }
@@ -426,6 +452,7 @@ fn routes(
             };
             let const_name = scope.claim(&format!("{}_{kind}", words.join("_")));
             let route_path = route_path(path);
+            let feature = areas::feature_of(path.segments());
             routes.push(RouteIr {
                 operation,
                 primary: path_index == 0,
@@ -436,6 +463,7 @@ fn routes(
                 method: op.method,
                 path: path.clone(),
                 route_path,
+                feature,
                 entity_struct: entity_type
                     .as_deref()
                     .filter(|t| !spec.types[*t].undocumented)

@@ -6,6 +6,7 @@
 //! builds token streams that [`render`] prints with prettyplease. All files go through one
 //! writer with a check mode ([`graph_spec::io::ensure_file_contents`]).
 
+pub mod areas;
 pub mod builders;
 pub mod client;
 pub mod contract;
@@ -87,12 +88,15 @@ pub fn generate(
     let (model, mock) = (names.model_dir(), names.mock_dir());
     let (client, contract) = (names.client_dir(), names.contract_dir());
     Ok(vec![
-        manifest(&model, layout::model_manifest(names, spec_file)),
+        manifest(
+            &model,
+            layout::model_manifest(names, spec_file, &ir.features),
+        ),
         rust(&model, "src/lib.rs", model::lib_rs(spec_file))?,
         rust(&model, "src/spec.rs", model::spec_rs(&schema_json))?,
         rust(&model, "src/types.rs", model::types_rs(&ir))?,
         rust(&model, "src/enums.rs", model::enums_rs(&ir))?,
-        manifest(&mock, layout::mock_manifest(names, spec_file)),
+        manifest(&mock, layout::mock_manifest(names, spec_file, &ir.features)),
         rust(
             &mock,
             "src/lib.rs",
@@ -106,7 +110,10 @@ pub fn generate(
         rust(&mock, "src/routes.rs", server::routes_rs(&ir))?,
         rust(&mock, "src/spec.rs", server::spec_rs(&spec_json))?,
         rust(&mock, "src/openapi.rs", server::openapi_rs(&openapi_json))?,
-        manifest(&client, layout::client_manifest(names, spec_file)),
+        manifest(
+            &client,
+            layout::client_manifest(names, spec_file, &ir.features),
+        ),
         rust(&client, "src/lib.rs", client::lib_rs(spec_file))?,
         rust(&client, "src/requests.rs", client::requests_rs(&ir))?,
         manifest(&contract, layout::contract_manifest(names, spec_file)),

@@ -67,8 +67,11 @@ pub fn spec_rs(schema_json: &str) -> TokenStream {
 
 /// `src/types.rs`: every struct, update struct and polymorphic wrapper.
 pub fn types_rs(ir: &Ir) -> TokenStream {
-    let structs = ir.structs.iter().map(|s| structure(ir, s));
-    let polys = ir.polymorphic.iter().map(polymorphic);
+    let structs = ir.structs.iter().map(|s| s.features.gate(structure(ir, s)));
+    let polys = ir
+        .polymorphic
+        .iter()
+        .map(|p| p.features.gate(polymorphic(p)));
     quote! {
         //! Entity and complex types.
         #![allow(unused_imports)]
@@ -85,7 +88,7 @@ pub fn types_rs(ir: &Ir) -> TokenStream {
 
 /// `src/enums.rs`: every enum.
 pub fn enums_rs(ir: &Ir) -> TokenStream {
-    let enums = ir.enums.iter().map(enumeration);
+    let enums = ir.enums.iter().map(|e| e.features.gate(enumeration(e)));
     quote! {
         //! Enum types. Each keeps members it does not know in its last variant.
 

@@ -1,10 +1,13 @@
 //! The mock crate generator: the operation table and the `API` value that
 //! `graph-mock-runtime` serves, plus the crate's `lib.rs` and `main.rs`.
 
+use std::collections::BTreeMap;
+
 use graph_spec::{OperationKind, PermissionSet, Segment};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use crate::areas::Features;
 use crate::ir::{Ir, RouteIr};
 use crate::names::ident;
 
@@ -90,11 +93,28 @@ pub fn openapi_rs(openapi_json: &str) -> TokenStream {
 /// The mock crate's `src/routes.rs`: the operation table. The runtime builds the router from
 /// it, so this crate holds data only and its build time does not grow with generic code.
 pub fn routes_rs(ir: &Ir) -> TokenStream {
-    let metas = ir.routes.iter().map(meta);
+    let metas = ir
+        .routes
+        .iter()
+        .map(|route| Features::area(&route.feature).gate(meta(route)));
     let version = &ir.version;
-    let names: Vec<_> = ir.routes.iter().map(|r| ident(&r.const_name)).collect();
+    let mut by_feature: BTreeMap<&str, Vec<Ident>> = BTreeMap::new();
+    for route in &ir.routes {
+        by_feature
+            .entry(&route.feature)
+            .or_default()
+            .push(ident(&route.const_name));
+    }
+    let groups = by_feature.iter().map(|(feature, names)| {
+        let cfg = Features::area(feature).cfg();
+        quote! {
+            #cfg
+            operations.extend_from_slice(&[#(&#names),*]);
+        }
+    });
     quote! {
-        //! The generated operation table of the mock: one entry per operation and path.
+        //! The generated operation table of the mock: one entry per operation and path, each
+        //! compiled with its area's feature.
 
         use graph_mock_runtime::operation::{
             Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
@@ -102,7 +122,7 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
 
         /// What this mock serves: its operations and the model's schema.
         pub static API: Api = Api {
-            operations: OPERATIONS,
+            operations,
             schema: graph_model::schema,
             spec: crate::spec::spec,
             openapi: crate::openapi::OPENAPI_JSON,
@@ -111,8 +131,17 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
 
         #(#metas)*
 
-        /// Every operation the mock serves.
-        static OPERATIONS: &[&OperationMeta] = &[#(&#names),*];
+        /// Every operation the mock serves: those of the areas its features compile.
+        fn operations() -> &'static [&'static OperationMeta] {
+            static OPERATIONS: ::std::sync::OnceLock<Vec<&'static OperationMeta>> =
+                ::std::sync::OnceLock::new();
+            OPERATIONS.get_or_init(|| {
+                #[allow(unused_mut)]
+                let mut operations: Vec<&'static OperationMeta> = Vec::new();
+                #(#groups)*
+                operations
+            })
+        }
     }
 }
 

@@ -253,7 +253,7 @@ pub fn app(state: AppState) -> Router {
 fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
     let mut by_route: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
     let mut taken = HashSet::new();
-    for &operation in api.operations {
+    for &operation in api.operations() {
         let Some(filter) = method_filter(operation.method) else {
             continue;
         };

@@ -82,8 +82,8 @@ pub struct OperationMeta {
 /// about the spec from anywhere else.
 #[derive(Debug)]
 pub struct Api {
-    /// Every operation, one per operation and path.
-    pub operations: &'static [&'static OperationMeta],
+    /// Every operation, one per operation and path (of the areas the crate's features compile).
+    pub operations: fn() -> &'static [&'static OperationMeta],
     /// The model crate's runtime schema, for body validation, `$filter`, `$select` and casts.
     pub schema: fn() -> &'static graph_odata::Schema,
     /// The spec, for the operations' parameters and doc examples.
@@ -95,6 +95,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// Every operation, one per operation and path.
+    pub fn operations(&self) -> &'static [&'static OperationMeta] {
+        (self.operations)()
+    }
+
     /// The model crate's runtime schema.
     pub fn schema(&self) -> &'static graph_odata::Schema {
         (self.schema)()

@@ -160,7 +160,7 @@ async fn every_operation_refuses_every_bad_input_and_changes_nothing() {
     let seeded = h.create(json!({"displayName": "existing"})).await;
     let existing = seeded["id"].as_str().unwrap().to_owned();
     let mut checked = 0;
-    for operation in API.operations {
+    for operation in API.operations() {
         for case in cases(operation, &existing) {
             let before = h.store_dump();
             let mut request = h

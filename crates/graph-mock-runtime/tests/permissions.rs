@@ -52,7 +52,7 @@ async fn every_operation_checks_its_documented_permissions() {
     })
     .await;
     let mut checked = 0;
-    for operation in API.operations {
+    for operation in API.operations() {
         let writes = matches!(
             operation.kind,
             Kind::Create | Kind::Update | Kind::Delete | Kind::Action
@@ -88,7 +88,7 @@ async fn every_operation_checks_its_documented_permissions() {
     }
     assert_eq!(
         checked,
-        2 * API.operations.len(),
+        2 * API.operations().len(),
         "every operation documents delegated and application permissions"
     );
 }

@@ -45,6 +45,7 @@ impl Client {
         ""
     }
     /// Requests under `/library`.
+    #[cfg(feature = "library")]
     pub fn library(&self) -> LibraryRequest {
         LibraryRequest {
             transport: self.transport().clone(),
@@ -52,12 +53,14 @@ impl Client {
         }
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library`.
 #[derive(Debug, Clone)]
 pub struct LibraryRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -74,12 +77,14 @@ impl LibraryRequest {
         }
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/books`.
 #[derive(Debug, Clone)]
 pub struct LibraryBooksRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryBooksRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -96,12 +101,14 @@ impl LibraryBooksRequest {
         }
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct LibraryBooksItemRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryBooksItemRequest {
     fn transport(&self) -> &Transport {
         &self.transport

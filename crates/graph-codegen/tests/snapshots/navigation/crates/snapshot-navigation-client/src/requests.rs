@@ -45,19 +45,30 @@ impl Client {
         ""
     }
     /// Requests under `/library`.
+    #[cfg(feature = "library")]
     pub fn library(&self) -> LibraryRequest {
         LibraryRequest {
             transport: self.transport().clone(),
             path: format!("{}/{}", self.path(), "library"),
         }
     }
+    /// Requests under `/readers`.
+    #[cfg(feature = "readers")]
+    pub fn readers(&self) -> ReadersRequest {
+        ReadersRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), "readers"),
+        }
+    }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library`.
 #[derive(Debug, Clone)]
 pub struct LibraryRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -99,6 +110,7 @@ impl LibraryRequest {
         )
     }
 }
+#[cfg(feature = "library")]
 /// The parameters of `GET /library/shelves/getShelvesForReader`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LibraryShelvesGetShelvesForReaderParameters {
@@ -109,12 +121,14 @@ pub struct LibraryShelvesGetShelvesForReaderParameters {
     #[serde(rename = "since", default, skip_serializing_if = "Option::is_none")]
     pub since: Option<graph_model::DateTimeOffset>,
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -185,6 +199,7 @@ impl LibraryShelvesRequest {
         DeltaRequest::new(self.transport().clone(), format!("{}/delta", self.path()))
     }
 }
+#[cfg(feature = "library")]
 /// The parameters of `POST /library/shelves/{shelfId}/assign`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LibraryShelvesItemAssignParameters {
@@ -195,12 +210,14 @@ pub struct LibraryShelvesItemAssignParameters {
     #[serde(rename = "notify", default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesItemRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesItemRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -284,12 +301,14 @@ impl LibraryShelvesItemRequest {
         )
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/summary`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesItemSummaryRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesItemSummaryRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -307,12 +326,14 @@ impl LibraryShelvesItemSummaryRequest {
         GetRequest::new(self.transport().clone(), self.path().to_owned())
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/microsoft.graph.specialShelf`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesItemAsSpecialShelfRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesItemAsSpecialShelfRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -329,12 +350,14 @@ impl LibraryShelvesItemAsSpecialShelfRequest {
         }
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/microsoft.graph.specialShelf/books`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesItemAsSpecialShelfBooksRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesItemAsSpecialShelfBooksRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -352,12 +375,14 @@ impl LibraryShelvesItemAsSpecialShelfBooksRequest {
         ListRequest::new(self.transport().clone(), self.path().to_owned())
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/books`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesItemBooksRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesItemBooksRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -374,12 +399,14 @@ impl LibraryShelvesItemBooksRequest {
         }
     }
 }
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesItemBooksItemRequest {
     transport: Transport,
     path: String,
 }
+#[cfg(feature = "library")]
 impl LibraryShelvesItemBooksItemRequest {
     fn transport(&self) -> &Transport {
         &self.transport
@@ -394,6 +421,77 @@ impl LibraryShelvesItemBooksItemRequest {
     ///
     /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
     pub fn get(&self) -> GetRequest<graph_model::Book> {
+        GetRequest::new(self.transport().clone(), self.path().to_owned())
+    }
+}
+#[cfg(feature = "readers")]
+/// Requests under `/readers`.
+#[derive(Debug, Clone)]
+pub struct ReadersRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "readers")]
+impl ReadersRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Requests under `/readers/{readerId}`.
+    pub fn by_id(&self, reader_id: &str) -> ReadersItemRequest {
+        ReadersItemRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), encode_component(reader_id)),
+        }
+    }
+    /// List readers
+    ///
+    /// `GET /readers` (success: 200).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.Read.All; application: not documented.
+    pub fn list(&self) -> ListRequest<graph_model::Reader> {
+        ListRequest::new(self.transport().clone(), self.path().to_owned())
+    }
+    /// Create reader
+    ///
+    /// `POST /readers` (success: 201).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.Read.All; application: not documented.
+    pub fn create(&self, body: &graph_model::Reader) -> Request<graph_model::Reader> {
+        Request::new(
+            self.transport().clone(),
+            Method::POST,
+            self.path().to_owned(),
+            Some(body),
+            json,
+        )
+    }
+}
+#[cfg(feature = "readers")]
+/// Requests under `/readers/{readerId}`.
+#[derive(Debug, Clone)]
+pub struct ReadersItemRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "readers")]
+impl ReadersItemRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Get reader
+    ///
+    /// `GET /readers/{readerId}` (success: 200).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.Read.All; application: not documented.
+    pub fn get(&self) -> GetRequest<graph_model::Reader> {
         GetRequest::new(self.transport().clone(), self.path().to_owned())
     }
 }

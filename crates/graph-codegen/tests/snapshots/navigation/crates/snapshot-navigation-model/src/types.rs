@@ -4,6 +4,7 @@
 use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
 use super::enums::*;
+#[cfg(feature = "library")]
 /// The `book` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Book {
@@ -20,10 +21,12 @@ pub struct Book {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
 impl graph_odata::GraphType for Book {
     const NAME: &'static str = "book";
     const ODATA_TYPE: &'static str = "#microsoft.graph.book";
 }
+#[cfg(feature = "library")]
 /// A singleton.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Library {
@@ -40,10 +43,12 @@ pub struct Library {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
 impl graph_odata::GraphType for Library {
     const NAME: &'static str = "library";
     const ODATA_TYPE: &'static str = "#microsoft.graph.library";
 }
+#[cfg(feature = "library")]
 /// An update (PATCH) body for [`Library`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -61,6 +66,32 @@ pub struct LibraryUpdate {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "readers")]
+/// A reader: the second area, to test area features.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Reader {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `id` property.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `displayName` property.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// A type both areas use, so always compiled.
+    #[serde(rename = "favoriteShelf", default, skip_serializing_if = "Option::is_none")]
+    pub favorite_shelf: Option<ShelfSummary>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+#[cfg(feature = "readers")]
+impl graph_odata::GraphType for Reader {
+    const NAME: &'static str = "reader";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.reader";
+}
+#[cfg(feature = "library")]
 /// The `shelf` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Shelf {
@@ -77,6 +108,7 @@ pub struct Shelf {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
 impl graph_odata::GraphType for Shelf {
     const NAME: &'static str = "shelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.shelf";
@@ -101,6 +133,7 @@ impl graph_odata::GraphType for ShelfSummary {
     const NAME: &'static str = "shelfSummary";
     const ODATA_TYPE: &'static str = "#microsoft.graph.shelfSummary";
 }
+#[cfg(feature = "library")]
 /// The `specialShelf` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SpecialShelf {
@@ -120,10 +153,12 @@ pub struct SpecialShelf {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
 impl graph_odata::GraphType for SpecialShelf {
     const NAME: &'static str = "specialShelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.specialShelf";
 }
+#[cfg(feature = "library")]
 /// A `shelf` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -134,6 +169,7 @@ pub enum AnyShelf {
     /// A `specialShelf`.
     SpecialShelf(SpecialShelf),
 }
+#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for AnyShelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -146,6 +182,7 @@ impl<'de> serde::Deserialize<'de> for AnyShelf {
         result.map_err(serde::de::Error::custom)
     }
 }
+#[cfg(feature = "library")]
 impl AnyShelf {
     /// The Graph name of the type this value is.
     pub fn type_name(&self) -> &'static str {
@@ -155,11 +192,13 @@ impl AnyShelf {
         }
     }
 }
+#[cfg(feature = "library")]
 impl From<Shelf> for AnyShelf {
     fn from(value: Shelf) -> Self {
         Self::Shelf(value)
     }
 }
+#[cfg(feature = "library")]
 impl From<SpecialShelf> for AnyShelf {
     fn from(value: SpecialShelf) -> Self {
         Self::SpecialShelf(value)
