@@ -21,7 +21,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
         .join(SPEC_FILE);
     let out: PathBuf = out.unwrap_or_else(|| root.join(DEFAULT_OUT));
     let spec = graph_spec::load(&spec_path).map_err(|e| e.to_string())?;
-    let document = graph_codegen::openapi::document(&spec, "http://127.0.0.1:8080/beta");
+    let document = graph_openapi::document(&spec, "http://127.0.0.1:8080/beta");
     let mode = if check { Mode::Check } else { Mode::Write };
     match ensure_file_contents(&out, &to_pretty_json(&document), mode)
         .map_err(|e| format!("{}: {e}", out.display()))?

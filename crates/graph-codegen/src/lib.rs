@@ -14,7 +14,6 @@ pub mod ir;
 pub mod layout;
 pub mod model;
 pub mod names;
-pub mod openapi;
 pub mod render;
 pub mod server;
 
@@ -72,8 +71,6 @@ pub fn generate(
     let ir = ir::Ir::build(spec);
     let spec_json = serde_json::to_string(spec).unwrap_or_default();
     let schema_json = serde_json::to_string(&spec.schema()).unwrap_or_default();
-    let openapi_json = serde_json::to_string(&openapi::document(spec, openapi::PLACEHOLDER_SERVER))
-        .unwrap_or_default();
     let rust = |dir: &Path, file: &str, tokens| -> Result<GeneratedFile, CodegenError> {
         let path = dir.join(file);
         Ok(GeneratedFile {
@@ -109,7 +106,6 @@ pub fn generate(
         )?,
         rust(&mock, "src/routes.rs", server::routes_rs(&ir))?,
         rust(&mock, "src/spec.rs", server::spec_rs(&spec_json))?,
-        rust(&mock, "src/openapi.rs", server::openapi_rs(&openapi_json))?,
         manifest(
             &client,
             layout::client_manifest(names, spec_file, &ir.features),

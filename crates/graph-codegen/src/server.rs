@@ -32,8 +32,6 @@ pub fn lib_rs(spec_label: &str, crate_name: &str) -> TokenStream {
         //! ```
 
         #[rustfmt::skip]
-        mod openapi;
-        #[rustfmt::skip]
         mod routes;
         #[rustfmt::skip]
         mod spec;
@@ -63,7 +61,7 @@ pub fn main_rs(spec_label: &str, crate_name: &str) -> TokenStream {
 }
 
 /// The mock crate's `src/spec.rs`: the spec, for the operations' parameters and doc examples
-/// (documented responses, `--seed-examples`) and the OpenAPI document.
+/// (documented responses, `--seed-examples`) and the OpenAPI document the runtime builds from it.
 pub fn spec_rs(spec_json: &str) -> TokenStream {
     quote! {
         //! The spec this mock was generated from, as compact JSON.
@@ -76,17 +74,6 @@ pub fn spec_rs(spec_json: &str) -> TokenStream {
             static SPEC: ::std::sync::OnceLock<graph_mock_runtime::Spec> = ::std::sync::OnceLock::new();
             SPEC.get_or_init(|| graph_mock_runtime::operation::embedded_spec(SPEC_JSON))
         }
-    }
-}
-
-/// The mock crate's `src/openapi.rs`: the OpenAPI document it serves at `GET <base>/$openapi`,
-/// with its servers set from the request when served.
-pub fn openapi_rs(openapi_json: &str) -> TokenStream {
-    quote! {
-        //! The OpenAPI 3.1 document of this mock, as compact JSON.
-
-        /// The document; its `servers` are set when it is served.
-        pub(crate) const OPENAPI_JSON: &str = #openapi_json;
     }
 }
 
@@ -125,7 +112,6 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
             operations,
             schema: graph_model::schema,
             spec: crate::spec::spec,
-            openapi: crate::openapi::OPENAPI_JSON,
             version: #version,
         };
 

@@ -37,18 +37,7 @@ pub async fn openapi(State(state): State<AppState>, request: axum::extract::Requ
         .unwrap_or("localhost");
     let scheme = crate::tls::scheme(request.extensions());
     let server = format!("{scheme}{host}{}", state.base_path);
-    let mut document = match state.openapi() {
-        Ok(document) => document.clone(),
-        Err(e) => {
-            tracing::error!("the embedded OpenAPI document is corrupt: {e}");
-            return ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalServerError",
-                "The OpenAPI document is unavailable.",
-            )
-            .into_response();
-        }
-    };
+    let mut document = state.openapi().clone();
     document["servers"] = serde_json::json!([{ "url": server }]);
     axum::Json(document).into_response()
 }

@@ -98,8 +98,8 @@ pub struct SharedState {
     start_state: Arc<Mutex<StartState>>,
     /// `config.normalised_base_path(api.version)`, made once rather than per request.
     base_path: Arc<str>,
-    /// The API's OpenAPI document, parsed on its first request rather than on every one.
-    openapi: Arc<OnceLock<Result<serde_json::Value, String>>>,
+    /// The API's OpenAPI document, built on its first request rather than at start.
+    openapi: Arc<OnceLock<serde_json::Value>>,
 }
 
 type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
@@ -165,12 +165,25 @@ impl AppState {
         Ok(added)
     }
 
-    /// The API's OpenAPI document, parsed once.
-    fn openapi(&self) -> Result<&serde_json::Value, &str> {
-        self.openapi
-            .get_or_init(|| serde_json::from_str(self.api.openapi).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(String::as_str)
+    /// The OpenAPI document of the operations this mock serves (those of the areas its crate's
+    /// features compile), built once.
+    fn openapi(&self) -> &serde_json::Value {
+        self.openapi.get_or_init(|| {
+            let spec = self.api.spec();
+            let served: HashSet<usize> =
+                self.api.operations().iter().map(|o| o.operation).collect();
+            let document =
+                |spec: &Spec| graph_openapi::document(spec, graph_openapi::PLACEHOLDER_SERVER);
+            if served.len() == spec.operations.len() {
+                return document(spec);
+            }
+            let mut some = spec.clone();
+            some.operations = (spec.operations.iter().enumerate())
+                .filter(|(index, _)| served.contains(index))
+                .map(|(_, op)| op.clone())
+                .collect();
+            document(&some)
+        })
     }
 
     /// The normalised base path (`/beta`, or empty).

@@ -88,8 +88,6 @@ pub struct Api {
     pub schema: fn() -> &'static graph_odata::Schema,
     /// The spec, for the operations' parameters and doc examples.
     pub spec: fn() -> &'static graph_spec::Spec,
-    /// The OpenAPI 3.1 document, as JSON; its `servers` are set when it is served.
-    pub openapi: &'static str,
     /// The API version, `beta` or `v1.0`: the base path when the config names none.
     pub version: &'static str,
 }

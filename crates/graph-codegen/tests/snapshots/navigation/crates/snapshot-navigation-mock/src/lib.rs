@@ -10,8 +10,6 @@
 //! # }
 //! ```
 #[rustfmt::skip]
-mod openapi;
-#[rustfmt::skip]
 mod routes;
 #[rustfmt::skip]
 mod spec;

@@ -9,7 +9,6 @@ pub static API: Api = Api {
     operations,
     schema: graph_model::schema,
     spec: crate::spec::spec,
-    openapi: crate::openapi::OPENAPI_JSON,
     version: "beta",
 };
 #[cfg(feature = "library")]

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The server a generated mock's embedded document names until it is served.
+/// The server the mock's document names until it is served with the request's own URL.
 pub const PLACEHOLDER_SERVER: &str = "http://localhost/beta";
 
 use serde_json::{Map, Value, json};
