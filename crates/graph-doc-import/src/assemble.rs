@@ -24,9 +24,9 @@ pub enum PageContent {
     /// An API page.
     Api(Box<ApiPage>),
     /// A resource page.
-    Resource(ResourcePage),
-    /// An enum page, with its name.
-    Enum(String, EnumDef),
+    Resource(Box<ResourcePage>),
+    /// An enum page: its enums (one, or several for a page that lists them), with their names.
+    Enums(Vec<(String, EnumDef)>),
 }
 
 /// Builds the spec from the pages, in import order, adding to `defects`.
@@ -48,9 +48,11 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
                     superseded(defects, &old.source, &format!("type `{}`", r.name), &file);
                 }
             }
-            PageContent::Enum(name, def) => {
-                if let Some(old) = spec.enums.insert(name.clone(), def) {
-                    superseded(defects, &old.source, &format!("enum `{name}`"), &file);
+            PageContent::Enums(enums) => {
+                for (name, def) in enums {
+                    if let Some(old) = spec.enums.insert(name.clone(), def) {
+                        superseded(defects, &old.source, &format!("enum `{name}`"), &file);
+                    }
                 }
             }
             PageContent::Api(api) => {
@@ -93,7 +95,8 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
             spec.enums.entry(name).or_insert(def);
         }
     }
-    resolve_namespaced_names(&mut spec, &mut every_operation, &mut mentions);
+    let respelt = unify_namespace_case(&mut spec, defects);
+    resolve_namespaced_names(&mut spec, &mut every_operation, &mut mentions, &respelt);
     drop_redeclared_members(&mut spec);
     add_missing_types(&mut spec, &mentions, defects);
     infer_entities(&mut spec);
@@ -355,6 +358,89 @@ fn drop_redeclared_members(spec: &mut Spec) {
     }
 }
 
+/// The docs spell some sub-namespaces in more than one case (`termStore`, `termstore`); OData
+/// names are case-sensitive, but these are one namespace. Every type and enum takes the spelling
+/// most of the namespace's names use (the first in sort order on a tie), and each respelt name is
+/// reported. Returns the respelt namespaces, for the references to them.
+fn unify_namespace_case(spec: &mut Spec, defects: &mut Vec<Defect>) -> BTreeMap<String, String> {
+    let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for name in spec.types.keys().chain(spec.enums.keys()) {
+        if let Some((namespace, _)) = name.rsplit_once('.') {
+            let count = spellings
+                .entry(namespace.to_ascii_lowercase())
+                .or_default()
+                .entry(namespace.to_owned())
+                .or_default();
+            *count += 1;
+        }
+    }
+    let mut respelt = BTreeMap::new();
+    for spelt in spellings.into_values().filter(|s| s.len() > 1) {
+        let most = spelt.values().copied().max().unwrap_or_default();
+        let Some(canonical) = spelt
+            .iter()
+            .find(|(_, n)| **n == most)
+            .map(|(s, _)| s.clone())
+        else {
+            continue;
+        };
+        for other in spelt.into_keys().filter(|s| *s != canonical) {
+            respelt.insert(other, canonical.clone());
+        }
+    }
+    if respelt.is_empty() {
+        return respelt;
+    }
+    let rename = |name: &str| -> Option<String> {
+        let (namespace, last) = name.rsplit_once('.')?;
+        respelt.get(namespace).map(|ns| format!("{ns}.{last}"))
+    };
+    respell(&mut spec.types, "type", |t| &t.source, &rename, defects);
+    respell(&mut spec.enums, "enum", |e| &e.source, &rename, defects);
+    respelt
+}
+
+/// Renames the definitions `rename` renames, reporting each; a definition whose new name is
+/// taken is superseded by the one there.
+fn respell<T>(
+    definitions: &mut BTreeMap<String, T>,
+    what: &str,
+    source: impl Fn(&T) -> &Source,
+    rename: &impl Fn(&str) -> Option<String>,
+    defects: &mut Vec<Defect>,
+) {
+    let renamed: Vec<(String, String)> = definitions
+        .keys()
+        .filter_map(|old| Some((old.clone(), rename(old)?)))
+        .collect();
+    for (old, new) in renamed {
+        let Some(definition) = definitions.remove(&old) else {
+            continue;
+        };
+        defects.push(Defect {
+            source: source(&definition).clone(),
+            kind: DefectKind::NamespaceCase,
+            message: format!(
+                "{what} `{old}` is read as `{new}`: the docs spell its namespace both ways"
+            ),
+        });
+        match definitions.get(&new) {
+            Some(kept) => {
+                let kept = source(kept).file.clone();
+                superseded(
+                    defects,
+                    source(&definition),
+                    &format!("{what} `{new}`"),
+                    &kept,
+                );
+            }
+            None => {
+                definitions.insert(new, definition);
+            }
+        }
+    }
+}
+
 /// Pages in a sub-namespace (`Namespace: microsoft.graph.callRecords`) name their own types
 /// bare: `session` on a `callRecords` page means `callRecords.session`, as OData resolves an
 /// unqualified name in the namespace it is written in. A bare name written by a type (or on the
@@ -364,6 +450,7 @@ fn resolve_namespaced_names(
     spec: &mut Spec,
     operations: &mut [Operation],
     mentions: &mut [(String, crate::properties::TypeMention)],
+    respelt: &BTreeMap<String, String>,
 ) {
     let known: BTreeSet<String> = spec
         .types
@@ -380,8 +467,8 @@ fn resolve_namespaced_names(
         by_last.entry(last).or_default().push(name);
     }
     let resolve = |name: &str, namespace: Option<&str>| -> Option<String> {
-        if name.contains('.') {
-            return None;
+        if let Some((written, last)) = name.rsplit_once('.') {
+            return respelt.get(written).map(|ns| format!("{ns}.{last}"));
         }
         if let Some(ns) = namespace {
             let qualified = format!("{ns}.{name}");

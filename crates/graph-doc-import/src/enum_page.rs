@@ -1,14 +1,16 @@
-//! Reads an enum page (`doc_type: enumPageType`) into an enum definition.
+//! Reads an enum page (`doc_type: enumPageType`) into enum definitions: one enum (`# <name>
+//! enum type` with a `## Members` table), or several (`enums.md`, `enums-callrecords.md`, ...:
+//! a `### <name> values` heading and members table per enum, in the namespace the page names).
 
 use graph_spec::{EnumDef, EnumMember};
 
-use crate::markdown::Document;
+use crate::markdown::{Block, Document, Row};
 use crate::properties::lower_first;
 use crate::report::{PageError, Report};
 use crate::tables;
 
-/// Reads an enum page into its name and definition.
-pub fn read(doc: &Document, report: &mut Report) -> Result<(String, EnumDef), PageError> {
+/// Reads an enum page into its enums' names and definitions.
+pub fn read(doc: &Document, report: &mut Report) -> Result<Vec<(String, EnumDef)>, PageError> {
     let file = report.file().to_owned();
     let error = |line: u32, message: String| PageError {
         file: file.clone(),
@@ -16,11 +18,27 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<(String, EnumDef), Pa
         message,
     };
     let title = doc.title();
-    let name = title
+    let description = doc
+        .front_matter
+        .get("description")
+        .cloned()
+        .unwrap_or_default();
+    let Some(name) = title
         .strip_suffix(" enum type")
         .filter(|n| !n.is_empty() && !n.contains(' '))
         .map(lower_first)
-        .ok_or_else(|| error(1, format!("the title `{title}` is not `<name> enum type`")))?;
+    else {
+        let enums = several(doc, report);
+        if enums.is_empty() {
+            return Err(error(
+                1,
+                format!(
+                    "the title `{title}` is not `<name> enum type`, and the page has no `### <name> values` headings with members tables"
+                ),
+            ));
+        }
+        return Ok(enums);
+    };
     let section = doc
         .section(&["Members"])
         .ok_or_else(|| error(1, "the page has no `## Members` section".to_owned()))?;
@@ -28,33 +46,90 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<(String, EnumDef), Pa
         .tables()
         .next()
         .ok_or_else(|| error(section.line, "the Members section has no table".to_owned()))?;
-    let members = tables::members_table(header, rows, report).ok_or_else(|| {
+    let is_flags = description.to_ascii_lowercase().contains("flags enum");
+    let def = definition(header, rows, description, section.line, report).ok_or_else(|| {
         error(
             header.line,
-            "the Members table is not Member|Value|Description".to_owned(),
+            "the Members table has an unknown layout".to_owned(),
         )
     })?;
-    let description = doc
-        .front_matter
-        .get("description")
-        .cloned()
-        .unwrap_or_default();
-    let is_flags = description.to_ascii_lowercase().contains("flags enum");
-    Ok((
-        name,
-        EnumDef {
-            description,
-            is_flags,
-            members: members
-                .into_iter()
-                .map(|m| EnumMember {
-                    name: m.name,
-                    value: m.value,
-                    description: m.description,
-                })
-                .collect(),
-            inferred: false,
-            source: report.source(section.line),
-        },
-    ))
+    Ok(vec![(name, EnumDef { is_flags, ..def })])
+}
+
+/// The enums of a page that lists several: each `### <name> values` heading with the members
+/// table under it. Names are qualified by the page's `Namespace:` line when it names a
+/// sub-namespace (`microsoft.graph.callRecords` gives `callRecords.callType`).
+fn several(doc: &Document, report: &mut Report) -> Vec<(String, EnumDef)> {
+    let namespace = doc.blocks.iter().find_map(|b| match b {
+        Block::Paragraph { inline, .. } => inline
+            .text
+            .trim()
+            .strip_prefix("Namespace:")
+            .map(|ns| ns.trim().to_owned()),
+        _ => None,
+    });
+    let mut enums = Vec::new();
+    for (index, block) in doc.blocks.iter().enumerate() {
+        let Block::Heading {
+            level: 2..,
+            text,
+            line,
+        } = block
+        else {
+            continue;
+        };
+        let Some(name) = text
+            .trim()
+            .strip_suffix(" values")
+            .filter(|n| !n.is_empty() && !n.contains(' '))
+        else {
+            continue;
+        };
+        let table = doc.blocks[index + 1..]
+            .iter()
+            .take_while(|b| !matches!(b, Block::Heading { .. }))
+            .find_map(|b| match b {
+                Block::Table { header, rows } => Some((header, rows)),
+                _ => None,
+            });
+        let Some((header, rows)) = table else {
+            continue;
+        };
+        let Some(def) = definition(header, rows, String::new(), *line, report) else {
+            continue;
+        };
+        let name = lower_first(name);
+        let name = match &namespace {
+            Some(ns) => graph_odata::relative_type_name(&format!("{ns}.{name}")).to_owned(),
+            None => name,
+        };
+        enums.push((name, def));
+    }
+    enums
+}
+
+/// An enum from its members table, sourced at `line`; `None`, reported, for a table of another
+/// layout.
+fn definition(
+    header: &Row,
+    rows: &[Row],
+    description: String,
+    line: u32,
+    report: &mut Report,
+) -> Option<EnumDef> {
+    let members = tables::members_table(header, rows, report)?;
+    Some(EnumDef {
+        description,
+        is_flags: false,
+        members: members
+            .into_iter()
+            .map(|m| EnumMember {
+                name: m.name,
+                value: m.value,
+                description: m.description,
+            })
+            .collect(),
+        inferred: false,
+        source: report.source(line),
+    })
 }

@@ -168,8 +168,10 @@ fn read_page(doc: &Document, report: &mut Report) -> Result<Option<PageContent>,
     }
     match read_as {
         "apiPageType" => api_page::read(doc, report).map(|p| PageContent::Api(Box::new(p))),
-        "resourcePageType" => resource_page::read(doc, report).map(PageContent::Resource),
-        _ => enum_page::read(doc, report).map(|(n, d)| PageContent::Enum(n, d)),
+        "resourcePageType" => {
+            resource_page::read(doc, report).map(|p| PageContent::Resource(Box::new(p)))
+        }
+        _ => enum_page::read(doc, report).map(PageContent::Enums),
     }
     .map(Some)
 }

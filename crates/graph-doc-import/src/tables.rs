@@ -359,41 +359,57 @@ pub struct MemberRow {
     pub description: String,
 }
 
-/// Reads the Member|Value|Description table.
+/// Reads a members table: a `Member` column, then any of `Value` (or `Int value`) and
+/// `Description`. Without a value column a member's value is its position, as the service
+/// numbers them.
 pub fn members_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<Vec<MemberRow>> {
-    if !has_columns(header, &["Member", "Value", "Description"]) {
+    let columns: Vec<String> = header
+        .cells
+        .iter()
+        .map(|c| c.text.to_ascii_lowercase().replace(' ', ""))
+        .collect();
+    let value_column = columns.iter().position(|c| c == "value" || c == "intvalue");
+    let description_column = columns.iter().position(|c| c == "description");
+    let known = 1 + usize::from(value_column.is_some()) + usize::from(description_column.is_some());
+    if columns.first().map(String::as_str) != Some("member") || known != columns.len() {
         report.defect(
             header.line,
             DefectKind::UnknownTableLayout,
-            "expected a Member|Value|Description table".to_owned(),
+            "expected a Member table, with Value and Description columns or without".to_owned(),
         );
         return None;
     }
     let mut members = Vec::new();
     for (index, row) in rows.iter().enumerate() {
-        let [name, value, description] = row.cells.as_slice() else {
+        if row.cells.len() != columns.len() {
             report.defect(
                 row.line,
                 DefectKind::UnknownTableLayout,
-                "a member row does not have 3 cells".to_owned(),
+                format!("a member row does not have {} cells", columns.len()),
             );
             continue;
+        }
+        let name = &row.cells[0].text;
+        let value = match value_column {
+            None => index as i64,
+            Some(column) => row.cells[column].text.parse().unwrap_or_else(|_| {
+                report.defect(
+                    row.line,
+                    DefectKind::UnknownTableLayout,
+                    format!(
+                        "the value `{}` of member `{name}` is not an integer; its position {index} is used",
+                        row.cells[column].text
+                    ),
+                );
+                index as i64
+            }),
         };
-        let value = value.text.parse().unwrap_or_else(|_| {
-            report.defect(
-                row.line,
-                DefectKind::UnknownTableLayout,
-                format!(
-                    "the value `{}` of member `{}` is not an integer; its position {index} is used",
-                    value.text, name.text
-                ),
-            );
-            index as i64
-        });
         members.push(MemberRow {
-            name: name.text.clone(),
+            name: name.clone(),
             value,
-            description: description.text.clone(),
+            description: description_column
+                .map(|column| row.cells[column].text.clone())
+                .unwrap_or_default(),
         });
     }
     Some(members)
@@ -672,6 +688,30 @@ mod tests {
             ("active", 0, 1)
         );
         assert_eq!(report.into_defects().len(), 1);
+        // The multi-enum pages' layouts: members alone, or with a description or a value.
+        let mut report = Report::new("p.md");
+        let alone = members_table(
+            &row(&["Member"], 1),
+            &[row(&["unknown"], 2), row(&["groupCall"], 3)],
+            &mut report,
+        )
+        .unwrap();
+        assert_eq!((alone[1].name.as_str(), alone[1].value), ("groupCall", 1));
+        let described = members_table(
+            &row(&["Member", "Description"], 1),
+            &[row(&["a", "The a."], 2)],
+            &mut report,
+        )
+        .unwrap();
+        assert_eq!(described[0].description, "The a.");
+        let int_value = members_table(
+            &row(&["Member", "Int value", "Description"], 1),
+            &[row(&["b", "7", ""], 2)],
+            &mut report,
+        )
+        .unwrap();
+        assert_eq!(int_value[0].value, 7);
+        assert!(members_table(&row(&["Name", "Value"], 1), &[], &mut report).is_none());
     }
 
     #[test]

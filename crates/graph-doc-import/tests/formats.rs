@@ -493,3 +493,50 @@ fn redeclared_members_are_kept_once() {
     assert_eq!(names, ["text"]);
     assert_eq!(result.spec.types["note"].properties[0].description, "Text.");
 }
+
+/// Pages that list several enums (`enums.md`, `enums-callrecords.md`) give one enum per
+/// `### <name> values` heading, in the namespace the page names, and a sub-namespace the docs
+/// spell in two cases is one.
+#[test]
+fn multi_enum_pages_and_namespace_case() {
+    let enums = "---\ntitle: \"Call records enum values\"\ndoc_type: enumPageType\n---\n\n# Call records enum values\n\nNamespace: microsoft.graph.callRecords\n\n### callType values\n\n| Member\n|:--------------\n| unknown\n| groupCall\n\n### modality values\n\n|Member|Value|Description|\n|:---|:---|:---|\n|audio|1|Sound.|\n|video|2|Pictures.|\n\n### notAnEnum\n\nProse.\n";
+    let pages = vec![
+        page("r/enums-callrecords.md", enums),
+        page(
+            "r/callrecords-callrecord.md",
+            &resource(
+                "callRecords.callRecord",
+                None,
+                "|id|String|Key.|\n|type|[callType](enums-callrecords.md#calltype-values)|Bare, resolved in the namespace.|\n|modality|[modality](enums-callrecords.md)|Bare.|\n|other|callrecords.callType|Qualified in the other case.|",
+            ),
+        ),
+        page(
+            "r/callrecords-session.md",
+            &resource("callrecords.session", None, "|id|String|Key.|"),
+        ),
+    ];
+    let result = import(&pages);
+    let spec = &result.spec;
+    assert_eq!(result.skipped.len(), 0, "{:?}", result.skipped);
+    let call_type = &spec.enums["callRecords.callType"];
+    let members: Vec<(&str, i64)> = (call_type.members.iter())
+        .map(|m| (m.name.as_str(), m.value))
+        .collect();
+    assert_eq!(members, [("unknown", 0), ("groupCall", 1)]);
+    assert_eq!(spec.enums["callRecords.modality"].members[1].value, 2);
+    assert_eq!(spec.enums.len(), 2);
+    let record = &spec.types["callRecords.callRecord"];
+    let type_of = |name: &str| {
+        let property = record.properties.iter().find(|p| p.name == name).unwrap();
+        property.type_ref.to_string()
+    };
+    assert_eq!(type_of("type"), "callRecords.callType");
+    assert_eq!(type_of("modality"), "callRecords.modality");
+    assert_eq!(type_of("other"), "callRecords.callType");
+    // `callrecords.session` takes the spelling most names use, and is reported.
+    assert!(spec.types.contains_key("callRecords.session"));
+    assert!(!spec.types.keys().any(|n| n.starts_with("callrecords.")));
+    assert!(result.defects.iter().any(
+        |d| d.kind == DefectKind::NamespaceCase && d.message.contains("`callrecords.session`")
+    ));
+}
