@@ -6,7 +6,7 @@
 //! and its contract tests belong to their area. A type or enum is compiled for the areas whose
 //! routes use it: their request and response bodies, parameters and entity types, and whatever
 //! those contain, derived types included. A type that every area or no area uses is always
-//! compiled.
+//! compiled, with everything it contains.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,12 +84,17 @@ pub fn type_features(
             users.entry(name).or_default().extend(features);
         }
     }
+    // A type no area uses is always compiled, and so is everything it contains.
+    let unused = (spec.types.keys().chain(spec.enums.keys()))
+        .map(String::as_str)
+        .filter(|name| !users.contains_key(name));
+    let always = reached(spec, hierarchy, unused);
     spec.types
         .keys()
         .chain(spec.enums.keys())
         .map(|name| {
             let used_by = users.remove(name.as_str()).unwrap_or_default();
-            let features = if used_by.is_empty() || used_by == all {
+            let features = if always.contains(name.as_str()) || used_by == all {
                 Features::default()
             } else {
                 Features(used_by.into_iter().cloned().collect())

@@ -43,9 +43,12 @@ fn a_type_is_compiled_by_the_areas_that_use_it() {
     assert_eq!(type_features(&ir, "shelf"), features(&["library"]));
     // A derived type goes with its base.
     assert_eq!(type_features(&ir, "specialShelf"), features(&["library"]));
-    assert_eq!(type_features(&ir, "book"), features(&["library"]));
     // Both areas use it: always compiled.
     assert_eq!(type_features(&ir, "shelfSummary"), Features::default());
+    // No area uses it: always compiled, and so is what it contains, though only `/library`
+    // uses that.
+    assert_eq!(type_features(&ir, "readingList"), Features::default());
+    assert_eq!(type_features(&ir, "book"), Features::default());
     let any_shelf = ir
         .polymorphic
         .iter()

@@ -4,7 +4,6 @@
 use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
 use super::enums::*;
-#[cfg(feature = "library")]
 /// The `book` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Book {
@@ -21,7 +20,6 @@ pub struct Book {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
-#[cfg(feature = "library")]
 impl graph_odata::GraphType for Book {
     const NAME: &'static str = "book";
     const ODATA_TYPE: &'static str = "#microsoft.graph.book";
@@ -90,6 +88,23 @@ pub struct Reader {
 impl graph_odata::GraphType for Reader {
     const NAME: &'static str = "reader";
     const ODATA_TYPE: &'static str = "#microsoft.graph.reader";
+}
+/// A type no operation uses, so always compiled, with what it contains.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReadingList {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `firstBook` property.
+    #[serde(rename = "firstBook", default, skip_serializing_if = "Option::is_none")]
+    pub first_book: Option<Book>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ReadingList {
+    const NAME: &'static str = "readingList";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.readingList";
 }
 #[cfg(feature = "library")]
 /// The `shelf` type.
