@@ -91,6 +91,17 @@ pub fn run(mut args: Args) -> Result<(), String> {
         println!("  failed: {failure}");
     }
 
+    let mock = start_mock(&out, &target_dir)?;
+    println!(
+        "corpus: the mock listens {:.3} s after it starts, answers {:.3} s after, and idles at {}",
+        mock.listening.as_secs_f64(),
+        mock.answered.as_secs_f64(),
+        mock.idle_rss_mb
+            .map_or("an unknown size".to_owned(), |mb| format!(
+                "{mb:.1} MB resident"
+            )),
+    );
+
     let incremental_time = incremental_build(&imported.spec, &job, &target_dir)?;
     println!(
         "corpus: rebuild after a one-property spec change took {:.1} s",
@@ -103,6 +114,12 @@ pub fn run(mut args: Args) -> Result<(), String> {
         "build_seconds": build_time.as_secs_f64(),
         "cold": cold,
         "incremental_build_seconds": incremental_time.as_secs_f64(),
+        "contract_passed": contract.passed,
+        "contract_failed": contract.failed,
+        "contract_skipped": contract.ignored,
+        "mock_listening_seconds": mock.listening.as_secs_f64(),
+        "mock_first_answer_seconds": mock.answered.as_secs_f64(),
+        "mock_idle_rss_mb": mock.idle_rss_mb,
     });
     // `cargo xtask bench` shows these in its table.
     write(
@@ -118,6 +135,85 @@ pub fn run(mut args: Args) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// How the generated mock binary starts.
+struct MockStart {
+    /// From spawning it to its "listening" log line.
+    listening: Duration,
+    /// From spawning it to its first answer (a 404 for the bare base path).
+    answered: Duration,
+    /// Resident memory a second after that answer, where `/proc` tells it.
+    idle_rss_mb: Option<f64>,
+}
+
+/// Builds and starts the generated `graph-mock` binary on a free port, as a user runs it, and
+/// measures its start and idle memory.
+fn start_mock(out: &Path, target_dir: &Path) -> Result<MockStart, String> {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    cargo(
+        out,
+        target_dir,
+        &["build", "-p", "graph-mock", "--bin", "graph-mock"],
+    )?;
+    let binary = target_dir.join("debug/graph-mock");
+    let started = Instant::now();
+    let mut child = Command::new(&binary)
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let stdout = child.stdout.take().ok_or("the mock has no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            return Err("the mock exited before it listened".to_owned());
+        };
+        if let Some((_, url)) = line.split_once("listening on http://") {
+            break url.trim().to_owned();
+        }
+    };
+    let listening = started.elapsed();
+    let (address, base_path) = url.split_once('/').unwrap_or((&url, ""));
+    let path = match base_path {
+        "" => "/".to_owned(),
+        base => format!("/{base}/"),
+    };
+    let answer = (|| -> std::io::Result<String> {
+        let mut stream = std::net::TcpStream::connect(address)?;
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply)?;
+        Ok(reply)
+    })();
+    let answered = started.elapsed();
+    std::thread::sleep(Duration::from_secs(1));
+    let idle_rss_mb = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb / 1024.0)
+        });
+    let _ = child.kill();
+    let _ = child.wait();
+    match answer {
+        Ok(reply) if reply.starts_with("HTTP/1.1 ") => Ok(MockStart {
+            listening,
+            answered,
+            idle_rss_mb,
+        }),
+        Ok(reply) => Err(format!(
+            "the mock answered something else than HTTP: {reply:.80}"
+        )),
+        Err(e) => Err(format!("the mock did not answer at {address}: {e}")),
+    }
 }
 
 /// Times the rebuild after the smallest doc change that reaches every generated crate: one

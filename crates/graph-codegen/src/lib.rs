@@ -180,7 +180,7 @@ pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
     if let Some(standalone) = &job.standalone {
         files.push(GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
-            contents: layout::workspace_manifest(standalone, &job.label),
+            contents: layout::workspace_manifest(standalone, &job.names, &job.label),
         });
     }
     let changed = write(&files, &job.out, mode).map_err(|e| e.to_string())?;
