@@ -255,6 +255,16 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
     )
     .unwrap_or(route.status);
     let name = ident(name);
+    if route.delta {
+        return Ok(delta_case(
+            &name,
+            example,
+            &parents.collect::<Vec<_>>(),
+            &collection,
+            &call,
+            status,
+        ));
+    }
     if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
         return Ok(call_case(
             &name,
@@ -376,6 +386,44 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             assert_eq!(h.last_status(), Some(#status), "the documented status");
         }
     })
+}
+
+/// A collection's delta function: the documented items are seeded into the collection it
+/// tracks, and the first round must report them as they are (removed items, which a first
+/// round never has, are not seeded).
+fn delta_case(
+    name: &proc_macro2::Ident,
+    example: &Example,
+    parents: &[TokenStream],
+    collection: &str,
+    call: &TokenStream,
+    status: u16,
+) -> TokenStream {
+    let tracked = collection
+        .rsplit_once('/')
+        .map_or(collection, |(tracked, _)| tracked);
+    let items: Vec<Value> = (example.response.as_ref())
+        .and_then(|r| r.body.as_ref())
+        .and_then(|b| b.get("value"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|item| item.get("@removed").is_none())
+        .cloned()
+        .collect();
+    let items = json_literal(&Value::Array(items));
+    let start = start();
+    quote! {
+        #[tokio::test]
+        async fn #name() {
+            #start
+            #(#parents)*
+            seed_all(&h, #tracked, #items);
+            let page = #call().await.expect("the mock answers the documented delta query");
+            assert_same(&changed(page), #items, false);
+            assert_eq!(h.last_status(), Some(#status), "the documented status");
+        }
+    }
 }
 
 /// An action or function: the doc's arguments go through the typed parameters struct, and the

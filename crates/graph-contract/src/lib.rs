@@ -106,6 +106,17 @@ pub fn seed_all(harness: &Harness, collection: &str, items: &str) {
     }
 }
 
+/// The items a delta page reports as created or changed, for comparing with a documented
+/// delta response (whose removed items the case does not seed).
+pub fn changed<T>(page: graph_client_runtime::DeltaPage<T>) -> Vec<T> {
+    (page.items.into_iter())
+        .filter_map(|item| match item {
+            graph_client_runtime::DeltaItem::Changed(value) => Some(value),
+            graph_client_runtime::DeltaItem::Removed { .. } => None,
+        })
+        .collect()
+}
+
 /// Parses JSON text from a generated case.
 pub fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("generated cases embed valid JSON")

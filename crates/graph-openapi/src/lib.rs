@@ -49,12 +49,12 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
     };
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let ids = operation_ids(spec);
+    let path_ids = other_path_ids(spec, &ids);
     for (index, op) in spec.operations.iter().enumerate() {
         for (n, path) in op.paths.iter().enumerate() {
-            let id = if n == 0 {
-                ids[index].clone()
-            } else {
-                format!("{}_{n}", ids[index])
+            let id = match n {
+                0 => ids[index].clone(),
+                _ => path_ids[&(index, n)].clone(),
             };
             let links = if n == 0 {
                 links(spec, op, &ids)
@@ -114,7 +114,27 @@ fn openapi_path(_spec: &Spec, op: &Operation, template: &str) -> String {
     format!("{template}({})", arguments.join(","))
 }
 
-/// Unique, readable operation ids: `create_deviceManagement_domainJoinConnectors`.
+/// The ids of operations' other paths: `<id>_<n>` for the n-th, unique among all ids.
+fn other_path_ids(spec: &Spec, ids: &[String]) -> BTreeMap<(usize, usize), String> {
+    let mut taken: BTreeSet<String> = ids.iter().cloned().collect();
+    let mut other = BTreeMap::new();
+    for (index, op) in spec.operations.iter().enumerate() {
+        for n in 1..op.paths.len() {
+            let base = format!("{}_{n}", ids[index]);
+            let mut id = base.clone();
+            let mut again = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}_{again}");
+                again += 1;
+            }
+            other.insert((index, n), id);
+        }
+    }
+    other
+}
+
+/// Unique, readable operation ids of operations' first paths:
+/// `create_deviceManagement_domainJoinConnectors`.
 fn operation_ids(spec: &Spec) -> Vec<String> {
     let mut taken = BTreeSet::new();
     spec.operations
@@ -599,6 +619,47 @@ mod tests {
         assert_eq!(
             distinct_placeholders(&template).to_string(),
             "/a/{x}/b/{y}/c/{x2}"
+        );
+    }
+
+    /// An operation's other paths take `<id>_<n>`, which another operation's id may already
+    /// be (`/me/chats` and `/me/chats/{id}` both read `list_me_chats`): every id stays unique.
+    #[test]
+    fn operation_ids_are_unique_across_paths() {
+        let list = |paths: &[&str]| -> Operation {
+            let paths: Vec<Value> = (paths.iter())
+                .map(|p| match p.contains("{id}") {
+                    true => json!({ "template": p, "parameters": ["id"] }),
+                    false => json!({ "template": p }),
+                })
+                .collect();
+            serde_json::from_value(json!({
+                "kind": "list", "method": "GET", "paths": paths, "summary": "",
+                "response": { "status": 200 },
+                "permissions": {
+                    "delegatedWork": { "status": "notSupported" },
+                    "delegatedPersonal": { "status": "notSupported" },
+                    "application": { "status": "notSupported" }
+                },
+                "source": { "file": "f.md", "line": 1 }
+            }))
+            .unwrap()
+        };
+        let mut spec = Spec::new();
+        spec.operations = vec![list(&["/me/chats", "/a", "/b"]), list(&["/me/chats/{id}"])];
+        let doc = document(&spec, "http://localhost/beta");
+        let mut ids: Vec<&str> = (doc["paths"].as_object().unwrap().values())
+            .map(|item| item["get"]["operationId"].as_str().unwrap())
+            .collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                "list_me_chats",
+                "list_me_chats_1",
+                "list_me_chats_2",
+                "list_me_chats_2_2"
+            ]
         );
     }
 

@@ -23,3 +23,25 @@ async fn library_shelves_get_shelves_for_reader_call_example_1() {
     );
     assert_eq!(h.last_status(), Some(200u16), "the documented status");
 }
+#[tokio::test]
+async fn library_shelves_delta_call_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    seed_all(
+        &h,
+        "/library/shelves",
+        "[{\"@odata.type\":\"#microsoft.graph.shelf\",\"id\":\"s1\",\"label\":\"Fiction\"},{\"@odata.type\":\"#microsoft.graph.shelf\",\"id\":\"s2\",\"label\":\"Poetry\"}]",
+    );
+    let page = client
+        .library()
+        .shelves()
+        .delta()
+        .await
+        .expect("the mock answers the documented delta query");
+    assert_same(
+        &changed(page),
+        "[{\"@odata.type\":\"#microsoft.graph.shelf\",\"id\":\"s1\",\"label\":\"Fiction\"},{\"@odata.type\":\"#microsoft.graph.shelf\",\"id\":\"s2\",\"label\":\"Poetry\"}]",
+        false,
+    );
+    assert_eq!(h.last_status(), Some(200u16), "the documented status");
+}
