@@ -90,7 +90,7 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
 /// (`/a/{aId}/b/{bId}/a/{aId}`), so repeats become `aId2`, `aId3`, ...
 fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    template.rename_keys(|name| {
+    template.rename_placeholders(|name| {
         let count = seen.entry(name.to_owned()).or_insert(0);
         *count += 1;
         if *count == 1 {
@@ -619,6 +619,12 @@ mod tests {
         assert_eq!(
             distinct_placeholders(&template).to_string(),
             "/a/{x}/b/{y}/c/{x2}"
+        );
+        // Function arguments' placeholders too (the workbook's `resizedRange`).
+        let template = PathTemplate::parse("/r/{n}/resized(rows={n},columns={n})").unwrap();
+        assert_eq!(
+            distinct_placeholders(&template).to_string(),
+            "/r/{n}/resized(rows={n2},columns={n3})"
         );
     }
 

@@ -213,13 +213,33 @@ impl PathTemplate {
         })
     }
 
-    /// The same template with every key renamed by `rename`.
-    pub fn rename_keys(&self, mut rename: impl FnMut(&str) -> String) -> PathTemplate {
+    /// The same template with every placeholder (keys, and function arguments' `{name}`)
+    /// renamed by `rename`, in path order.
+    pub fn rename_placeholders(&self, mut rename: impl FnMut(&str) -> String) -> PathTemplate {
         let segments = self
             .segments
             .iter()
             .map(|segment| match segment {
                 Segment::Key(name) => Segment::Key(rename(name)),
+                Segment::Function { name, arguments } => Segment::Function {
+                    name: name.clone(),
+                    arguments: (arguments.iter())
+                        .map(|argument| {
+                            let value = match placeholder_in(&argument.value) {
+                                Some(old) => argument.value.replacen(
+                                    &format!("{{{old}}}"),
+                                    &format!("{{{}}}", rename(old)),
+                                    1,
+                                ),
+                                None => argument.value.clone(),
+                            };
+                            Argument {
+                                name: argument.name.clone(),
+                                value,
+                            }
+                        })
+                        .collect(),
+                },
                 other => other.clone(),
             })
             .collect();
