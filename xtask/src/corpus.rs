@@ -17,6 +17,11 @@ use graph_spec::{Primitive, Property, Spec, TypeRef};
 
 use crate::args::Args;
 
+/// How the generated workspace is built: everything the tests and the mock binary need, in one
+/// feature resolution (building the binary alone would resolve features anew and rebuild the
+/// model).
+const BUILD: &[&str] = &["build", "--workspace", "--bins", "--tests"];
+
 pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.path("--docs")?.ok_or("--docs DIR is required")?;
     let out = args.path("--out")?.ok_or("--out DIR is required")?;
@@ -64,7 +69,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
     // Cold: nothing built in the target directory yet, third-party crates included.
     let cold = !target_dir.join("debug").exists();
     let build_started = Instant::now();
-    cargo(&out, &target_dir, &["build", "--workspace", "--tests"])?;
+    cargo(&out, &target_dir, BUILD)?;
     let build_time = build_started.elapsed();
     println!(
         "corpus: {} build of the generated workspace took {:.1} s",
@@ -91,7 +96,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
         println!("  failed: {failure}");
     }
 
-    let mock = start_mock(&out, &target_dir)?;
+    let mock = start_mock(&target_dir)?;
     println!(
         "corpus: the mock listens {:.3} s after it starts, answers {:.3} s after, and idles at {}",
         mock.listening.as_secs_f64(),
@@ -147,16 +152,11 @@ struct MockStart {
     idle_rss_mb: Option<f64>,
 }
 
-/// Builds and starts the generated `graph-mock` binary on a free port, as a user runs it, and
-/// measures its start and idle memory.
-fn start_mock(out: &Path, target_dir: &Path) -> Result<MockStart, String> {
+/// Starts the generated `graph-mock` binary (built by [`BUILD`]) on a free port, as a user runs
+/// it, and measures its start and idle memory.
+fn start_mock(target_dir: &Path) -> Result<MockStart, String> {
     use std::io::{BufRead, BufReader, Read, Write};
 
-    cargo(
-        out,
-        target_dir,
-        &["build", "-p", "graph-mock", "--bin", "graph-mock"],
-    )?;
     let binary = target_dir.join("debug/graph-mock");
     let started = Instant::now();
     let mut child = Command::new(&binary)
@@ -236,7 +236,7 @@ fn incremental_build(spec: &Spec, job: &Job, target_dir: &Path) -> Result<Durati
     write(&job.spec, &to_pretty_json(&changed))?;
     graph_codegen::run(job, Mode::Write)?;
     let started = Instant::now();
-    let built = cargo(&job.out, target_dir, &["build", "--workspace", "--tests"]);
+    let built = cargo(&job.out, target_dir, BUILD);
     let elapsed = started.elapsed();
     write(&job.spec, &to_pretty_json(spec))?;
     graph_codegen::run(job, Mode::Write)?;

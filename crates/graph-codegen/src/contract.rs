@@ -168,6 +168,13 @@ fn storage(template: &PathTemplate, entity_id: Option<&str>) -> Storage {
 }
 
 /// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
+/// Whether some documented item has no `id` (so `seed_all` gives it one the doc does not show).
+fn without_ids(items: &Value) -> bool {
+    items
+        .as_array()
+        .is_some_and(|items| items.iter().any(|i| i.get("id").is_none()))
+}
+
 fn documented_entity(example: &Example) -> Option<Value> {
     let body = example.response.as_ref()?.body.as_ref()?;
     Some(graph_spec::value_check::unwrap_entity(body).clone())
@@ -254,6 +261,12 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             .map_or(u32::from(route.status), |r| u32::from(r.status)),
     )
     .unwrap_or(route.status);
+    if example.request.url.contains("/$ref") {
+        return Ok(ignored(
+            name,
+            "not modelled: a `$ref` request (the path is read without `/$ref`; see the defects)",
+        ));
+    }
     let name = ident(name);
     if route.delta {
         return Ok(delta_case(
@@ -326,11 +339,19 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
                 assert_created(&created, #request_json, #expected);
             }
         }
-        OperationKind::Get => quote! {
-            h.seed_at(#collection, #seed_key, json(#expected));
-            let fetched = #call().await.expect("the documented entity is served");
-            assert_same(&fetched, #expected, false);
-        },
+        OperationKind::Get => {
+            if !entity.as_ref().is_some_and(Value::is_object) {
+                return Ok(ignored(
+                    &name.to_string(),
+                    "doc defect: the example shows no entity to compare with",
+                ));
+            }
+            quote! {
+                h.seed_at(#collection, #seed_key, json(#expected));
+                let fetched = #call().await.expect("the documented entity is served");
+                assert_same(&fetched, #expected, false);
+            }
+        }
         OperationKind::List => {
             let items = example
                 .response
@@ -339,11 +360,13 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
                 .and_then(|b| b.get("value"))
                 .cloned()
                 .unwrap_or(Value::Array(Vec::new()));
+            // Items the doc shows without an id are seeded with one; the comparison ignores it.
+            let ignore_id = without_ids(&items);
             let items = json_literal(&items);
             quote! {
                 seed_all(&h, #collection, #items);
                 let page = #call().send().await.expect("the documented collection is served");
-                assert_same(&page.value, #items, false);
+                assert_same(&page.value, #items, #ignore_id);
             }
         }
         OperationKind::Update => {
@@ -358,10 +381,13 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
                 .clone()
                 .unwrap_or_else(|| serde_json::json!({ "id": entity_id }));
             let seeded = json_literal(&seeded);
-            let check = if route.response.is_some() {
-                quote! { assert_same(&updated, #expected, false); }
-            } else {
-                quote! { let () = updated; }
+            let check = match (&route.response, &entity) {
+                (Some(_), Some(Value::Object(_))) => {
+                    quote! { assert_same(&updated, #expected, false); }
+                }
+                // The doc shows no body to compare with; the status is still checked.
+                (Some(_), _) => quote! { let _ = updated; },
+                (None, _) => quote! { let () = updated; },
             };
             quote! {
                 h.seed_at(#collection, #seed_key, json(#seeded));
@@ -411,7 +437,9 @@ fn delta_case(
         .filter(|item| item.get("@removed").is_none())
         .cloned()
         .collect();
-    let items = json_literal(&Value::Array(items));
+    let items = Value::Array(items);
+    let ignore_id = without_ids(&items);
+    let items = json_literal(&items);
     let start = start();
     quote! {
         #[tokio::test]
@@ -420,7 +448,7 @@ fn delta_case(
             #(#parents)*
             seed_all(&h, #tracked, #items);
             let page = #call().await.expect("the mock answers the documented delta query");
-            assert_same(&changed(page), #items, false);
+            assert_same(&changed(page), #items, #ignore_id);
             assert_eq!(h.last_status(), Some(#status), "the documented status");
         }
     }

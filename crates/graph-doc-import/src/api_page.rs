@@ -286,7 +286,8 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         }
     }
 
-    let (examples, example_texts) = read_examples(doc, method, paths.first(), report);
+    let (examples, example_texts) =
+        read_examples(doc, method, paths.first(), outcome.status, report);
 
     Ok(ApiPage {
         operation: Operation {
@@ -552,11 +553,13 @@ fn classify(
 }
 
 /// Reads the example request and response blocks after the HTTP Request section. Blocks are
-/// told apart by their annotation when there is one, else by their first line.
+/// told apart by their annotation when there is one, else by their first line. A response
+/// shown as a bare JSON body (no status line) has the `documented_status`.
 fn read_examples(
     doc: &Document,
     method: HttpMethod,
     template: Option<&PathTemplate>,
+    documented_status: u16,
     report: &mut Report,
 ) -> (Vec<Example>, Vec<ExampleText>) {
     let anchor = template
@@ -570,23 +573,66 @@ fn read_examples(
         .into_iter()
         .filter(|s| s.title.to_ascii_lowercase().starts_with("example"))
         .flat_map(|s| s.blocks.iter());
+    // The last heading or paragraph before a block: "Response", "Request", ...
+    let mut label = String::new();
     for block in example_blocks {
-        let Block::Code {
-            text,
-            line,
-            annotation,
-            ..
-        } = block
-        else {
-            continue;
+        let (text, line, annotation) = match block {
+            Block::Code {
+                text,
+                line,
+                annotation,
+            } => (text, line, annotation),
+            Block::Heading { text, .. } => {
+                label = text.to_ascii_lowercase();
+                continue;
+            }
+            Block::Paragraph { inline, .. } => {
+                label = inline.text.to_ascii_lowercase();
+                continue;
+            }
+            Block::Table { .. } => continue,
         };
-        let Some(message) = split_message(text, *line) else {
+        let Some(mut message) = split_message(text, *line) else {
             continue;
         };
         let block_type = annotation
             .as_ref()
             .and_then(|a| a.get("blockType"))
             .and_then(|t| t.as_str());
+        // Hand-written pages often show a response, or the request's body, as JSON alone.
+        let bare_body = message.start_line.starts_with(['{', '[']);
+        if bare_body {
+            message.body = text.trim().to_owned();
+            message.body_line = *line;
+            message.headers.clear();
+            let request_body = block_type == Some("request")
+                || (block_type != Some("response") && !label.contains("response"));
+            if request_body {
+                let (body, raw_body) = parse_body(&message.body, message.body_line, report);
+                match examples.last_mut() {
+                    Some(example)
+                        if example.response.is_none()
+                            && example.request.body.is_none()
+                            && example.request.raw_body.is_none() =>
+                    {
+                        example.request.body = body;
+                        example.request.raw_body = raw_body;
+                        texts.push(ExampleText {
+                            block_line: *line,
+                            body_line: message.body_line,
+                            text: message.body.clone(),
+                        });
+                    }
+                    _ => report.defect(
+                        *line,
+                        DefectKind::UnknownTableLayout,
+                        "a JSON block that is neither a request's body nor a response; skipped"
+                            .to_owned(),
+                    ),
+                }
+                continue;
+            }
+        }
         let name = annotation
             .as_ref()
             .and_then(|a| a.get("name"))
@@ -600,9 +646,21 @@ fn read_examples(
                 text: message.body.clone(),
             });
         }
-        let is_response = block_type == Some("response") || message.start_line.starts_with("HTTP/");
+        let is_response =
+            block_type == Some("response") || message.start_line.starts_with("HTTP/") || bare_body;
         if is_response {
-            let Some(status) = http::status_line(&message.start_line) else {
+            let status = match bare_body {
+                true => {
+                    report.defect(
+                        *line,
+                        DefectKind::MissingSection,
+                        format!("the response example has no status line; read with the documented status {documented_status}"),
+                    );
+                    Some(documented_status)
+                }
+                false => http::status_line(&message.start_line),
+            };
+            let Some(status) = status else {
                 report.defect(
                     *line,
                     DefectKind::UnknownTableLayout,

@@ -540,3 +540,48 @@ fn multi_enum_pages_and_namespace_case() {
         |d| d.kind == DefectKind::NamespaceCase && d.message.contains("`callrecords.session`")
     ));
 }
+
+/// Hand-written examples show a request's body and the response as bare JSON blocks, told
+/// apart by the text before them; the response then has the documented status.
+#[test]
+fn bare_json_example_blocks_are_the_request_body_and_the_response() {
+    let examples = "### Request\n\n```http\nPOST https://graph.microsoft.com/beta/library/books\n```\n\nThe request body:\n\n```json\n{\"title\": \"Dune\"}\n```\n\n### Response\n\nHere is an example of the response.\n\n```json\n{\"id\": \"b1\", \"title\": \"Dune\"}\n```\n";
+    let pages = vec![
+        page(
+            "r/book.md",
+            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+        ),
+        page(
+            "a/book-post.md",
+            &api(
+                "Create book",
+                "POST /library/books",
+                "In the request body, supply a JSON representation of a [book](../resources/book.md) object.",
+                "If successful, this method returns a `201 Created` response code and a [book](../resources/book.md) object in the response body.",
+                examples,
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let op = &result.spec.operations[0];
+    let example = &op.examples[0];
+    assert_eq!(
+        example.request.body,
+        Some(serde_json::json!({"title": "Dune"}))
+    );
+    let response = example
+        .response
+        .as_ref()
+        .expect("the bare JSON block is the response");
+    assert_eq!(response.status, 201);
+    assert_eq!(
+        response.body,
+        Some(serde_json::json!({"id": "b1", "title": "Dune"}))
+    );
+    assert!(
+        result
+            .defects
+            .iter()
+            .any(|d| d.kind == DefectKind::MissingSection && d.message.contains("no status line"))
+    );
+}
