@@ -24,6 +24,9 @@ pub struct ApiPage {
     pub mentions: Mentions,
     /// Each example body's text and first line, by the line of its block, to place defects.
     pub example_texts: Vec<ExampleText>,
+    /// The sub-namespace the page says it is in (`Namespace: microsoft.graph.termStore`), in
+    /// which its bare type names resolve first.
+    pub namespace: Option<String>,
 }
 
 /// The text of an example body, to find the line of a key in it.
@@ -315,6 +318,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         body_table,
         mentions,
         example_texts,
+        namespace: doc.namespace(),
     })
 }
 

@@ -38,6 +38,8 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     // Every page's operation, in import order.
     let mut every_operation: Vec<Operation> = Vec::new();
     let mut example_texts: BTreeMap<(String, u32), ExampleText> = BTreeMap::new();
+    // The sub-namespace each API page says it is in.
+    let mut api_namespaces: BTreeMap<String, String> = BTreeMap::new();
 
     for (file, page) in pages {
         match page {
@@ -61,6 +63,9 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
                 inferred_enums.extend(api.mentions.inferred_enums);
                 if let Some((name, properties)) = api.body_table {
                     built_types.push((name, properties, api.operation.source.clone()));
+                }
+                if let Some(namespace) = api.namespace {
+                    api_namespaces.insert(file.clone(), namespace);
                 }
                 for text in api.example_texts {
                     example_texts.insert((file.clone(), text.block_line), text);
@@ -95,8 +100,14 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
             spec.enums.entry(name).or_insert(def);
         }
     }
-    let respelt = unify_namespace_case(&mut spec, defects);
-    resolve_namespaced_names(&mut spec, &mut every_operation, &mut mentions, &respelt);
+    let respelt = unify_spellings(&mut spec, defects);
+    resolve_type_names(
+        &mut spec,
+        &mut every_operation,
+        &mut mentions,
+        &api_namespaces,
+        &respelt,
+    );
     drop_redeclared_members(&mut spec);
     add_missing_types(&mut spec, &mentions, defects);
     infer_entities(&mut spec);
@@ -358,11 +369,36 @@ fn drop_redeclared_members(spec: &mut Spec) {
     }
 }
 
-/// The docs spell some sub-namespaces in more than one case (`termStore`, `termstore`); OData
-/// names are case-sensitive, but these are one namespace. Every type and enum takes the spelling
-/// most of the namespace's names use (the first in sort order on a tie), and each respelt name is
-/// reported. Returns the respelt namespaces, for the references to them.
-fn unify_namespace_case(spec: &mut Spec, defects: &mut Vec<Defect>) -> BTreeMap<String, String> {
+/// Names the docs spell in another case than the spec keeps, and the spelling kept.
+#[derive(Debug, Default)]
+struct Respellings {
+    /// Sub-namespaces spelt in more than one case (`termstore` for `termStore`).
+    namespaces: BTreeMap<String, String>,
+    /// Type and enum names written with a capital (`DriveItem` for `driveItem`).
+    names: BTreeMap<String, String>,
+}
+
+impl Respellings {
+    /// The spelling the spec keeps for `name`, when the docs spelt it otherwise.
+    fn respell(&self, name: &str) -> Option<String> {
+        if let Some(kept) = self.names.get(name) {
+            return Some(kept.clone());
+        }
+        let (namespace, last) = name.rsplit_once('.')?;
+        let namespace = self.namespaces.get(namespace)?;
+        Some(format!("{namespace}.{last}"))
+    }
+}
+
+/// Names are case-sensitive in OData, but the docs spell some in more than one case:
+/// - sub-namespaces (`termStore`, `termstore`): every type and enum takes the spelling most of
+///   the namespace's names use (the first in sort order on a tie);
+/// - type names with a capital (`DriveItem`, `Attachment`, from prose or a request body table)
+///   where the lower-case name (`driveItem`) is defined: they are that type.
+///
+/// Each respelt definition is reported, and superseded when the kept name is defined. Returns
+/// the respellings, for the references.
+fn unify_spellings(spec: &mut Spec, defects: &mut Vec<Defect>) -> Respellings {
     let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for name in spec.types.keys().chain(spec.enums.keys()) {
         if let Some((namespace, _)) = name.rsplit_once('.') {
@@ -374,7 +410,7 @@ fn unify_namespace_case(spec: &mut Spec, defects: &mut Vec<Defect>) -> BTreeMap<
             *count += 1;
         }
     }
-    let mut respelt = BTreeMap::new();
+    let mut respellings = Respellings::default();
     for spelt in spellings.into_values().filter(|s| s.len() > 1) {
         let most = spelt.values().copied().max().unwrap_or_default();
         let Some(canonical) = spelt
@@ -385,19 +421,32 @@ fn unify_namespace_case(spec: &mut Spec, defects: &mut Vec<Defect>) -> BTreeMap<
             continue;
         };
         for other in spelt.into_keys().filter(|s| *s != canonical) {
-            respelt.insert(other, canonical.clone());
+            respellings.namespaces.insert(other, canonical.clone());
         }
     }
-    if respelt.is_empty() {
-        return respelt;
-    }
-    let rename = |name: &str| -> Option<String> {
-        let (namespace, last) = name.rsplit_once('.')?;
-        respelt.get(namespace).map(|ns| format!("{ns}.{last}"))
-    };
+    let rename = |name: &str| respellings.respell(name);
     respell(&mut spec.types, "type", |t| &t.source, &rename, defects);
     respell(&mut spec.enums, "enum", |e| &e.source, &rename, defects);
-    respelt
+
+    let defined = |name: &str| spec.types.contains_key(name) || spec.enums.contains_key(name);
+    for name in spec.types.keys().chain(spec.enums.keys()) {
+        let (namespace, last) = match name.rsplit_once('.') {
+            Some((namespace, last)) => (Some(namespace), last),
+            None => (None, name.as_str()),
+        };
+        if !last.starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let lower = crate::properties::lower_first(last);
+        let kept = namespace.map_or(lower.clone(), |ns| format!("{ns}.{lower}"));
+        if defined(&kept) {
+            respellings.names.insert(name.clone(), kept);
+        }
+    }
+    let rename = |name: &str| respellings.names.get(name).cloned();
+    respell(&mut spec.types, "type", |t| &t.source, &rename, defects);
+    respell(&mut spec.enums, "enum", |e| &e.source, &rename, defects);
+    respellings
 }
 
 /// Renames the definitions `rename` renames, reporting each; a definition whose new name is
@@ -419,9 +468,9 @@ fn respell<T>(
         };
         defects.push(Defect {
             source: source(&definition).clone(),
-            kind: DefectKind::NamespaceCase,
+            kind: DefectKind::NameCase,
             message: format!(
-                "{what} `{old}` is read as `{new}`: the docs spell its namespace both ways"
+                "{what} `{old}` is read as `{new}`: the docs spell the name in two cases"
             ),
         });
         match definitions.get(&new) {
@@ -445,12 +494,15 @@ fn respell<T>(
 /// bare: `session` on a `callRecords` page means `callRecords.session`, as OData resolves an
 /// unqualified name in the namespace it is written in. A bare name written by a type (or on the
 /// page) of namespace `ns` becomes `ns.name` when that exists; a bare name that no type has,
-/// but exactly one namespaced type does (`*.name`), becomes that one.
-fn resolve_namespaced_names(
+/// but exactly one namespaced type does (`*.name`), becomes that one. Names the docs spell in
+/// another case ([`Respellings`], and an unknown `DriveItem` for a known `driveItem`) take the
+/// spelling the spec keeps.
+fn resolve_type_names(
     spec: &mut Spec,
     operations: &mut [Operation],
     mentions: &mut [(String, crate::properties::TypeMention)],
-    respelt: &BTreeMap<String, String>,
+    api_namespaces: &BTreeMap<String, String>,
+    respelt: &Respellings,
 ) {
     let known: BTreeSet<String> = spec
         .types
@@ -458,17 +510,17 @@ fn resolve_namespaced_names(
         .chain(spec.enums.keys())
         .cloned()
         .collect();
-    if !known.iter().any(|n| n.contains('.')) {
-        return;
-    }
     let mut by_last: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for name in known.iter().filter(|n| n.contains('.')) {
         let last = name.rsplit('.').next().unwrap_or(name);
         by_last.entry(last).or_default().push(name);
     }
     let resolve = |name: &str, namespace: Option<&str>| -> Option<String> {
-        if let Some((written, last)) = name.rsplit_once('.') {
-            return respelt.get(written).map(|ns| format!("{ns}.{last}"));
+        if let Some(kept) = respelt.respell(name) {
+            return Some(kept);
+        }
+        if name.contains('.') {
+            return None;
         }
         if let Some(ns) = namespace {
             let qualified = format!("{ns}.{name}");
@@ -478,6 +530,11 @@ fn resolve_namespaced_names(
         }
         if known.contains(name) {
             return None;
+        }
+        // `DriveItem` in prose for the `driveItem` type.
+        let lower = crate::properties::lower_first(name);
+        if lower != name && known.contains(&lower) {
+            return Some(lower);
         }
         match by_last.get(name).map(Vec::as_slice) {
             Some([only]) => Some((*only).to_owned()),
@@ -492,11 +549,16 @@ fn resolve_namespaced_names(
             *name = resolved;
         }
     };
-    // Which namespace each page's own type is in, for the bare names the page mentions.
+    // Which namespace each page is in, for the bare names it mentions: that of a resource page's
+    // own type, or the one an API page names (in the spelling the spec uses).
     let page_namespace: BTreeMap<String, String> = spec
         .types
         .iter()
         .filter_map(|(name, def)| Some((def.source.file.clone(), namespace_of(name)?)))
+        .chain(api_namespaces.iter().map(|(file, namespace)| {
+            let spelt = respelt.namespaces.get(namespace).unwrap_or(namespace);
+            (file.clone(), spelt.clone())
+        }))
         .collect();
     for (name, def) in spec.types.iter_mut() {
         let namespace = namespace_of(name);

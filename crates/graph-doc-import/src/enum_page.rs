@@ -60,14 +60,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<Vec<(String, EnumDef)
 /// table under it. Names are qualified by the page's `Namespace:` line when it names a
 /// sub-namespace (`microsoft.graph.callRecords` gives `callRecords.callType`).
 fn several(doc: &Document, report: &mut Report) -> Vec<(String, EnumDef)> {
-    let namespace = doc.blocks.iter().find_map(|b| match b {
-        Block::Paragraph { inline, .. } => inline
-            .text
-            .trim()
-            .strip_prefix("Namespace:")
-            .map(|ns| ns.trim().to_owned()),
-        _ => None,
-    });
+    let namespace = doc.namespace();
     let mut enums = Vec::new();
     for (index, block) in doc.blocks.iter().enumerate() {
         let Block::Heading {
@@ -100,7 +93,7 @@ fn several(doc: &Document, report: &mut Report) -> Vec<(String, EnumDef)> {
         };
         let name = lower_first(name);
         let name = match &namespace {
-            Some(ns) => graph_odata::relative_type_name(&format!("{ns}.{name}")).to_owned(),
+            Some(ns) => format!("{ns}.{name}"),
             None => name,
         };
         enums.push((name, def));

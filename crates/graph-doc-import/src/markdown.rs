@@ -186,6 +186,19 @@ impl Document {
         })
     }
 
+    /// The sub-namespace a page's `Namespace: microsoft.graph.callRecords` line names, relative
+    /// to `microsoft.graph` (`callRecords`); `None` for the root namespace or no such line.
+    pub fn namespace(&self) -> Option<String> {
+        let written = self.blocks.iter().find_map(|b| match b {
+            Block::Paragraph { inline, .. } => inline.text.trim().strip_prefix("Namespace:"),
+            _ => None,
+        })?;
+        let relative = graph_odata::relative_type_name(&format!("{}.x", written.trim())).to_owned();
+        relative
+            .rsplit_once('.')
+            .map(|(namespace, _)| namespace.to_owned())
+    }
+
     /// The first `#` heading, or the front matter title.
     pub fn title(&self) -> String {
         self.blocks

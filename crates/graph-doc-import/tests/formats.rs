@@ -536,9 +536,12 @@ fn multi_enum_pages_and_namespace_case() {
     // `callrecords.session` takes the spelling most names use, and is reported.
     assert!(spec.types.contains_key("callRecords.session"));
     assert!(!spec.types.keys().any(|n| n.starts_with("callrecords.")));
-    assert!(result.defects.iter().any(
-        |d| d.kind == DefectKind::NamespaceCase && d.message.contains("`callrecords.session`")
-    ));
+    assert!(
+        result
+            .defects
+            .iter()
+            .any(|d| d.kind == DefectKind::NameCase && d.message.contains("`callrecords.session`"))
+    );
 }
 
 /// Hand-written examples show a request's body and the response as bare JSON blocks, told
@@ -584,4 +587,60 @@ fn bare_json_example_blocks_are_the_request_body_and_the_response() {
             .iter()
             .any(|d| d.kind == DefectKind::MissingSection && d.message.contains("no status line"))
     );
+}
+
+/// An API page that says `Namespace: microsoft.graph.termStore` names that namespace's types
+/// bare, even where the root namespace has a type of the same name.
+#[test]
+fn api_pages_resolve_bare_names_in_their_namespace() {
+    let api_page = api(
+        "Create set",
+        "POST /termStore/sets",
+        "In the request body, supply a JSON representation of a [set](../resources/termstore-set.md) object.",
+        "If successful, this method returns a `201 Created` response code and a [set](../resources/termstore-set.md) object in the response body.",
+        "",
+    )
+    .replace("# Create set\n", "# Create set\n\nNamespace: microsoft.graph.termStore\n");
+    let pages = vec![
+        page(
+            "r/set.md",
+            &resource("set", None, "|id|String|A root type of that name.|"),
+        ),
+        page(
+            "r/termstore-set.md",
+            &resource("termStore.set", None, "|id|String|Key.|"),
+        ),
+        page("a/termstore-set-post.md", &api_page),
+    ];
+    let result = import(&pages);
+    let op = &result.spec.operations[0];
+    let body = op.request_body.as_ref().unwrap().type_ref.to_string();
+    assert_eq!(body, "termStore.set");
+    let response = op.response.body.as_ref().unwrap().type_ref.to_string();
+    assert_eq!(response, "termStore.set");
+}
+
+/// Prose and body tables name some types with a capital (`DriveItem`); where the lower-case
+/// name is defined, that is the type meant, and a definition under the capital name (a request
+/// body table's) gives way to it.
+#[test]
+fn capitalised_type_names_are_the_defined_type() {
+    let pages = vec![
+        page(
+            "r/driveitem.md",
+            &resource("driveItem", None, "|id|String|Key.|\n|name|String|Name.|"),
+        ),
+        page(
+            "r/folder.md",
+            &resource(
+                "folder",
+                None,
+                "|id|String|Key.|\n|cover|[DriveItem](driveitem.md)|Capitalised in the docs.|",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let folder = &result.spec.types["folder"];
+    assert_eq!(folder.properties[1].type_ref.to_string(), "driveItem");
+    assert!(!result.spec.types.contains_key("DriveItem"));
 }

@@ -633,9 +633,9 @@ pub enum DefectKind {
     /// The JSON representation's annotation disagrees with the page (e.g. a `keyProperty` that
     /// is not a property).
     InconsistentAnnotation,
-    /// The docs spell a sub-namespace in more than one case (`termStore`, `termstore`); its
-    /// names take one spelling.
-    NamespaceCase,
+    /// The docs spell a name in another case than its definition: a sub-namespace
+    /// (`termStore`, `termstore`) or a type (`DriveItem` for `driveItem`); one spelling is kept.
+    NameCase,
 }
 
 fn is_false(value: &bool) -> bool {
