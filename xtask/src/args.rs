@@ -56,6 +56,17 @@ impl Args {
         Ok(self.value(name)?.map(PathBuf::from))
     }
 
+    /// Takes at most one `name R` pair, a rate from 0 to 1.
+    pub fn rate(&mut self, name: &str) -> Result<Option<f64>, String> {
+        let Some(text) = self.value(name)? else {
+            return Ok(None);
+        };
+        match text.parse::<f64>() {
+            Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(Some(rate)),
+            _ => Err(format!("{name} takes a number from 0 to 1, not `{text}`")),
+        }
+    }
+
     /// Fails if any argument was not taken.
     pub fn finish(self) -> Result<(), String> {
         match self.rest.front() {

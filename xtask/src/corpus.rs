@@ -1,4 +1,5 @@
-//! `cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]`: the whole pipeline on a doc set.
+//! `cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]`: the whole
+//! pipeline on a doc set.
 //!
 //! Imports the pages, generates a standalone workspace for them in `--out` exactly as
 //! `cargo xtask codegen --out` does (generated crates over this checkout's runtime crates; no
@@ -26,6 +27,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.path("--docs")?.ok_or("--docs DIR is required")?;
     let out = args.path("--out")?.ok_or("--out DIR is required")?;
     let target_dir = args.path("--target-dir")?;
+    let min_pass_rate = args.rate("--min-pass-rate")?.unwrap_or(1.0);
     args.finish()?;
     let root = crate::workspace_root();
     let out = absolute(&out)?;
@@ -133,10 +135,18 @@ pub fn run(mut args: Args) -> Result<(), String> {
     )?;
 
     println!("{} passed, {} failed", all.passed, all.failed);
-    if all.failed > 0 {
+    let ran = all.passed + all.failed;
+    let pass_rate = if ran == 0 {
+        1.0
+    } else {
+        all.passed as f64 / ran as f64
+    };
+    if pass_rate < min_pass_rate {
         return Err(format!(
-            "{} test(s) of the generated workspace failed",
-            all.failed
+            "{} test(s) of the generated workspace failed: {:.1}% passed, below {:.1}%",
+            all.failed,
+            pass_rate * 100.0,
+            min_pass_rate * 100.0
         ));
     }
     Ok(())

@@ -17,13 +17,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.values("--docs")?;
     let out = args.path("--out")?;
     let check = args.flag("--check");
-    let min_rate: Option<f64> = args
-        .value("--min-import-rate")?
-        .map(|r| {
-            r.parse()
-                .map_err(|_| format!("--min-import-rate takes a number from 0 to 1, not `{r}`"))
-        })
-        .transpose()?;
+    let min_rate = args.rate("--min-import-rate")?;
     args.finish()?;
 
     let root = crate::workspace_root();

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
 //! cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
-//! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR]
+//! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]
 //! cargo xtask openapi [--spec DIR] [--out FILE] [--check]
 //! cargo xtask bench   [--quick]
 //! ```
@@ -24,8 +24,9 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
       Generates the model, mock, client and contract-test crates from spec/, or a standalone
       workspace for the spec in --spec (default spec/) into --out.
-  cargo xtask corpus --docs DIR --out DIR [--target-dir DIR]
-      Imports a doc set, generates a complete workspace for it in --out, builds it and runs its tests.
+  cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]
+      Imports a doc set, generates a complete workspace for it in --out, builds it and runs its
+      tests; fails when fewer than R of the tests that ran pass (default 1: all of them).
   cargo xtask openapi [--spec DIR] [--out FILE] [--check]
       Writes the spec as an OpenAPI 3.1 document (default spec/openapi.json).
   cargo xtask bench [--quick]
