@@ -2,8 +2,8 @@
 //! compiles only that part (as aws-sdk-rust does per service).
 //!
 //! An area is the first segment of a route's path (`deviceManagement`, `users`, `me`, ...) and
-//! its feature is that segment in kebab case (`device-management`). A route, its request builder
-//! and its contract tests belong to their area. A type or enum is compiled for the areas whose
+//! its feature is that segment in kebab case (`device-management`). A route (the mock's table
+//! entry) and its request builder belong to their area. A type or enum is compiled for the areas whose
 //! routes use it: their request and response bodies, parameters and entity types, and whatever
 //! those contain, derived types included. A type that every area or no area uses is always
 //! compiled, with everything it contains.
@@ -28,7 +28,8 @@ impl Features {
         }
     }
 
-    /// `#[cfg(feature = "a")]`, `#[cfg(any(feature = "a", ...))]`, or nothing for an item that is always compiled.
+    /// `#[cfg(feature = "a")]`, `#[cfg(any(feature = "a", ...))]`, or nothing for an item
+    /// that is always compiled.
     pub fn cfg(&self) -> TokenStream {
         match self.0.as_slice() {
             [] => TokenStream::new(),
@@ -62,8 +63,8 @@ pub fn feature_of(segments: &[Segment]) -> String {
     }
 }
 
-/// For each type and enum the features that compile it, given each operation's feature
-/// (`None` for an operation no route serves).
+/// For each type and enum the features that compile it, given the features of each
+/// operation's routes (one per path).
 pub fn type_features(
     spec: &Spec,
     hierarchy: &Hierarchy,

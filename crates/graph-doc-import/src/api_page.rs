@@ -288,6 +288,18 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             _ => {}
         }
     }
+    // Function pages of the hand-written kind list their parameters in a section of their own.
+    if kind == OperationKind::Function
+        && parameters.is_empty()
+        && let Some(section) = doc.section(&["Function parameters", "Parameters"])
+        && let Some((header, rows)) = section.tables().next()
+    {
+        parameters = tables::property_table(header, rows, report)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| mentions.property(r, &owner, None, report))
+            .collect();
+    }
 
     let (examples, example_texts) =
         read_examples(doc, method, paths.first(), outcome.status, report);
@@ -524,14 +536,17 @@ fn classify(
     status: u16,
     body: Option<&ResponseBody>,
 ) -> (OperationKind, String) {
-    let last_segment = match paths.first().and_then(PathTemplate::last) {
-        Some(Segment::Function { name, .. }) => name.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
+    let (last_segment, called) = match paths.first().and_then(PathTemplate::last) {
+        Some(Segment::Function { name, .. }) => (name.clone(), true),
+        Some(other) => (other.to_string(), false),
+        None => (String::new(), false),
     };
     match (verb, method) {
         (Verb::Action, _) => (OperationKind::Action, last_segment),
         (Verb::Function, _) => (OperationKind::Function, last_segment),
+        // `GET /reports/getEmailActivityCounts(period='D7')`: a function call, whatever the
+        // page's wording.
+        (Verb::Method, HttpMethod::Get) if called => (OperationKind::Function, last_segment),
         (Verb::Method, HttpMethod::Post)
             if status == 201 || title.starts_with("Create") || title.starts_with("Add") =>
         {

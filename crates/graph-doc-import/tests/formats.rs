@@ -644,3 +644,26 @@ fn capitalised_type_names_are_the_defined_type() {
     assert_eq!(folder.properties[1].type_ref.to_string(), "driveItem");
     assert!(!result.spec.types.contains_key("DriveItem"));
 }
+
+/// A GET whose path ends in a call is a function, though its page says "this method", and the
+/// hand-written pages list its parameters under `## Function parameters`.
+#[test]
+fn a_get_of_a_call_is_a_function_with_its_parameters_section() {
+    let text = api(
+        "reportRoot: getEmailActivityCounts",
+        "GET /reports/getEmailActivityCounts(period='{period_value}')",
+        "Do not supply a request body for this method.",
+        "If successful, this method returns a `200 OK` response code and a [report](../resources/report.md) object in the response body.",
+        "",
+    )
+    .replace(
+        "## Request headers",
+        "## Function parameters\n|Parameter|Type|Description|\n|:---|:---|:---|\n|period|string|The days.|\n\n## Request headers",
+    );
+    let result = import(&[page("a/reportroot-getemailactivitycounts.md", &text)]);
+    let op = &result.spec.operations[0];
+    assert_eq!(op.kind, OperationKind::Function);
+    assert_eq!(op.name, "getEmailActivityCounts");
+    let parameters: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(parameters, ["period"]);
+}
