@@ -14,6 +14,7 @@ use graph_spec::{Operation, Property};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::operation::{Api, OperationMeta};
 
 /// The raw argument list of a function call, `name='value',n=3`, taken from the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +70,34 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Which of a function's overloads (`first` and `others`) a call means: the first whose
+/// parameter names are the call's argument names, else `first` (whose argument check then
+/// reports the difference).
+pub fn overload(
+    api: &Api,
+    first: &'static OperationMeta,
+    others: &[&'static OperationMeta],
+    request: &Request,
+) -> &'static OperationMeta {
+    let arguments = request
+        .extensions()
+        .get::<FunctionArguments>()
+        .and_then(|a| parse_arguments(&a.0).ok())
+        .unwrap_or_default();
+    let spec = api.spec();
+    let fits = |operation: &&OperationMeta| {
+        spec.operations.get(operation.operation).is_some_and(|op| {
+            op.parameters.len() == arguments.len()
+                && op
+                    .parameters
+                    .iter()
+                    .all(|p| arguments.contains_key(&p.name))
+        })
+    };
+    let overloads = std::iter::once(&first).chain(others);
+    overloads.copied().find(fits).unwrap_or(first)
 }
 
 /// Parses a function's argument list (see [`graph_odata::literals::parse_function_arguments`]).

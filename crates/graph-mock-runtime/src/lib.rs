@@ -62,6 +62,7 @@ use error::ApiError;
 pub use graph_spec::Spec;
 pub use mock_server::MockServer;
 pub use operation::Api;
+use operation::OperationMeta;
 pub use resource::SINGLETON_KEY;
 pub use store::{MemoryStore, SqliteStore, Store, StoreError};
 
@@ -261,30 +262,52 @@ pub fn app(state: AppState) -> Router {
 
 /// A route per operation path under `base_path`, each method answered by [`handlers::serve`]
 /// for its operation. The base path is part of each route rather than a nest: a nested router
-/// rewrites every request's URI before routing it. Every handler is the same closure type, so
-/// a spec of thousands of operations costs no generic code per operation.
+/// rewrites every request's URI before routing it. A function overloaded on its parameters
+/// (`getX(period=...)` and `getX(date=...)`) shares one route, and the call's argument names
+/// pick the operation. Handlers are two closure types in all, so a spec of thousands of
+/// operations costs no generic code per operation.
 fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
-    let mut by_route: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
-    let mut taken = HashSet::new();
+    let mut by_route: BTreeMap<&str, BTreeMap<&str, Vec<&'static OperationMeta>>> = BTreeMap::new();
     for &operation in api.operations() {
-        let Some(filter) = method_filter(operation.method) else {
-            continue;
-        };
-        // Codegen gives each method and route one operation; a second would make axum panic.
-        if !taken.insert((operation.route, operation.method)) {
-            continue;
-        }
-        let handler = move |state: State<AppState>, params: RawPathParams, request: Request| {
-            handlers::serve(state, params, request, operation)
-        };
-        let methods = by_route.remove(operation.route).unwrap_or_default();
-        by_route.insert(operation.route, methods.on(filter, handler));
+        (by_route.entry(operation.route).or_default())
+            .entry(operation.method)
+            .or_default()
+            .push(operation);
     }
-    by_route
-        .into_iter()
-        .fold(Router::new(), |router, (route, methods)| {
-            router.route(&[base_path, route].concat(), methods)
-        })
+    let mut router = Router::new();
+    for (route, methods) in by_route {
+        let mut method_router = MethodRouter::new();
+        for (method, operations) in methods {
+            let Some(filter) = method_filter(method) else {
+                continue;
+            };
+            method_router = match operations.as_slice() {
+                [operation] => {
+                    let operation = *operation;
+                    method_router.on(
+                        filter,
+                        move |state: State<AppState>, params: RawPathParams, request: Request| {
+                            handlers::serve(state, params, request, operation)
+                        },
+                    )
+                }
+                [first, others @ ..] => {
+                    let (first, others): (_, Arc<[&'static OperationMeta]>) =
+                        (*first, others.into());
+                    method_router.on(
+                        filter,
+                        move |state: State<AppState>, params: RawPathParams, request: Request| {
+                            let operation = calls::overload(api, first, &others, &request);
+                            handlers::serve(state, params, request, operation)
+                        },
+                    )
+                }
+                [] => method_router,
+            };
+        }
+        router = router.route(&[base_path, route].concat(), method_router);
+    }
+    router
 }
 
 fn method_filter(method: &str) -> Option<MethodFilter> {

@@ -122,6 +122,14 @@ pub struct LibraryShelvesGetShelvesForReaderParameters {
     pub since: Option<graph_model::DateTimeOffset>,
 }
 #[cfg(feature = "library")]
+/// The parameters of `GET /library/shelves/getShelvesForReader(label='{label}')`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LibraryShelvesGetShelvesForReaderParameters2 {
+    /// The `label` parameter.
+    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+#[cfg(feature = "library")]
 /// Requests under `/library/shelves`.
 #[derive(Debug, Clone)]
 pub struct LibraryShelvesRequest {
@@ -185,6 +193,26 @@ impl LibraryShelvesRequest {
                 "{}/{}", self.path(), function_call("getShelvesForReader", &
                 [("readerId", odata_literal(& parameters.reader_id, true)), ("since",
                 odata_literal(& parameters.since, false))])
+            ),
+            None::<&()>,
+            value,
+        )
+    }
+    /// getShelvesForReader function (by label): an overload
+    ///
+    /// `GET /library/shelves/getShelvesForReader(label='{label}')` (success: 200).
+    ///
+    /// Permissions (least privileged first): delegated: Library.Read.All, Library.ReadWrite.All; application: not documented.
+    pub fn get_shelves_for_reader2(
+        &self,
+        parameters: &LibraryShelvesGetShelvesForReaderParameters2,
+    ) -> Request<Vec<graph_model::AnyShelf>> {
+        Request::new(
+            self.transport().clone(),
+            Method::GET,
+            format!(
+                "{}/{}", self.path(), function_call("getShelvesForReader", & [("label",
+                odata_literal(& parameters.label, true))])
             ),
             None::<&()>,
             value,

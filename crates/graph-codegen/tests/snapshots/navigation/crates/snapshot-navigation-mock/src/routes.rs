@@ -222,6 +222,26 @@ static LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL: OperationMeta = OperationMet
     operation: 10usize,
 };
 #[cfg(feature = "library")]
+/// `GET /library/shelves/getShelvesForReader(label='{label}')`
+static LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL2: OperationMeta = OperationMeta {
+    kind: Kind::Function,
+    method: "GET",
+    path: "/library/shelves/getShelvesForReader(label='{label}')",
+    route: "/library/shelves/getShelvesForReader",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Literal("getShelvesForReader"),
+    ],
+    entity_type: "",
+    status: 200u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.Read.All", "Library.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 11usize,
+};
+#[cfg(feature = "library")]
 /// `GET /library/shelves/delta`
 static LIBRARY_SHELVES_DELTA_CALL: OperationMeta = OperationMeta {
     kind: Kind::Function,
@@ -239,7 +259,7 @@ static LIBRARY_SHELVES_DELTA_CALL: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.Read.All", "Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 11usize,
+    operation: 12usize,
 };
 #[cfg(feature = "library")]
 /// `GET /library/shelves/{shelfId}/isFull`
@@ -260,7 +280,7 @@ static LIBRARY_SHELVES_IS_FULL_CALL: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.Read.All", "Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 12usize,
+    operation: 13usize,
 };
 #[cfg(feature = "readers")]
 /// `GET /readers`
@@ -276,7 +296,7 @@ static READERS_LIST: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Reader.Read.All"]),
         application: Permission::Undetermined,
     },
-    operation: 13usize,
+    operation: 14usize,
 };
 #[cfg(feature = "readers")]
 /// `POST /readers`
@@ -292,7 +312,7 @@ static READERS_CREATE: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Reader.Read.All"]),
         application: Permission::Undetermined,
     },
-    operation: 14usize,
+    operation: 15usize,
 };
 #[cfg(feature = "readers")]
 /// `GET /readers/{readerId}`
@@ -308,7 +328,7 @@ static READERS_GET: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Reader.Read.All"]),
         application: Permission::Undetermined,
     },
-    operation: 15usize,
+    operation: 16usize,
 };
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
@@ -332,6 +352,7 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_SHELVES_BOOKS_GET,
                         &LIBRARY_SHELVES_ASSIGN_CALL,
                         &LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL,
+                        &LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL2,
                         &LIBRARY_SHELVES_DELTA_CALL,
                         &LIBRARY_SHELVES_IS_FULL_CALL,
                     ],

@@ -24,6 +24,27 @@ async fn library_shelves_get_shelves_for_reader_call_example_1() {
     assert_eq!(h.last_status(), Some(200u16), "the documented status");
 }
 #[tokio::test]
+async fn library_shelves_get_shelves_for_reader_call2_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    let parameters: graph_client::LibraryShelvesGetShelvesForReaderParameters2 = decode(
+            "{\"label\":\"Poetry\"}",
+        )
+        .expect("the example's arguments decode");
+    let answer = client
+        .library()
+        .shelves()
+        .get_shelves_for_reader2(&parameters)
+        .await
+        .expect("the mock answers the documented call");
+    assert_same(
+        &answer,
+        "[{\"@odata.type\":\"#microsoft.graph.shelf\",\"id\":\"s2\",\"label\":\"Poetry\"}]",
+        false,
+    );
+    assert_eq!(h.last_status(), Some(200u16), "the documented status");
+}
+#[tokio::test]
 async fn library_shelves_delta_call_example_1() {
     let h = Harness::start(&graph_mock::API).await;
     let client: graph_client::Client = h.client();
