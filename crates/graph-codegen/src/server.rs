@@ -103,9 +103,10 @@ pub fn routes_rs(ir: &Ir) -> TokenStream {
         //! The generated operation table of the mock: one entry per operation and path, each
         //! compiled with its area's feature.
 
-        use graph_mock_runtime::operation::{
-            Api, Kind, OperationMeta, PathSegment, Permission, Permissions,
-        };
+        use graph_mock_runtime::operation::{Api, OperationMeta};
+        // Unused when no area feature is on.
+        #[allow(unused_imports)]
+        use graph_mock_runtime::operation::{Kind, PathSegment, Permission, Permissions};
 
         /// What this mock serves: its operations and the model's schema.
         pub static API: Api = Api {
