@@ -64,7 +64,7 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
             let method = op.method.as_str().to_ascii_lowercase();
             let template = distinct_placeholders(path);
             paths
-                .entry(openapi_path(spec, op, &template.to_string()))
+                .entry(openapi_path(op, &template))
                 .or_default()
                 .insert(method, operation(w, op, &template, &id, links));
         }
@@ -102,9 +102,11 @@ fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
 }
 
 /// A function's path carries its parameters: `/a/getX(name={name})`.
-fn openapi_path(_spec: &Spec, op: &Operation, template: &str) -> String {
-    if op.kind != OperationKind::Function {
-        return template.to_owned();
+/// The path of a function whose template does not write its call gets one from the declared
+/// parameters: `.../getX(a={a},b={b})`.
+fn openapi_path(op: &Operation, template: &PathTemplate) -> String {
+    if op.kind != OperationKind::Function || writes_call(template) {
+        return template.to_string();
     }
     let arguments: Vec<String> = op
         .parameters
@@ -112,6 +114,13 @@ fn openapi_path(_spec: &Spec, op: &Operation, template: &str) -> String {
         .map(|p| format!("{0}={{{0}}}", p.name))
         .collect();
     format!("{template}({})", arguments.join(","))
+}
+
+/// Whether the template's last segment is a call with its arguments written
+/// (`.../cell(row={row},column={column})`): its placeholders are then the function's path
+/// parameters.
+fn writes_call(template: &PathTemplate) -> bool {
+    matches!(template.last(), Some(Segment::Function { arguments, .. }) if !arguments.is_empty())
 }
 
 /// The ids of operations' other paths: `<id>_<n>` for the n-th, unique among all ids.
@@ -410,12 +419,17 @@ fn operation(
     links: Map<String, Value>,
 ) -> Value {
     let spec = w.spec;
+    let declared = |name: &str| op.parameters.iter().find(|p| p.name == name);
     let mut parameters: Vec<Value> = template
         .parameters()
         .into_iter()
-        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" } }))
+        .map(|name| match declared(name).filter(|_| op.kind == OperationKind::Function) {
+            // A function argument written in the template: typed as declared.
+            Some(p) => json!({ "name": name, "in": "path", "required": true, "schema": value_schema(w, &p.type_ref, p.collection, true) }),
+            None => json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" } }),
+        })
         .collect();
-    if op.kind == OperationKind::Function {
+    if op.kind == OperationKind::Function && !writes_call(template) {
         parameters.extend(op.parameters.iter().map(|p| {
             json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(w, &p.type_ref, p.collection, true) })
         }));
@@ -667,6 +681,36 @@ mod tests {
                 "list_me_chats_2_2"
             ]
         );
+    }
+
+    /// A function whose template writes its call (`cell(row={row},column={column})`) has
+    /// those placeholders as its parameters, typed as declared, once.
+    #[test]
+    fn a_written_call_is_not_written_twice() {
+        let op: Operation = serde_json::from_value(json!({
+            "kind": "function", "method": "GET", "name": "cell",
+            "paths": [{ "template": "/sheet/cell(row={row},column={column})", "parameters": ["row", "column"] }],
+            "parameters": [{ "name": "row", "type": "Edm.Int32" }, { "name": "column", "type": "Edm.Int32" }],
+            "summary": "", "response": { "status": 200 },
+            "permissions": {
+                "delegatedWork": { "status": "notSupported" },
+                "delegatedPersonal": { "status": "notSupported" },
+                "application": { "status": "notSupported" }
+            },
+            "source": { "file": "f.md", "line": 1 }
+        }))
+        .unwrap();
+        let mut spec = Spec::new();
+        spec.operations = vec![op];
+        let doc = document(&spec, "http://localhost/beta");
+        let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(paths, ["/sheet/cell(row={row},column={column})"]);
+        let parameters = &doc["paths"][paths[0]]["get"]["parameters"];
+        let names: Vec<&str> = (parameters.as_array().unwrap().iter())
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["row", "column"]);
+        assert_eq!(parameters[0]["schema"]["format"], "int32");
     }
 
     #[test]
