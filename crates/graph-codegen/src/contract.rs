@@ -167,7 +167,6 @@ fn storage(template: &PathTemplate, entity_id: Option<&str>) -> Storage {
     Storage { keys, path }
 }
 
-/// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
 /// Whether some documented item has no `id` (so `seed_all` gives it one the doc does not show).
 fn without_ids(items: &Value) -> bool {
     items
@@ -175,6 +174,7 @@ fn without_ids(items: &Value) -> bool {
         .is_some_and(|items| items.iter().any(|i| i.get("id").is_none()))
 }
 
+/// The entity a response example shows (get examples wrap it in `{"value": {...}}`).
 fn documented_entity(example: &Example) -> Option<Value> {
     let body = example.response.as_ref()?.body.as_ref()?;
     Some(graph_spec::value_check::unwrap_entity(body).clone())

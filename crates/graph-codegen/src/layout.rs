@@ -59,22 +59,25 @@ impl CrateNames {
         PathBuf::from("tests").join(self.name("contract-tests"))
     }
 
-    /// The dependency line that lets a generated crate (under `crates/`, or under `tests/` when
-    /// `from_tests`) say `graph_<kind>` for the generated crate `kind`.
-    fn dependency(&self, kind: &str, from_tests: bool) -> String {
-        let up = if from_tests { "../../crates" } else { ".." };
+    /// The dependency line that lets a generated crate say `graph_<kind>` for the generated
+    /// crate `kind`: `up` is the way from the depending crate's folder to `crates/`, and
+    /// `options` are further keys (`, default-features = false`).
+    fn dependency(&self, kind: &str, up: &str, options: &str) -> String {
         format!(
-            "graph-{kind} = {{ package = \"{name}\", path = \"{up}/{name}\" }}\n",
+            "graph-{kind} = {{ package = \"{name}\", path = \"{up}/{name}\"{options} }}\n",
             name = self.name(kind)
         )
     }
 
-    /// The model dependency of a crate whose area features pick the model's.
+    /// The model dependency of a generated crate under `crates/`, whose area features pick the
+    /// model's.
     fn model_by_features(&self) -> String {
-        format!(
-            "graph-model = {{ package = \"{name}\", path = \"../{name}\", default-features = false }}\n",
-            name = self.name("model")
-        )
+        self.dependency("model", "..", ", default-features = false")
+    }
+
+    /// A dependency of the contract tests (under `tests/`) on the generated crate `kind`.
+    fn test_dependency(&self, kind: &str) -> String {
+        self.dependency(kind, "../../crates", "")
     }
 }
 
@@ -175,10 +178,10 @@ pub fn contract_manifest(names: &CrateNames, spec_label: &str) -> String {
             "The doc examples of {spec_label} as contract tests: the generated client against the generated mock."
         ),
     ) + "\n[dev-dependencies]\n"
-        + &names.dependency("client", true)
+        + &names.test_dependency("client")
         + "graph-contract.workspace = true\n"
-        + &names.dependency("mock", true)
-        + &names.dependency("model", true)
+        + &names.test_dependency("mock")
+        + &names.test_dependency("model")
         + "serde_json.workspace = true\ntokio.workspace = true\n"
         + LINTS
 }
@@ -237,8 +240,7 @@ pub fn workspace_manifest(standalone: &Standalone, names: &CrateNames, spec_labe
     text.push_str(
         "\n\n[workspace.lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n",
     );
-    // Debug info for generated code (mostly serde impls) is rarely stepped through, and
-    // writing it is a tenth of those crates' build time on a large spec.
+    // Generated code is mostly serde impls, rarely stepped through in a debugger.
     text.push_str(
         "\n# Generated code builds without debug info: a tenth of its build time on a large spec.\n",
     );

@@ -130,6 +130,12 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 /// Drops what the server generates (`@odata.context` always, `id` when `ignore_id`) and what
 /// the typed client cannot carry: a property set to `null` reads as an absent one.
 fn normalise(value: &mut Value, ignore_id: bool) {
+    drop_generated(value, ignore_id);
+    drop_nulls(value);
+}
+
+/// `@odata.context`, and `id` when `ignore_id`, of an entity or of each item of a list.
+fn drop_generated(value: &mut Value, ignore_id: bool) {
     match value {
         Value::Object(object) => {
             object.remove("@odata.context");
@@ -137,10 +143,9 @@ fn normalise(value: &mut Value, ignore_id: bool) {
                 object.remove("id");
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| normalise(i, ignore_id)),
+        Value::Array(items) => items.iter_mut().for_each(|i| drop_generated(i, ignore_id)),
         _ => {}
     }
-    drop_nulls(value);
 }
 
 /// Removes every object member whose value is `null`, at any depth: model properties are
