@@ -111,8 +111,13 @@ pub fn run(mut args: Args) -> Result<(), String> {
 
     let incremental_time = incremental_build(&imported.spec, &job, &target_dir)?;
     println!(
-        "corpus: rebuild after a one-property spec change took {:.1} s",
-        incremental_time.as_secs_f64()
+        "corpus: rebuild after a one-property spec change took {:.1} s{}",
+        incremental_time.as_secs_f64(),
+        if std::env::var_os("CARGO_INCREMENTAL").is_some_and(|v| v == "0") {
+            " (incremental compilation off)"
+        } else {
+            ""
+        }
     );
     let timings = serde_json::json!({
         "pages": imported.pages_read,
