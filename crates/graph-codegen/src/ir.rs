@@ -267,7 +267,7 @@ impl Ir {
             .operations
             .iter()
             .filter(|op| op.kind == OperationKind::Update)
-            .filter_map(|op| op.request_body.as_ref().and_then(|b| b.type_ref.named()))
+            .filter_map(|op| entity_type(spec, op))
             .collect();
         let update_names: BTreeMap<&str, String> = updated
             .iter()
@@ -402,15 +402,11 @@ impl Ir {
     }
 }
 
-/// One route per operation and path. The type an operation is about is its body type, else its
-/// response type, else that of another operation on the same path (a delete has neither).
-fn routes(
-    spec: &Spec,
-    struct_names: &BTreeMap<&str, String>,
-    update_names: &BTreeMap<&str, String>,
-    field_type: &dyn Fn(&TypeRef) -> FieldType,
-) -> Vec<RouteIr> {
-    let own_type = |op: &graph_spec::Operation| -> Option<String> {
+/// The type an operation is about: its body type, else its response type, else that of another
+/// operation on the same path (a delete has neither). An update page that names no body type
+/// ("supply the values for relevant fields") patches this type.
+fn entity_type<'s>(spec: &'s Spec, op: &'s graph_spec::Operation) -> Option<&'s str> {
+    let own_type = |op: &'s graph_spec::Operation| -> Option<&'s str> {
         let body = op.request_body.as_ref().map(|b| &b.type_ref);
         let response = op.response.body.as_ref().map(|b| &b.type_ref);
         let named = match op.kind {
@@ -419,19 +415,27 @@ fn routes(
             OperationKind::Action => None,
             _ => body.or(response).and_then(TypeRef::named),
         };
-        named
-            .filter(|n| spec.types.contains_key(*n))
-            .map(str::to_owned)
+        named.filter(|n| spec.types.contains_key(*n))
     };
+    own_type(op).or_else(|| {
+        spec.operations
+            .iter()
+            .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
+            .find_map(own_type)
+    })
+}
+
+/// One route per operation and path.
+fn routes(
+    spec: &Spec,
+    struct_names: &BTreeMap<&str, String>,
+    update_names: &BTreeMap<&str, String>,
+    field_type: &dyn Fn(&TypeRef) -> FieldType,
+) -> Vec<RouteIr> {
     let mut scope = Scope::default();
     let mut routes = Vec::new();
     for (operation, op) in spec.operations.iter().enumerate() {
-        let entity_type = own_type(op).or_else(|| {
-            spec.operations
-                .iter()
-                .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
-                .find_map(own_type)
-        });
+        let entity_type = entity_type(spec, op).map(str::to_owned);
         for (path_index, path) in op.paths.iter().enumerate() {
             let words: Vec<String> = path
                 .segments()
@@ -476,11 +480,9 @@ fn routes(
                 summary: op.summary.clone(),
                 description: op.description.clone(),
                 request_type: op.request_body.as_ref().map(|b| field_type(&b.type_ref)),
-                update_type: op
-                    .request_body
-                    .as_ref()
+                update_type: entity_type
+                    .as_deref()
                     .filter(|_| op.kind == OperationKind::Update)
-                    .and_then(|b| b.type_ref.named())
                     .and_then(|n| update_names.get(n).cloned()),
                 response: op
                     .response

@@ -249,6 +249,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                 let body_type = section
                     .paragraphs()
                     .find_map(|(p, _)| p.links.first().map(|l| l.text.clone()))
+                    .or_else(|| section.paragraphs().find_map(|(p, _)| bold_type(p)))
                     .or_else(|| {
                         text.split("create the ")
                             .nth(1)
@@ -267,11 +268,14 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                             required: required_rows(&rows),
                         });
                         let key = rows.iter().any(|r| r.name == "id").then_some("id");
-                        let properties = rows
+                        let properties: Vec<Property> = rows
                             .iter()
                             .map(|r| mentions.property(r, &ty, key, report))
                             .collect();
-                        body_table = Some((ty, properties));
+                        // A body without a table describes no type: the name is a mention only.
+                        if !properties.is_empty() {
+                            body_table = Some((ty, properties));
+                        }
                     }
                     Some((None, ty)) => report.defect(
                         section.line,
@@ -497,6 +501,12 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
                     None
                 }
             }
+        } else if let Some(name) = bold_type(sentence) {
+            named_type = Some((name.clone(), None));
+            type_name(&name).map(|type_ref| ResponseBody {
+                type_ref,
+                collection,
+            })
         } else {
             tail.split_whitespace()
                 .find_map(Primitive::from_name)
@@ -515,6 +525,20 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
         named_type,
         inconsistency,
         unreadable_type,
+    })
+}
+
+/// A type named in bold rather than linked, as hand-written pages do: `a **currencies** object`,
+/// `a collection of **x** objects`. Only a bold span followed by a word that makes it a type
+/// counts, so a bold `Note` or property name is not read as one.
+fn bold_type(inline: &Inline) -> Option<String> {
+    inline.strong.iter().find_map(|bold| {
+        let name = graph_odata::relative_type_name(bold);
+        let names_a_type = [" object", " collection", " resource", " entity"]
+            .iter()
+            .any(|word| inline.text.contains(&format!("{bold}{word}")));
+        (names_a_type && Primitive::from_name(name).is_none() && type_name(bold).is_some())
+            .then(|| name.to_owned())
     })
 }
 
@@ -775,7 +799,7 @@ fn parse_body(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::Link;
+    use crate::markdown::{Block, Document, Link};
 
     fn sentence(text: &str, link: Option<&str>) -> ResponseSentence {
         let links = link
@@ -789,6 +813,7 @@ mod tests {
         response_sentence(&Inline {
             text: text.into(),
             links,
+            ..Inline::default()
         })
         .unwrap()
     }
@@ -836,6 +861,32 @@ mod tests {
             Some("thing"),
         );
         assert!(odd.inconsistency.unwrap().contains("200 Created"));
+    }
+
+    #[test]
+    fn a_type_named_in_bold_is_read_where_no_link_names_one() {
+        let doc = Document::parse(
+            "If successful, this method returns ```201 Created``` response code and a **currencies** object in the response body. **Note:** read the note.\n",
+        );
+        let Some(Block::Paragraph { inline, .. }) = doc.blocks.first() else {
+            panic!("one paragraph");
+        };
+        let read = response_sentence(inline).unwrap();
+        assert_eq!(read.status, 201);
+        assert_eq!(
+            read.body,
+            Some(ResponseBody {
+                type_ref: TypeRef::Named("currencies".into()),
+                collection: false
+            })
+        );
+        assert_eq!(read.named_type, Some(("currencies".into(), None)));
+        // A bold word that no `object` follows names no type.
+        let note = Document::parse("In the request body, supply **Note** values.\n");
+        let Some(Block::Paragraph { inline, .. }) = note.blocks.first() else {
+            panic!("one paragraph");
+        };
+        assert_eq!(bold_type(inline), None);
     }
 
     #[test]

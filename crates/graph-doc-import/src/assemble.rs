@@ -536,6 +536,12 @@ fn resolve_type_names(
         if lower != name && known.contains(&lower) {
             return Some(lower);
         }
+        // `**vendors** object` in prose for the `vendor` type.
+        if let Some(singular) = name.strip_suffix('s')
+            && known.contains(singular)
+        {
+            return Some(singular.to_owned());
+        }
         match by_last.get(name).map(Vec::as_slice) {
             Some([only]) => Some((*only).to_owned()),
             _ => None,

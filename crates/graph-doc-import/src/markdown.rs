@@ -33,6 +33,9 @@ pub struct Inline {
     pub text: String,
     /// The links, in order.
     pub links: Vec<Link>,
+    /// The text of each bold span, in order: hand-written pages name types in bold
+    /// (`a **currencies** object`) where generated ones link them.
+    pub strong: Vec<String>,
 }
 
 /// A table row.
@@ -221,6 +224,8 @@ struct Builder<'t> {
     inline: Option<(Inline, u32)>,
     /// A link being collected: its target and the text length where it started.
     link: Option<(String, usize)>,
+    /// Where the bold span being collected started in the text.
+    strong: Option<usize>,
     code: Option<(String, u32)>,
     table: Option<(Option<Row>, Vec<Row>)>,
     row: Option<Row>,
@@ -240,6 +245,7 @@ impl<'t> Builder<'t> {
             doc: Document::default(),
             inline: None,
             link: None,
+            strong: None,
             code: None,
             table: None,
             row: None,
@@ -314,7 +320,7 @@ impl<'t> Builder<'t> {
                 if let (Some(row), Some((inline, _))) = (&mut self.row, self.inline.take()) {
                     row.cells.push(Inline {
                         text: inline.text.trim().to_owned(),
-                        links: inline.links,
+                        ..inline
                     });
                 }
             }
@@ -366,6 +372,15 @@ impl<'t> Builder<'t> {
                         .trim()
                         .to_owned();
                     inline.links.push(Link { text, target });
+                }
+            }
+            Event::Start(Tag::Strong) => {
+                self.strong = Some(self.inline.as_ref().map_or(0, |(i, _)| i.text.len()));
+            }
+            Event::End(TagEnd::Strong) => {
+                if let (Some(start), Some((inline, _))) = (self.strong.take(), &mut self.inline) {
+                    let text = inline.text.get(start..).unwrap_or_default().trim();
+                    inline.strong.push(text.to_owned());
                 }
             }
             Event::Text(text) | Event::Code(text) => self.push_text(&text),

@@ -165,10 +165,7 @@ pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option
             );
             continue;
         }
-        let no_description = Inline {
-            text: String::new(),
-            links: Vec::new(),
-        };
+        let no_description = Inline::default();
         let (name, ty, description) = match (row.cells.as_slice(), header.cells.len()) {
             ([name, ty, description], 3) => (name, ty, description),
             ([name, ty], 2) => (name, ty, &no_description),
@@ -444,7 +441,7 @@ mod tests {
     fn cell(text: &str) -> Inline {
         Inline {
             text: text.into(),
-            links: vec![],
+            ..Inline::default()
         }
     }
 
@@ -475,6 +472,7 @@ mod tests {
                 text: "x".into(),
                 target: "../resources/x.md".into(),
             }],
+            ..Inline::default()
         };
         assert_eq!(
             type_cell(&linked),
@@ -601,6 +599,7 @@ mod tests {
                         text: "base".into(),
                         target: "b.md".into(),
                     }],
+                    ..Inline::default()
                 },
             ],
             line: 3,

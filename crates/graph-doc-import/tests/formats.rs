@@ -667,3 +667,32 @@ fn a_get_of_a_call_is_a_function_with_its_parameters_section() {
     let parameters: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(parameters, ["period"]);
 }
+
+/// Hand-written pages (Dynamics 365 Business Central's) name their types in bold instead of
+/// linking them, and in the plural: `a JSON representation of **vendors** object` for the
+/// `vendor` type.
+#[test]
+fn a_type_named_in_bold_and_in_the_plural_is_the_defined_type() {
+    let text = api(
+        "Create vendors",
+        "POST /financials/companies/{id}/vendors",
+        "In the request body, supply a JSON representation of **vendors** object.",
+        "If successful, this method returns ```201 Created``` response code and a **vendors** object in the response body.",
+        "",
+    );
+    let pages = vec![
+        page(
+            "r/dynamics-vendor.md",
+            &resource("vendor", None, "|id|String|Key.|\n|number|String|Number.|"),
+        ),
+        page("a/dynamics-create-vendor.md", &text),
+    ];
+    let result = import(&pages);
+    let op = &result.spec.operations[0];
+    assert_eq!(op.kind, OperationKind::Create);
+    let body = op.request_body.as_ref().unwrap().type_ref.to_string();
+    assert_eq!(body, "vendor");
+    let response = op.response.body.as_ref().unwrap().type_ref.to_string();
+    assert_eq!(response, "vendor");
+    assert!(!result.spec.types.contains_key("vendors"));
+}
