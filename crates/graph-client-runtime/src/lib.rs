@@ -31,6 +31,8 @@ mod request;
 mod transport;
 
 pub use batch::{Batch, BatchAnswers, BatchItem, MAX_BATCH_REQUESTS};
+/// A download's content, as a download request answers it.
+pub use bytes::Bytes;
 pub use credentials::{ClientCredentials, DEFAULT_AUTHORITY_HOST};
 pub use delta::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
 pub use error::Error;
@@ -44,7 +46,7 @@ pub use transport::{
 /// What generated request builders call; not meant for hand-written code.
 #[doc(hidden)]
 pub mod codegen {
-    pub use crate::request::{json, no_content, value};
+    pub use crate::request::{bytes, json, no_content, value};
     pub use reqwest::Method;
 
     /// Percent-encodes a path segment or query component (everything but unreserved characters and `$`).

@@ -178,6 +178,11 @@ pub fn value<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     json::<ValueOf<T>>(body).map(|wrapped| wrapped.value)
 }
 
+/// The body as it came: a download's content (the client follows the `302 Found` to the file).
+pub fn bytes(body: &[u8]) -> Result<Bytes, Error> {
+    Ok(Bytes::copy_from_slice(body))
+}
+
 /// Ignores the body: the operation answers with none.
 pub fn no_content(_body: &[u8]) -> Result<(), Error> {
     Ok(())

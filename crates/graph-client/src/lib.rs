@@ -7,7 +7,7 @@
 //! [`model`], so the client and the mock can never disagree about them.
 #[rustfmt::skip]
 mod requests;
-pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem};
+pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, Bytes};
 pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
 pub use graph_client_runtime::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
 pub use graph_client_runtime::{GetRequest, ListRequest, Request};

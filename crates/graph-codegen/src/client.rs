@@ -29,7 +29,7 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         #[rustfmt::skip]
         mod requests;
 
-        pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem};
+        pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, Bytes};
         pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
         pub use graph_client_runtime::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
         pub use graph_client_runtime::{GetRequest, ListRequest, Request};
@@ -55,8 +55,8 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
-        use graph_client_runtime::codegen::{Method, encode_component, function_call, json, no_content, odata_literal, value};
-        use graph_client_runtime::{Batch, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
+        use graph_client_runtime::codegen::{Method, bytes, encode_component, function_call, json, no_content, odata_literal, value};
+        use graph_client_runtime::{Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
 
         #[doc = #default_doc]
         pub const DEFAULT_BASE_URL: &str = #default_url;
@@ -305,21 +305,46 @@ fn call(
         (false, Some(_)) => (quote!(Method::POST), quote!(Some(parameters))),
         (false, None) => (quote!(Method::POST), quote!(None::<&()>)),
     };
-    let (ty, decode) = match &route.response {
-        None => (quote!(()), quote!(no_content)),
-        // Collections and primitives come back as `{"value": ...}`.
-        Some(ResponseIr { ty, collection })
-            if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
-        {
-            (rust_type(ty, *collection, false, &prefix), quote!(value))
-        }
-        Some(ResponseIr { ty, .. }) => (rust_type(ty, false, false, &prefix), quote!(json)),
+    let (ty, decode) = match &route.download {
+        Some(_) => (quote!(Bytes), quote!(bytes)),
+        None => call_answer(route.response.as_ref(), &prefix),
     };
+    // A report's rows as JSON rather than its CSV file.
+    let json_variant = route
+        .download
+        .as_ref()
+        .and_then(|d| d.json.as_ref())
+        .map(|json| {
+            let method = ident(&format!("{method_name}_json"));
+            let (ty, decode) = call_answer(Some(json), &prefix);
+            quote! {
+                /// The same report as JSON (`$format=application/json`) rather than a CSV file.
+                pub fn #method(&self #argument) -> Request<#ty> {
+                    Request::new(self.transport().clone(), #http, #path, #body, #decode)
+                        .query("$format", "application/json")
+                }
+            }
+        });
     quote! {
         #docs
         pub fn #method(&self #argument) -> Request<#ty> {
             Request::new(self.transport().clone(), #http, #path, #body, #decode)
         }
+        #json_variant
+    }
+}
+
+/// The Rust type and decoder of an action's or function's answer.
+fn call_answer(response: Option<&ResponseIr>, prefix: &TokenStream) -> (TokenStream, TokenStream) {
+    match response {
+        None => (quote!(()), quote!(no_content)),
+        // Collections and primitives come back as `{"value": ...}`.
+        Some(ResponseIr { ty, collection })
+            if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
+        {
+            (rust_type(ty, *collection, false, prefix), quote!(value))
+        }
+        Some(ResponseIr { ty, .. }) => (rust_type(ty, false, false, prefix), quote!(json)),
     }
 }
 
@@ -347,6 +372,16 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
                 #docs
                 pub fn #method(&self) -> ListRequest<#item> {
                     ListRequest::new(self.transport().clone(), self.path().to_owned())
+                }
+            }
+        }
+        // A file's content: the client follows the redirect and answers the bytes.
+        OperationKind::Get if route.download.is_some() => {
+            let method = ident(method_name);
+            quote! {
+                #docs
+                pub fn #method(&self) -> Request<Bytes> {
+                    Request::new(self.transport().clone(), Method::GET, self.path().to_owned(), None::<&()>, bytes)
                 }
             }
         }

@@ -73,7 +73,7 @@ pub fn cases_rs(ir: &Ir) -> Result<TokenStream, CodegenError> {
 /// `client.a().b().by_id(k0).method` for route `index`, given one expression per key in the
 /// path (outermost first). Keys and key edges come from the same template, so a mismatch is a
 /// codegen bug, reported as one.
-fn call_chain(
+fn receiver_chain(
     ir: &Ir,
     index: usize,
     client: &TokenStream,
@@ -98,8 +98,7 @@ fn call_chain(
             _ => quote! { .#method() },
         });
     }
-    let method = ident(&route.client.method);
-    Ok(quote! { #client #(#steps)* .#method })
+    Ok(quote! { #client #(#steps)* })
 }
 
 /// One key a template needs: the collection it is in, its value, and the type a cast segment
@@ -253,7 +252,9 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             quote!(#v)
         })
         .collect();
-    let call = call_chain(ir, index, &quote!(client), &key_exprs)?;
+    let receiver = receiver_chain(ir, index, &quote!(client), &key_exprs)?;
+    let method = ident(&route.client.method);
+    let call = quote! { #receiver.#method };
     let status = u16::try_from(
         example
             .response
@@ -261,10 +262,10 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             .map_or(u32::from(route.status), |r| u32::from(r.status)),
     )
     .unwrap_or(route.status);
-    if (300..400).contains(&status) {
+    if (300..400).contains(&status) && route.download.is_none() {
         return Ok(ignored(
             name,
-            &format!("not modelled: the documented answer is a {status} redirect (a download)"),
+            &format!("not modelled: the documented answer is a {status} redirect"),
         ));
     }
     if example.request.url.contains("/$ref") {
@@ -291,7 +292,7 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             example,
             route.client.parameters_struct.as_deref(),
             &parents.collect::<Vec<_>>(),
-            &call,
+            &receiver,
             status,
         ));
     }
@@ -468,9 +469,11 @@ fn call_case(
     example: &Example,
     parameter_struct: Option<&str>,
     parents: &[TokenStream],
-    call: &TokenStream,
+    receiver: &TokenStream,
     status: u16,
 ) -> TokenStream {
+    let method = ident(&route.client.method);
+    let call = &quote! { #receiver.#method };
     let arguments = match route.kind {
         OperationKind::Function => {
             let last = example
@@ -547,6 +550,42 @@ fn call_case(
         .as_ref()
         .and_then(|r| r.body.as_ref())
         .filter(|_| route.status != 204);
+    if let Some(download) = &route.download {
+        let start = start();
+        let check = match (status, documented, &download.json) {
+            (302, _, _) => {
+                let columns = &download.csv_columns;
+                quote! {
+                    let content = #call(#argument).await.expect("the download is served");
+                    assert_downloaded(&h, &content, &[#(#columns),*]);
+                }
+            }
+            (200, Some(body), Some(_)) => {
+                let json_method = ident(&format!("{}_json", route.client.method));
+                let expected = json_literal(body.get("value").unwrap_or(body));
+                quote! {
+                    let answer = #receiver.#json_method(#argument).await.expect("the mock answers the report as JSON");
+                    assert_same(&answer, #expected, false);
+                    assert_eq!(h.last_status(), Some(200), "the documented status");
+                }
+            }
+            _ => {
+                return ignored(
+                    &name.to_string(),
+                    "doc defect: a download example that is neither the redirect nor a JSON answer",
+                );
+            }
+        };
+        return quote! {
+            #[tokio::test]
+            async fn #name() {
+                #start
+                #(#parents)*
+                #setup
+                #check
+            }
+        };
+    }
     let check = match (route.response.as_ref(), documented) {
         (Some(ResponseIr { ty, collection }), Some(body)) => {
             let structured = matches!(

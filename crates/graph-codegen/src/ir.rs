@@ -116,6 +116,8 @@ pub struct RouteIr {
     pub update_type: Option<String>,
     /// The response body, `None` when there is none (a 204 has none, whatever the page says).
     pub response: Option<ResponseIr>,
+    /// A download's answers (`302 Found` to a file); `None` for other operations.
+    pub download: Option<DownloadIr>,
     /// The parameters of an action or function.
     pub parameters: Vec<FieldIr>,
     /// Where the client has this route.
@@ -131,6 +133,15 @@ pub struct ResponseIr {
     pub ty: FieldType,
     /// A collection (`{"value": [...]}`) of it.
     pub collection: bool,
+}
+
+/// A download: the operation answers `302 Found` to a file, whose content the client returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadIr {
+    /// The CSV file's documented column headers.
+    pub csv_columns: Vec<String>,
+    /// The answer to `$format=application/json`, where the doc documents one.
+    pub json: Option<ResponseIr>,
 }
 
 /// A generated struct.
@@ -493,6 +504,13 @@ fn routes(
                         ty: field_type(&b.type_ref),
                         collection: b.collection,
                     }),
+                download: op.response.download.as_ref().map(|d| DownloadIr {
+                    csv_columns: d.csv_columns.clone(),
+                    json: d.json.as_ref().map(|b| ResponseIr {
+                        ty: field_type(&b.type_ref),
+                        collection: b.collection,
+                    }),
+                }),
                 parameters: {
                     let mut names = Scope::default();
                     op.parameters

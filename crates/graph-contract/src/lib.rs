@@ -90,6 +90,18 @@ impl Harness {
     }
 }
 
+/// Checks a download as the doc describes it: the call was answered `302 Found`, the client
+/// followed it to the file, and the file is CSV with the documented column headers.
+pub fn assert_downloaded(harness: &Harness, content: &[u8], columns: &[&str]) {
+    let served: Vec<u16> = (harness.server.received_requests().iter())
+        .map(|entry| entry.status)
+        .collect();
+    assert_eq!(served, [302, 200], "a redirect, then the file");
+    let content = String::from_utf8_lossy(content);
+    let header = content.lines().next().unwrap_or_default();
+    assert_eq!(header, columns.join(","), "the CSV file's header row");
+}
+
 /// Seeds every item of a documented list response.
 pub fn seed_all(harness: &Harness, collection: &str, items: &str) {
     for (n, mut item) in json(items)

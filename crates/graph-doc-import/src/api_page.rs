@@ -1,13 +1,13 @@
 //! Reads an API page (`doc_type: apiPageType`) into an [`Operation`].
 
 use graph_spec::{
-    DefectKind, Example, ExampleRequest, ExampleResponse, HttpMethod, Operation, OperationKind,
-    PathTemplate, Permissions, Primitive, Property, RequestBody, Response, ResponseBody, Segment,
-    TypeRef,
+    DefectKind, Download, Example, ExampleRequest, ExampleResponse, HttpMethod, Operation,
+    OperationKind, PathTemplate, Permissions, Primitive, Property, RequestBody, Response,
+    ResponseBody, Segment, TypeRef,
 };
 
 use crate::http::{self, split_message};
-use crate::markdown::{Block, Document, Inline};
+use crate::markdown::{Block, Document, Inline, Section};
 use crate::properties::Mentions;
 use crate::report::{PageError, Report};
 use crate::tables::{self, PropertyRow};
@@ -209,6 +209,8 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         });
     }
 
+    let download = (outcome.status == 302).then(|| download(&response_section, &mut mentions));
+
     let title = doc.title();
     let (kind, name) = classify(
         method,
@@ -325,6 +327,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             response: Response {
                 status: outcome.status,
                 body: outcome.body,
+                download,
             },
             headers,
             permissions,
@@ -336,6 +339,52 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         example_texts,
         namespace: doc.namespace(),
     })
+}
+
+/// What a `302 Found` answer's Response section says of the download: the CSV columns listed
+/// after "The CSV file has the following headers for columns", and the JSON answer of a
+/// "### JSON" part ("returns a `200 OK` response code and an [x](...) object").
+fn download(section: &Section, mentions: &mut Mentions) -> Download {
+    let mut download = Download::default();
+    let mut blocks = section.blocks.iter();
+    while let Some(block) = blocks.next() {
+        let Block::Paragraph { inline, line } = block else {
+            continue;
+        };
+        if inline.text.contains("following headers") || inline.text.contains("following columns") {
+            // The list items that follow, up to the next heading, block of another kind or
+            // sentence ("The following columns are not supported in ...:").
+            download.csv_columns = blocks
+                .by_ref()
+                .map_while(|b| match b {
+                    Block::Paragraph { inline, .. }
+                        if !inline.text.trim_end().ends_with([':', '.']) =>
+                    {
+                        Some(inline.text.trim().to_owned())
+                    }
+                    _ => None,
+                })
+                .collect();
+        } else if download.json.is_none()
+            && let Some(read) = response_sentence(inline).filter(|r| r.status == 200)
+            && let Some(body) = read.body
+        {
+            if let Some((name, link)) = read.named_type {
+                mentions.types.push(crate::properties::TypeMention {
+                    name,
+                    link,
+                    line: *line,
+                });
+            }
+            // A report's JSON is its rows, `{"value": [...]}`, though the sentence names "an
+            // emailActivitySummary object".
+            download.json = Some(ResponseBody {
+                collection: true,
+                ..body
+            });
+        }
+    }
+    download
 }
 
 /// The status and body type of the page's first example response (`HTTP/1.1 200 OK`, with

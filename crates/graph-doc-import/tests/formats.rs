@@ -696,3 +696,40 @@ fn a_type_named_in_bold_and_in_the_plural_is_the_defined_type() {
     assert_eq!(response, "vendor");
     assert!(!result.spec.types.contains_key("vendors"));
 }
+
+/// A usage report answers `302 Found` to a CSV file, whose columns the page lists, or JSON rows
+/// for `$format=application/json`, which a `### JSON` part of the Response section describes.
+#[test]
+fn a_report_is_a_download_with_its_columns_and_json_rows() {
+    let response = "### CSV\n\nIf successful, this method returns a `302 Found` response that redirects to a preauthenticated download URL for the report.\n\nThe CSV file has the following headers for columns.\n\n- Report Refresh Date\n- Send\n- Report Period\n\nThe following columns are not supported in Microsoft Graph China operated by 21Vianet:\n\n- Send\n\n### JSON\n\nIf successful, this method returns a `200 OK` response code and an **[emailActivitySummary](../resources/emailactivitysummary.md)** object in the response body.";
+    let text = api(
+        "reportRoot: getEmailActivityCounts",
+        "GET /reports/getEmailActivityCounts(period='{period_value}')",
+        "Do not supply a request body for this method.",
+        response,
+        "",
+    );
+    let pages = vec![
+        page(
+            "r/emailactivitysummary.md",
+            &resource(
+                "emailActivitySummary",
+                None,
+                "|id|String|Key.|\n|send|Int32|Sent.|",
+            ),
+        ),
+        page("a/reportroot-getemailactivitycounts.md", &text),
+    ];
+    let result = import(&pages);
+    let op = &result.spec.operations[0];
+    assert_eq!(op.kind, OperationKind::Function);
+    assert_eq!(op.response.status, 302);
+    let download = op.response.download.as_ref().expect("a download");
+    assert_eq!(
+        download.csv_columns,
+        ["Report Refresh Date", "Send", "Report Period"]
+    );
+    let json = download.json.as_ref().expect("the JSON answer");
+    assert_eq!(json.type_ref.to_string(), "emailActivitySummary");
+    assert!(json.collection, "a report's JSON is its rows");
+}

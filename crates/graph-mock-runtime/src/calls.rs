@@ -2,17 +2,21 @@
 //! they answer with the documented status and, where the doc shows one, a body of the documented
 //! shape (the doc's own example).
 //!
+//! A download (a usage report) answers `302 Found` to its file, served by [`download_file`], or
+//! its content as JSON for `$format=application/json`.
+//!
 //! Function calls carry their arguments in the URL, `.../getX(name='value',n=3)`; the
 //! [`split_function_call`] layer moves them out of the path before routing, so the route is
 //! plain `.../getX`.
 
-use axum::extract::Request;
-use axum::http::{StatusCode, Uri};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use graph_odata::{Schema, value_check};
-use graph_spec::{Operation, Property};
+use graph_spec::{Operation, Property, ResponseBody};
 use serde_json::{Map, Value};
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::operation::{Api, OperationMeta};
 
@@ -127,18 +131,35 @@ pub fn check_arguments(
 /// The documented answer: the status, and the doc example's body where the doc shows one.
 pub fn documented_response(operation: &Operation, status: u16, context_url: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let Some(shape) = operation
+    match operation
         .response
         .body
         .as_ref()
         .filter(|_| status != StatusCode::NO_CONTENT)
-    else {
-        return status.into_response();
+    {
+        Some(shape) => documented_body(operation, shape, status, context_url),
+        None => status.into_response(),
+    }
+}
+
+/// `status` with a body of `shape`: the doc example's body answered with that status (else the
+/// first example body), or an empty one.
+pub fn documented_body(
+    operation: &Operation,
+    shape: &ResponseBody,
+    status: StatusCode,
+    context_url: String,
+) -> Response {
+    let bodies = || {
+        operation
+            .examples
+            .iter()
+            .filter_map(|e| e.response.as_ref())
     };
-    let example = operation
-        .examples
-        .iter()
-        .find_map(|e| e.response.as_ref().and_then(|r| r.body.as_ref()))
+    let example = bodies()
+        .filter(|r| r.status == status.as_u16())
+        .chain(bodies())
+        .find_map(|r| r.body.as_ref())
         // A single structured value is answered as itself, as the service does, even where the
         // doc wraps it in {"value": {...}}.
         .map(|body| {
@@ -165,6 +186,47 @@ pub fn documented_response(operation: &Operation, status: u16, context_url: Stri
         None => Value::Object(Map::new()),
     };
     (status, axum::Json(body)).into_response()
+}
+
+/// Where a download's file is served, under the base path: `<base>/$download/<operation>`.
+/// `$download` can never be a Graph path segment.
+pub const DOWNLOADS: &str = "/$download";
+
+/// `302 Found` to `location`.
+pub fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+        Err(_) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "The download URL is not a valid header value.",
+        )
+        .into_response(),
+    }
+}
+
+/// `GET <base>/$download/<operation>`: the file a download redirects to. Like the service's
+/// preauthenticated URLs it needs no `Authorization` header. A report's file is CSV with the
+/// documented column headers and no rows (the mock has no usage data); other files are empty.
+pub async fn download_file(
+    State(state): State<AppState>,
+    Path(operation): Path<String>,
+) -> Result<Response, ApiError> {
+    let download = operation
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| state.api.spec().operations.get(n))
+        .and_then(|op| op.response.download.as_ref())
+        .ok_or_else(|| ApiError::not_found(format!("No download '{operation}' exists.")))?;
+    let mut content = download.csv_columns.join(",");
+    if !content.is_empty() {
+        content.push_str("\r\n");
+    }
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        content,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -51,7 +51,9 @@ async fn handle(
 ) -> Result<Response, ApiError> {
     crate::auth::check(state.config.auth, request.headers(), operation)?;
     let kinds = crate::schema_view::property_kinds(state.api.schema(), operation.entity_type);
+    let download = state.api.download(operation);
     let allowed = match operation.kind {
+        _ if download.is_some() => Allowed::Download,
         Kind::List => Allowed::Collection,
         Kind::Get => Allowed::Single,
         _ if state.api.is_delta(operation) => Allowed::Delta,
@@ -73,7 +75,13 @@ async fn handle(
             context.create(body)
         }
         Kind::List => context.list(&options, request.uri().query()),
-        Kind::Get => context.get(&options),
+        Kind::Get => match download {
+            Some(download) => {
+                context.parent_exists()?;
+                Ok(context.download(download, &options))
+            }
+            None => context.get(&options),
+        },
         Kind::Update => {
             let body = read_json_object(request, state.config.max_body).await?;
             context.update(body)
@@ -103,11 +111,14 @@ async fn handle(
             };
             calls::check_arguments(state.api.schema(), documented, &arguments)?;
             context.parent_exists()?;
-            Ok(calls::documented_response(
-                documented,
-                operation.status,
-                context.context_url(false, None),
-            ))
+            Ok(match download {
+                Some(download) => context.download(download, &options),
+                None => calls::documented_response(
+                    documented,
+                    operation.status,
+                    context.context_url(false, None),
+                ),
+            })
         }
     }
 }
@@ -180,6 +191,25 @@ pub(crate) struct Context<'a> {
 impl Context<'_> {
     fn schema(&self) -> &'static Schema {
         self.state.api.schema()
+    }
+
+    /// A download's answer: its content as JSON for `$format=application/json` where the doc
+    /// documents that, else a `302 Found` to the file on this mock (see [`calls::download_file`]).
+    fn download(&self, download: &graph_spec::Download, options: &QueryOptions) -> Response {
+        let documented = &self.state.api.spec().operations[self.operation.operation];
+        match download.json.as_ref().filter(|_| options.json_format) {
+            Some(shape) => calls::documented_body(
+                documented,
+                shape,
+                StatusCode::OK,
+                self.context_url(false, None),
+            ),
+            None => {
+                let index = self.operation.operation.to_string();
+                let file = concat(&[&self.base_url, calls::DOWNLOADS, "/", &index]);
+                calls::redirect(&file)
+            }
+        }
     }
 
     pub(crate) fn parent_exists(&self) -> Result<(), ApiError> {

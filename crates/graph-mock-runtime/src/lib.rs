@@ -239,6 +239,10 @@ pub fn app(state: AppState) -> Router {
             &[&base_path, "/$batch"].concat(),
             axum::routing::post(batch::batch),
         )
+        .route(
+            &[&base_path, calls::DOWNLOADS, "/{operation}"].concat(),
+            axum::routing::get(calls::download_file),
+        )
         // The identity platform's path, on the mock's own host.
         .route(
             "/{tenant}/oauth2/v2.0/token",

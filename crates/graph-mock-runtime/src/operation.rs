@@ -119,6 +119,15 @@ impl Api {
                 .get(operation.operation)
                 .is_some_and(|op| op.delta_of().is_some())
     }
+
+    /// The download `operation` answers with a redirect to, if it is one (a usage report, a
+    /// file's content).
+    pub fn download(&self, operation: &OperationMeta) -> Option<&'static graph_spec::Download> {
+        self.spec()
+            .operations
+            .get(operation.operation)
+            .and_then(|op| op.response.download.as_ref())
+    }
 }
 
 /// Loads the spec a generated mock crate embeds. Codegen validated it before embedding it, so

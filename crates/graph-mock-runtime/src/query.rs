@@ -26,6 +26,9 @@ pub struct QueryOptions {
     pub expand: Vec<Expand>,
     /// A delta function's `$deltatoken` or `$skiptoken`, as sent: the delta handler reads it.
     pub delta_token: Option<String>,
+    /// A download's `$format=application/json`: the content as JSON rather than a redirect to
+    /// the file (`$format=text/csv`, the default).
+    pub json_format: bool,
 }
 
 /// One `$expand` item: `assignments`, or `assignments($select=id,target)`.
@@ -71,6 +74,8 @@ pub enum Allowed {
     Single,
     /// A delta function accepts `$select`, `$filter` and its state tokens.
     Delta,
+    /// A download (a usage report) accepts `$format`.
+    Download,
     /// Writes, actions and functions accept none.
     None,
 }
@@ -100,6 +105,7 @@ pub fn parse(
                 name.as_str(),
                 "select" | "filter" | "skiptoken" | "deltatoken"
             ),
+            Allowed::Download => name == "format",
             Allowed::None => false,
         };
         let known = matches!(
@@ -113,6 +119,7 @@ pub fn parse(
                 | "select"
                 | "count"
                 | "expand"
+                | "format"
         );
         if !known || !permitted {
             return Err(ApiError::bad_request(format!(
@@ -153,6 +160,17 @@ pub fn parse(
                     other => {
                         return Err(ApiError::bad_request(format!(
                             "The value '{other}' of '{key}' is not true or false."
+                        )));
+                    }
+                }
+            }
+            "format" => {
+                options.json_format = match value.as_ref() {
+                    "application/json" | "json" => true,
+                    "text/csv" | "csv" => false,
+                    other => {
+                        return Err(ApiError::bad_request(format!(
+                            "The value '{other}' of '{key}' is not a supported format: use text/csv or application/json."
                         )));
                     }
                 }
@@ -333,6 +351,8 @@ mod tests {
         assert!(message("$skiptoken=zz", Allowed::Collection).contains("skip token"));
         assert!(message("$deltatoken=zz", Allowed::Collection).contains("'$deltatoken'"));
         assert!(message("$top=5", Allowed::Delta).contains("'$top'"));
+        assert!(message("$format=application/json", Allowed::Single).contains("'$format'"));
+        assert!(message("$format=text/xml", Allowed::Download).contains("text/xml"));
         assert!(message("$skiptoken=a&$deltatoken=b", Allowed::Delta).contains("Only one"));
     }
 

@@ -445,6 +445,18 @@ fn operation(
     let (filter, orderby, select) = query_patterns(spec, entity);
     let pattern = |p: String| json!({ "type": "string", "pattern": p });
     match op.kind {
+        // A download takes `$format` only.
+        _ if op.response.download.is_some() => {
+            let json = op.response.download.as_ref().and_then(|d| d.json.as_ref());
+            let formats: &[&str] = match json {
+                Some(_) => &["text/csv", "application/json"],
+                None => &["text/csv"],
+            };
+            parameters.push(query(
+                "$format",
+                json!({ "type": "string", "enum": formats }),
+            ));
+        }
         OperationKind::List => parameters.extend([
             query(
                 "$top",
@@ -484,6 +496,13 @@ fn operation(
     }
     let mut responses = Map::new();
     responses.insert(op.response.status.to_string(), success(w, op, links));
+    if let Some(rows) = op.response.download.as_ref().and_then(|d| d.json.as_ref()) {
+        let schema = json!({ "type": "object", "properties": { "value": value_schema(w, &rows.type_ref, rows.collection, false) } });
+        responses.insert(
+            "200".to_owned(),
+            json!({ "description": "With `$format=application/json`: the content as JSON.", "content": { "application/json": { "schema": schema } } }),
+        );
+    }
     let gone = (
         "410",
         "The delta token has expired: start over from the Location header.",
@@ -543,6 +562,10 @@ fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
 fn success(w: &Writer, op: &Operation, links: Map<String, Value>) -> Value {
     let spec = w.spec;
     let mut response = json!({ "description": format!("{} {}", op.response.status, op.summary) });
+    if op.response.download.is_some() {
+        // The file's preauthenticated URL, which needs no `Authorization` header.
+        response["headers"] = json!({ "Location": { "required": true, "schema": { "type": "string", "format": "uri" } } });
+    }
     if let (Some(body), true) = (&op.response.body, op.response.status != 204) {
         let structured = body
             .type_ref
@@ -711,6 +734,40 @@ mod tests {
             .collect();
         assert_eq!(names, ["row", "column"]);
         assert_eq!(parameters[0]["schema"]["format"], "int32");
+    }
+
+    /// A usage report: `302 Found` with the file's URL in `Location`, or `200 OK` and JSON rows
+    /// for `$format=application/json`, and no other query option.
+    #[test]
+    fn a_download_documents_its_redirect_and_its_json_answer() {
+        let op: Operation = serde_json::from_value(json!({
+            "kind": "function", "method": "GET", "name": "getReport",
+            "paths": [{ "template": "/reports/getReport(period='{period}')", "parameters": ["period"] }],
+            "parameters": [{ "name": "period", "type": "Edm.String" }],
+            "summary": "",
+            "response": { "status": 302, "download": { "csvColumns": ["Day"], "json": { "type": "Edm.String", "collection": true } } },
+            "permissions": {
+                "delegatedWork": { "status": "notSupported" },
+                "delegatedPersonal": { "status": "notSupported" },
+                "application": { "status": "notSupported" }
+            },
+            "source": { "file": "f.md", "line": 1 }
+        }))
+        .unwrap();
+        let mut spec = Spec::new();
+        spec.operations = vec![op];
+        let doc = document(&spec, "http://localhost/beta");
+        let get = &doc["paths"]["/reports/getReport(period='{period}')"]["get"];
+        assert!(get["responses"]["302"]["headers"]["Location"]["required"] == true);
+        assert_eq!(
+            get["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["value"]
+                ["type"],
+            "array"
+        );
+        let names: Vec<&str> = (get["parameters"].as_array().unwrap().iter())
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["period", "$format"]);
     }
 
     #[test]

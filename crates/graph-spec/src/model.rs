@@ -448,6 +448,23 @@ pub struct Response {
     /// The body, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<ResponseBody>,
+    /// What a `302 Found` answer redirects to, when the operation is a download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download: Option<Download>,
+}
+
+/// A download (a usage report's CSV file, a file's content): the operation answers `302 Found`
+/// with a preauthenticated URL, which needs no `Authorization` header, in `Location`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Download {
+    /// The CSV file's column headers, where the doc lists them (the usage reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub csv_columns: Vec<String>,
+    /// The answer to `$format=application/json`, where the doc documents one: `200 OK` and a
+    /// body of this shape instead of the redirect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<ResponseBody>,
 }
 
 /// The shape of a response body.

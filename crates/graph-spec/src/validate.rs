@@ -145,6 +145,13 @@ pub fn validate(spec: &Spec, file: &Path) -> Vec<ValidationError> {
                 &mut report,
             );
         }
+        if let Some(body) = op.response.download.as_ref().and_then(|d| d.json.as_ref()) {
+            check_ref(
+                format!("{at}.response.download.json.type"),
+                &body.type_ref,
+                &mut report,
+            );
+        }
     }
     errors
 }
@@ -185,6 +192,7 @@ mod tests {
                     type_ref: TypeRef::Named("missing".into()),
                     collection: false,
                 }),
+                download: None,
             },
             headers: vec![],
             permissions: Permissions::default(),

@@ -2,10 +2,11 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, encode_component, function_call, json, no_content, odata_literal, value,
+    Method, bytes, encode_component, function_call, json, no_content, odata_literal,
+    value,
 };
 use graph_client_runtime::{
-    Batch, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
+    Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
     Transport,
 };
 /// The service's `beta` API: what `Client::builder()` calls by default.

@@ -2,10 +2,11 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, encode_component, function_call, json, no_content, odata_literal, value,
+    Method, bytes, encode_component, function_call, json, no_content, odata_literal,
+    value,
 };
 use graph_client_runtime::{
-    Batch, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
+    Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
     Transport,
 };
 /// The service's `beta` API: what `Client::builder()` calls by default.
@@ -62,6 +63,14 @@ impl Client {
     }
 }
 #[cfg(feature = "library")]
+/// The parameters of `GET /library/getLoanActivity(period='{period_value}')`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LibraryGetLoanActivityParameters {
+    /// The `period` parameter.
+    #[serde(rename = "period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+}
+#[cfg(feature = "library")]
 /// Requests under `/library`.
 #[derive(Debug, Clone)]
 pub struct LibraryRequest {
@@ -108,6 +117,43 @@ impl LibraryRequest {
             Some(body),
             json,
         )
+    }
+    /// library: getLoanActivity (a usage report: a CSV download, or JSON rows)
+    ///
+    /// `GET /library/getLoanActivity(period='{period_value}')` (success: 302).
+    ///
+    /// Permissions (least privileged first): delegated: Library.Read.All; application: Library.Read.All.
+    pub fn get_loan_activity(
+        &self,
+        parameters: &LibraryGetLoanActivityParameters,
+    ) -> Request<Bytes> {
+        Request::new(
+            self.transport().clone(),
+            Method::GET,
+            format!(
+                "{}/{}", self.path(), function_call("getLoanActivity", & [("period",
+                odata_literal(& parameters.period, true))])
+            ),
+            None::<&()>,
+            bytes,
+        )
+    }
+    /// The same report as JSON (`$format=application/json`) rather than a CSV file.
+    pub fn get_loan_activity_json(
+        &self,
+        parameters: &LibraryGetLoanActivityParameters,
+    ) -> Request<Vec<graph_model::LoanActivity>> {
+        Request::new(
+                self.transport().clone(),
+                Method::GET,
+                format!(
+                    "{}/{}", self.path(), function_call("getLoanActivity", & [("period",
+                    odata_literal(& parameters.period, true))])
+                ),
+                None::<&()>,
+                value,
+            )
+            .query("$format", "application/json")
     }
 }
 #[cfg(feature = "library")]

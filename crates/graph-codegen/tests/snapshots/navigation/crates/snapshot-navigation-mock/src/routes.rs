@@ -330,6 +330,25 @@ static READERS_GET: OperationMeta = OperationMeta {
     },
     operation: 16usize,
 };
+#[cfg(feature = "library")]
+/// `GET /library/getLoanActivity(period='{period_value}')`
+static LIBRARY_GET_LOAN_ACTIVITY_CALL: OperationMeta = OperationMeta {
+    kind: Kind::Function,
+    method: "GET",
+    path: "/library/getLoanActivity(period='{period_value}')",
+    route: "/library/getLoanActivity",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("getLoanActivity"),
+    ],
+    entity_type: "",
+    status: 302u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.Read.All"]),
+        application: Permission::Scopes(&["Library.Read.All"]),
+    },
+    operation: 17usize,
+};
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
     static OPERATIONS: ::std::sync::OnceLock<Vec<&'static OperationMeta>> = ::std::sync::OnceLock::new();
@@ -355,6 +374,7 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_SHELVES_GET_SHELVES_FOR_READER_CALL2,
                         &LIBRARY_SHELVES_DELTA_CALL,
                         &LIBRARY_SHELVES_IS_FULL_CALL,
+                        &LIBRARY_GET_LOAN_ACTIVITY_CALL,
                     ],
                 );
             #[cfg(feature = "readers")]

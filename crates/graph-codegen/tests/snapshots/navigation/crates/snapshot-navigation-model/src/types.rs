@@ -64,6 +64,33 @@ pub struct LibraryUpdate {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+/// One row of the loan activity report.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LoanActivity {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `reportRefreshDate` property.
+    #[serde(
+        rename = "reportRefreshDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub report_refresh_date: Option<String>,
+    /// The `loans` property.
+    #[serde(rename = "loans", default, skip_serializing_if = "Option::is_none")]
+    pub loans: Option<i32>,
+    /// The `reportPeriod` property.
+    #[serde(rename = "reportPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub report_period: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for LoanActivity {
+    const NAME: &'static str = "loanActivity";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.loanActivity";
+}
 #[cfg(feature = "readers")]
 /// A reader: the second area, to test area features.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

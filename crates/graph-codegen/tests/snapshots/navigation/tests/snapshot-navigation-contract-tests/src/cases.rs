@@ -66,3 +66,38 @@ async fn library_shelves_delta_call_example_1() {
     );
     assert_eq!(h.last_status(), Some(200u16), "the documented status");
 }
+#[tokio::test]
+async fn library_get_loan_activity_call_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    let parameters: graph_client::LibraryGetLoanActivityParameters = decode(
+            "{\"period\":\"D7\"}",
+        )
+        .expect("the example's arguments decode");
+    let content = client
+        .library()
+        .get_loan_activity(&parameters)
+        .await
+        .expect("the download is served");
+    assert_downloaded(&h, &content, &["Report Refresh Date", "Loans", "Report Period"]);
+}
+#[tokio::test]
+async fn library_get_loan_activity_call_example_2() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    let parameters: graph_client::LibraryGetLoanActivityParameters = decode(
+            "{\"period\":\"D7\"}",
+        )
+        .expect("the example's arguments decode");
+    let answer = client
+        .library()
+        .get_loan_activity_json(&parameters)
+        .await
+        .expect("the mock answers the report as JSON");
+    assert_same(
+        &answer,
+        "[{\"reportRefreshDate\":\"2017-09-01\",\"loans\":12,\"reportPeriod\":\"7\"}]",
+        false,
+    );
+    assert_eq!(h.last_status(), Some(200), "the documented status");
+}

@@ -1,0 +1,110 @@
+//! Downloads over HTTP, on the `navigation` fixture's generated mock, whose docs make
+//! `/library/getLoanActivity(period=...)` a usage report: `302 Found` to a CSV file that needs no
+//! `Authorization` header, or the rows as JSON for `$format=application/json`.
+
+use graph_mock_runtime::{Config, MockServer};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use serde_json::Value;
+
+const TOKEN: &str = "Bearer test-token";
+
+async fn mock() -> MockServer {
+    MockServer::try_start(&snapshot_navigation_mock::API, Config::default())
+        .await
+        .unwrap()
+}
+
+/// A client that sees redirects instead of following them.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_report_redirects_to_its_csv_file_which_needs_no_token() {
+    let server = mock().await;
+    let report = format!("{}/library/getLoanActivity(period='D7')", server.base_url());
+    for url in [report.clone(), format!("{report}?$format=text/csv")] {
+        let answer = client()
+            .get(&url)
+            .header("Authorization", TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::FOUND, "{url}");
+        let file = answer.headers()[LOCATION].to_str().unwrap().to_owned();
+        assert!(file.starts_with(&server.base_url()), "{file}");
+        // Preauthenticated, as the service's download URLs are.
+        let download = client().get(&file).send().await.unwrap();
+        assert_eq!(download.status(), StatusCode::OK);
+        assert_eq!(
+            download.headers()["content-type"],
+            "application/octet-stream"
+        );
+        let content = download.text().await.unwrap();
+        assert_eq!(content, "Report Refresh Date,Loans,Report Period\r\n");
+    }
+}
+
+#[tokio::test]
+async fn a_report_answers_json_rows_for_format_json() {
+    let server = mock().await;
+    let url = format!(
+        "{}/library/getLoanActivity(period='D7')?$format=application/json",
+        server.base_url()
+    );
+    let answer = client()
+        .get(&url)
+        .header("Authorization", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["value"][0]["loans"], 12, "{body}");
+    assert!(body["@odata.context"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn bad_report_requests_get_graph_errors() {
+    let server = mock().await;
+    let base = server.base_url();
+    let cases = [
+        // Not a format the service offers.
+        (
+            format!("{base}/library/getLoanActivity(period='D7')?$format=text/xml"),
+            400,
+            "text/xml",
+        ),
+        // Reports take no other query options.
+        (
+            format!("{base}/library/getLoanActivity(period='D7')?$top=1"),
+            400,
+            "$top",
+        ),
+        // The documented argument is `period`.
+        (
+            format!("{base}/library/getLoanActivity(days=7)"),
+            400,
+            "days",
+        ),
+        // No such download.
+        (format!("{base}/$download/9999"), 404, "9999"),
+        (format!("{base}/$download/x"), 404, "'x'"),
+    ];
+    for (url, status, named) in cases {
+        let answer = client()
+            .get(&url)
+            .header("Authorization", TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), status, "{url}");
+        let body: Value = answer.json().await.unwrap();
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(named), "{url}: {body}");
+    }
+}
