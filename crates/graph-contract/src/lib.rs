@@ -190,11 +190,12 @@ pub fn assert_same(actual: &impl Serialize, expected: &str, ignore_id: bool) {
 /// timestamps, counters) is not in the request, so the mock cannot be expected to invent it.
 pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
     let mut actual = serde_json::to_value(actual).expect("typed values encode");
-    normalise(&mut actual, true);
+    normalise(&mut actual, false);
     let (mut request, mut expected) = (json(request), json(expected));
     drop_nulls(&mut request);
     drop_nulls(&mut expected);
     let actual = actual.as_object().expect("an entity is a JSON object");
+    // A request's `id` is kept (a free one); else the service assigns one.
     for (key, value) in request.as_object().into_iter().flatten() {
         assert_eq!(
             actual.get(key),
@@ -202,7 +203,11 @@ pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
             "the created entity echoes `{key}`"
         );
     }
+    let assigned_id = request.get("id").is_none();
     for (key, value) in actual {
+        if key == "id" && assigned_id {
+            continue;
+        }
         if let Some(documented) = expected.get(key) {
             assert_eq!(
                 value, documented,
@@ -212,27 +217,64 @@ pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
     }
 }
 
-/// Asserts a 400 from the mock whose message names `field` (a property, or the start of a
-/// property path such as `assignments[0].target`).
-pub fn expect_rejected<T: Debug>(result: Result<T, Error>, field: &str) {
+/// Asserts a 400 from the mock whose message names one of the `fields` a doc example got
+/// wrong (see [`assert_names_one_of`]).
+pub fn expect_rejected<T: Debug>(result: Result<T, Error>, fields: &[&str]) {
     match result {
         Err(Error::Graph {
             status: 400,
             message,
             ..
-        }) => {
-            assert!(
-                message.contains(field),
-                "the 400 names '{field}': {message}"
-            );
-        }
-        other => panic!("expected a 400 naming '{field}', got {other:?}"),
+        }) => assert_names_one_of(&message, fields),
+        other => panic!("expected a 400 naming one of {fields:?}, got {other:?}"),
     }
+}
+
+/// Asserts that an error message names one of `fields`, property paths such as
+/// `assignments[0].target`, by the path's first property or its last (a message about an
+/// unknown property names the property, not the path to it).
+pub fn assert_names_one_of(message: &str, fields: &[&str]) {
+    let named = fields.iter().any(|path| {
+        let first = path.split(['.', '[']).next().unwrap_or(path);
+        let last = path.rsplit('.').next().unwrap_or(path);
+        let last = last.split('[').next().unwrap_or(last);
+        [first, last]
+            .iter()
+            .any(|name| !name.is_empty() && message.contains(name))
+    });
+    assert!(named, "the error names one of {fields:?}: {message}");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_names_a_field_by_its_path_or_its_property() {
+        let fields = ["grading", "settings.isRemovable", "value[0].content"];
+        assert_names_one_of("The property 'isRemovable' does not exist.", &fields);
+        assert_names_one_of("Invalid value for property 'grading'.", &fields);
+        assert_names_one_of("Invalid value for property 'value[0].content'.", &fields);
+        let unnamed = std::panic::catch_unwind(|| assert_names_one_of("Bad request.", &fields));
+        assert!(unnamed.is_err());
+    }
+
+    #[test]
+    fn a_created_entity_keeps_a_requested_id_and_may_assign_another() {
+        let created = serde_json::json!({ "id": "contoso.com", "name": "a" });
+        assert_created(
+            &created,
+            r#"{"id": "contoso.com"}"#,
+            r#"{"id": "contoso.com"}"#,
+        );
+        // No id requested: the doc's `id-value` is not compared with the assigned one.
+        let assigned = serde_json::json!({ "id": "4f1c", "name": "a" });
+        assert_created(
+            &assigned,
+            r#"{"name": "a"}"#,
+            r#"{"id": "id-value", "name": "a"}"#,
+        );
+    }
 
     #[test]
     fn a_documented_null_is_an_absent_property() {
