@@ -113,7 +113,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     infer_entities(&mut spec);
 
     let mut operations = merge_operations(&spec, &every_operation, defects);
-    infer_update_bodies(&spec, &mut operations, defects);
+    infer_write_types(&spec, &mut operations, defects);
     infer_example_types(&mut spec, &operations, defects);
     let schema = spec.schema();
     for op in &mut operations {
@@ -672,10 +672,11 @@ fn add_missing_types(
     }
 }
 
-/// An update page that names no body type ("supply the values for relevant fields") patches
-/// the entity at its path: its body is that entity's type, from its own response or from
-/// another operation on the same path. Each is reported.
-fn infer_update_bodies(spec: &Spec, operations: &mut [Operation], defects: &mut Vec<Defect>) {
+/// What write pages leave unsaid. An update page that names no body type ("supply the values
+/// for relevant fields") patches the entity at its path: its body is that entity's type, from
+/// its own response or from another operation on the same path. A create whose Response section
+/// names no body answers the entity it created. Each is reported.
+fn infer_write_types(spec: &Spec, operations: &mut [Operation], defects: &mut Vec<Defect>) {
     let typed = |op: &Operation| -> Option<TypeRef> {
         op.response
             .body
@@ -708,6 +709,30 @@ fn infer_update_bodies(spec: &Spec, operations: &mut [Operation], defects: &mut 
         op.request_body = Some(graph_spec::RequestBody {
             type_ref,
             required: Vec::new(),
+        });
+    }
+    // A create answers what it created, whether or not its Response section says so.
+    for op in operations.iter_mut() {
+        if op.kind != OperationKind::Create
+            || op.response.body.is_some()
+            || op.response.status != 201
+        {
+            continue;
+        }
+        let Some(body) = &op.request_body else {
+            continue;
+        };
+        defects.push(Defect {
+            source: op.source.clone(),
+            kind: DefectKind::MissingSection,
+            message: format!(
+                "the Response section names no body; read as the created `{}`",
+                body.type_ref
+            ),
+        });
+        op.response.body = Some(graph_spec::ResponseBody {
+            type_ref: body.type_ref.clone(),
+            collection: false,
         });
     }
 }

@@ -733,3 +733,60 @@ fn a_report_is_a_download_with_its_columns_and_json_rows() {
     assert_eq!(json.type_ref.to_string(), "emailActivitySummary");
     assert!(json.collection, "a report's JSON is its rows");
 }
+
+/// Write pages that leave their types unsaid: an update without a body type patches the entity
+/// at its path (typed by the page's get), and a create without a response body answers the
+/// entity it created. Both are reported.
+#[test]
+fn write_pages_without_types_take_the_entity_they_write() {
+    let get = api(
+        "Get userSettings",
+        "GET /me/settings",
+        "Do not supply a request body for this method.",
+        "If successful, this method returns a `200 OK` response code and a [userSettings](../resources/usersettings.md) object in the response body.",
+        "",
+    );
+    let update = api(
+        "Update userSettings",
+        "PATCH /me/settings",
+        "In the request body, supply the values for relevant fields that should be updated.",
+        "If successful, this method returns a `204 No Content` response code.",
+        "",
+    );
+    let create = api(
+        "Add tab to channel",
+        "POST /teams/{id}/channels/{id}/tabs",
+        "In the request body, supply a JSON representation of a [teamsTab](../resources/teamstab.md) object.",
+        "If successful, this method returns a `201 Created` response code.",
+        "",
+    );
+    let pages = vec![
+        page(
+            "r/usersettings.md",
+            &resource("userSettings", None, "|id|String|Key.|\n|x|Boolean|X.|"),
+        ),
+        page(
+            "r/teamstab.md",
+            &resource("teamsTab", None, "|id|String|Key.|\n|displayName|String|Name.|"),
+        ),
+        page("a/usersettings-get.md", &get),
+        page("a/usersettings-update.md", &update),
+        page("a/channel-post-tabs.md", &create),
+    ];
+    let result = import(&pages);
+    let of = |kind: OperationKind| {
+        (result.spec.operations.iter())
+            .find(|op| op.kind == kind)
+            .unwrap()
+    };
+    let update = of(OperationKind::Update);
+    let body = update.request_body.as_ref().unwrap().type_ref.to_string();
+    assert_eq!(body, "userSettings");
+    let create = of(OperationKind::Create);
+    let answer = create.response.body.as_ref().unwrap().type_ref.to_string();
+    assert_eq!(answer, "teamsTab");
+    let reported = (result.defects.iter())
+        .filter(|d| d.kind == DefectKind::MissingSection && d.message.contains("read as the"))
+        .count();
+    assert_eq!(reported, 2);
+}
