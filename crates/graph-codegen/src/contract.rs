@@ -225,10 +225,16 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
     let item = addresses_one && last_is_key;
     let singleton = addresses_one && !last_is_key;
     let entity = documented_entity(example);
+    // An update's request may name the entity's id where its response shows none.
+    let requested_id = (example.request.body.as_ref())
+        .filter(|_| route.kind == OperationKind::Update)
+        .and_then(|b| b.get("id"))
+        .and_then(Value::as_str);
     let entity_id = entity
         .as_ref()
         .and_then(|e| e.get("id"))
         .and_then(Value::as_str)
+        .or(requested_id)
         .unwrap_or("e0")
         .to_owned();
     let storage = storage(&route.path, item.then_some(entity_id.as_str()));
@@ -389,6 +395,12 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
                     "an update without an update type",
                 ));
             };
+            if requested_id.is_some_and(|id| id != entity_id) {
+                return Ok(ignored(
+                    &name.to_string(),
+                    "doc defect: the update example changes the entity's `id`, which the service refuses",
+                ));
+            }
             let request_json = request_json.unwrap_or_else(|| "{}".to_owned());
             let seeded = entity
                 .clone()
