@@ -767,7 +767,11 @@ fn write_pages_without_types_take_the_entity_they_write() {
         ),
         page(
             "r/teamstab.md",
-            &resource("teamsTab", None, "|id|String|Key.|\n|displayName|String|Name.|"),
+            &resource(
+                "teamsTab",
+                None,
+                "|id|String|Key.|\n|displayName|String|Name.|",
+            ),
         ),
         page("a/usersettings-get.md", &get),
         page("a/usersettings-update.md", &update),
