@@ -248,8 +248,17 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                     .collect();
             }
             _ if !text.contains("Do not supply") => {
+                // The paragraph that says what the body is ("a JSON representation of a [x]
+                // object", or just "A [x]."), not one that links elsewhere ("supports
+                // [extensions](...)").
+                let names_the_body = |p: &Inline| {
+                    p.text.contains("representation")
+                        || p.text.contains(" object")
+                        || p.text.split_whitespace().count() <= 3
+                };
                 let body_type = section
                     .paragraphs()
+                    .filter(|(p, _)| names_the_body(p))
                     .find_map(|(p, _)| p.links.first().map(|l| l.text.clone()))
                     .or_else(|| section.paragraphs().find_map(|(p, _)| bold_type(p)))
                     .or_else(|| {

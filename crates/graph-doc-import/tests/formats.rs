@@ -735,8 +735,8 @@ fn a_report_is_a_download_with_its_columns_and_json_rows() {
 }
 
 /// Write pages that leave their types unsaid: an update without a body type patches the entity
-/// at its path (typed by the page's get), and a create without a response body answers the
-/// entity it created. Both are reported.
+/// at its path (typed by the page's get; a paragraph linking elsewhere does not name the body),
+/// and a create without a response body answers the entity it created. Both are reported.
 #[test]
 fn write_pages_without_types_take_the_entity_they_write() {
     let get = api(
@@ -749,7 +749,7 @@ fn write_pages_without_types_take_the_entity_they_write() {
     let update = api(
         "Update userSettings",
         "PATCH /me/settings",
-        "In the request body, supply the values for relevant fields that should be updated.",
+        "In the request body, supply the values for relevant fields that should be updated.\n\nSince the **userSettings** resource supports [extensions](/graph/extensibility-overview), you can use `PATCH` on them too.",
         "If successful, this method returns a `204 No Content` response code.",
         "",
     );
