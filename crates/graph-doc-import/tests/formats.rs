@@ -749,7 +749,7 @@ fn write_pages_without_types_take_the_entity_they_write() {
     let update = api(
         "Update userSettings",
         "PATCH /me/settings",
-        "In the request body, supply the values for relevant fields that should be updated.\n\nSince the **userSettings** resource supports [extensions](/graph/extensibility-overview), you can use `PATCH` on them too.",
+        "In the request body, supply the values for relevant fields that should be updated.\n\nSince the resource supports [extensions](/graph/extensibility-overview), you can use `PATCH` on them too.",
         "If successful, this method returns a `204 No Content` response code.",
         "",
     );
@@ -792,5 +792,6 @@ fn write_pages_without_types_take_the_entity_they_write() {
     let reported = (result.defects.iter())
         .filter(|d| d.kind == DefectKind::MissingSection && d.message.contains("read as the"))
         .count();
-    assert_eq!(reported, 2);
+    let all: Vec<_> = result.defects.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(reported, 2, "{all:#?}");
 }
