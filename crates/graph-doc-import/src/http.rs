@@ -40,8 +40,9 @@ pub fn request_lines(text: &str, first_line: u32) -> (Vec<RequestLine>, Vec<(u32
 }
 
 /// The path of a request line, `/users/{id}`. Hand-written pages also write it without the
-/// leading slash (`users/{id}`), from a `~` root (`~/users/{id}`) or as a whole URL
-/// (`https://graph.microsoft.com/beta/users`); all are read as the same path.
+/// leading slash (`users/{id}`), from a `~` root (`~/users/{id}`), as a whole URL
+/// (`https://graph.microsoft.com/beta/users`) or with `<id>` for `{id}`; all are read as the
+/// same path.
 fn relative_path(written: &str) -> Option<String> {
     let path = written.trim();
     let path = path.strip_prefix('~').unwrap_or(path);
@@ -61,6 +62,17 @@ fn relative_path(written: &str) -> Option<String> {
         }
         None => return None,
     };
+    // `/resources/<resourceId>/roleSettings`: a placeholder in angle brackets.
+    let path = path
+        .split('/')
+        .map(
+            |segment| match segment.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+                Some(name) if !name.is_empty() => format!("{{{name}}}"),
+                _ => segment.to_owned(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/");
     Some(path)
 }
 
@@ -196,13 +208,20 @@ mod tests {
     #[test]
     fn request_paths_without_a_slash_or_as_urls_read_as_paths() {
         let (lines, bad) = request_lines(
-            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\n",
+            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\nGET /r/<resourceId>/s\n",
             1,
         );
         let paths: Vec<&str> = lines.iter().map(|l| l.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["/policies/x", "/users/{id}", "/{id}/y", "/a/$ref", "/b"]
+            [
+                "/policies/x",
+                "/users/{id}",
+                "/{id}/y",
+                "/a/$ref",
+                "/b",
+                "/r/{resourceId}/s"
+            ]
         );
         assert_eq!(bad, [(4, "GET ?x".to_owned())]);
     }
