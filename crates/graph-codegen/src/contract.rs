@@ -297,7 +297,10 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             status,
         ));
     }
-    if matches!(route.kind, OperationKind::Action | OperationKind::Function) {
+    // Calls, and downloads (a file's content is fetched like a call's answer).
+    if matches!(route.kind, OperationKind::Action | OperationKind::Function)
+        || route.download.is_some()
+    {
         return Ok(call_case(
             &name,
             route,

@@ -108,3 +108,37 @@ async fn bad_report_requests_get_graph_errors() {
         assert!(message.contains(named), "{url}: {body}");
     }
 }
+
+/// A file's content (a get whose doc answers `302 Found`): a redirect to an empty file, under
+/// a parent that exists.
+#[tokio::test]
+async fn a_files_content_redirects_under_an_existing_parent() {
+    let server = mock().await;
+    let base = server.base_url();
+    let missing = client()
+        .get(format!("{base}/library/shelves/s1/content"))
+        .header("Authorization", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let created = client()
+        .post(format!("{base}/library/shelves"))
+        .header("Authorization", TOKEN)
+        .json(&serde_json::json!({ "id": "s1", "label": "Poetry" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let answer = client()
+        .get(format!("{base}/library/shelves/s1/content"))
+        .header("Authorization", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FOUND);
+    let file = answer.headers()[LOCATION].to_str().unwrap().to_owned();
+    let download = client().get(&file).send().await.unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(download.bytes().await.unwrap().is_empty());
+}

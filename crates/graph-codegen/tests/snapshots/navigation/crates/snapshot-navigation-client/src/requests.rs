@@ -307,6 +307,13 @@ impl LibraryShelvesItemRequest {
             path: format!("{}/{}", self.path(), "books"),
         }
     }
+    /// Requests under `/library/shelves/{shelfId}/content`.
+    pub fn content(&self) -> LibraryShelvesItemContentRequest {
+        LibraryShelvesItemContentRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), "content"),
+        }
+    }
     /// Requests under `/library/shelves/{shelfId}/microsoft.graph.specialShelf`.
     pub fn as_special_shelf(&self) -> LibraryShelvesItemAsSpecialShelfRequest {
         LibraryShelvesItemAsSpecialShelfRequest {
@@ -567,5 +574,36 @@ impl ReadersItemRequest {
     /// Permissions (least privileged first): delegated: Reader.Read.All; application: not documented.
     pub fn get(&self) -> GetRequest<graph_model::Reader> {
         GetRequest::new(self.transport().clone(), self.path().to_owned())
+    }
+}
+#[cfg(feature = "library")]
+/// Requests under `/library/shelves/{shelfId}/content`.
+#[derive(Debug, Clone)]
+pub struct LibraryShelvesItemContentRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "library")]
+impl LibraryShelvesItemContentRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Download a shelf's catalogue (a file: a redirect to its content)
+    ///
+    /// `GET /library/shelves/{shelfId}/content` (success: 302).
+    ///
+    /// Permissions (least privileged first): delegated: Library.Read.All; application: Library.Read.All.
+    pub fn get(&self) -> Request<Bytes> {
+        Request::new(
+            self.transport().clone(),
+            Method::GET,
+            self.path().to_owned(),
+            None::<&()>,
+            bytes,
+        )
     }
 }

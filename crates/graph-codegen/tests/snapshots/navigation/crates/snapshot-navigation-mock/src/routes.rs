@@ -349,6 +349,27 @@ static LIBRARY_GET_LOAN_ACTIVITY_CALL: OperationMeta = OperationMeta {
     },
     operation: 17usize,
 };
+#[cfg(feature = "library")]
+/// `GET /library/shelves/{shelfId}/content`
+static LIBRARY_SHELVES_CONTENT_GET: OperationMeta = OperationMeta {
+    kind: Kind::Get,
+    method: "GET",
+    path: "/library/shelves/{shelfId}/content",
+    route: "/library/shelves/{p0}/content",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("content"),
+    ],
+    entity_type: "",
+    status: 302u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.Read.All"]),
+        application: Permission::Scopes(&["Library.Read.All"]),
+    },
+    operation: 18usize,
+};
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
     static OPERATIONS: ::std::sync::OnceLock<Vec<&'static OperationMeta>> = ::std::sync::OnceLock::new();
@@ -375,6 +396,7 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_SHELVES_DELTA_CALL,
                         &LIBRARY_SHELVES_IS_FULL_CALL,
                         &LIBRARY_GET_LOAN_ACTIVITY_CALL,
+                        &LIBRARY_SHELVES_CONTENT_GET,
                     ],
                 );
             #[cfg(feature = "readers")]

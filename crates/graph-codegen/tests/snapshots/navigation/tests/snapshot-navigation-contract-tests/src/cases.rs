@@ -125,3 +125,18 @@ async fn library_get_loan_activity_call_example_2() {
     );
     assert_eq!(h.last_status(), Some(200), "the documented status");
 }
+#[tokio::test]
+async fn library_shelves_content_get_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    h.seed("/library/shelves", serde_json::json!({ "id" : "p0" }));
+    let content = client
+        .library()
+        .shelves()
+        .by_id("p0")
+        .content()
+        .get()
+        .await
+        .expect("the download is served");
+    assert_downloaded(&h, &content, &[]);
+}
