@@ -78,7 +78,7 @@ async fn handle(
         Kind::Get => match download {
             Some(download) => {
                 context.parent_exists()?;
-                Ok(context.download(download, &options))
+                context.download(download, &options)
             }
             None => context.get(&options),
         },
@@ -111,14 +111,14 @@ async fn handle(
             };
             calls::check_arguments(state.api.schema(), documented, &arguments)?;
             context.parent_exists()?;
-            Ok(match download {
+            match download {
                 Some(download) => context.download(download, &options),
-                None => calls::documented_response(
+                None => Ok(calls::documented_response(
                     documented,
                     operation.status,
                     context.context_url(false, None),
-                ),
-            })
+                )),
+            }
         }
     }
 }
@@ -195,21 +195,36 @@ impl Context<'_> {
 
     /// A download's answer: its content as JSON for `$format=application/json` where the doc
     /// documents that, else a `302 Found` to the file on this mock (see [`calls::download_file`]).
-    fn download(&self, download: &graph_spec::Download, options: &QueryOptions) -> Response {
+    /// A report takes `text/csv` or `application/json` only; a file's `format` (a conversion
+    /// target, `pdf`) is not checked.
+    fn download(
+        &self,
+        download: &graph_spec::Download,
+        options: &QueryOptions,
+    ) -> Result<Response, ApiError> {
         let documented = &self.state.api.spec().operations[self.operation.operation];
-        match download.json.as_ref().filter(|_| options.json_format) {
-            Some(shape) => calls::documented_body(
-                documented,
-                shape,
-                StatusCode::OK,
-                self.context_url(false, None),
-            ),
-            None => {
-                let index = self.operation.operation.to_string();
-                let file = concat(&[&self.base_url, calls::DOWNLOADS, "/", &index]);
-                calls::redirect(&file)
+        let format = options.format.as_deref();
+        if let Some(shape) = &download.json {
+            match format {
+                Some("application/json" | "json") => {
+                    return Ok(calls::documented_body(
+                        documented,
+                        shape,
+                        StatusCode::OK,
+                        self.context_url(false, None),
+                    ));
+                }
+                None | Some("text/csv" | "csv") => {}
+                Some(other) => {
+                    return Err(ApiError::bad_request(format!(
+                        "The value '{other}' of '$format' is not a supported format: use text/csv or application/json."
+                    )));
+                }
             }
         }
+        let index = self.operation.operation.to_string();
+        let file = concat(&[&self.base_url, calls::DOWNLOADS, "/", &index]);
+        Ok(calls::redirect(&file))
     }
 
     pub(crate) fn parent_exists(&self) -> Result<(), ApiError> {

@@ -141,4 +141,12 @@ async fn a_files_content_redirects_under_an_existing_parent() {
     let download = client().get(&file).send().await.unwrap();
     assert_eq!(download.status(), StatusCode::OK);
     assert!(download.bytes().await.unwrap().is_empty());
+    // A file's `format` is a conversion target, not a report's format.
+    let converted = client()
+        .get(format!("{base}/library/shelves/s1/content?format=pdf"))
+        .header("Authorization", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(converted.status(), StatusCode::FOUND);
 }
