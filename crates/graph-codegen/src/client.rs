@@ -272,6 +272,8 @@ fn quoted(ty: &FieldType) -> bool {
     }
 }
 
+/// The methods of an action, a function or a download (a get answering `302 Found`): one
+/// sending the request, and for a report also documented as JSON, its `_json` variant.
 fn call(
     route: &RouteIr,
     method_name: &str,
@@ -297,10 +299,16 @@ fn call(
             quote! { (#json, odata_literal(&parameters.#field, #quoted)) }
         });
         quote! { format!("{}/{}", self.path(), function_call(#name, &[#(#arguments),*])) }
+    } else if route.kind == OperationKind::Get {
+        // A download at the builder's own path.
+        quote! { self.path().to_owned() }
     } else {
         quote! { format!("{}/{}", self.path(), #name) }
     };
-    let (http, body) = match (function, parameter_struct) {
+    let (http, body) = match (
+        function || route.kind == OperationKind::Get,
+        parameter_struct,
+    ) {
         (true, _) => (quote!(Method::GET), quote!(None::<&()>)),
         (false, Some(_)) => (quote!(Method::POST), quote!(Some(parameters))),
         (false, None) => (quote!(Method::POST), quote!(None::<&()>)),
@@ -375,15 +383,9 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
                 }
             }
         }
-        // A file's content: the client follows the redirect and answers the bytes.
+        // A file's content or a report: the client follows the redirect and answers the bytes.
         OperationKind::Get if route.download.is_some() => {
-            let method = ident(method_name);
-            quote! {
-                #docs
-                pub fn #method(&self) -> Request<Bytes> {
-                    Request::new(self.transport().clone(), Method::GET, self.path().to_owned(), None::<&()>, bytes)
-                }
-            }
+            call(route, method_name, parameter_struct, docs)
         }
         OperationKind::Get => {
             let method = ident(method_name);

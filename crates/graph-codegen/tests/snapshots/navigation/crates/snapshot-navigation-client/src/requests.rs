@@ -86,6 +86,13 @@ impl LibraryRequest {
     pub fn path(&self) -> &str {
         &self.path
     }
+    /// Requests under `/library/getLoanTotals`.
+    pub fn get_loan_totals(&self) -> LibraryGetLoanTotalsRequest {
+        LibraryGetLoanTotalsRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), "getLoanTotals"),
+        }
+    }
     /// Requests under `/library/shelves`.
     pub fn shelves(&self) -> LibraryShelvesRequest {
         LibraryShelvesRequest {
@@ -605,5 +612,47 @@ impl LibraryShelvesItemContentRequest {
             None::<&()>,
             bytes,
         )
+    }
+}
+#[cfg(feature = "library")]
+/// Requests under `/library/getLoanTotals`.
+#[derive(Debug, Clone)]
+pub struct LibraryGetLoanTotalsRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "library")]
+impl LibraryGetLoanTotalsRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// library: getLoanTotals (a report without arguments, documented as a get)
+    ///
+    /// `GET /library/getLoanTotals` (success: 302).
+    ///
+    /// Permissions (least privileged first): delegated: Library.Read.All; application: Library.Read.All.
+    pub fn get(&self) -> Request<Bytes> {
+        Request::new(
+            self.transport().clone(),
+            Method::GET,
+            self.path().to_owned(),
+            None::<&()>,
+            bytes,
+        )
+    }
+    /// The same report as JSON (`$format=application/json`) rather than a CSV file.
+    pub fn get_json(&self) -> Request<Vec<graph_model::LoanActivity>> {
+        Request::new(
+                self.transport().clone(),
+                Method::GET,
+                self.path().to_owned(),
+                None::<&()>,
+                value,
+            )
+            .query("$format", "application/json")
     }
 }

@@ -370,6 +370,22 @@ static LIBRARY_SHELVES_CONTENT_GET: OperationMeta = OperationMeta {
     },
     operation: 18usize,
 };
+#[cfg(feature = "library")]
+/// `GET /library/getLoanTotals`
+static LIBRARY_GET_LOAN_TOTALS_GET: OperationMeta = OperationMeta {
+    kind: Kind::Get,
+    method: "GET",
+    path: "/library/getLoanTotals",
+    route: "/library/getLoanTotals",
+    segments: &[PathSegment::Literal("library"), PathSegment::Literal("getLoanTotals")],
+    entity_type: "",
+    status: 302u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.Read.All"]),
+        application: Permission::Scopes(&["Library.Read.All"]),
+    },
+    operation: 19usize,
+};
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
     static OPERATIONS: ::std::sync::OnceLock<Vec<&'static OperationMeta>> = ::std::sync::OnceLock::new();
@@ -397,6 +413,7 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_SHELVES_IS_FULL_CALL,
                         &LIBRARY_GET_LOAN_ACTIVITY_CALL,
                         &LIBRARY_SHELVES_CONTENT_GET,
+                        &LIBRARY_GET_LOAN_TOTALS_GET,
                     ],
                 );
             #[cfg(feature = "readers")]

@@ -140,3 +140,20 @@ async fn library_shelves_content_get_example_1() {
         .expect("the download is served");
     assert_downloaded(&h, &content, &[]);
 }
+#[tokio::test]
+async fn library_get_loan_totals_get_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    let answer = client
+        .library()
+        .get_loan_totals()
+        .get_json()
+        .await
+        .expect("the mock answers the report as JSON");
+    assert_same(
+        &answer,
+        "[{\"reportRefreshDate\":\"2017-09-01\",\"loans\":30,\"reportPeriod\":\"7\"}]",
+        false,
+    );
+    assert_eq!(h.last_status(), Some(200), "the documented status");
+}
