@@ -777,17 +777,34 @@ fn example_findings(schema: &Schema, op: &Operation, example: &Example) -> Examp
                 .named()
                 .is_some_and(|n| schema.types.contains_key(n));
             Some(if shape.collection || !structured {
-                let value = body.get("value").unwrap_or(&Value::Null);
-                (
-                    value_check::check_value(
+                let mut violations = match body.get("value") {
+                    Some(value) => value_check::check_value(
                         schema,
                         &shape.type_ref,
                         shape.collection,
                         value,
                         "value",
                     ),
-                    false,
-                )
+                    None => Vec::new(),
+                };
+                // An entity where a value (a photo's bytes, a count) is answered: the example
+                // belongs to another request (`GET /me/photo` on the `/me/photo/$value` page).
+                if body.is_object() && body.get("value").is_none() {
+                    violations.push(value_check::Violation {
+                        path: "(body)".to_owned(),
+                        kind: ViolationKind::WrongType,
+                        message: format!(
+                            "the example shows an object where the operation answers {}{}",
+                            if shape.collection {
+                                "a collection of "
+                            } else {
+                                ""
+                            },
+                            shape.type_ref
+                        ),
+                    });
+                }
+                (violations, false)
             } else {
                 let inner = value_check::unwrap_entity(body);
                 (
