@@ -2,7 +2,7 @@
 //! `GET <base>/$openapi`, for tools such as Prism, Swagger UI and schemathesis.
 //!
 //! - every type is a schema; a derived type is `allOf` its base plus its own properties;
-//! - a type with derived types also gets `<name>.polymorphic`, a `oneOf` of itself and its
+//! - a type with derived types also gets `<name>.polymorphic`, an `anyOf` of itself and its
 //!   derived types with a discriminator on `@odata.type`, used wherever a value of it appears;
 //! - enums are string enums; the Graph error body is the answer to every 4xx and 5xx;
 //! - bearer security, the doc examples, and `links` from each create to the get, update and
@@ -181,8 +181,8 @@ fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-/// The schema of a value of `type_ref`: polymorphic types go through their `oneOf`; `write`
-/// picks the strict schemas of request bodies.
+/// The schema of a value of `type_ref`: polymorphic types go through their `anyOf` (read) or
+/// `oneOf` (write); `write` picks the strict schemas of request bodies.
 fn value_schema(w: &Writer, type_ref: &TypeRef, collection: bool, write: bool) -> Value {
     let spec = w.spec;
     let suffix = if write { ".write" } else { "" };
@@ -288,8 +288,10 @@ fn schemas(w: &Writer) -> Map<String, Value> {
                 .collect();
             schemas.insert(
                 format!("{name}.polymorphic"),
+                // `anyOf`: a derived value is also a value of its base (read schemas are
+                // open), so with `oneOf` it would match more than one variant.
                 json!({
-                    "oneOf": variants.iter().map(|t| reference(t)).collect::<Vec<_>>(),
+                    "anyOf": variants.iter().map(|t| reference(t)).collect::<Vec<_>>(),
                     "discriminator": { "propertyName": "@odata.type", "mapping": mapping }
                 }),
             );
