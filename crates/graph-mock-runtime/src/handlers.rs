@@ -51,7 +51,9 @@ async fn handle(
 ) -> Result<Response, ApiError> {
     crate::auth::check(state.config.auth, request.headers(), operation)?;
     let kinds = crate::schema_view::property_kinds(state.api.schema(), operation.entity_type);
-    let download = state.api.download(operation);
+    let documented = state.api.documented(operation);
+    // A download (a usage report, a file's content) answers with a redirect to its file.
+    let download = documented.filter(|op| op.response.download.is_some());
     let allowed = match operation.kind {
         _ if download.is_some() => Allowed::Download,
         Kind::List => Allowed::Collection,
@@ -76,9 +78,9 @@ async fn handle(
         }
         Kind::List => context.list(&options, request.uri().query()),
         Kind::Get => match download {
-            Some(download) => {
+            Some(documented) => {
                 context.parent_exists()?;
-                context.download(download, &options)
+                context.download(documented, &options)
             }
             None => context.get(&options),
         },
@@ -91,8 +93,7 @@ async fn handle(
             context.delta(&options, request.uri().query(), request.headers())
         }
         Kind::Action | Kind::Function => {
-            let spec = state.api.spec();
-            let documented = spec.operations.get(operation.operation).ok_or_else(|| {
+            let documented = documented.ok_or_else(|| {
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "InternalServerError",
@@ -112,7 +113,7 @@ async fn handle(
             calls::check_arguments(state.api.schema(), documented, &arguments)?;
             context.parent_exists()?;
             match download {
-                Some(download) => context.download(download, &options),
+                Some(documented) => context.download(documented, &options),
                 None => Ok(calls::documented_response(
                     documented,
                     operation.status,
@@ -199,12 +200,12 @@ impl Context<'_> {
     /// target, `pdf`) is not checked.
     fn download(
         &self,
-        download: &graph_spec::Download,
+        documented: &graph_spec::Operation,
         options: &QueryOptions,
     ) -> Result<Response, ApiError> {
-        let documented = &self.state.api.spec().operations[self.operation.operation];
         let format = options.format.as_deref();
-        if let Some(shape) = &download.json {
+        let json = (documented.response.download.as_ref()).and_then(|d| d.json.as_ref());
+        if let Some(shape) = json {
             match format {
                 Some("application/json" | "json") => {
                     return Ok(calls::documented_body(

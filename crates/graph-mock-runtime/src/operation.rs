@@ -108,25 +108,19 @@ impl Api {
         (self.spec)()
     }
 
+    /// The spec's operation that `operation` serves (one of its paths).
+    pub fn documented(&self, operation: &OperationMeta) -> Option<&'static graph_spec::Operation> {
+        self.spec().operations.get(operation.operation)
+    }
+
     /// Whether `operation` is a collection's `delta` function (as the spec tells,
     /// [`graph_spec::Operation::delta_of`]), which the mock answers with change tracking rather
     /// than its doc example.
     pub fn is_delta(&self, operation: &OperationMeta) -> bool {
         operation.kind == Kind::Function
             && self
-                .spec()
-                .operations
-                .get(operation.operation)
+                .documented(operation)
                 .is_some_and(|op| op.delta_of().is_some())
-    }
-
-    /// The download `operation` answers with a redirect to, if it is one (a usage report, a
-    /// file's content).
-    pub fn download(&self, operation: &OperationMeta) -> Option<&'static graph_spec::Download> {
-        self.spec()
-            .operations
-            .get(operation.operation)
-            .and_then(|op| op.response.download.as_ref())
     }
 }
 

@@ -23,17 +23,22 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// `GET url` with a token, redirects not followed.
+async fn get(url: &str) -> reqwest::Response {
+    client()
+        .get(url)
+        .header("Authorization", TOKEN)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_report_redirects_to_its_csv_file_which_needs_no_token() {
     let server = mock().await;
     let report = format!("{}/library/getLoanActivity(period='D7')", server.base_url());
     for url in [report.clone(), format!("{report}?$format=text/csv")] {
-        let answer = client()
-            .get(&url)
-            .header("Authorization", TOKEN)
-            .send()
-            .await
-            .unwrap();
+        let answer = get(&url).await;
         assert_eq!(answer.status(), StatusCode::FOUND, "{url}");
         let file = answer.headers()[LOCATION].to_str().unwrap().to_owned();
         assert!(file.starts_with(&server.base_url()), "{file}");
@@ -56,12 +61,7 @@ async fn a_report_answers_json_rows_for_format_json() {
         "{}/library/getLoanActivity(period='D7')?$format=application/json",
         server.base_url()
     );
-    let answer = client()
-        .get(&url)
-        .header("Authorization", TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let answer = get(&url).await;
     assert_eq!(answer.status(), StatusCode::OK);
     let body: Value = answer.json().await.unwrap();
     assert_eq!(body["value"][0]["loans"], 12, "{body}");
@@ -96,12 +96,7 @@ async fn bad_report_requests_get_graph_errors() {
         (format!("{base}/$download/x"), 404, "'x'"),
     ];
     for (url, status, named) in cases {
-        let answer = client()
-            .get(&url)
-            .header("Authorization", TOKEN)
-            .send()
-            .await
-            .unwrap();
+        let answer = get(&url).await;
         assert_eq!(answer.status().as_u16(), status, "{url}");
         let body: Value = answer.json().await.unwrap();
         let message = body["error"]["message"].as_str().unwrap_or_default();
@@ -115,12 +110,7 @@ async fn bad_report_requests_get_graph_errors() {
 async fn a_files_content_redirects_under_an_existing_parent() {
     let server = mock().await;
     let base = server.base_url();
-    let missing = client()
-        .get(format!("{base}/library/shelves/s1/content"))
-        .header("Authorization", TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let missing = get(&format!("{base}/library/shelves/s1/content")).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let created = client()
         .post(format!("{base}/library/shelves"))
@@ -130,23 +120,13 @@ async fn a_files_content_redirects_under_an_existing_parent() {
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
-    let answer = client()
-        .get(format!("{base}/library/shelves/s1/content"))
-        .header("Authorization", TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let answer = get(&format!("{base}/library/shelves/s1/content")).await;
     assert_eq!(answer.status(), StatusCode::FOUND);
     let file = answer.headers()[LOCATION].to_str().unwrap().to_owned();
     let download = client().get(&file).send().await.unwrap();
     assert_eq!(download.status(), StatusCode::OK);
     assert!(download.bytes().await.unwrap().is_empty());
     // A file's `format` is a conversion target, not a report's format.
-    let converted = client()
-        .get(format!("{base}/library/shelves/s1/content?format=pdf"))
-        .header("Authorization", TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let converted = get(&format!("{base}/library/shelves/s1/content?format=pdf")).await;
     assert_eq!(converted.status(), StatusCode::FOUND);
 }

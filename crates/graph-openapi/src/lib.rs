@@ -652,6 +652,17 @@ fn links(spec: &Spec, op: &Operation, ids: &[String]) -> Map<String, Value> {
 mod tests {
     use super::*;
 
+    /// An operation from its JSON `fields`, with no permissions and a source added.
+    fn operation(mut fields: Value) -> Operation {
+        fields["permissions"] = json!({
+            "delegatedWork": { "status": "notSupported" },
+            "delegatedPersonal": { "status": "notSupported" },
+            "application": { "status": "notSupported" }
+        });
+        fields["source"] = json!({ "file": "f.md", "line": 1 });
+        serde_json::from_value(fields).unwrap()
+    }
+
     #[test]
     fn repeated_parameters_are_renamed() {
         let template = PathTemplate::parse("/a/{x}/b/{y}/c/{x}").unwrap();
@@ -678,17 +689,10 @@ mod tests {
                     false => json!({ "template": p }),
                 })
                 .collect();
-            serde_json::from_value(json!({
+            operation(json!({
                 "kind": "list", "method": "GET", "paths": paths, "summary": "",
-                "response": { "status": 200 },
-                "permissions": {
-                    "delegatedWork": { "status": "notSupported" },
-                    "delegatedPersonal": { "status": "notSupported" },
-                    "application": { "status": "notSupported" }
-                },
-                "source": { "file": "f.md", "line": 1 }
+                "response": { "status": 200 }
             }))
-            .unwrap()
         };
         let mut spec = Spec::new();
         spec.operations = vec![list(&["/me/chats", "/a", "/b"]), list(&["/me/chats/{id}"])];
@@ -712,19 +716,12 @@ mod tests {
     /// those placeholders as its parameters, typed as declared, once.
     #[test]
     fn a_written_call_is_not_written_twice() {
-        let op: Operation = serde_json::from_value(json!({
+        let op = operation(json!({
             "kind": "function", "method": "GET", "name": "cell",
             "paths": [{ "template": "/sheet/cell(row={row},column={column})", "parameters": ["row", "column"] }],
             "parameters": [{ "name": "row", "type": "Edm.Int32" }, { "name": "column", "type": "Edm.Int32" }],
-            "summary": "", "response": { "status": 200 },
-            "permissions": {
-                "delegatedWork": { "status": "notSupported" },
-                "delegatedPersonal": { "status": "notSupported" },
-                "application": { "status": "notSupported" }
-            },
-            "source": { "file": "f.md", "line": 1 }
-        }))
-        .unwrap();
+            "summary": "", "response": { "status": 200 }
+        }));
         let mut spec = Spec::new();
         spec.operations = vec![op];
         let doc = document(&spec, "http://localhost/beta");
@@ -742,20 +739,13 @@ mod tests {
     /// for `$format=application/json`, and no other query option.
     #[test]
     fn a_download_documents_its_redirect_and_its_json_answer() {
-        let op: Operation = serde_json::from_value(json!({
+        let op = operation(json!({
             "kind": "function", "method": "GET", "name": "getReport",
             "paths": [{ "template": "/reports/getReport(period='{period}')", "parameters": ["period"] }],
             "parameters": [{ "name": "period", "type": "Edm.String" }],
             "summary": "",
-            "response": { "status": 302, "download": { "csvColumns": ["Day"], "json": { "type": "Edm.String", "collection": true } } },
-            "permissions": {
-                "delegatedWork": { "status": "notSupported" },
-                "delegatedPersonal": { "status": "notSupported" },
-                "application": { "status": "notSupported" }
-            },
-            "source": { "file": "f.md", "line": 1 }
-        }))
-        .unwrap();
+            "response": { "status": 302, "download": { "csvColumns": ["Day"], "json": { "type": "Edm.String", "collection": true } } }
+        }));
         let mut spec = Spec::new();
         spec.operations = vec![op];
         let doc = document(&spec, "http://localhost/beta");
