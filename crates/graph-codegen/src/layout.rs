@@ -92,6 +92,11 @@ fn package(spec_label: &str, name: &str, description: &str) -> String {
 
 const LINTS: &str = "\n[lints]\nworkspace = true\n";
 
+/// For a crate without unit tests: `cargo test` and `cargo build --tests` would otherwise build
+/// the whole crate a second time as an empty test harness (on a large spec, the model's largest
+/// build step after its own).
+const NO_TEST_HARNESS: &str = "\n[lib]\n# No unit tests here: without this, `cargo test` builds the crate twice.\ntest = false\n";
+
 /// A `[features]` table with one feature per area ([`crate::areas`]), all on by default:
 /// `defaults` are the crate's other default features, `own` its other features' lines, and
 /// `model` whether each area feature turns on the model's.
@@ -130,7 +135,8 @@ pub fn model_manifest(names: &CrateNames, spec_label: &str, features: &[String])
         &format!(
             "The Microsoft Graph model types of {spec_label}, shared by its mock and its client."
         ),
-    ) + &features_table(features, &[], "", false)
+    ) + NO_TEST_HARNESS
+        + &features_table(features, &[], "", false)
         + "\n[dependencies]\ngraph-odata.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n"
         + LINTS
 }
@@ -162,7 +168,8 @@ pub fn client_manifest(names: &CrateNames, spec_label: &str, features: &[String]
         &format!(
             "A typed Microsoft Graph client for the API of {spec_label}, on graph-client-runtime."
         ),
-    ) + &features_table(features, &[], "", true)
+    ) + NO_TEST_HARNESS
+        + &features_table(features, &[], "", true)
         + "\n[dependencies]\ngraph-client-runtime.workspace = true\n"
         + &names.model_by_features()
         + "serde.workspace = true\nserde_json.workspace = true\n"

@@ -1,7 +1,7 @@
 //! The model crate generator: structs, polymorphic wrappers, update structs and open enums.
 
 use graph_spec::Primitive;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ir::{EnumIr, FieldIr, FieldType, Ir, PolyIr, StructIr};
@@ -182,8 +182,44 @@ fn field(f: &FieldIr, wrapper: TokenStream, skip: &str) -> TokenStream {
     let docs = doc_or(&f.doc, || format!("The `{json}` property."));
     quote! {
         #docs
-        #[serde(rename = #json, default, skip_serializing_if = #skip)]
+        #[serde(rename = #json, skip_serializing_if = #skip)]
         pub #name: #wrapper<#ty>,
+    }
+}
+
+/// `Deserialize` for a struct through [`graph_odata::read_fields`]: one match arm per declared
+/// property, where a serde derive with `#[serde(flatten)]` would expand to several times the
+/// code (the model's largest build cost).
+fn read_fields(name: &Ident, graph_name: &str, fields: &[FieldIr]) -> TokenStream {
+    let keys = fields.iter().map(|f| &f.json_name);
+    let members = fields.iter().map(|f| ident(&f.rust_name));
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                graph_odata::read_fields(deserializer)
+            }
+        }
+
+        impl graph_odata::ReadFields for #name {
+            const EXPECTING: &'static str = #graph_name;
+
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "@odata.type" => self.odata_type = map.next_value()?,
+                    #( #keys => self.#members = map.next_value()?, )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            fn additional_data(&mut self) -> &mut Map<String, Value> {
+                &mut self.additional_data
+            }
+        }
     }
 }
 
@@ -214,26 +250,30 @@ fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             s.rust_name
         ));
         let fields = s.fields.iter().map(|f| field(f, quote!(Patch), "Patch::is_absent"));
+        let read = read_fields(&update, graph_name, &s.fields);
         quote! {
             #update_doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
             pub struct #update {
                 /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-                #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+                #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
                 pub odata_type: Option<String>,
                 #(#fields)*
                 /// Properties the spec does not declare, kept as they are.
                 #[serde(flatten)]
                 pub additional_data: Map<String, Value>,
             }
+
+            #read
         }
     });
+    let read = read_fields(&name, graph_name, &s.fields);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
         pub struct #name {
             /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             #(#fields)*
             /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
@@ -245,6 +285,8 @@ fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             const NAME: &'static str = #graph_name;
             const ODATA_TYPE: &'static str = #odata_type;
         }
+
+        #read
 
         #update
     }

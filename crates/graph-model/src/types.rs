@@ -5,29 +5,25 @@ use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
 use super::enums::*;
 /// A Domain Join Connector is a connector that is responsible to allocate (and delete) machine account blobs
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeviceManagementDomainJoinConnector {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Unique identifier to represent a connector.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The connector display name.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Last time connector contacted Intune.
-    #[serde(
-        rename = "lastConnectionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastConnectionDateTime", skip_serializing_if = "Option::is_none")]
     pub last_connection_date_time: Option<DateTimeOffset>,
     /// The connector state. Possible values are: active, error, inactive.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -37,33 +33,91 @@ impl graph_odata::GraphType for DeviceManagementDomainJoinConnector {
     const NAME: &'static str = "deviceManagementDomainJoinConnector";
     const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementDomainJoinConnector";
 }
+impl<'de> serde::Deserialize<'de> for DeviceManagementDomainJoinConnector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for DeviceManagementDomainJoinConnector {
+    const EXPECTING: &'static str = "deviceManagementDomainJoinConnector";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "lastConnectionDateTime" => {
+                self.last_connection_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// An update (PATCH) body for [`DeviceManagementDomainJoinConnector`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeviceManagementDomainJoinConnectorUpdate {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Unique identifier to represent a connector.
-    #[serde(rename = "id", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "id", skip_serializing_if = "Patch::is_absent")]
     pub id: Patch<String>,
     /// The connector display name.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "displayName", skip_serializing_if = "Patch::is_absent")]
     pub display_name: Patch<String>,
     /// Last time connector contacted Intune.
-    #[serde(
-        rename = "lastConnectionDateTime",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
+    #[serde(rename = "lastConnectionDateTime", skip_serializing_if = "Patch::is_absent")]
     pub last_connection_date_time: Patch<DateTimeOffset>,
     /// The connector state. Possible values are: active, error, inactive.
-    #[serde(rename = "state", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "state", skip_serializing_if = "Patch::is_absent")]
     pub state: Patch<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
-    #[serde(rename = "version", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "version", skip_serializing_if = "Patch::is_absent")]
     pub version: Patch<String>,
     /// Properties the spec does not declare, kept as they are.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
+}
+impl<'de> serde::Deserialize<'de> for DeviceManagementDomainJoinConnectorUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for DeviceManagementDomainJoinConnectorUpdate {
+    const EXPECTING: &'static str = "deviceManagementDomainJoinConnector";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "lastConnectionDateTime" => {
+                self.last_connection_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
 }

@@ -11,13 +11,16 @@
 //! - [`Schema`]: the runtime schema (types and enums, no docs) and validation of write bodies
 //!   against it, with Graph's messages ([`value_check`]); [`TypeRef`] and [`literals`]: the
 //!   OData type references and literal parsers it, and the importer, rest on;
-//! - [`from_json`]: decoding with errors that name the offending field.
+//! - [`from_json`]: decoding with errors that name the offending field;
+//! - [`ReadFields`] and [`read_fields`]: reading a generated struct, its undeclared properties
+//!   kept, in far less generated code than a serde derive with `#[serde(flatten)]`.
 
 mod collection;
 mod date_time;
 mod decode;
 mod enums;
 mod error_body;
+mod fields;
 pub mod literals;
 mod patch;
 mod polymorphic;
@@ -30,6 +33,7 @@ pub use date_time::{DateTimeOffset, DateTimeOffsetError};
 pub use decode::{DecodeError, from_json};
 pub use enums::{Flags, OpenEnum};
 pub use error_body::{InnerError, MainError, ODataError};
+pub use fields::{ReadFields, read_fields};
 pub use patch::Patch;
 pub use polymorphic::{GRAPH_NAMESPACE, GraphType, odata_type_name, relative_type_name};
 pub use schema::{EnumShape, PropertyShape, Schema, TypeShape};

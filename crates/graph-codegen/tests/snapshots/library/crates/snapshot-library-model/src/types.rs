@@ -5,13 +5,13 @@ use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
 use super::enums::*;
 /// The `allDevicesAssignmentTarget` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AllDevicesAssignmentTarget {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The filter. \[See the filter page\](filter.md) \<b\>bold\</b\>.
-    #[serde(rename = "filterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "filterId", skip_serializing_if = "Option::is_none")]
     pub filter_id: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -21,66 +21,87 @@ impl graph_odata::GraphType for AllDevicesAssignmentTarget {
     const NAME: &'static str = "allDevicesAssignmentTarget";
     const ODATA_TYPE: &'static str = "#microsoft.graph.allDevicesAssignmentTarget";
 }
+impl<'de> serde::Deserialize<'de> for AllDevicesAssignmentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for AllDevicesAssignmentTarget {
+    const EXPECTING: &'static str = "allDevicesAssignmentTarget";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "filterId" => self.filter_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// A namespaced type derived from a root one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ArchiveRareBook {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A property named like a keyword.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `ref` property.
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<i32>,
     /// The `self` property.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<bool>,
     /// Clashes with the generated catch-all field.
-    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalData", skip_serializing_if = "Option::is_none")]
     pub additional_data2: Option<String>,
     /// The `publishedDateTime` property.
-    #[serde(
-        rename = "publishedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "publishedDateTime", skip_serializing_if = "Option::is_none")]
     pub published_date_time: Option<DateTimeOffset>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<BookState>,
     /// The `formats` property.
-    #[serde(rename = "formats", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "formats", skip_serializing_if = "Option::is_none")]
     pub formats: Option<Flags<BookFormat>>,
     /// The `tags` property.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `targets` property.
-    #[serde(rename = "targets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "targets", skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<AnyAssignmentTarget>>,
     /// The `primaryTarget` property.
-    #[serde(rename = "primaryTarget", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "primaryTarget", skip_serializing_if = "Option::is_none")]
     pub primary_target: Option<AnyAssignmentTarget>,
     /// The `cover` property.
-    #[serde(rename = "cover", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cover", skip_serializing_if = "Option::is_none")]
     pub cover: Option<serde_json::Value>,
     /// The `series` property.
-    #[serde(rename = "series", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "series", skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
     /// The `option` property.
-    #[serde(rename = "option", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "option", skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
     /// The `rule` property.
-    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rule", skip_serializing_if = "Option::is_none")]
     pub rule: Option<AnyExpression>,
     /// The `shelfMark` property.
-    #[serde(rename = "shelfMark", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "shelfMark", skip_serializing_if = "Option::is_none")]
     pub shelf_mark: Option<ArchiveShelfMark>,
     /// The `provenance` property.
-    #[serde(rename = "provenance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provenance", skip_serializing_if = "Option::is_none")]
     pub provenance: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -90,14 +111,55 @@ impl graph_odata::GraphType for ArchiveRareBook {
     const NAME: &'static str = "archive.rareBook";
     const ODATA_TYPE: &'static str = "#microsoft.graph.archive.rareBook";
 }
+impl<'de> serde::Deserialize<'de> for ArchiveRareBook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ArchiveRareBook {
+    const EXPECTING: &'static str = "archive.rareBook";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "ref" => self.r#ref = map.next_value()?,
+            "self" => self.self_ = map.next_value()?,
+            "additionalData" => self.additional_data2 = map.next_value()?,
+            "publishedDateTime" => self.published_date_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "formats" => self.formats = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "targets" => self.targets = map.next_value()?,
+            "primaryTarget" => self.primary_target = map.next_value()?,
+            "cover" => self.cover = map.next_value()?,
+            "series" => self.series = map.next_value()?,
+            "option" => self.option = map.next_value()?,
+            "rule" => self.rule = map.next_value()?,
+            "shelfMark" => self.shelf_mark = map.next_value()?,
+            "provenance" => self.provenance = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// A type in the `archive` sub-namespace (`#microsoft.graph.archive.shelfMark`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ArchiveShelfMark {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `code` property.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -107,16 +169,41 @@ impl graph_odata::GraphType for ArchiveShelfMark {
     const NAME: &'static str = "archive.shelfMark";
     const ODATA_TYPE: &'static str = "#microsoft.graph.archive.shelfMark";
 }
+impl<'de> serde::Deserialize<'de> for ArchiveShelfMark {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ArchiveShelfMark {
+    const EXPECTING: &'static str = "archive.shelfMark";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// Base type for assignment targets.
 ///
 /// An abstract type: values are of one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AssignmentTarget {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The filter. \[See the filter page\](filter.md) \<b\>bold\</b\>.
-    #[serde(rename = "filterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "filterId", skip_serializing_if = "Option::is_none")]
     pub filter_id: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -126,17 +213,42 @@ impl graph_odata::GraphType for AssignmentTarget {
     const NAME: &'static str = "assignmentTarget";
     const ODATA_TYPE: &'static str = "#microsoft.graph.assignmentTarget";
 }
+impl<'de> serde::Deserialize<'de> for AssignmentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for AssignmentTarget {
+    const EXPECTING: &'static str = "assignmentTarget";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "filterId" => self.filter_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// The `binaryExpression` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BinaryExpression {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `left` property.
-    #[serde(rename = "left", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "left", skip_serializing_if = "Option::is_none")]
     pub left: Option<Box<AnyExpression>>,
     /// The `right` property.
-    #[serde(rename = "right", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "right", skip_serializing_if = "Option::is_none")]
     pub right: Option<Box<AnyExpression>>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -146,63 +258,85 @@ impl graph_odata::GraphType for BinaryExpression {
     const NAME: &'static str = "binaryExpression";
     const ODATA_TYPE: &'static str = "#microsoft.graph.binaryExpression";
 }
+impl<'de> serde::Deserialize<'de> for BinaryExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for BinaryExpression {
+    const EXPECTING: &'static str = "binaryExpression";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "left" => self.left = map.next_value()?,
+            "right" => self.right = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// A book.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Book {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A property named like a keyword.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `ref` property.
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<i32>,
     /// The `self` property.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<bool>,
     /// Clashes with the generated catch-all field.
-    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalData", skip_serializing_if = "Option::is_none")]
     pub additional_data2: Option<String>,
     /// The `publishedDateTime` property.
-    #[serde(
-        rename = "publishedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "publishedDateTime", skip_serializing_if = "Option::is_none")]
     pub published_date_time: Option<DateTimeOffset>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<BookState>,
     /// The `formats` property.
-    #[serde(rename = "formats", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "formats", skip_serializing_if = "Option::is_none")]
     pub formats: Option<Flags<BookFormat>>,
     /// The `tags` property.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `targets` property.
-    #[serde(rename = "targets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "targets", skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<AnyAssignmentTarget>>,
     /// The `primaryTarget` property.
-    #[serde(rename = "primaryTarget", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "primaryTarget", skip_serializing_if = "Option::is_none")]
     pub primary_target: Option<AnyAssignmentTarget>,
     /// The `cover` property.
-    #[serde(rename = "cover", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cover", skip_serializing_if = "Option::is_none")]
     pub cover: Option<serde_json::Value>,
     /// The `series` property.
-    #[serde(rename = "series", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "series", skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
     /// The `option` property.
-    #[serde(rename = "option", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "option", skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
     /// The `rule` property.
-    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rule", skip_serializing_if = "Option::is_none")]
     pub rule: Option<AnyExpression>,
     /// The `shelfMark` property.
-    #[serde(rename = "shelfMark", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "shelfMark", skip_serializing_if = "Option::is_none")]
     pub shelf_mark: Option<ArchiveShelfMark>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -212,81 +346,153 @@ impl graph_odata::GraphType for Book {
     const NAME: &'static str = "book";
     const ODATA_TYPE: &'static str = "#microsoft.graph.book";
 }
+impl<'de> serde::Deserialize<'de> for Book {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Book {
+    const EXPECTING: &'static str = "book";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "ref" => self.r#ref = map.next_value()?,
+            "self" => self.self_ = map.next_value()?,
+            "additionalData" => self.additional_data2 = map.next_value()?,
+            "publishedDateTime" => self.published_date_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "formats" => self.formats = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "targets" => self.targets = map.next_value()?,
+            "primaryTarget" => self.primary_target = map.next_value()?,
+            "cover" => self.cover = map.next_value()?,
+            "series" => self.series = map.next_value()?,
+            "option" => self.option = map.next_value()?,
+            "rule" => self.rule = map.next_value()?,
+            "shelfMark" => self.shelf_mark = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// An update (PATCH) body for [`Book`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BookUpdate {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "id", skip_serializing_if = "Patch::is_absent")]
     pub id: Patch<String>,
     /// A property named like a keyword.
-    #[serde(rename = "type", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Patch::is_absent")]
     pub r#type: Patch<String>,
     /// The `ref` property.
-    #[serde(rename = "ref", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "ref", skip_serializing_if = "Patch::is_absent")]
     pub r#ref: Patch<i32>,
     /// The `self` property.
-    #[serde(rename = "self", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "self", skip_serializing_if = "Patch::is_absent")]
     pub self_: Patch<bool>,
     /// Clashes with the generated catch-all field.
-    #[serde(
-        rename = "additionalData",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
+    #[serde(rename = "additionalData", skip_serializing_if = "Patch::is_absent")]
     pub additional_data2: Patch<String>,
     /// The `publishedDateTime` property.
-    #[serde(
-        rename = "publishedDateTime",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
+    #[serde(rename = "publishedDateTime", skip_serializing_if = "Patch::is_absent")]
     pub published_date_time: Patch<DateTimeOffset>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "state", skip_serializing_if = "Patch::is_absent")]
     pub state: Patch<BookState>,
     /// The `formats` property.
-    #[serde(rename = "formats", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "formats", skip_serializing_if = "Patch::is_absent")]
     pub formats: Patch<Flags<BookFormat>>,
     /// The `tags` property.
-    #[serde(rename = "tags", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "tags", skip_serializing_if = "Patch::is_absent")]
     pub tags: Patch<Vec<String>>,
     /// The `targets` property.
-    #[serde(rename = "targets", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "targets", skip_serializing_if = "Patch::is_absent")]
     pub targets: Patch<Vec<AnyAssignmentTarget>>,
     /// The `primaryTarget` property.
-    #[serde(rename = "primaryTarget", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "primaryTarget", skip_serializing_if = "Patch::is_absent")]
     pub primary_target: Patch<AnyAssignmentTarget>,
     /// The `cover` property.
-    #[serde(rename = "cover", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "cover", skip_serializing_if = "Patch::is_absent")]
     pub cover: Patch<serde_json::Value>,
     /// The `series` property.
-    #[serde(rename = "series", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "series", skip_serializing_if = "Patch::is_absent")]
     pub series: Patch<Series>,
     /// The `option` property.
-    #[serde(rename = "option", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "option", skip_serializing_if = "Patch::is_absent")]
     pub option: Patch<Option2>,
     /// The `rule` property.
-    #[serde(rename = "rule", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "rule", skip_serializing_if = "Patch::is_absent")]
     pub rule: Patch<AnyExpression>,
     /// The `shelfMark` property.
-    #[serde(rename = "shelfMark", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "shelfMark", skip_serializing_if = "Patch::is_absent")]
     pub shelf_mark: Patch<ArchiveShelfMark>,
     /// Properties the spec does not declare, kept as they are.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+impl<'de> serde::Deserialize<'de> for BookUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for BookUpdate {
+    const EXPECTING: &'static str = "book";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "ref" => self.r#ref = map.next_value()?,
+            "self" => self.self_ = map.next_value()?,
+            "additionalData" => self.additional_data2 = map.next_value()?,
+            "publishedDateTime" => self.published_date_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "formats" => self.formats = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "targets" => self.targets = map.next_value()?,
+            "primaryTarget" => self.primary_target = map.next_value()?,
+            "cover" => self.cover = map.next_value()?,
+            "series" => self.series = map.next_value()?,
+            "option" => self.option = map.next_value()?,
+            "rule" => self.rule = map.next_value()?,
+            "shelfMark" => self.shelf_mark = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// The `constantExpression` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConstantExpression {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `value` property.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -296,66 +502,87 @@ impl graph_odata::GraphType for ConstantExpression {
     const NAME: &'static str = "constantExpression";
     const ODATA_TYPE: &'static str = "#microsoft.graph.constantExpression";
 }
+impl<'de> serde::Deserialize<'de> for ConstantExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ConstantExpression {
+    const EXPECTING: &'static str = "constantExpression";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// The `ebook` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Ebook {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A property named like a keyword.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `ref` property.
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<i32>,
     /// The `self` property.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<bool>,
     /// Clashes with the generated catch-all field.
-    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalData", skip_serializing_if = "Option::is_none")]
     pub additional_data2: Option<String>,
     /// The `publishedDateTime` property.
-    #[serde(
-        rename = "publishedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "publishedDateTime", skip_serializing_if = "Option::is_none")]
     pub published_date_time: Option<DateTimeOffset>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<BookState>,
     /// The `formats` property.
-    #[serde(rename = "formats", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "formats", skip_serializing_if = "Option::is_none")]
     pub formats: Option<Flags<BookFormat>>,
     /// The `tags` property.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `targets` property.
-    #[serde(rename = "targets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "targets", skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<AnyAssignmentTarget>>,
     /// The `primaryTarget` property.
-    #[serde(rename = "primaryTarget", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "primaryTarget", skip_serializing_if = "Option::is_none")]
     pub primary_target: Option<AnyAssignmentTarget>,
     /// The `cover` property.
-    #[serde(rename = "cover", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cover", skip_serializing_if = "Option::is_none")]
     pub cover: Option<serde_json::Value>,
     /// The `series` property.
-    #[serde(rename = "series", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "series", skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
     /// The `option` property.
-    #[serde(rename = "option", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "option", skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
     /// The `rule` property.
-    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rule", skip_serializing_if = "Option::is_none")]
     pub rule: Option<AnyExpression>,
     /// The `shelfMark` property.
-    #[serde(rename = "shelfMark", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "shelfMark", skip_serializing_if = "Option::is_none")]
     pub shelf_mark: Option<ArchiveShelfMark>,
     /// The `sizeInBytes` property.
-    #[serde(rename = "sizeInBytes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sizeInBytes", skip_serializing_if = "Option::is_none")]
     pub size_in_bytes: Option<i64>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -365,13 +592,54 @@ impl graph_odata::GraphType for Ebook {
     const NAME: &'static str = "ebook";
     const ODATA_TYPE: &'static str = "#microsoft.graph.ebook";
 }
+impl<'de> serde::Deserialize<'de> for Ebook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Ebook {
+    const EXPECTING: &'static str = "ebook";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "ref" => self.r#ref = map.next_value()?,
+            "self" => self.self_ = map.next_value()?,
+            "additionalData" => self.additional_data2 = map.next_value()?,
+            "publishedDateTime" => self.published_date_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "formats" => self.formats = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "targets" => self.targets = map.next_value()?,
+            "primaryTarget" => self.primary_target = map.next_value()?,
+            "cover" => self.cover = map.next_value()?,
+            "series" => self.series = map.next_value()?,
+            "option" => self.option = map.next_value()?,
+            "rule" => self.rule = map.next_value()?,
+            "shelfMark" => self.shelf_mark = map.next_value()?,
+            "sizeInBytes" => self.size_in_bytes = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// An expression: recursive through its derived types.
 ///
 /// An abstract type: values are of one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Expression {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -381,17 +649,41 @@ impl graph_odata::GraphType for Expression {
     const NAME: &'static str = "expression";
     const ODATA_TYPE: &'static str = "#microsoft.graph.expression";
 }
+impl<'de> serde::Deserialize<'de> for Expression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Expression {
+    const EXPECTING: &'static str = "expression";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// The `groupAssignmentTarget` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupAssignmentTarget {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The filter. \[See the filter page\](filter.md) \<b\>bold\</b\>.
-    #[serde(rename = "filterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "filterId", skip_serializing_if = "Option::is_none")]
     pub filter_id: Option<String>,
     /// The group.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -401,16 +693,42 @@ impl graph_odata::GraphType for GroupAssignmentTarget {
     const NAME: &'static str = "groupAssignmentTarget";
     const ODATA_TYPE: &'static str = "#microsoft.graph.groupAssignmentTarget";
 }
+impl<'de> serde::Deserialize<'de> for GroupAssignmentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for GroupAssignmentTarget {
+    const EXPECTING: &'static str = "groupAssignmentTarget";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "filterId" => self.filter_id = map.next_value()?,
+            "groupId" => self.group_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// `mimeContent` is not documented by the imported pages, so any JSON is kept as it is.
 pub type MimeContent = Value;
 /// A Graph name that clashes with Rust's Option.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Option2 {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `value` property.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -420,17 +738,42 @@ impl graph_odata::GraphType for Option2 {
     const NAME: &'static str = "option";
     const ODATA_TYPE: &'static str = "#microsoft.graph.option";
 }
+impl<'de> serde::Deserialize<'de> for Option2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Option2 {
+    const EXPECTING: &'static str = "option";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// A recursive type: a series may continue another series.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Series {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `name` property.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `previous` property.
-    #[serde(rename = "previous", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "previous", skip_serializing_if = "Option::is_none")]
     pub previous: Option<Box<Series>>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -439,6 +782,32 @@ pub struct Series {
 impl graph_odata::GraphType for Series {
     const NAME: &'static str = "series";
     const ODATA_TYPE: &'static str = "#microsoft.graph.series";
+}
+impl<'de> serde::Deserialize<'de> for Series {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Series {
+    const EXPECTING: &'static str = "series";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "previous" => self.previous = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
 }
 /// A `assignmentTarget` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.

@@ -5,16 +5,16 @@ use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
 use super::enums::*;
 /// The `book` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Book {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `title` property.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -24,18 +24,44 @@ impl graph_odata::GraphType for Book {
     const NAME: &'static str = "book";
     const ODATA_TYPE: &'static str = "#microsoft.graph.book";
 }
+impl<'de> serde::Deserialize<'de> for Book {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Book {
+    const EXPECTING: &'static str = "book";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 #[cfg(feature = "library")]
 /// A singleton.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Library {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -47,41 +73,93 @@ impl graph_odata::GraphType for Library {
     const ODATA_TYPE: &'static str = "#microsoft.graph.library";
 }
 #[cfg(feature = "library")]
+impl<'de> serde::Deserialize<'de> for Library {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+#[cfg(feature = "library")]
+impl graph_odata::ReadFields for Library {
+    const EXPECTING: &'static str = "library";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+#[cfg(feature = "library")]
 /// An update (PATCH) body for [`Library`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LibraryUpdate {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "id", skip_serializing_if = "Patch::is_absent")]
     pub id: Patch<String>,
     /// The `name` property.
-    #[serde(rename = "name", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "Patch::is_absent")]
     pub name: Patch<String>,
     /// Properties the spec does not declare, kept as they are.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
+impl<'de> serde::Deserialize<'de> for LibraryUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+#[cfg(feature = "library")]
+impl graph_odata::ReadFields for LibraryUpdate {
+    const EXPECTING: &'static str = "library";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// One row of the loan activity report.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LoanActivity {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `reportRefreshDate` property.
-    #[serde(
-        rename = "reportRefreshDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "reportRefreshDate", skip_serializing_if = "Option::is_none")]
     pub report_refresh_date: Option<String>,
     /// The `loans` property.
-    #[serde(rename = "loans", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "loans", skip_serializing_if = "Option::is_none")]
     pub loans: Option<i32>,
     /// The `reportPeriod` property.
-    #[serde(rename = "reportPeriod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "reportPeriod", skip_serializing_if = "Option::is_none")]
     pub report_period: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -91,21 +169,48 @@ impl graph_odata::GraphType for LoanActivity {
     const NAME: &'static str = "loanActivity";
     const ODATA_TYPE: &'static str = "#microsoft.graph.loanActivity";
 }
+impl<'de> serde::Deserialize<'de> for LoanActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for LoanActivity {
+    const EXPECTING: &'static str = "loanActivity";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "reportRefreshDate" => self.report_refresh_date = map.next_value()?,
+            "loans" => self.loans = map.next_value()?,
+            "reportPeriod" => self.report_period = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 #[cfg(feature = "readers")]
 /// A reader: the second area, to test area features.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Reader {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `displayName` property.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// A type both areas use, so always compiled.
-    #[serde(rename = "favoriteShelf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "favoriteShelf", skip_serializing_if = "Option::is_none")]
     pub favorite_shelf: Option<ShelfSummary>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -116,14 +221,43 @@ impl graph_odata::GraphType for Reader {
     const NAME: &'static str = "reader";
     const ODATA_TYPE: &'static str = "#microsoft.graph.reader";
 }
+#[cfg(feature = "readers")]
+impl<'de> serde::Deserialize<'de> for Reader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+#[cfg(feature = "readers")]
+impl graph_odata::ReadFields for Reader {
+    const EXPECTING: &'static str = "reader";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "favoriteShelf" => self.favorite_shelf = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// A type no operation uses, so always compiled, with what it contains.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReadingList {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `firstBook` property.
-    #[serde(rename = "firstBook", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "firstBook", skip_serializing_if = "Option::is_none")]
     pub first_book: Option<Book>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -133,18 +267,43 @@ impl graph_odata::GraphType for ReadingList {
     const NAME: &'static str = "readingList";
     const ODATA_TYPE: &'static str = "#microsoft.graph.readingList";
 }
+impl<'de> serde::Deserialize<'de> for ReadingList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ReadingList {
+    const EXPECTING: &'static str = "readingList";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "firstBook" => self.first_book = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 #[cfg(feature = "library")]
 /// The `shelf` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Shelf {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `label` property.
-    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -155,17 +314,45 @@ impl graph_odata::GraphType for Shelf {
     const NAME: &'static str = "shelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.shelf";
 }
+#[cfg(feature = "library")]
+impl<'de> serde::Deserialize<'de> for Shelf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+#[cfg(feature = "library")]
+impl graph_odata::ReadFields for Shelf {
+    const EXPECTING: &'static str = "shelf";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "label" => self.label = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// The `shelfSummary` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShelfSummary {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `count` property.
-    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -175,21 +362,47 @@ impl graph_odata::GraphType for ShelfSummary {
     const NAME: &'static str = "shelfSummary";
     const ODATA_TYPE: &'static str = "#microsoft.graph.shelfSummary";
 }
+impl<'de> serde::Deserialize<'de> for ShelfSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ShelfSummary {
+    const EXPECTING: &'static str = "shelfSummary";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 #[cfg(feature = "library")]
 /// The `specialShelf` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SpecialShelf {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `label` property.
-    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `reason` property.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
@@ -199,6 +412,35 @@ pub struct SpecialShelf {
 impl graph_odata::GraphType for SpecialShelf {
     const NAME: &'static str = "specialShelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.specialShelf";
+}
+#[cfg(feature = "library")]
+impl<'de> serde::Deserialize<'de> for SpecialShelf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+#[cfg(feature = "library")]
+impl graph_odata::ReadFields for SpecialShelf {
+    const EXPECTING: &'static str = "specialShelf";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "label" => self.label = map.next_value()?,
+            "reason" => self.reason = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
 }
 #[cfg(feature = "library")]
 /// A `shelf` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
