@@ -278,7 +278,7 @@ impl Ir {
             .operations
             .iter()
             .filter(|op| op.kind == OperationKind::Update)
-            .filter_map(|op| entity_type(spec, op))
+            .filter_map(|op| graph_spec::entity_type(&spec.types, &spec.operations, op))
             .collect();
         let update_names: BTreeMap<&str, String> = updated
             .iter()
@@ -413,29 +413,6 @@ impl Ir {
     }
 }
 
-/// The type an operation is about: its body type, else its response type, else that of another
-/// operation on the same path (a delete has neither). An update page that names no body type
-/// ("supply the values for relevant fields") patches this type.
-fn entity_type<'s>(spec: &'s Spec, op: &'s graph_spec::Operation) -> Option<&'s str> {
-    let own_type = |op: &'s graph_spec::Operation| -> Option<&'s str> {
-        let body = op.request_body.as_ref().map(|b| &b.type_ref);
-        let response = op.response.body.as_ref().map(|b| &b.type_ref);
-        let named = match op.kind {
-            // A delta function answers items of the collection it tracks.
-            OperationKind::Function => op.delta_of(),
-            OperationKind::Action => None,
-            _ => body.or(response).and_then(TypeRef::named),
-        };
-        named.filter(|n| spec.types.contains_key(*n))
-    };
-    own_type(op).or_else(|| {
-        spec.operations
-            .iter()
-            .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
-            .find_map(own_type)
-    })
-}
-
 /// One route per operation and path.
 fn routes(
     spec: &Spec,
@@ -446,7 +423,8 @@ fn routes(
     let mut scope = Scope::default();
     let mut routes = Vec::new();
     for (operation, op) in spec.operations.iter().enumerate() {
-        let entity_type = entity_type(spec, op).map(str::to_owned);
+        let entity_type =
+            graph_spec::entity_type(&spec.types, &spec.operations, op).map(str::to_owned);
         for (path_index, path) in op.paths.iter().enumerate() {
             let words: Vec<String> = path
                 .segments()

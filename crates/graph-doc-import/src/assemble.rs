@@ -677,24 +677,11 @@ fn add_missing_types(
 /// its own response or from another operation on the same path. A create whose Response section
 /// names no body answers the entity it created. Each is reported.
 fn infer_write_types(spec: &Spec, operations: &mut [Operation], defects: &mut Vec<Defect>) {
-    let typed = |op: &Operation| -> Option<TypeRef> {
-        op.response
-            .body
-            .as_ref()
-            .filter(|b| !b.collection)
-            .map(|b| &b.type_ref)
-            .filter(|t| t.named().is_some_and(|n| spec.types.contains_key(n)))
-            .cloned()
-    };
     let inferred: Vec<(usize, TypeRef)> = (operations.iter().enumerate())
         .filter(|(_, op)| op.kind == OperationKind::Update && op.request_body.is_none())
         .filter_map(|(index, op)| {
-            let found = typed(op).or_else(|| {
-                (operations.iter())
-                    .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
-                    .find_map(typed)
-            })?;
-            Some((index, found))
+            let found = graph_spec::entity_type(&spec.types, operations, op)?;
+            Some((index, TypeRef::Named(found.to_owned())))
         })
         .collect();
     for (index, type_ref) in inferred {

@@ -62,18 +62,33 @@ fn relative_path(written: &str) -> Option<String> {
         }
         None => return None,
     };
-    // `/resources/<resourceId>/roleSettings`: a placeholder in angle brackets.
-    let path = path
-        .split('/')
-        .map(
-            |segment| match segment.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
-                Some(name) if !name.is_empty() => format!("{{{name}}}"),
-                _ => segment.to_owned(),
-            },
-        )
-        .collect::<Vec<_>>()
-        .join("/");
-    Some(path)
+    Some(angle_placeholders(&path))
+}
+
+/// Placeholders written in angle brackets read as the usual braces: a segment
+/// (`/resources/<resourceId>/roleSettings`) or a function argument
+/// (`range(address='<address>')`, `cell(row=<row>,column=<column>)`).
+fn angle_placeholders(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with('>') {
+            out.push('{');
+            out.push_str(&after[..name_len]);
+            out.push('}');
+            rest = &after[name_len + 1..];
+        } else {
+            out.push('<');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An example message split into its first line, headers and body text.
@@ -208,7 +223,7 @@ mod tests {
     #[test]
     fn request_paths_without_a_slash_or_as_urls_read_as_paths() {
         let (lines, bad) = request_lines(
-            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\nGET /r/<resourceId>/s\n",
+            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\nGET /r/<resourceId>/s\nGET /w/range(address='<address>')/cell(row=<row>,column=<column>)\nGET /a<b/c<>\n",
             1,
         );
         let paths: Vec<&str> = lines.iter().map(|l| l.path.as_str()).collect();
@@ -220,7 +235,9 @@ mod tests {
                 "/{id}/y",
                 "/a/$ref",
                 "/b",
-                "/r/{resourceId}/s"
+                "/r/{resourceId}/s",
+                "/w/range(address='{address}')/cell(row={row},column={column})",
+                "/a<b/c<>"
             ]
         );
         assert_eq!(bad, [(4, "GET ?x".to_owned())]);

@@ -254,7 +254,7 @@ fn request_lines_are_read_as_paths_without_queries_or_trailing_slashes() {
             .iter()
             .any(|d| d.kind == DefectKind::MalformedPath
                 && d.source.file == "a/book-odd.md"
-                && d.message.contains("borders(<side>)")),
+                && d.message.contains("borders({side})")),
         "{:#?}",
         result.defects
     );

@@ -425,6 +425,35 @@ impl Operation {
     }
 }
 
+/// The type an operation is about: its body type, else its response type, else that of another
+/// of `operations` on the same path (a delete has neither); only a type of `types` counts. An
+/// update page that names no body type ("supply the values for relevant fields") patches this
+/// type. The importer types such bodies by this rule, and the generators use it for the
+/// entity a route serves.
+pub fn entity_type<'s>(
+    types: &BTreeMap<String, TypeDef>,
+    operations: &'s [Operation],
+    op: &'s Operation,
+) -> Option<&'s str> {
+    let own_type = |op: &'s Operation| -> Option<&'s str> {
+        let body = op.request_body.as_ref().map(|b| &b.type_ref);
+        let response = op.response.body.as_ref().map(|b| &b.type_ref);
+        let named = match op.kind {
+            // A delta function answers items of the collection it tracks.
+            OperationKind::Function => op.delta_of(),
+            OperationKind::Action => None,
+            _ => body.or(response).and_then(TypeRef::named),
+        };
+        named.filter(|n| types.contains_key(*n))
+    };
+    own_type(op).or_else(|| {
+        operations
+            .iter()
+            .filter(|other| other.paths.iter().any(|p| op.paths.contains(p)))
+            .find_map(own_type)
+    })
+}
+
 /// The body of a create or update request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
