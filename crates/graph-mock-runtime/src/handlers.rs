@@ -16,6 +16,7 @@ use crate::listing::ListRequest;
 use crate::middleware::Served;
 use crate::operation::{Kind, OperationMeta};
 use crate::query::{self, Allowed, Expand, QueryOptions};
+use crate::references::ReferenceRequest;
 use crate::resource::Resource;
 use crate::resource::SINGLETON_KEY;
 use crate::store::{Entity, Refused, StoreError, StoredEntity, UpdateError};
@@ -71,6 +72,10 @@ async fn handle(
         resource,
         base_url,
     };
+    if let Some(reference) = request.extensions().get::<ReferenceRequest>() {
+        let method = reference.method.clone();
+        return context.reference(&method, request).await;
+    }
     match operation.kind {
         Kind::Create => {
             let body = read_json_object(request, state.config.max_body).await?;

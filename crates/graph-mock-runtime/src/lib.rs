@@ -33,6 +33,7 @@ mod log_writer;
 mod middleware;
 mod mock_server;
 pub mod operation;
+mod references;
 mod resource;
 mod schema_view;
 mod seed;
@@ -252,8 +253,10 @@ pub fn app(state: AppState) -> Router {
         routes = routes.merge(admin::router(&base_path));
     }
     let routes = routes.with_state(state.clone());
-    // Function arguments leave the path before routing (a layer on the router would run after).
+    // `/$ref` and function arguments leave the path before routing (a layer on the router
+    // would run after).
     let routed = tower::ServiceBuilder::new()
+        .map_request(references::split_reference)
         .map_request(calls::split_function_call)
         .service(routes.fallback(unknown_route));
     Router::new()

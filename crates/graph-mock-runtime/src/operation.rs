@@ -108,6 +108,15 @@ impl Api {
         (self.spec)()
     }
 
+    /// The top-level collections and singletons (`/users`, `/deviceManagement`): the paths of
+    /// one literal segment. Where a `$ref` link's entity is looked for.
+    pub fn top_collections(&self) -> impl Iterator<Item = &'static str> {
+        self.operations()
+            .iter()
+            .filter(|op| matches!(op.segments, [PathSegment::Literal(_)]))
+            .map(|op| op.path)
+    }
+
     /// The spec's operation that `operation` serves (one of its paths).
     pub fn documented(&self, operation: &OperationMeta) -> Option<&'static graph_spec::Operation> {
         self.spec().operations.get(operation.operation)

@@ -328,6 +328,13 @@ impl LibraryShelvesItemRequest {
             path: format!("{}/{}", self.path(), "microsoft.graph.specialShelf"),
         }
     }
+    /// Requests under `/library/shelves/{shelfId}/readers`.
+    pub fn readers(&self) -> LibraryShelvesItemReadersRequest {
+        LibraryShelvesItemReadersRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), "readers"),
+        }
+    }
     /// Requests under `/library/shelves/{shelfId}/summary`.
     pub fn summary(&self) -> LibraryShelvesItemSummaryRequest {
         LibraryShelvesItemSummaryRequest {
@@ -654,5 +661,72 @@ impl LibraryGetLoanTotalsRequest {
                 value,
             )
             .query("$format", "application/json")
+    }
+}
+#[cfg(feature = "library")]
+/// Requests under `/library/shelves/{shelfId}/readers`.
+#[derive(Debug, Clone)]
+pub struct LibraryShelvesItemReadersRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "library")]
+impl LibraryShelvesItemReadersRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Requests under `/library/shelves/{shelfId}/readers/{readerId}`.
+    pub fn by_id(&self, reader_id: &str) -> LibraryShelvesItemReadersItemRequest {
+        LibraryShelvesItemReadersItemRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), encode_component(reader_id)),
+        }
+    }
+    /// List a shelf's readers
+    ///
+    /// The readers linked to a shelf (a `$ref` collection: readers are added with `POST .../readers/$ref`).
+    ///
+    /// `GET /library/shelves/{shelfId}/readers` (success: 200).
+    ///
+    /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: not documented.
+    pub fn list(&self) -> ListRequest<graph_model::Reader> {
+        ListRequest::new(self.transport().clone(), self.path().to_owned())
+    }
+}
+#[cfg(feature = "library")]
+/// Requests under `/library/shelves/{shelfId}/readers/{readerId}`.
+#[derive(Debug, Clone)]
+pub struct LibraryShelvesItemReadersItemRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "library")]
+impl LibraryShelvesItemReadersItemRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Remove a reader from a shelf
+    ///
+    /// Documented as `DELETE .../readers/{readerId}/$ref`, read without `/$ref`.
+    ///
+    /// `DELETE /library/shelves/{shelfId}/readers/{readerId}` (success: 204).
+    ///
+    /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: not documented.
+    pub fn delete(&self) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::DELETE,
+            self.path().to_owned(),
+            None::<&()>,
+            no_content,
+        )
     }
 }

@@ -386,6 +386,49 @@ static LIBRARY_GET_LOAN_TOTALS_GET: OperationMeta = OperationMeta {
     },
     operation: 19usize,
 };
+#[cfg(feature = "library")]
+/// `GET /library/shelves/{shelfId}/readers`
+static LIBRARY_SHELVES_READERS_LIST: OperationMeta = OperationMeta {
+    kind: Kind::List,
+    method: "GET",
+    path: "/library/shelves/{shelfId}/readers",
+    route: "/library/shelves/{p0}/readers",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("readers"),
+    ],
+    entity_type: <graph_model::Reader as graph_model::GraphType>::NAME,
+    status: 200u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 20usize,
+};
+#[cfg(feature = "library")]
+/// `DELETE /library/shelves/{shelfId}/readers/{readerId}`
+static LIBRARY_SHELVES_READERS_DELETE: OperationMeta = OperationMeta {
+    kind: Kind::Delete,
+    method: "DELETE",
+    path: "/library/shelves/{shelfId}/readers/{readerId}",
+    route: "/library/shelves/{p0}/readers/{p1}",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("readers"),
+        PathSegment::Key,
+    ],
+    entity_type: "",
+    status: 204u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 21usize,
+};
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
     static OPERATIONS: ::std::sync::OnceLock<Vec<&'static OperationMeta>> = ::std::sync::OnceLock::new();
@@ -414,6 +457,8 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_GET_LOAN_ACTIVITY_CALL,
                         &LIBRARY_SHELVES_CONTENT_GET,
                         &LIBRARY_GET_LOAN_TOTALS_GET,
+                        &LIBRARY_SHELVES_READERS_LIST,
+                        &LIBRARY_SHELVES_READERS_DELETE,
                     ],
                 );
             #[cfg(feature = "readers")]

@@ -196,7 +196,6 @@ impl graph_odata::ReadFields for LoanActivity {
         &mut self.additional_data
     }
 }
-#[cfg(feature = "readers")]
 /// A reader: the second area, to test area features.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Reader {
@@ -216,12 +215,10 @@ pub struct Reader {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
-#[cfg(feature = "readers")]
 impl graph_odata::GraphType for Reader {
     const NAME: &'static str = "reader";
     const ODATA_TYPE: &'static str = "#microsoft.graph.reader";
 }
-#[cfg(feature = "readers")]
 impl<'de> serde::Deserialize<'de> for Reader {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -229,7 +226,6 @@ impl<'de> serde::Deserialize<'de> for Reader {
         graph_odata::read_fields(deserializer)
     }
 }
-#[cfg(feature = "readers")]
 impl graph_odata::ReadFields for Reader {
     const EXPECTING: &'static str = "reader";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

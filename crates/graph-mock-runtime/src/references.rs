@@ -1,0 +1,182 @@
+//! `$ref` requests: links between existing entities through a navigation property, the way
+//! Graph adds a member to a group.
+//!
+//! - `POST <collection>/$ref` with `{"@odata.id": "<url of an entity>"}` adds the entity to the
+//!   collection (a copy under its own id, so `GET <collection>` lists it): `204`, a `400` when it
+//!   is there already, a `404` when no entity has that id.
+//! - `GET <collection>/$ref` lists the collection as `{"@odata.id": ...}` links.
+//! - `PUT <single-valued property>/$ref` sets the property to the entity (`user/manager`): `204`.
+//! - `DELETE <collection>/{id}/$ref` and `DELETE <property>/$ref` remove the link, not the
+//!   entity: the link is all that is stored under that path.
+//!
+//! The importer reads a `$ref` page's path without `/$ref`, so the routes are those of the
+//! collection: [`split_reference`] takes `/$ref` off before routing and routes a `POST` or a
+//! `PUT` as the collection's or the property's `GET`, keeping the request's own method in a
+//! [`ReferenceRequest`]; the handler then links instead of listing or reading.
+
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::handlers::{Context, json_response, push_json_string, read_json_object};
+use crate::listing::ListRequest;
+use crate::resource::SINGLETON_KEY;
+use crate::store::StoreError;
+
+/// A request whose path ended in `/$ref`, with its own method (routing may have changed it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRequest {
+    /// The method the client sent.
+    pub method: Method,
+}
+
+/// Takes `/$ref` off the path before routing: see the module documentation.
+pub fn split_reference(mut request: Request) -> Request {
+    let path = request.uri().path();
+    let Some(stripped) = path
+        .strip_suffix("/$ref")
+        .or_else(|| path.strip_suffix("/%24ref"))
+    else {
+        return request;
+    };
+    let new_uri = match request.uri().query() {
+        Some(query) => format!("{stripped}?{query}"),
+        None => stripped.to_owned(),
+    };
+    let Ok(uri) = new_uri.parse::<Uri>() else {
+        return request;
+    };
+    let method = request.method().clone();
+    *request.uri_mut() = uri;
+    // A delete of the link is the plain delete of what is stored under the path.
+    if method != Method::DELETE {
+        if method == Method::POST || method == Method::PUT {
+            *request.method_mut() = Method::GET;
+        }
+        request.extensions_mut().insert(ReferenceRequest { method });
+    }
+    request
+}
+
+impl Context<'_> {
+    /// Answers a [`ReferenceRequest`] routed to this context's operation.
+    pub(crate) async fn reference(
+        &self,
+        method: &Method,
+        request: Request,
+    ) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        let singleton = self.resource.singleton;
+        match (method, singleton) {
+            (&Method::POST, false) | (&Method::PUT, true) => {
+                let body = read_json_object(request, self.state.config.max_body).await?;
+                let (id, entity) = self.referenced(&body)?;
+                let key = if singleton { SINGLETON_KEY } else { &id };
+                if singleton {
+                    // Setting a single-valued property replaces what it held.
+                    match self.state.store.delete(&self.resource.collection, key) {
+                        Ok(()) | Err(StoreError::NotFound) => {}
+                        Err(error) => return Err(error.into()),
+                    }
+                }
+                match self
+                    .state
+                    .store
+                    .insert(&self.resource.collection, key, entity)
+                {
+                    Ok(_) => Ok(StatusCode::NO_CONTENT.into_response()),
+                    Err(StoreError::Conflict) => Err(ApiError::bad_request(format!(
+                        "One or more added object references already exist for the following modified properties: '{}'.",
+                        self.resource
+                            .collection
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or_default()
+                    ))),
+                    Err(error) => Err(error.into()),
+                }
+            }
+            (&Method::GET, false) => self.reference_links(),
+            _ => Err(ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                "The HTTP method is not allowed on this resource.",
+            )),
+        }
+    }
+
+    /// The entity an `{"@odata.id": ...}` body names: its id is the URL's last segment, looked up
+    /// in the collection the URL names, else in every top-level collection (`directoryObjects`
+    /// is not stored: a user is under `/users`).
+    fn referenced(
+        &self,
+        body: &Map<String, Value>,
+    ) -> Result<(String, Map<String, Value>), ApiError> {
+        let url = match body.get("@odata.id") {
+            Some(Value::String(url)) => url.trim_end_matches('/'),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "The request body must be an object with an '@odata.id' link to the entity to reference.",
+                ));
+            }
+        };
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let (named_collection, id) = path.rsplit_once('/').unwrap_or(("", path));
+        let named_collection = named_collection.rsplit('/').next().unwrap_or_default();
+        if id.is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "The '@odata.id' link '{url}' names no entity."
+            )));
+        }
+        let named = ["/", named_collection].concat();
+        let top = self.state.api.top_collections();
+        let candidates = std::iter::once(named.as_str()).chain(top.map(|path| -> &str { path }));
+        for collection in candidates {
+            if let Some(entity) = self.state.store.get(collection, id)? {
+                return Ok((id.to_owned(), entity.to_map()));
+            }
+        }
+        Err(ApiError::not_found(format!(
+            "Resource '{id}' does not exist or one of its queried reference-property objects are not present."
+        )))
+    }
+
+    /// `GET <collection>/$ref`: the collection's entities as links.
+    fn reference_links(&self) -> Result<Response, ApiError> {
+        let page = self.state.store.list(
+            &self.resource.collection,
+            ListRequest {
+                filter: None,
+                order_by: &[],
+                skip: 0,
+                token: None,
+                page_size: self.state.config.max_page_size,
+            },
+        )?;
+        let mut body = String::from("{\"@odata.context\":");
+        push_json_string(
+            &mut body,
+            &[&self.base_url, "/$metadata#Collection($ref)"].concat(),
+        );
+        body.push_str(",\"value\":[");
+        for (n, item) in page.items.iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            body.push_str("{\"@odata.id\":");
+            let link = [
+                &self.base_url,
+                self.resource.collection.as_str(),
+                "/",
+                item.key(),
+            ]
+            .concat();
+            push_json_string(&mut body, &link);
+            body.push('}');
+        }
+        body.push_str("]}");
+        Ok(json_response(StatusCode::OK, body))
+    }
+}
