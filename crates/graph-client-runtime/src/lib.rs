@@ -49,6 +49,21 @@ pub mod codegen {
     pub use crate::request::{bytes, json, no_content, value};
     pub use reqwest::Method;
 
+    /// The body of a `$ref` request: `{"@odata.id": "<url of the entity to link>"}`.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct ReferenceLink<'a> {
+        /// The URL of the entity.
+        #[serde(rename = "@odata.id")]
+        pub odata_id: &'a str,
+    }
+
+    impl<'a> ReferenceLink<'a> {
+        /// A link to the entity at `odata_id`.
+        pub fn to(odata_id: &'a str) -> ReferenceLink<'a> {
+            ReferenceLink { odata_id }
+        }
+    }
+
     /// Percent-encodes a path segment or query component (everything but unreserved characters and `$`).
     pub fn encode_component(text: &str) -> String {
         let mut out = String::with_capacity(text.len());

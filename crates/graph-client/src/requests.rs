@@ -2,8 +2,8 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, bytes, encode_component, function_call, json, no_content, odata_literal,
-    value,
+    Method, ReferenceLink, bytes, encode_component, function_call, json, no_content,
+    odata_literal, value,
 };
 use graph_client_runtime::{
     Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,

@@ -117,6 +117,10 @@ pub fn build(routes_ir: &[RouteIr]) -> (Vec<BuilderIr>, Vec<ClientMethodIr>) {
 
 fn wanted_method(route: &RouteIr) -> String {
     match route.kind {
+        // `$ref`: a link to an existing entity, added, set or removed.
+        OperationKind::Create if route.reference => "add_ref".to_owned(),
+        OperationKind::Update if route.reference => "set_ref".to_owned(),
+        OperationKind::Delete if route.reference => "delete_ref".to_owned(),
         OperationKind::List => "list".to_owned(),
         OperationKind::Get => "get".to_owned(),
         OperationKind::Delete => "delete".to_owned(),

@@ -55,7 +55,7 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
-        use graph_client_runtime::codegen::{Method, bytes, encode_component, function_call, json, no_content, odata_literal, value};
+        use graph_client_runtime::codegen::{Method, ReferenceLink, bytes, encode_component, function_call, json, no_content, odata_literal, value};
         use graph_client_runtime::{Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
 
         #[doc = #default_doc]
@@ -360,9 +360,10 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
     let prefix = model_prefix();
     let graph_docs = doc_attrs(&format!("{}\n\n{}", route.summary, route.description));
     let reference = doc_lines(&format!(
-        "\n`{} {}` (success: {}).\n\nPermissions (least privileged first): {}; {}.",
+        "\n`{} {}{}` (success: {}).\n\nPermissions (least privileged first): {}; {}.",
         route.method.as_str(),
         route.path,
+        if route.reference { "/$ref" } else { "" },
         route.status,
         permissions_line("delegated", &route.delegated),
         permissions_line("application", &route.application),
@@ -373,6 +374,32 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
         .as_ref()
         .map(|r| rust_type(&r.ty, r.collection, false, &prefix));
     match route.kind {
+        // `$ref`: the link is the body of an add or a set; a delete sends none.
+        OperationKind::Create | OperationKind::Update | OperationKind::Delete
+            if route.reference =>
+        {
+            let method = ident(method_name);
+            let http = method_tokens(route);
+            let (parameter, body, link_doc) = match route.kind {
+                OperationKind::Delete => (quote! {}, quote! { None::<&()> }, quote! {}),
+                _ => (
+                    quote! { , odata_id: &str },
+                    quote! { Some(&ReferenceLink::to(odata_id)) },
+                    quote! {
+                        ///
+                        /// `odata_id` is the URL of the entity to link, e.g.
+                        /// `https://graph.microsoft.com/beta/directoryObjects/{id}`.
+                    },
+                ),
+            };
+            quote! {
+                #docs
+                #link_doc
+                pub fn #method(&self #parameter) -> Request<()> {
+                    Request::new(self.transport().clone(), #http, format!("{}/$ref", self.path()), #body, no_content)
+                }
+            }
+        }
         OperationKind::List => {
             let method = ident(method_name);
             let item = item_type(route);

@@ -86,6 +86,9 @@ pub struct RouteIr {
     pub name: String,
     /// Whether it is a collection's `delta` function (change tracking, round by round).
     pub delta: bool,
+    /// Whether it is a `$ref` operation ([`graph_spec::Operation::reference`]): sent to the path
+    /// plus `/$ref`, with an `@odata.id` link for a body.
+    pub reference: bool,
     /// The method.
     pub method: HttpMethod,
     /// The path template.
@@ -277,7 +280,7 @@ impl Ir {
         let updated: BTreeSet<&str> = spec
             .operations
             .iter()
-            .filter(|op| op.kind == OperationKind::Update)
+            .filter(|op| op.kind == OperationKind::Update && !op.reference)
             .filter_map(|op| graph_spec::entity_type(&spec.types, &spec.operations, op))
             .collect();
         let update_names: BTreeMap<&str, String> = updated
@@ -453,6 +456,7 @@ fn routes(
                 kind: op.kind,
                 name: op.name.clone(),
                 delta: op.delta_of().is_some(),
+                reference: op.reference,
                 method: op.method,
                 path: path.clone(),
                 route_path,
@@ -471,7 +475,7 @@ fn routes(
                 request_type: op.request_body.as_ref().map(|b| field_type(&b.type_ref)),
                 update_type: entity_type
                     .as_deref()
-                    .filter(|_| op.kind == OperationKind::Update)
+                    .filter(|_| op.kind == OperationKind::Update && !op.reference)
                     .and_then(|n| update_names.get(n).cloned()),
                 response: op
                     .response

@@ -90,6 +90,8 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         )
     })?;
     let mut paths = Vec::new();
+    // Paths written with `/$ref`, read without it: see `reference` below.
+    let mut ref_lines: Vec<(u32, String)> = Vec::new();
     for l in &lines {
         if l.method != method {
             report.defect(
@@ -111,8 +113,8 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             trimmed => trimmed.to_owned(),
         };
         if let Some(stripped) = path.strip_suffix("/$ref") {
-            report.defect(l.line, DefectKind::RefSuffixInPath, format!("the path `{path}` ends in `/$ref`, but the page creates an entity, not a reference; read as `{stripped}`"));
-            path = stripped.to_owned();
+            let stripped = stripped.to_owned();
+            ref_lines.push((l.line, std::mem::replace(&mut path, stripped)));
         }
         match PathTemplate::parse(&path) {
             Ok(template) if paths.contains(&template) => {}
@@ -212,14 +214,34 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
     let download = (outcome.status == 302).then(|| download(&response_section, &mut mentions));
 
     let title = doc.title();
-    let (kind, name) = classify(
-        method,
-        &paths,
-        &title,
-        outcome.verb,
-        outcome.status,
-        outcome.body.as_ref(),
-    );
+    // A `$ref` page links an entity, or removes a link: its operation is that of the property
+    // at the path. A `POST .../$ref` that answers a created entity (the seed's `201`) creates
+    // one, and its `/$ref` is a doc defect.
+    let reference = !ref_lines.is_empty()
+        && match method {
+            HttpMethod::Delete | HttpMethod::Put => true,
+            HttpMethod::Post => outcome.status == 204,
+            HttpMethod::Get | HttpMethod::Patch => false,
+        };
+    if !reference {
+        for (line, written) in &ref_lines {
+            let read = written.trim_end_matches("/$ref");
+            report.defect(*line, DefectKind::RefSuffixInPath, format!("the path `{written}` ends in `/$ref`, but the page does not link an entity; read as `{read}`"));
+        }
+    }
+    let (kind, name) = match method {
+        HttpMethod::Post if reference => (OperationKind::Create, String::new()),
+        HttpMethod::Put if reference => (OperationKind::Update, String::new()),
+        HttpMethod::Delete if reference => (OperationKind::Delete, String::new()),
+        _ => classify(
+            method,
+            &paths,
+            &title,
+            outcome.verb,
+            outcome.status,
+            outcome.body.as_ref(),
+        ),
+    };
     let owner = title
         .split_whitespace()
         .last()
@@ -229,7 +251,8 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
     let mut body_table = None;
     let mut parameters: Vec<Property> = Vec::new();
     let mut request_body = None;
-    if let Some(section) = doc.section(&["Request body"]) {
+    // A link's body is `{"@odata.id": ...}`, whatever type the page says it links.
+    if let Some(section) = doc.section(&["Request body"]).filter(|_| !reference) {
         let text: String = section
             .paragraphs()
             .map(|(p, _)| p.text.as_str())
@@ -333,6 +356,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                 .unwrap_or_default(),
             parameters,
             request_body,
+            reference,
             response: Response {
                 status: outcome.status,
                 body: outcome.body,

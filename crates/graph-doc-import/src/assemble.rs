@@ -678,7 +678,9 @@ fn add_missing_types(
 /// names no body answers the entity it created. Each is reported.
 fn infer_write_types(spec: &Spec, operations: &mut [Operation], defects: &mut Vec<Defect>) {
     let inferred: Vec<(usize, TypeRef)> = (operations.iter().enumerate())
-        .filter(|(_, op)| op.kind == OperationKind::Update && op.request_body.is_none())
+        .filter(|(_, op)| {
+            op.kind == OperationKind::Update && op.request_body.is_none() && !op.reference
+        })
         .filter_map(|(index, op)| {
             let found = graph_spec::entity_type(&spec.types, operations, op)?;
             Some((index, TypeRef::Named(found.to_owned())))

@@ -795,3 +795,68 @@ fn write_pages_without_types_take_the_entity_they_write() {
     let all: Vec<_> = result.defects.iter().map(|d| d.message.clone()).collect();
     assert_eq!(reported, 2, "{all:#?}");
 }
+
+/// A `$ref` page (adding a member: `POST .../members/$ref` answering `204`, removing one:
+/// `DELETE .../members/{id}/$ref`) links an entity: a reference operation at the path without
+/// `/$ref`, whose body is the link, not the type the page names. A page that creates an entity
+/// (`201` and the entity) with a stray `/$ref` keeps that as a defect.
+#[test]
+fn ref_pages_are_reference_operations() {
+    let pages = vec![
+        page(
+            "r/book.md",
+            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+        ),
+        page(
+            "a/shelf-post-books.md",
+            &api(
+                "Add book",
+                "POST /shelves/{id}/books/$ref",
+                "In the request body, supply a JSON representation of a [book](../resources/book.md) object to be added.",
+                "If successful, this method returns a `204 No Content` response code.",
+                "",
+            ),
+        ),
+        page(
+            "a/shelf-delete-books.md",
+            &api(
+                "Remove book",
+                "DELETE /shelves/{id}/books/{bookId}/$ref",
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `204 No Content` response code.",
+                "",
+            ),
+        ),
+        page(
+            "a/book-create.md",
+            &api(
+                "Create book",
+                "POST /books/$ref",
+                "In the request body, supply a JSON representation of a [book](../resources/book.md) object.",
+                "If successful, this method returns a `201 Created` response code and a [book](../resources/book.md) object in the response body.",
+                "",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let by_summary = |summary: &str| {
+        (result.spec.operations.iter())
+            .find(|op| op.summary == summary)
+            .unwrap_or_else(|| panic!("{summary} imports"))
+    };
+    let add = by_summary("Add book");
+    assert!(add.reference);
+    assert_eq!(add.kind, OperationKind::Create);
+    assert_eq!(add.paths[0].to_string(), "/shelves/{id}/books");
+    assert_eq!(add.request_body, None);
+    let remove = by_summary("Remove book");
+    assert!(remove.reference);
+    assert_eq!(remove.kind, OperationKind::Delete);
+    let create = by_summary("Create book");
+    assert!(!create.reference);
+    let ref_defects: Vec<&str> = (result.defects.iter())
+        .filter(|d| d.kind == DefectKind::RefSuffixInPath)
+        .map(|d| d.source.file.as_str())
+        .collect();
+    assert_eq!(ref_defects, ["a/book-create.md"]);
+}

@@ -105,6 +105,9 @@ fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
 /// The path of a function whose template does not write its call gets one from the declared
 /// parameters: `.../getX(a={a},b={b})`.
 fn openapi_path(op: &Operation, template: &PathTemplate) -> String {
+    if op.reference {
+        return format!("{template}/$ref");
+    }
     if op.kind != OperationKind::Function || writes_call(template) {
         return template.to_string();
     }
@@ -547,6 +550,12 @@ fn first_example<'a>(
 
 fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
     let schema = match (&op.request_body, op.kind) {
+        // A `$ref` add or set: a link to the entity.
+        (_, OperationKind::Create | OperationKind::Update) if op.reference => json!({
+            "type": "object",
+            "properties": { "@odata.id": { "type": "string" } },
+            "required": ["@odata.id"],
+        }),
         (Some(body), _) => value_schema(w, &body.type_ref, false, true),
         (None, OperationKind::Action) if !op.parameters.is_empty() => {
             let parameters: Vec<&Property> = op.parameters.iter().collect();
@@ -760,6 +769,37 @@ mod tests {
             .map(|p| p["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["period", "$format"]);
+    }
+
+    /// A `$ref` operation is documented at its `/$ref` path, with an `@odata.id` link for a body.
+    #[test]
+    fn a_reference_is_documented_at_its_ref_path() {
+        let add = operation(json!({
+            "kind": "create", "method": "POST", "reference": true,
+            "paths": [{ "template": "/groups/{id}/members", "parameters": ["id"] }],
+            "summary": "Add member", "response": { "status": 204 }
+        }));
+        let remove = operation(json!({
+            "kind": "delete", "method": "DELETE", "reference": true,
+            "paths": [{ "template": "/groups/{id}/members/{memberId}", "parameters": ["id", "memberId"] }],
+            "summary": "Remove member", "response": { "status": 204 }
+        }));
+        let mut spec = Spec::new();
+        spec.operations = vec![add, remove];
+        let doc = document(&spec, "http://localhost/beta");
+        let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            paths,
+            [
+                "/groups/{id}/members/$ref",
+                "/groups/{id}/members/{memberId}/$ref"
+            ]
+        );
+        let body = &doc["paths"]["/groups/{id}/members/$ref"]["post"]["requestBody"];
+        let schema = &body["content"]["application/json"]["schema"];
+        assert_eq!(schema["required"], json!(["@odata.id"]));
+        assert_eq!(schema["properties"]["@odata.id"]["type"], "string");
+        assert!(doc["paths"]["/groups/{id}/members/{memberId}/$ref"]["delete"].is_object());
     }
 
     #[test]

@@ -392,6 +392,12 @@ pub struct Operation {
     /// The request body, for create and update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<RequestBody>,
+    /// A `$ref` operation: its page's path ends in `/$ref`, kept here without it. It links an
+    /// existing entity into the navigation property at the path (a create: `POST`, or an
+    /// update of a single-valued one: `PUT`, both with an `{"@odata.id": "<url>"}` body), or
+    /// removes the link (a delete), rather than creating or deleting the entity.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reference: bool,
     /// The documented success response.
     pub response: Response,
     /// The request headers table.

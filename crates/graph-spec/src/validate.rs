@@ -186,6 +186,7 @@ mod tests {
             description: String::new(),
             parameters: vec![],
             request_body: None,
+            reference: false,
             response: Response {
                 status: 200,
                 body: Some(ResponseBody {

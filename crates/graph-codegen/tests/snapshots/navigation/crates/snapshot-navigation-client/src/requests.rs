@@ -2,8 +2,8 @@
 //! The generated request builders, one per URL prefix.
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
-    Method, bytes, encode_component, function_call, json, no_content, odata_literal,
-    value,
+    Method, ReferenceLink, bytes, encode_component, function_call, json, no_content,
+    odata_literal, value,
 };
 use graph_client_runtime::{
     Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
@@ -696,6 +696,25 @@ impl LibraryShelvesItemReadersRequest {
     pub fn list(&self) -> ListRequest<graph_model::Reader> {
         ListRequest::new(self.transport().clone(), self.path().to_owned())
     }
+    /// Add a reader to a shelf
+    ///
+    /// Documented as `POST .../readers/$ref` with an `@odata.id` link to an existing reader.
+    ///
+    /// `POST /library/shelves/{shelfId}/readers/$ref` (success: 204).
+    ///
+    /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: not documented.
+    ///
+    /// `odata_id` is the URL of the entity to link, e.g.
+    /// `https://graph.microsoft.com/beta/directoryObjects/{id}`.
+    pub fn add_ref(&self, odata_id: &str) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::POST,
+            format!("{}/$ref", self.path()),
+            Some(&ReferenceLink::to(odata_id)),
+            no_content,
+        )
+    }
 }
 #[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/readers/{readerId}`.
@@ -715,16 +734,16 @@ impl LibraryShelvesItemReadersItemRequest {
     }
     /// Remove a reader from a shelf
     ///
-    /// Documented as `DELETE .../readers/{readerId}/$ref`, read without `/$ref`.
+    /// Documented as `DELETE .../readers/{readerId}/$ref`: removes the link, not the reader.
     ///
-    /// `DELETE /library/shelves/{shelfId}/readers/{readerId}` (success: 204).
+    /// `DELETE /library/shelves/{shelfId}/readers/{readerId}/$ref` (success: 204).
     ///
     /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: not documented.
-    pub fn delete(&self) -> Request<()> {
+    pub fn delete_ref(&self) -> Request<()> {
         Request::new(
             self.transport().clone(),
             Method::DELETE,
-            self.path().to_owned(),
+            format!("{}/$ref", self.path()),
             None::<&()>,
             no_content,
         )

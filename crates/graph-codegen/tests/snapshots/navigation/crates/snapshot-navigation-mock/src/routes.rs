@@ -408,6 +408,27 @@ static LIBRARY_SHELVES_READERS_LIST: OperationMeta = OperationMeta {
     operation: 20usize,
 };
 #[cfg(feature = "library")]
+/// `POST /library/shelves/{shelfId}/readers`
+static LIBRARY_SHELVES_READERS_CREATE: OperationMeta = OperationMeta {
+    kind: Kind::Create,
+    method: "POST",
+    path: "/library/shelves/{shelfId}/readers",
+    route: "/library/shelves/{p0}/readers",
+    segments: &[
+        PathSegment::Literal("library"),
+        PathSegment::Literal("shelves"),
+        PathSegment::Key,
+        PathSegment::Literal("readers"),
+    ],
+    entity_type: <graph_model::Reader as graph_model::GraphType>::NAME,
+    status: 204u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 21usize,
+};
+#[cfg(feature = "library")]
 /// `DELETE /library/shelves/{shelfId}/readers/{readerId}`
 static LIBRARY_SHELVES_READERS_DELETE: OperationMeta = OperationMeta {
     kind: Kind::Delete,
@@ -427,7 +448,7 @@ static LIBRARY_SHELVES_READERS_DELETE: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 21usize,
+    operation: 22usize,
 };
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
@@ -458,6 +479,7 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_SHELVES_CONTENT_GET,
                         &LIBRARY_GET_LOAN_TOTALS_GET,
                         &LIBRARY_SHELVES_READERS_LIST,
+                        &LIBRARY_SHELVES_READERS_CREATE,
                         &LIBRARY_SHELVES_READERS_DELETE,
                     ],
                 );

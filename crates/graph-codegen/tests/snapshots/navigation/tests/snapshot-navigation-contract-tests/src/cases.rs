@@ -157,3 +157,36 @@ async fn library_get_loan_totals_get_example_1() {
     );
     assert_eq!(h.last_status(), Some(200), "the documented status");
 }
+#[tokio::test]
+async fn library_shelves_readers_create_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    h.seed("/library/shelves", serde_json::json!({ "id" : "p0" }));
+    h.seed("/readers", serde_json::json!({ "id" : "r1" }));
+    client
+        .library()
+        .shelves()
+        .by_id("p0")
+        .readers()
+        .add_ref("https://graph.microsoft.com/beta/readers/r1")
+        .await
+        .expect("the mock links the documented entity");
+    assert_eq!(h.last_status(), Some(204u16), "the documented status");
+}
+#[tokio::test]
+async fn library_shelves_readers_delete_example_1() {
+    let h = Harness::start(&graph_mock::API).await;
+    let client: graph_client::Client = h.client();
+    h.seed("/library/shelves", serde_json::json!({ "id" : "p0" }));
+    h.seed_at("/library/shelves/p0/readers", "e0", serde_json::json!({ "id" : "e0" }));
+    client
+        .library()
+        .shelves()
+        .by_id("p0")
+        .readers()
+        .by_id("e0")
+        .delete_ref()
+        .await
+        .expect("the seeded link is removed");
+    assert_eq!(h.last_status(), Some(204u16), "the documented status");
+}

@@ -1,0 +1,56 @@
+//! The generated client's `$ref` methods against the generated mock, on the `navigation`
+//! fixture: its `/library/shelves/{id}/readers` is documented with `POST .../readers/$ref` (a
+//! link to an existing reader) and `DELETE .../readers/{id}/$ref` (removing the link).
+
+use graph_mock_runtime::{AuthMode, Config, MockServer};
+use snapshot_navigation_client::model::{AnyShelf, Reader, Shelf};
+use snapshot_navigation_client::{Client, Error};
+
+async fn start() -> (MockServer, Client) {
+    let server = MockServer::try_start(
+        &snapshot_navigation_mock::API,
+        Config {
+            auth: AuthMode::None,
+            ..Config::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = Client::new(server.base_url(), "token").unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_reader_is_linked_to_a_shelf_and_unlinked() {
+    let (server, client) = start().await;
+    let shelf = AnyShelf::Shelf(Shelf {
+        id: Some("s1".into()),
+        label: Some("Shelf 1".into()),
+        ..Default::default()
+    });
+    client.library().shelves().create(&shelf).await.unwrap();
+    let reader = Reader {
+        display_name: Some("Ada".into()),
+        ..Default::default()
+    };
+    let reader = client.readers().create(&reader).await.unwrap();
+    let reader_id = reader.id.unwrap();
+
+    let readers = client.library().shelves().by_id("s1").readers();
+    let link = format!("{}/readers/{reader_id}", server.base_url());
+    readers.add_ref(&link).await.unwrap();
+    let listed = readers.list().send().await.unwrap().value;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].display_name.as_deref(), Some("Ada"));
+
+    // Linking it again is Graph's 400.
+    let again = readers.add_ref(&link).await.unwrap_err();
+    assert!(matches!(again, Error::Graph { .. }), "{again:?}");
+    assert_eq!(again.status(), Some(400));
+
+    readers.by_id(&reader_id).delete_ref().await.unwrap();
+    assert!(readers.list().send().await.unwrap().value.is_empty());
+    // The reader is still there.
+    let still = client.readers().by_id(&reader_id).get().await.unwrap();
+    assert_eq!(still.display_name.as_deref(), Some("Ada"));
+}
