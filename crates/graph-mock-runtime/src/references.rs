@@ -9,10 +9,12 @@
 //! - `DELETE <collection>/{id}/$ref` and `DELETE <property>/$ref` remove the link, not the
 //!   entity: the link is all that is stored under that path.
 //!
-//! The importer reads a `$ref` page's path without `/$ref`, so the routes are those of the
-//! collection: [`split_reference`] takes `/$ref` off before routing and routes a `POST` or a
-//! `PUT` as the collection's or the property's `GET`, keeping the request's own method in a
-//! [`ReferenceRequest`]; the handler then links instead of listing or reading.
+//! The importer reads a `$ref` page's path without `/$ref` (as a reference operation), so the
+//! routes are those of the path without it: [`split_reference`] takes `/$ref` off before
+//! routing and marks the request with a [`ReferenceRequest`]; the handler of the route it
+//! reaches (the page's own, or for a `GET`, the collection's list) then links instead of
+//! creating, updating or listing. A `POST` or `PUT` that no `$ref` page documents for the path
+//! is a `405`, as on the service.
 
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, Uri};
@@ -25,7 +27,7 @@ use crate::listing::ListRequest;
 use crate::resource::SINGLETON_KEY;
 use crate::store::StoreError;
 
-/// A request whose path ended in `/$ref`, with its own method (routing may have changed it).
+/// A request whose path ended in `/$ref` (a delete aside, which is a plain delete).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferenceRequest {
     /// The method the client sent.
@@ -52,9 +54,6 @@ pub fn split_reference(mut request: Request) -> Request {
     *request.uri_mut() = uri;
     // A delete of the link is the plain delete of what is stored under the path.
     if method != Method::DELETE {
-        if method == Method::POST || method == Method::PUT {
-            *request.method_mut() = Method::GET;
-        }
         request.extensions_mut().insert(ReferenceRequest { method });
     }
     request
@@ -123,16 +122,27 @@ impl Context<'_> {
             }
         };
         let path = url.split(['?', '#']).next().unwrap_or_default();
-        let (named_collection, id) = path.rsplit_once('/').unwrap_or(("", path));
-        let named_collection = named_collection.rsplit('/').next().unwrap_or_default();
+        let (collection_path, id) = path.rsplit_once('/').unwrap_or(("", path));
         if id.is_empty() {
             return Err(ApiError::bad_request(format!(
                 "The '@odata.id' link '{url}' names no entity."
             )));
         }
-        let named = ["/", named_collection].concat();
+        // Where the link says, relative to the version segment (`.../beta/library/shelves`);
+        // else its last collection at the top (`/users`), else any top-level collection.
+        let exact = match collection_path
+            .split_once("/beta/")
+            .or_else(|| collection_path.split_once("/v1.0/"))
+        {
+            Some((_, relative)) => ["/", relative].concat(),
+            None => String::new(),
+        };
+        let named = ["/", collection_path.rsplit('/').next().unwrap_or_default()].concat();
         let top = self.state.api.top_collections();
-        let candidates = std::iter::once(named.as_str()).chain(top.map(|path| -> &str { path }));
+        let candidates = [exact.as_str(), named.as_str()]
+            .into_iter()
+            .filter(|c| c.len() > 1)
+            .chain(top.map(|path| -> &str { path }));
         for collection in candidates {
             if let Some(entity) = self.state.store.get(collection, id)? {
                 return Ok((id.to_owned(), entity.to_map()));

@@ -215,12 +215,12 @@ async fn a_reference_under_a_missing_parent_is_a_404() {
 async fn a_single_valued_reference_is_set_and_replaced() {
     let fixture = Fixture::start().await;
     let other = fixture
-        .create("/readers", json!({"displayName": "o"}))
+        .create("/library/shelves", json!({"label": "o"}))
         .await;
-    let path = format!("/library/shelves/{}/summary", fixture.shelf);
-    for (reader, name) in [(&fixture.reader, "r"), (&other, "o")] {
-        let body =
-            json!({"@odata.id": format!("https://graph.microsoft.com/beta/readers/{reader}")});
+    let path = format!("/readers/{}/favoriteShelf", fixture.reader);
+    for (shelf, label) in [(&fixture.shelf, "s"), (&other, "o")] {
+        // The link's own path finds the shelf, though it is not a top-level collection.
+        let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/library/shelves/{shelf}")});
         let set = fixture
             .send(reqwest::Method::PUT, &format!("{path}/$ref"), Some(body))
             .await;
@@ -231,10 +231,10 @@ async fn a_single_valued_reference_is_set_and_replaced() {
             .json()
             .await
             .unwrap();
-        assert_eq!(now["displayName"], name, "{now}");
+        assert_eq!(now["label"], label, "{now}");
     }
-    // A collection takes POST, not PUT.
-    let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/readers/{other}")});
+    // No `$ref` page documents a PUT on the collection: the service's 405.
+    let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/readers/{}", fixture.reader)});
     let put = fixture
         .send(
             reqwest::Method::PUT,

@@ -54,3 +54,22 @@ async fn a_reader_is_linked_to_a_shelf_and_unlinked() {
     let still = client.readers().by_id(&reader_id).get().await.unwrap();
     assert_eq!(still.display_name.as_deref(), Some("Ada"));
 }
+
+#[tokio::test]
+async fn a_favorite_shelf_is_set_by_reference() {
+    let (server, client) = start().await;
+    let shelf = AnyShelf::Shelf(Shelf {
+        id: Some("s2".into()),
+        label: Some("Shelf 2".into()),
+        ..Default::default()
+    });
+    client.library().shelves().create(&shelf).await.unwrap();
+    let reader = client.readers().create(&Reader::default()).await.unwrap();
+    let favorite = client.readers().by_id(&reader.id.unwrap()).favorite_shelf();
+    let link = format!("{}/library/shelves/s2", server.base_url());
+    favorite.set_ref(&link).await.unwrap();
+    match favorite.get().await.unwrap() {
+        AnyShelf::Shelf(shelf) => assert_eq!(shelf.label.as_deref(), Some("Shelf 2")),
+        other => panic!("expected the shelf, got {other:?}"),
+    }
+}

@@ -581,6 +581,13 @@ impl ReadersItemRequest {
     pub fn path(&self) -> &str {
         &self.path
     }
+    /// Requests under `/readers/{readerId}/favoriteShelf`.
+    pub fn favorite_shelf(&self) -> ReadersItemFavoriteShelfRequest {
+        ReadersItemFavoriteShelfRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), "favoriteShelf"),
+        }
+    }
     /// Get reader
     ///
     /// `GET /readers/{readerId}` (success: 200).
@@ -745,6 +752,50 @@ impl LibraryShelvesItemReadersItemRequest {
             Method::DELETE,
             format!("{}/$ref", self.path()),
             None::<&()>,
+            no_content,
+        )
+    }
+}
+#[cfg(feature = "readers")]
+/// Requests under `/readers/{readerId}/favoriteShelf`.
+#[derive(Debug, Clone)]
+pub struct ReadersItemFavoriteShelfRequest {
+    transport: Transport,
+    path: String,
+}
+#[cfg(feature = "readers")]
+impl ReadersItemFavoriteShelfRequest {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    /// The path this builder addresses, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Get a reader's favorite shelf
+    ///
+    /// `GET /readers/{readerId}/favoriteShelf` (success: 200).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.ReadWrite.All; application: not documented.
+    pub fn get(&self) -> GetRequest<graph_model::AnyShelf> {
+        GetRequest::new(self.transport().clone(), self.path().to_owned())
+    }
+    /// Set a reader's favorite shelf
+    ///
+    /// Documented as `PUT .../favoriteShelf/$ref` with an `@odata.id` link to a shelf.
+    ///
+    /// `PUT /readers/{readerId}/favoriteShelf/$ref` (success: 204).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.ReadWrite.All; application: not documented.
+    ///
+    /// `odata_id` is the URL of the entity to link, e.g.
+    /// `https://graph.microsoft.com/beta/directoryObjects/{id}`.
+    pub fn set_ref(&self, odata_id: &str) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::PUT,
+            format!("{}/$ref", self.path()),
+            Some(&ReferenceLink::to(odata_id)),
             no_content,
         )
     }

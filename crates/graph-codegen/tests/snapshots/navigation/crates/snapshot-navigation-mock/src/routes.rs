@@ -450,6 +450,46 @@ static LIBRARY_SHELVES_READERS_DELETE: OperationMeta = OperationMeta {
     },
     operation: 22usize,
 };
+#[cfg(feature = "readers")]
+/// `GET /readers/{readerId}/favoriteShelf`
+static READERS_FAVORITE_SHELF_GET: OperationMeta = OperationMeta {
+    kind: Kind::Get,
+    method: "GET",
+    path: "/readers/{readerId}/favoriteShelf",
+    route: "/readers/{p0}/favoriteShelf",
+    segments: &[
+        PathSegment::Literal("readers"),
+        PathSegment::Key,
+        PathSegment::Literal("favoriteShelf"),
+    ],
+    entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
+    status: 200u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Reader.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 23usize,
+};
+#[cfg(feature = "readers")]
+/// `PUT /readers/{readerId}/favoriteShelf`
+static READERS_FAVORITE_SHELF_UPDATE: OperationMeta = OperationMeta {
+    kind: Kind::Update,
+    method: "PUT",
+    path: "/readers/{readerId}/favoriteShelf",
+    route: "/readers/{p0}/favoriteShelf",
+    segments: &[
+        PathSegment::Literal("readers"),
+        PathSegment::Key,
+        PathSegment::Literal("favoriteShelf"),
+    ],
+    entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
+    status: 204u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Reader.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 24usize,
+};
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
     static OPERATIONS: ::std::sync::OnceLock<Vec<&'static OperationMeta>> = ::std::sync::OnceLock::new();
@@ -485,7 +525,15 @@ fn operations() -> &'static [&'static OperationMeta] {
                 );
             #[cfg(feature = "readers")]
             operations
-                .extend_from_slice(&[&READERS_LIST, &READERS_CREATE, &READERS_GET]);
+                .extend_from_slice(
+                    &[
+                        &READERS_LIST,
+                        &READERS_CREATE,
+                        &READERS_GET,
+                        &READERS_FAVORITE_SHELF_GET,
+                        &READERS_FAVORITE_SHELF_UPDATE,
+                    ],
+                );
             operations
         })
 }

@@ -288,7 +288,6 @@ impl graph_odata::ReadFields for ReadingList {
         &mut self.additional_data
     }
 }
-#[cfg(feature = "library")]
 /// The `shelf` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Shelf {
@@ -305,12 +304,10 @@ pub struct Shelf {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
-#[cfg(feature = "library")]
 impl graph_odata::GraphType for Shelf {
     const NAME: &'static str = "shelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.shelf";
 }
-#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for Shelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -318,7 +315,6 @@ impl<'de> serde::Deserialize<'de> for Shelf {
         graph_odata::read_fields(deserializer)
     }
 }
-#[cfg(feature = "library")]
 impl graph_odata::ReadFields for Shelf {
     const EXPECTING: &'static str = "shelf";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -384,7 +380,6 @@ impl graph_odata::ReadFields for ShelfSummary {
         &mut self.additional_data
     }
 }
-#[cfg(feature = "library")]
 /// The `specialShelf` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SpecialShelf {
@@ -404,12 +399,10 @@ pub struct SpecialShelf {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
-#[cfg(feature = "library")]
 impl graph_odata::GraphType for SpecialShelf {
     const NAME: &'static str = "specialShelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.specialShelf";
 }
-#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for SpecialShelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -417,7 +410,6 @@ impl<'de> serde::Deserialize<'de> for SpecialShelf {
         graph_odata::read_fields(deserializer)
     }
 }
-#[cfg(feature = "library")]
 impl graph_odata::ReadFields for SpecialShelf {
     const EXPECTING: &'static str = "specialShelf";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -438,7 +430,6 @@ impl graph_odata::ReadFields for SpecialShelf {
         &mut self.additional_data
     }
 }
-#[cfg(feature = "library")]
 /// A `shelf` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -449,7 +440,6 @@ pub enum AnyShelf {
     /// A `specialShelf`.
     SpecialShelf(SpecialShelf),
 }
-#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for AnyShelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -462,7 +452,6 @@ impl<'de> serde::Deserialize<'de> for AnyShelf {
         result.map_err(serde::de::Error::custom)
     }
 }
-#[cfg(feature = "library")]
 impl AnyShelf {
     /// The Graph name of the type this value is.
     pub fn type_name(&self) -> &'static str {
@@ -472,13 +461,11 @@ impl AnyShelf {
         }
     }
 }
-#[cfg(feature = "library")]
 impl From<Shelf> for AnyShelf {
     fn from(value: Shelf) -> Self {
         Self::Shelf(value)
     }
 }
-#[cfg(feature = "library")]
 impl From<SpecialShelf> for AnyShelf {
     fn from(value: SpecialShelf) -> Self {
         Self::SpecialShelf(value)
