@@ -56,7 +56,7 @@ async fn a_reader_is_linked_to_a_shelf_and_unlinked() {
 }
 
 #[tokio::test]
-async fn a_favorite_shelf_is_set_by_reference() {
+async fn the_featured_shelf_is_set_by_reference() {
     let (server, client) = start().await;
     let shelf = AnyShelf::Shelf(Shelf {
         id: Some("s2".into()),
@@ -64,8 +64,7 @@ async fn a_favorite_shelf_is_set_by_reference() {
         ..Default::default()
     });
     client.library().shelves().create(&shelf).await.unwrap();
-    let reader = client.readers().create(&Reader::default()).await.unwrap();
-    let favorite = client.readers().by_id(&reader.id.unwrap()).favorite_shelf();
+    let favorite = client.library().featured_shelf();
     let link = format!("{}/library/shelves/s2", server.base_url());
     favorite.set_ref(&link).await.unwrap();
     match favorite.get().await.unwrap() {

@@ -86,6 +86,13 @@ impl LibraryRequest {
     pub fn path(&self) -> &str {
         &self.path
     }
+    /// Requests under `/library/featuredShelf`.
+    pub fn featured_shelf(&self) -> LibraryFeaturedShelfRequest {
+        LibraryFeaturedShelfRequest {
+            transport: self.transport().clone(),
+            path: format!("{}/{}", self.path(), "featuredShelf"),
+        }
+    }
     /// Requests under `/library/getLoanTotals`.
     pub fn get_loan_totals(&self) -> LibraryGetLoanTotalsRequest {
         LibraryGetLoanTotalsRequest {
@@ -581,13 +588,6 @@ impl ReadersItemRequest {
     pub fn path(&self) -> &str {
         &self.path
     }
-    /// Requests under `/readers/{readerId}/favoriteShelf`.
-    pub fn favorite_shelf(&self) -> ReadersItemFavoriteShelfRequest {
-        ReadersItemFavoriteShelfRequest {
-            transport: self.transport().clone(),
-            path: format!("{}/{}", self.path(), "favoriteShelf"),
-        }
-    }
     /// Get reader
     ///
     /// `GET /readers/{readerId}` (success: 200).
@@ -756,15 +756,15 @@ impl LibraryShelvesItemReadersItemRequest {
         )
     }
 }
-#[cfg(feature = "readers")]
-/// Requests under `/readers/{readerId}/favoriteShelf`.
+#[cfg(feature = "library")]
+/// Requests under `/library/featuredShelf`.
 #[derive(Debug, Clone)]
-pub struct ReadersItemFavoriteShelfRequest {
+pub struct LibraryFeaturedShelfRequest {
     transport: Transport,
     path: String,
 }
-#[cfg(feature = "readers")]
-impl ReadersItemFavoriteShelfRequest {
+#[cfg(feature = "library")]
+impl LibraryFeaturedShelfRequest {
     fn transport(&self) -> &Transport {
         &self.transport
     }
@@ -772,21 +772,21 @@ impl ReadersItemFavoriteShelfRequest {
     pub fn path(&self) -> &str {
         &self.path
     }
-    /// Get a reader's favorite shelf
+    /// Get the library's featured shelf
     ///
-    /// `GET /readers/{readerId}/favoriteShelf` (success: 200).
+    /// `GET /library/featuredShelf` (success: 200).
     ///
-    /// Permissions (least privileged first): delegated: Reader.ReadWrite.All; application: not documented.
+    /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: not documented.
     pub fn get(&self) -> GetRequest<graph_model::AnyShelf> {
         GetRequest::new(self.transport().clone(), self.path().to_owned())
     }
-    /// Set a reader's favorite shelf
+    /// Set the library's featured shelf
     ///
-    /// Documented as `PUT .../favoriteShelf/$ref` with an `@odata.id` link to a shelf.
+    /// Documented as `PUT .../featuredShelf/$ref` with an `@odata.id` link to a shelf.
     ///
-    /// `PUT /readers/{readerId}/favoriteShelf/$ref` (success: 204).
+    /// `PUT /library/featuredShelf/$ref` (success: 204).
     ///
-    /// Permissions (least privileged first): delegated: Reader.ReadWrite.All; application: not documented.
+    /// Permissions (least privileged first): delegated: Library.ReadWrite.All; application: not documented.
     ///
     /// `odata_id` is the URL of the entity to link, e.g.
     /// `https://graph.microsoft.com/beta/directoryObjects/{id}`.

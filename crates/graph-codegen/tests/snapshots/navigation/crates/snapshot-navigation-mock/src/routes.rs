@@ -450,42 +450,34 @@ static LIBRARY_SHELVES_READERS_DELETE: OperationMeta = OperationMeta {
     },
     operation: 22usize,
 };
-#[cfg(feature = "readers")]
-/// `GET /readers/{readerId}/favoriteShelf`
-static READERS_FAVORITE_SHELF_GET: OperationMeta = OperationMeta {
+#[cfg(feature = "library")]
+/// `GET /library/featuredShelf`
+static LIBRARY_FEATURED_SHELF_GET: OperationMeta = OperationMeta {
     kind: Kind::Get,
     method: "GET",
-    path: "/readers/{readerId}/favoriteShelf",
-    route: "/readers/{p0}/favoriteShelf",
-    segments: &[
-        PathSegment::Literal("readers"),
-        PathSegment::Key,
-        PathSegment::Literal("favoriteShelf"),
-    ],
+    path: "/library/featuredShelf",
+    route: "/library/featuredShelf",
+    segments: &[PathSegment::Literal("library"), PathSegment::Literal("featuredShelf")],
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 200u16,
     permissions: Permissions {
-        delegated: Permission::Scopes(&["Reader.ReadWrite.All"]),
+        delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
     operation: 23usize,
 };
-#[cfg(feature = "readers")]
-/// `PUT /readers/{readerId}/favoriteShelf`
-static READERS_FAVORITE_SHELF_UPDATE: OperationMeta = OperationMeta {
+#[cfg(feature = "library")]
+/// `PUT /library/featuredShelf`
+static LIBRARY_FEATURED_SHELF_UPDATE: OperationMeta = OperationMeta {
     kind: Kind::Update,
     method: "PUT",
-    path: "/readers/{readerId}/favoriteShelf",
-    route: "/readers/{p0}/favoriteShelf",
-    segments: &[
-        PathSegment::Literal("readers"),
-        PathSegment::Key,
-        PathSegment::Literal("favoriteShelf"),
-    ],
+    path: "/library/featuredShelf",
+    route: "/library/featuredShelf",
+    segments: &[PathSegment::Literal("library"), PathSegment::Literal("featuredShelf")],
     entity_type: <graph_model::Shelf as graph_model::GraphType>::NAME,
     status: 204u16,
     permissions: Permissions {
-        delegated: Permission::Scopes(&["Reader.ReadWrite.All"]),
+        delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
     operation: 24usize,
@@ -521,19 +513,13 @@ fn operations() -> &'static [&'static OperationMeta] {
                         &LIBRARY_SHELVES_READERS_LIST,
                         &LIBRARY_SHELVES_READERS_CREATE,
                         &LIBRARY_SHELVES_READERS_DELETE,
+                        &LIBRARY_FEATURED_SHELF_GET,
+                        &LIBRARY_FEATURED_SHELF_UPDATE,
                     ],
                 );
             #[cfg(feature = "readers")]
             operations
-                .extend_from_slice(
-                    &[
-                        &READERS_LIST,
-                        &READERS_CREATE,
-                        &READERS_GET,
-                        &READERS_FAVORITE_SHELF_GET,
-                        &READERS_FAVORITE_SHELF_UPDATE,
-                    ],
-                );
+                .extend_from_slice(&[&READERS_LIST, &READERS_CREATE, &READERS_GET]);
             operations
         })
 }

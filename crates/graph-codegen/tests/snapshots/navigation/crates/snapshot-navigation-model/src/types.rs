@@ -288,6 +288,7 @@ impl graph_odata::ReadFields for ReadingList {
         &mut self.additional_data
     }
 }
+#[cfg(feature = "library")]
 /// The `shelf` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Shelf {
@@ -304,10 +305,12 @@ pub struct Shelf {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
 impl graph_odata::GraphType for Shelf {
     const NAME: &'static str = "shelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.shelf";
 }
+#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for Shelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -315,6 +318,7 @@ impl<'de> serde::Deserialize<'de> for Shelf {
         graph_odata::read_fields(deserializer)
     }
 }
+#[cfg(feature = "library")]
 impl graph_odata::ReadFields for Shelf {
     const EXPECTING: &'static str = "shelf";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -380,6 +384,7 @@ impl graph_odata::ReadFields for ShelfSummary {
         &mut self.additional_data
     }
 }
+#[cfg(feature = "library")]
 /// The `specialShelf` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SpecialShelf {
@@ -399,10 +404,12 @@ pub struct SpecialShelf {
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
+#[cfg(feature = "library")]
 impl graph_odata::GraphType for SpecialShelf {
     const NAME: &'static str = "specialShelf";
     const ODATA_TYPE: &'static str = "#microsoft.graph.specialShelf";
 }
+#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for SpecialShelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -410,6 +417,7 @@ impl<'de> serde::Deserialize<'de> for SpecialShelf {
         graph_odata::read_fields(deserializer)
     }
 }
+#[cfg(feature = "library")]
 impl graph_odata::ReadFields for SpecialShelf {
     const EXPECTING: &'static str = "specialShelf";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -430,6 +438,7 @@ impl graph_odata::ReadFields for SpecialShelf {
         &mut self.additional_data
     }
 }
+#[cfg(feature = "library")]
 /// A `shelf` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -440,6 +449,7 @@ pub enum AnyShelf {
     /// A `specialShelf`.
     SpecialShelf(SpecialShelf),
 }
+#[cfg(feature = "library")]
 impl<'de> serde::Deserialize<'de> for AnyShelf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -452,6 +462,7 @@ impl<'de> serde::Deserialize<'de> for AnyShelf {
         result.map_err(serde::de::Error::custom)
     }
 }
+#[cfg(feature = "library")]
 impl AnyShelf {
     /// The Graph name of the type this value is.
     pub fn type_name(&self) -> &'static str {
@@ -461,11 +472,13 @@ impl AnyShelf {
         }
     }
 }
+#[cfg(feature = "library")]
 impl From<Shelf> for AnyShelf {
     fn from(value: Shelf) -> Self {
         Self::Shelf(value)
     }
 }
+#[cfg(feature = "library")]
 impl From<SpecialShelf> for AnyShelf {
     fn from(value: SpecialShelf) -> Self {
         Self::SpecialShelf(value)
