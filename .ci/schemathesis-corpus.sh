@@ -41,7 +41,7 @@ print(part({"alg": "none", "typ": "JWT"}) + "." + part(claims) + ".")
 PY
 }
 for kind in delegated application; do
-  echo "schemathesis, examples phase, with a $kind token"
+  echo "schemathesis, examples phase, $kind token"
   "$venv/bin/schemathesis" run "http://127.0.0.1:$port/$version/\$openapi" \
     --phases examples --checks all --seed 1 --workers 2 \
     -H "Authorization: Bearer $(token "$kind")"
