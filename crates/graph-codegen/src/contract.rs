@@ -281,18 +281,12 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
         ));
     }
     if route.reference {
+        let body = match reference_body(route, example, &collection, &seed_key, &entity_id, &call) {
+            Ok(body) => body,
+            Err(reason) => return Ok(ignored(name, reason)),
+        };
         let parents: Vec<TokenStream> = parents.collect();
-        return Ok(reference_case(
-            name,
-            route,
-            example,
-            &parents,
-            &collection,
-            &seed_key,
-            &entity_id,
-            &call,
-            status,
-        ));
+        return Ok(test_case(&ident(name), &parents, body, status));
     }
     if example.request.url.contains("/$ref") {
         return Ok(ignored(
@@ -444,63 +438,17 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
         },
         OperationKind::Action | OperationKind::Function => unreachable!("returned above"),
     };
-    let start = start();
-    Ok(quote! {
-        #[tokio::test]
-        async fn #name() {
-            #start
-            #(#parents)*
-            #body
-            assert_eq!(h.last_status(), Some(#status), "the documented status");
-        }
-    })
+    let parents: Vec<TokenStream> = parents.collect();
+    Ok(test_case(&name, &parents, body, status))
 }
 
-/// A `$ref` example: the entity its `@odata.id` link names is seeded where the link says (an
-/// add or a set), or the link itself is (a delete), and the client's `add_ref`, `set_ref` or
-/// `delete_ref` must get the documented status.
-#[allow(clippy::too_many_arguments)]
-fn reference_case(
-    name: &str,
-    route: &RouteIr,
-    example: &Example,
+/// A contract test: the harness started, the parents seeded, `body`, then the documented status.
+fn test_case(
+    name: &proc_macro2::Ident,
     parents: &[TokenStream],
-    collection: &str,
-    seed_key: &TokenStream,
-    entity_id: &str,
-    call: &TokenStream,
+    body: TokenStream,
     status: u16,
 ) -> TokenStream {
-    let body = match route.kind {
-        OperationKind::Delete => quote! {
-            h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
-            #call().await.expect("the seeded link is removed");
-        },
-        _ => {
-            let link = (example.request.body.as_ref())
-                .and_then(|b| b.get("@odata.id"))
-                .and_then(Value::as_str);
-            let Some(link) = link else {
-                return ignored(
-                    name,
-                    "doc defect: the `$ref` example has no `@odata.id` link",
-                );
-            };
-            // `https://graph.microsoft.com/beta/directoryObjects/{id}`: the entity `{id}` of
-            // `/directoryObjects`.
-            let path = link.split(['?', '#']).next().unwrap_or_default();
-            let (head, target_id) = path
-                .trim_end_matches('/')
-                .rsplit_once('/')
-                .unwrap_or(("", path));
-            let target_collection = format!("/{}", head.rsplit('/').next().unwrap_or_default());
-            quote! {
-                h.seed(#target_collection, serde_json::json!({ "id": #target_id }));
-                #call(#link).await.expect("the mock links the documented entity");
-            }
-        }
-    };
-    let name = ident(name);
     let start = start();
     quote! {
         #[tokio::test]
@@ -511,6 +459,42 @@ fn reference_case(
             assert_eq!(h.last_status(), Some(#status), "the documented status");
         }
     }
+}
+
+/// The body of a `$ref` example's test: the entity its `@odata.id` link names is seeded where
+/// the link says (an add or a set), or the link itself is (a delete), and the client's
+/// `add_ref`, `set_ref` or `delete_ref` is called. An example without a link gives the reason it
+/// is skipped.
+fn reference_body(
+    route: &RouteIr,
+    example: &Example,
+    collection: &str,
+    seed_key: &TokenStream,
+    entity_id: &str,
+    call: &TokenStream,
+) -> Result<TokenStream, &'static str> {
+    if route.kind == OperationKind::Delete {
+        return Ok(quote! {
+            h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
+            #call().await.expect("the seeded link is removed");
+        });
+    }
+    let link = (example.request.body.as_ref())
+        .and_then(|b| b.get("@odata.id"))
+        .and_then(Value::as_str)
+        .ok_or("doc defect: the `$ref` example has no `@odata.id` link")?;
+    // `https://graph.microsoft.com/beta/directoryObjects/{id}`: the entity `{id}` of
+    // `/directoryObjects`.
+    let path = link.split(['?', '#']).next().unwrap_or_default();
+    let (head, target_id) = path
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .unwrap_or(("", path));
+    let target_collection = format!("/{}", head.rsplit('/').next().unwrap_or_default());
+    Ok(quote! {
+        h.seed(#target_collection, serde_json::json!({ "id": #target_id }));
+        #call(#link).await.expect("the mock links the documented entity");
+    })
 }
 
 /// A collection's delta function: the documented items are seeded into the collection it
@@ -539,18 +523,12 @@ fn delta_case(
     let items = Value::Array(items);
     let ignore_id = without_ids(&items);
     let items = json_literal(&items);
-    let start = start();
-    quote! {
-        #[tokio::test]
-        async fn #name() {
-            #start
-            #(#parents)*
-            seed_all(&h, #tracked, #items);
-            let page = #call().await.expect("the mock answers the documented delta query");
-            assert_same(&changed(page), #items, #ignore_id);
-            assert_eq!(h.last_status(), Some(#status), "the documented status");
-        }
-    }
+    let body = quote! {
+        seed_all(&h, #tracked, #items);
+        let page = #call().await.expect("the mock answers the documented delta query");
+        assert_same(&changed(page), #items, #ignore_id);
+    };
+    test_case(name, parents, body, status)
 }
 
 /// An action or function: the doc's arguments go through the typed parameters struct, and the
@@ -696,18 +674,12 @@ fn call_case(
         }
         _ => quote! { let _ = answer; },
     };
-    let start = start();
-    quote! {
-        #[tokio::test]
-        async fn #name() {
-            #start
-            #(#parents)*
-            #setup
-            let answer = #call(#argument).await.expect("the mock answers the documented call");
-            #check
-            assert_eq!(h.last_status(), Some(#status), "the documented status");
-        }
-    }
+    let body = quote! {
+        #setup
+        let answer = #call(#argument).await.expect("the mock answers the documented call");
+        #check
+    };
+    test_case(name, parents, body, status)
 }
 
 /// The paths the importer found wrong in an example's request (`settings.isRemovable`), as a
