@@ -176,13 +176,12 @@ impl Context<'_> {
                 body.push(',');
             }
             body.push_str("{\"@odata.id\":");
-            let link = [
-                &self.base_url,
-                self.resource.collection.as_str(),
-                "/",
-                item.key(),
-            ]
-            .concat();
+            // The entity's `id` (`StoredEntity::key` is the memory store's alone).
+            let id = match item.get("id") {
+                Some(Value::String(id)) => id,
+                _ => String::new(),
+            };
+            let link = [&self.base_url, self.resource.collection.as_str(), "/", &id].concat();
             push_json_string(&mut body, &link);
             body.push('}');
         }

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use graph_mock_runtime::{Config, MockServer};
+use graph_mock_runtime::{Api, Config, MockServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -47,7 +47,12 @@ impl Harness {
 
     /// Starts a mock; with `GRAPH_MOCK_TEST_STORE=sqlite` the whole suite runs against the
     /// SQLite store (CI runs it both ways).
-    pub async fn with(mut config: Config) -> Harness {
+    pub async fn with(config: Config) -> Harness {
+        Harness::on(&graph_mock::API, config).await
+    }
+
+    /// Starts the mock generated for `api` (a codegen fixture's), on the store `with` picks.
+    pub async fn on(api: &'static Api, mut config: Config) -> Harness {
         let data = match std::env::var("GRAPH_MOCK_TEST_STORE").as_deref() {
             Ok("sqlite") => {
                 let dir = tempfile::tempdir().expect("a temporary folder");
@@ -56,7 +61,7 @@ impl Harness {
             }
             _ => None,
         };
-        let server = MockServer::try_start(&graph_mock::API, config)
+        let server = MockServer::try_start(api, config)
             .await
             .expect("the mock starts on 127.0.0.1:0");
         Harness {
