@@ -3,22 +3,28 @@
 //! load generator that dominate `cargo xtask bench` on a small machine.
 #![allow(missing_docs)] // criterion_group! generates an undocumented function.
 
-use axum::Router;
+use std::convert::Infallible;
+
 use axum::body::Body;
 use axum::http::{Method, Request, header};
+use axum::response::Response;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use graph_bench::{COLLECTION, CREATE_BODY, floor, id_of};
 use tower::ServiceExt;
+use tower::util::BoxCloneService;
 
 const ENTITIES: usize = 1000;
 
-fn mock() -> Router {
+/// A server, whichever its type.
+type Server = BoxCloneService<Request<Body>, Response, Infallible>;
+
+fn mock() -> Server {
     let ids: Vec<String> = (0..ENTITIES).map(id_of).collect();
-    graph_mock::app(graph_bench::mock_state(&ids))
+    BoxCloneService::new(graph_mock::app(graph_bench::mock_state(&ids)))
 }
 
-fn floor() -> Router {
-    floor::app(graph_bench::floor_entities(ENTITIES))
+fn floor() -> Server {
+    BoxCloneService::new(floor::app(graph_bench::floor_entities(ENTITIES)))
 }
 
 fn request(method: Method, uri: String, body: &'static str) -> Request<Body> {

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use graph_bench::load::{Request, Target};
 use graph_bench::{COLLECTION, floor, floor_entities, id_of, mock_state};
 use graph_mock_runtime::AppState;
@@ -87,12 +86,24 @@ impl Section {
     }
 }
 
-async fn serve(router: Router) -> SocketAddr {
+/// Serves `app` (the mock's or the floor's) on a loopback port.
+async fn serve<S>(app: S) -> SocketAddr
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .expect("a loopback port");
     let address = listener.local_addr().expect("an address");
-    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service(app);
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
     address
 }
 

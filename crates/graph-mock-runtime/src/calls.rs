@@ -27,6 +27,10 @@ pub struct FunctionArguments(pub String);
 /// Rewrites `.../getX(args)` to `.../getX`, keeping `args` as a [`FunctionArguments`] extension.
 pub fn split_function_call(mut request: Request) -> Request {
     let path = request.uri().path();
+    // Nearly every request is no call: told by the last byte, before any search.
+    if !(path.ends_with(')') || path.ends_with("%29")) {
+        return request;
+    }
     let Some((head, last)) = path.rsplit_once('/') else {
         return request;
     };

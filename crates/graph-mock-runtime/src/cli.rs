@@ -236,10 +236,10 @@ pub async fn run(api: &'static Api) -> ExitCode {
     }
 }
 
-async fn serve_http(listener: std::net::TcpListener, app: axum::Router) -> Result<(), String> {
+async fn serve_http(listener: std::net::TcpListener, app: crate::App) -> Result<(), String> {
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(ctrl_c())
         .await
         .map_err(|e| e.to_string())

@@ -11,7 +11,7 @@
 //! - [`auth`]: bearer, none, or scope checks against the documented permissions;
 //! - the HTTP layer: Graph error bodies, request ids and request logging;
 //! - [`faults`] and [`journal`]: injected faults and the record of received requests;
-//! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`app`]: the bare router;
+//! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`app`]: the bare service;
 //!   [`cli`]: the binary.
 //!
 //! Bodies are validated with the generated model crate's schema ([`Api::schema`]), so the mock
@@ -227,9 +227,9 @@ impl AppState {
     }
 }
 
-/// The whole mock as an axum router: the generated routes under the base path, JSON batching,
-/// a Graph 404 for anything else, and the request middleware around it all.
-pub fn app(state: AppState) -> Router {
+/// The whole mock: the generated routes under the base path, JSON batching, a Graph 404 for
+/// anything else, and the request middleware around it all.
+pub fn app(state: AppState) -> App {
     let base_path = state.base_path.clone();
     let mut routes = operation_routes(state.api, &base_path)
         .route(
@@ -252,19 +252,67 @@ pub fn app(state: AppState) -> Router {
     if state.config.admin {
         routes = routes.merge(admin::router(&base_path));
     }
-    let routes = routes.with_state(state.clone());
-    // `/$ref` and function arguments leave the path before routing (a layer on the router
-    // would run after).
-    let routed = tower::ServiceBuilder::new()
-        .map_request(references::split_reference)
-        .map_request(calls::split_function_call)
-        .service(routes.fallback(unknown_route));
-    Router::new()
-        .fallback_service(routed)
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            middleware::request_context,
-        ))
+    App {
+        routes: routes.fallback(unknown_route).with_state(state.clone()),
+        state,
+        https: false,
+    }
+}
+
+/// The mock as one tower service (what [`app`] makes): each request goes through
+/// [`middleware::request_context`], which takes `/$ref` and function arguments off its path
+/// before the router sees it. That is why this is not an axum `Router` with a layer: a
+/// router's layers run after routing, and a router around the router (to run first) cost
+/// about a tenth of a GET's instructions in its catch-all route.
+#[derive(Debug, Clone)]
+pub struct App {
+    routes: Router,
+    state: AppState,
+    /// Whether it is served over HTTPS (the scheme of the URLs it writes).
+    https: bool,
+}
+
+impl App {
+    /// The same app, telling handlers that requests came over HTTPS.
+    pub(crate) fn over_https(mut self) -> App {
+        self.https = true;
+        self
+    }
+
+    /// What `axum::serve` takes: a clone of the app per connection.
+    pub fn into_make_service(self) -> axum::routing::IntoMakeService<App> {
+        axum::ServiceExt::<Request>::into_make_service(self)
+    }
+}
+
+impl<B> tower::Service<axum::http::Request<B>> for App
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
+        let mut request = request.map(axum::body::Body::new);
+        if self.https {
+            request.extensions_mut().insert(tls::Https);
+        }
+        let app = self.clone();
+        Box::pin(
+            async move { Ok(middleware::request_context(&app.state, request, app.routes).await) },
+        )
+    }
 }
 
 /// A route per operation path under `base_path`, each method answered by [`handlers::serve`]

@@ -1,5 +1,5 @@
-//! The request middleware: request ids, Graph error bodies, the request journal, and one log
-//! line per request.
+//! The request middleware: request ids, Graph error bodies, the request journal, one log line
+//! per request, and the path rewrites that come before routing.
 //!
 //! Every response gets a `request-id` and echoes `client-request-id` (the request id when the
 //! client sent none). Errors that handlers return as [`ApiError`] are rendered here, with those
@@ -7,11 +7,12 @@
 
 use std::time::Instant;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -25,12 +26,9 @@ const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id
 #[derive(Debug, Clone, Copy)]
 pub struct Served(pub &'static OperationMeta);
 
-/// Wraps every request.
-pub async fn request_context(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Serves one request through `routes`, with all of the above around it. The journal and the
+/// log see the path the client sent; the router sees it without `/$ref` and function arguments.
+pub async fn request_context(state: &AppState, request: Request, routes: Router) -> Response {
     let started = Instant::now();
     let request_id = new_request_id();
     // A valid client id is echoed as it came (a cheap clone), else the request id stands in.
@@ -54,7 +52,12 @@ pub async fn request_context(
     let logged = tracing::enabled!(target: "graph_mock::request", tracing::Level::INFO)
         .then(|| (request.method().clone(), request.uri().path().to_owned()));
 
-    let response = finish(next.run(request).await, &request_id, &client_request_id);
+    let request = crate::calls::split_function_call(crate::references::split_reference(request));
+    let response = match routes.oneshot(request).await {
+        Ok(response) => response,
+        Err(infallible) => match infallible {},
+    };
+    let response = finish(response, &request_id, &client_request_id);
     if let Some(mut recorded) = recorded.take() {
         recorded.status = response.status().as_u16();
         recorded.operation = response.extensions().get::<Served>().map(|s| s.0);

@@ -91,9 +91,10 @@ impl MockServer {
                 listener.set_nonblocking(true)?;
                 let listener = tokio::net::TcpListener::from_std(listener)?;
                 tokio::spawn(async move {
-                    let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    });
+                    let serve = axum::serve(listener, app.into_make_service())
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        });
                     if let Err(e) = serve.await {
                         tracing::error!("the Graph mock stopped: {e}");
                     }

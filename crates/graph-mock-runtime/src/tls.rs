@@ -9,7 +9,6 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use axum::Router;
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
@@ -120,7 +119,7 @@ pub(crate) fn scheme(extensions: &axum::http::Extensions) -> &'static str {
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
     certificates: &Certificates,
-    app: Router,
+    app: crate::App,
     handle: Handle<SocketAddr>,
 ) -> Result<(), TlsError> {
     let config = certificates.rustls().await?;
@@ -128,7 +127,7 @@ pub(crate) async fn serve(
     axum_server::from_tcp_rustls(listener, config)
         .map_err(TlsError::Config)?
         .handle(handle)
-        .serve(app.layer(axum::Extension(Https)).into_make_service())
+        .serve(app.over_https().into_make_service())
         .await
         .map_err(TlsError::Config)
 }
