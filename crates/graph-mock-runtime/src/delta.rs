@@ -22,7 +22,8 @@ use axum::response::Response;
 
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{Context, json_response, push_json_string, state_link, write_entity};
+use crate::handlers::{Context, json_response, state_link, write_entity};
+use crate::json::push_string;
 use crate::listing::ListRequest;
 use crate::query::{QueryOptions, SkipToken};
 use crate::store::{Entity, Expired};
@@ -233,7 +234,7 @@ impl Context<'_> {
         };
         let mut body = String::with_capacity(values.len() + 256);
         body.push_str("{\"@odata.context\":");
-        push_json_string(
+        push_string(
             &mut body,
             &target.context_url(false, options.select.as_deref()),
         );
@@ -242,7 +243,7 @@ impl Context<'_> {
         body.push_str("],\"");
         body.push_str(link_name);
         body.push_str("\":");
-        push_json_string(&mut body, &link);
+        push_string(&mut body, &link);
         body.push('}');
         let mut response = json_response(StatusCode::OK, body);
         if let Some(size) = preferred
@@ -308,7 +309,7 @@ fn push_item(values: &mut String, item: Item<'_>, fields: Option<&[String]>) {
         Item::Current(entity) => write_entity(values, None, entity, fields),
         Item::Removed(id) => {
             values.push_str("{\"id\":");
-            push_json_string(values, id);
+            push_string(values, id);
             values.push_str(",\"@removed\":{\"reason\":\"deleted\"}}");
         }
     }

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::AppState;
 use crate::calls::{self, FunctionArguments};
 use crate::error::ApiError;
+use crate::json::push_string;
 use crate::listing::ListRequest;
 use crate::middleware::Served;
 use crate::operation::{Kind, OperationMeta};
@@ -19,7 +20,7 @@ use crate::query::{self, Allowed, Expand, QueryOptions};
 use crate::references::ReferenceRequest;
 use crate::resource::Resource;
 use crate::resource::SINGLETON_KEY;
-use crate::store::{Entity, Refused, StoreError, StoredEntity, UpdateError};
+use crate::store::{Entity, StoreError, StoredEntity};
 
 /// Serves one request for `operation`.
 pub async fn serve(
@@ -452,6 +453,14 @@ impl Context<'_> {
             self.addressed()?;
         }
         let id = self.resource.id()?;
+        // A singleton's key is no property of it: its `id` may be anything. A missing entity is
+        // a 404 before this 400, as on Graph.
+        if !self.resource.singleton && body.get("id").is_some_and(|new| new.as_str() != Some(id)) {
+            self.addressed()?;
+            return Err(ApiError::bad_request(
+                "The property 'id' cannot be changed.",
+            ));
+        }
         if self.resource.singleton {
             // A singleton exists before its first write; an insert that loses a race is fine.
             let _ =
@@ -459,40 +468,14 @@ impl Context<'_> {
                     .store
                     .insert(&self.resource.collection, id, self.singleton_default());
         }
-        let singleton = self.resource.singleton;
-        // The store knows no HTTP: a refusal keeps its Graph error here.
-        let mut refusal = None;
-        let outcome = self
+        let updated = match self
             .state
             .store
-            .update(&self.resource.collection, id, &mut |entity| {
-                if let Some(new_id) = body.get("id")
-                    && !singleton
-                    && new_id.as_str() != Some(id)
-                {
-                    refusal = Some(ApiError::bad_request(
-                        "The property 'id' cannot be changed.",
-                    ));
-                    return Err(Refused);
-                }
-                for (key, value) in &body {
-                    if value.is_null() {
-                        entity.remove(key);
-                    } else {
-                        entity.insert(key.clone(), value.clone());
-                    }
-                }
-                Ok(())
-            });
-        let updated = match outcome {
+            .update(&self.resource.collection, id, &body)
+        {
             Ok(updated) => updated,
-            Err(UpdateError::Refused) => {
-                return Err(
-                    refusal.unwrap_or_else(|| ApiError::bad_request("The update was refused."))
-                );
-            }
-            Err(UpdateError::Store(StoreError::NotFound)) => return Err(self.not_found()),
-            Err(UpdateError::Store(error)) => return Err(error.into()),
+            Err(StoreError::NotFound) => return Err(self.not_found()),
+            Err(error) => return Err(error.into()),
         };
         if self.operation.status == 204 {
             return Ok(StatusCode::NO_CONTENT.into_response());
@@ -545,7 +528,7 @@ impl Context<'_> {
             page.items.iter().map(|e| e.json().len() + 1).sum::<usize>() + 256,
         );
         body.push_str("{\"@odata.context\":");
-        push_json_string(
+        push_string(
             &mut body,
             &self.context_url(false, options.select.as_deref()),
         );
@@ -570,7 +553,7 @@ impl Context<'_> {
         body.push(']');
         if let Some(next) = &next {
             body.push_str(",\"@odata.nextLink\":");
-            push_json_string(&mut body, next);
+            push_string(&mut body, next);
         }
         body.push('}');
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
@@ -646,24 +629,12 @@ pub(crate) fn write_entity(
         return;
     };
     out.push_str("{\"@odata.context\":");
-    push_json_string(out, context);
+    push_string(out, context);
     let rest = json.strip_prefix('{').unwrap_or("}").trim_start();
     if !rest.starts_with('}') {
         out.push(',');
     }
     out.push_str(rest);
-}
-
-/// Appends `text` as a JSON string literal.
-pub(crate) fn push_json_string(out: &mut String, text: &str) {
-    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-    if plain {
-        out.push('"');
-        out.push_str(text);
-        out.push('"');
-    } else {
-        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
-    }
 }
 
 pub(crate) fn json_response(status: StatusCode, body: String) -> Response {

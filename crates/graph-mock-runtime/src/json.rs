@@ -33,6 +33,19 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// Appends `text` as a JSON string: as it is between quotes when nothing in it needs escaping
+/// (nearly always), else escaped by serde_json.
+pub(crate) fn push_string(out: &mut String, text: &str) {
+    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+    }
+}
+
 /// A JSON value whose objects have no duplicate properties.
 struct Strict(Value);
 

@@ -22,7 +22,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::handlers::{Context, json_response, push_json_string, read_json_object};
+use crate::handlers::{Context, json_response, read_json_object};
+use crate::json::push_string;
 use crate::listing::ListRequest;
 use crate::resource::SINGLETON_KEY;
 use crate::store::StoreError;
@@ -166,7 +167,7 @@ impl Context<'_> {
             },
         )?;
         let mut body = String::from("{\"@odata.context\":");
-        push_json_string(
+        push_string(
             &mut body,
             &[&self.base_url, "/$metadata#Collection($ref)"].concat(),
         );
@@ -182,7 +183,7 @@ impl Context<'_> {
                 _ => String::new(),
             };
             let link = [&self.base_url, self.resource.collection.as_str(), "/", &id].concat();
-            push_json_string(&mut body, &link);
+            push_string(&mut body, &link);
             body.push('}');
         }
         body.push_str("]}");

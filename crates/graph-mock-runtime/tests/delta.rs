@@ -113,10 +113,11 @@ async fn a_round_pages_everything_then_each_link_gives_what_changed_since() {
         server
             .state()
             .store
-            .update("/library/shelves", id, &mut |e| {
-                e.insert("label".into(), json!(label));
-                Ok(())
-            })
+            .update(
+                "/library/shelves",
+                id,
+                json!({ "label": label }).as_object().unwrap(),
+            )
             .unwrap();
     };
     relabel("s1", "Renamed");

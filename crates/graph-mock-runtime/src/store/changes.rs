@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Map, Value};
 
-use super::{Change, Entity, Store, StoreError, UpdateError};
+use super::{Entity, Patch, Store, StoreError};
 
 /// The most changes kept per collection; past it the older half is dropped, and tokens from
 /// before what is kept must start over.
@@ -179,13 +179,8 @@ impl Store for Tracked {
         self.store.get(collection, id)
     }
 
-    fn update(
-        &self,
-        collection: &str,
-        id: &str,
-        change: Change<'_>,
-    ) -> Result<Entity, UpdateError> {
-        let updated = self.store.update(collection, id, change)?;
+    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError> {
+        let updated = self.store.update(collection, id, patch)?;
         self.log.record(collection, id);
         Ok(updated)
     }
@@ -223,7 +218,7 @@ impl Store for Tracked {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{MemoryStore, Refused};
+    use crate::store::MemoryStore;
     use serde_json::json;
 
     fn entity(id: &str) -> Map<String, Value> {
@@ -239,20 +234,16 @@ mod tests {
         store.insert("/c", "a", entity("a")).unwrap();
         store.insert("/c", "b", entity("b")).unwrap();
         store.insert("/other", "x", entity("x")).unwrap();
-        store
-            .update("/c", "a", &mut |e| {
-                e.insert("n".into(), json!(1));
-                Ok(())
-            })
-            .unwrap();
-        let refused = store.update("/c", "b", &mut |_| Err(Refused));
-        assert!(refused.is_err());
+        let patch = json!({"n": 1}).as_object().unwrap().clone();
+        store.update("/c", "a", &patch).unwrap();
+        let failed = store.update("/c", "missing", &patch);
+        assert_eq!(failed, Err(StoreError::NotFound));
         store.delete("/c", "before").unwrap();
         let now = log.track("/c");
         assert_eq!(
             log.changed("/c", start, now).unwrap(),
             ["b", "a", "before"].map(String::from),
-            "each id once, at its last change; a refused update is no change"
+            "each id once, at its last change; a failed update is no change"
         );
         assert_eq!(
             log.changed("/c", start, start).unwrap(),
@@ -280,12 +271,8 @@ mod tests {
         let start = log.track("/c");
         store.insert("/c", "a", entity("a")).unwrap();
         for n in 0..MAX_CHANGES {
-            store
-                .update("/c", "a", &mut |e| {
-                    e.insert("n".into(), json!(n));
-                    Ok(())
-                })
-                .unwrap();
+            let patch = json!({ "n": n }).as_object().unwrap().clone();
+            store.update("/c", "a", &patch).unwrap();
         }
         let now = log.track("/c");
         assert_eq!(log.changed("/c", start, now), Err(Expired));

@@ -1,7 +1,13 @@
 //! How the store keeps an entity: its JSON text, parsed only where a property is needed.
 
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::sync::{Arc, LazyLock};
 
+use memchr::memmem;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::StoreError;
@@ -35,12 +41,15 @@ impl StoredEntity {
     /// Stores an object with its key. Fails only for an entity past 4 GiB, which no request
     /// body can be.
     pub fn keyed(key: &str, object: &Map<String, Value>) -> Result<StoredEntity, StoreError> {
-        let mut text = to_json(object);
+        StoredEntity::keyed_json(key, to_json(object))
+    }
+
+    /// Stores an object's JSON text with its key.
+    fn keyed_json(key: &str, mut text: String) -> Result<StoredEntity, StoreError> {
         // A match never ends on the closing brace, so that a key found in the JSON can be told
         // from one kept after it.
-        let found = text
-            .get(..text.len().saturating_sub(1))
-            .and_then(|searchable| searchable.find(key));
+        let searchable = &text.as_bytes()[..text.len().saturating_sub(1)];
+        let found = find_key(searchable, key.as_bytes());
         let key_at = found.unwrap_or_else(|| {
             let at = text.len();
             text.push_str(key);
@@ -52,6 +61,15 @@ impl StoredEntity {
             key_len: u32::try_from(key.len()).map_err(too_large)?,
             text: Arc::from(text),
         })
+    }
+
+    /// This entity with `patch` applied (see [`merge_patch`]), stored under `key`.
+    pub fn patched(
+        &self,
+        key: &str,
+        patch: &Map<String, Value>,
+    ) -> Result<StoredEntity, StoreError> {
+        StoredEntity::keyed_json(key, merge_patch(self.json(), patch)?)
     }
 
     /// Wraps JSON text the store wrote itself (an object).
@@ -130,7 +148,7 @@ impl<'de> serde::de::Visitor<'de> for Partial<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut kept = Map::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key()? {
             if self.0.contains(&key.as_ref()) {
                 let value = map.next_value::<Value>()?;
                 kept.insert(key.into_owned(), value);
@@ -139,6 +157,114 @@ impl<'de> serde::de::Visitor<'de> for Partial<'_> {
             }
         }
         Ok(kept)
+    }
+}
+
+/// Where `key` is in `text`. Nearly always it is the value of the entity's `id`, which comes
+/// first: that is looked for with a searcher made once, and the key's own search (whose setup
+/// costs more than the rest of a small entity's) is the fallback.
+fn find_key(text: &[u8], key: &[u8]) -> Option<usize> {
+    static ID: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(br#""id":""#));
+    let value = ID.find(text).map(|at| at + br#""id":""#.len());
+    match value {
+        Some(at) if text[at..].starts_with(key) => Some(at),
+        _ => memmem::find(text, key),
+    }
+}
+
+/// `json` (an object's text) with `patch` applied, a JSON merge patch one level deep: each of
+/// its properties replaces the entity's in place, or is added at the end, and a null removes
+/// it. Only the top level is parsed: the values the patch leaves alone are copied as text.
+pub(crate) fn merge_patch(json: &str, patch: &Map<String, Value>) -> Result<String, StoreError> {
+    let Properties(properties) = serde_json::from_str(json)
+        .map_err(|e| StoreError::Backend(format!("a stored entity is not a JSON object: {e}")))?;
+    // The patch's properties by name, each with its place in the patch.
+    let mut by_name: Vec<(&str, usize)> = (patch.keys().enumerate())
+        .map(|(at, name)| (name.as_str(), at))
+        .collect();
+    by_name.sort_unstable();
+    let values: Vec<&Value> = patch.values().collect();
+    let mut replaced = vec![false; values.len()];
+    let mut out = String::with_capacity(json.len() + 64);
+    let put = |out: &mut String, name: &str, value: Result<&Value, &RawValue>| {
+        out.push(if out.is_empty() { '{' } else { ',' });
+        crate::json::push_string(out, name);
+        out.push(':');
+        match value {
+            Ok(value) => {
+                let _ = write!(out, "{value}");
+            }
+            Err(raw) => out.push_str(raw.get()),
+        }
+    };
+    for (name, raw) in &properties {
+        let in_patch = by_name.binary_search_by(|(n, _)| n.cmp(&name.as_ref()));
+        match in_patch.map(|found| by_name[found].1) {
+            Ok(at) => {
+                replaced[at] = true;
+                if !values[at].is_null() {
+                    put(&mut out, name, Ok(values[at]));
+                }
+            }
+            Err(_) => put(&mut out, name, Err(raw)),
+        }
+    }
+    for ((name, value), replaced) in patch.iter().zip(replaced) {
+        if !replaced && !value.is_null() {
+            put(&mut out, name, Ok(value));
+        }
+    }
+    if out.is_empty() {
+        out.push('{');
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// An object's top-level properties, each value as its JSON text.
+struct Properties<'de>(Vec<(Cow<'de, str>, &'de RawValue)>);
+
+impl<'de> Deserialize<'de> for Properties<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Properties<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut properties = Vec::new();
+                while let Some(Key(key)) = map.next_key()? {
+                    properties.push((key, map.next_value()?));
+                }
+                Ok(Properties(properties))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// A property name, borrowed from the text unless it had escapes (serde's `Cow<str>` always
+/// copies).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(name)))
+            }
+            fn visit_str<E>(self, name: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(name.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(Visit)
     }
 }
 
@@ -168,6 +294,51 @@ mod tests {
         assert_eq!(stored.get("b"), Some(json!({"deep": [1, 2]})));
         assert_eq!(stored.get("d"), Some(Value::Null));
         assert_eq!(stored.get("missing"), None);
+    }
+
+    #[test]
+    fn merge_patches_replace_in_place_remove_by_null_and_add_at_the_end() {
+        let patch = |v: Value| v.as_object().unwrap().clone();
+        let cases = [
+            (
+                r#"{"a":1,"b":{"x":[1,2]},"c":"s"}"#,
+                json!({"b": {"y": true}}),
+                r#"{"a":1,"b":{"y":true},"c":"s"}"#,
+            ),
+            (
+                r#"{"a":1,"b":2}"#,
+                json!({"a": null, "z": "new", "b": 3}),
+                r#"{"b":3,"z":"new"}"#,
+            ),
+            (r#"{"a":1}"#, json!({"a": null}), "{}"),
+            ("{}", json!({"a": null}), "{}"),
+            ("{}", json!({}), "{}"),
+            // Escaped names and values are kept and written as JSON.
+            (
+                r#"{"q\"k":"v\n","t":"\u00e9"}"#,
+                json!({"q\"k": "w\"", "n\tl": 1}),
+                r#"{"q\"k":"w\"","t":"\u00e9","n\tl":1}"#,
+            ),
+            // Whitespace in the stored text is not kept between properties.
+            (
+                "{ \"a\" : [ 1 , 2 ] ,\n \"b\":1}",
+                json!({"b": 2}),
+                r#"{"a":[ 1 , 2 ],"b":2}"#,
+            ),
+        ];
+        for (stored, changes, expected) in cases {
+            let merged = merge_patch(stored, &patch(changes.clone())).unwrap();
+            assert_eq!(merged, expected, "{stored} + {changes}");
+            let parsed: Value = serde_json::from_str(&merged).unwrap();
+            assert!(parsed.is_object(), "{merged}");
+        }
+        for broken in ["[1]", "{\"a\":", "", "{\"a\":1} x"] {
+            let error = merge_patch(broken, &Map::new()).unwrap_err();
+            assert!(
+                matches!(&error, StoreError::Backend(m) if m.contains("not a JSON object")),
+                "{broken}: {error:?}"
+            );
+        }
     }
 
     #[test]

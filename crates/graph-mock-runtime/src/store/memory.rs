@@ -16,7 +16,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use hashbrown::{DefaultHashBuilder, HashTable};
 use serde_json::{Map, Value};
 
-use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
+use super::{Entity, Patch, Store, StoreError, StoredEntity};
 
 /// One place in a collection: its sequence number (the order, and what a skip token names) and
 /// the entity, or `None` once deleted.
@@ -164,35 +164,24 @@ impl Store for MemoryStore {
             .and_then(|p| target.slots[p].1.clone()))
     }
 
-    fn update(
-        &self,
-        collection: &str,
-        id: &str,
-        change: Change<'_>,
-    ) -> Result<Entity, UpdateError> {
-        let not_found = || UpdateError::Store(StoreError::NotFound);
-        let apply = |current: &StoredEntity, change: Change<'_>| {
-            let mut copy = current.to_map();
-            change(&mut copy).map_err(|_| UpdateError::Refused)?;
-            Ok::<_, UpdateError>(StoredEntity::keyed(id, &copy)?)
-        };
-        // First the entity is parsed, changed and written out with no lock held; the result
-        // replaces it if no other write came first (the same `Arc` is still in place). If one
-        // did, the change is made again on the newer version with the lock held, so that writers
-        // racing for one entity cannot keep undoing each other's work.
-        let current = self.get(collection, id)?.ok_or_else(not_found)?;
-        let updated = apply(&current, &mut *change)?;
+    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError> {
+        // First the patch is applied with no lock held; the result replaces the entity if no
+        // other write came first (the same `Arc` is still in place). If one did, the patch is
+        // applied again to the newer version with the lock held, so that writers racing for one
+        // entity cannot keep undoing each other's work.
+        let current = self.get(collection, id)?.ok_or(StoreError::NotFound)?;
+        let updated = current.patched(id, patch)?;
         let mut guard = self.write();
         let inner = &mut *guard;
-        let target = inner
-            .collections
-            .get_mut(collection)
-            .ok_or_else(not_found)?;
-        let position = target.position(&inner.hasher, id).ok_or_else(not_found)?;
-        let slot = target.slots[position].1.as_mut().ok_or_else(not_found)?;
+        let target = (inner.collections.get_mut(collection)).ok_or(StoreError::NotFound)?;
+        let position = (target.position(&inner.hasher, id)).ok_or(StoreError::NotFound)?;
+        let slot = target.slots[position]
+            .1
+            .as_mut()
+            .ok_or(StoreError::NotFound)?;
         let updated = match slot.is_same(&current) {
             true => updated,
-            false => apply(slot, change)?,
+            false => slot.patched(id, patch)?,
         };
         *slot = updated.clone();
         Ok(updated)

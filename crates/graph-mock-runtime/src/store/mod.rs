@@ -41,29 +41,10 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// Why an update failed: the change refused it, or the store did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UpdateError {
-    /// The change refused the update (e.g. it would change the id); it keeps its own reason.
-    Refused,
-    /// The store failed.
-    Store(StoreError),
-}
-
-/// What a [`Change`] returns to refuse an update; nothing is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused;
-
-impl From<StoreError> for UpdateError {
-    fn from(error: StoreError) -> UpdateError {
-        UpdateError::Store(error)
-    }
-}
-
-/// A change applied to a copy of an entity; an error leaves the entity as it was. A backend may
-/// apply it more than once, each time to the newest version, when writes to the entity race,
-/// and may hold its lock while it runs: a change must not call the store.
-pub type Change<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> Result<(), Refused>;
+/// What an update sets: a JSON merge patch one level deep. Each property replaces the entity's
+/// (or is added), and a null removes it; nested objects are replaced whole, as Graph's PATCH
+/// does.
+pub type Patch<'a> = &'a Map<String, Value>;
 
 /// The operations every backend provides.
 pub trait Store: Send + Sync + std::fmt::Debug {
@@ -76,9 +57,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Entity, StoreError>;
     /// The entity under `id`.
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError>;
-    /// Applies `change` to a copy of the entity and stores the copy.
-    fn update(&self, collection: &str, id: &str, change: Change<'_>)
-    -> Result<Entity, UpdateError>;
+    /// Applies `patch` to the entity. Writes to one entity that race are each applied to the
+    /// version the other left: none is lost.
+    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError>;
     /// Removes the entity and every collection contained in it.
     fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError>;
     /// How many entities a collection holds.
@@ -194,25 +175,18 @@ mod tests {
             );
             store.insert("/c/a/children", "x", entity("x", 1)).unwrap();
             store.insert("/c/ab/children", "y", entity("y", 1)).unwrap();
-            let failed = store.update("/c", "a", &mut |e| {
-                e.insert("n".into(), json!(9));
-                Err(Refused)
-            });
-            assert_eq!(failed.unwrap_err(), UpdateError::Refused);
             assert_eq!(
-                store.get("/c", "a").unwrap().unwrap().get("n").unwrap(),
-                json!(1),
-                "a refused change leaves the entity as it was"
+                store.update("/c", "missing", &Map::new()),
+                Err(StoreError::NotFound)
             );
-            store
-                .update("/c", "a", &mut |e| {
-                    e.insert("n".into(), json!(2));
-                    Ok(())
-                })
-                .unwrap();
+            let patch = json!({"n": 2, "id": "a", "gone": null, "new": {"deep": [1]}});
+            let updated = (store.update("/c", "a", patch.as_object().unwrap())).unwrap();
+            let stored = store.get("/c", "a").unwrap().unwrap();
+            assert_eq!(stored.json(), updated.json());
             assert_eq!(
-                store.get("/c", "a").unwrap().unwrap().get("n").unwrap(),
-                json!(2)
+                stored.json(),
+                r#"{"id":"a","n":2,"new":{"deep":[1]}}"#,
+                "replaced in place, removed by null, added at the end"
             );
             store.delete("/c", "a").unwrap();
             assert!(store.get("/c/a/children", "x").unwrap().is_none());
@@ -310,30 +284,30 @@ mod tests {
     }
 
     #[test]
-    fn a_racing_write_is_not_lost_the_change_is_made_again() {
-        let store = MemoryStore::default();
-        store.insert("/c", "a", entity("a", 0)).unwrap();
-        let mut runs = 0;
-        let updated = store
-            .update("/c", "a", &mut |e| {
-                runs += 1;
-                if runs == 1 {
-                    // Another writer commits between this change's read and its write (a test
-                    // device: the memory store's first run of a change holds no lock).
-                    store
-                        .update("/c", "a", &mut |other| {
-                            other.insert("other".into(), json!(true));
-                            Ok(())
-                        })
-                        .unwrap();
+    fn racing_patches_to_one_entity_are_none_of_them_lost() {
+        for (store, _dir) in backends() {
+            store.insert("/c", "a", entity("a", 0)).unwrap();
+            let writers = 4;
+            let rounds = 60;
+            std::thread::scope(|scope| {
+                for writer in 0..writers {
+                    let store = &store;
+                    scope.spawn(move || {
+                        for round in 0..rounds {
+                            let patch = json!({ format!("w{writer}"): round });
+                            store.update("/c", "a", patch.as_object().unwrap()).unwrap();
+                        }
+                    });
                 }
-                e.insert("n".into(), json!(1));
-                Ok(())
-            })
-            .unwrap();
-        assert_eq!(runs, 2, "the change was made again on the newer version");
-        let stored = Value::Object(store.get("/c", "a").unwrap().unwrap().to_map());
-        assert_eq!(stored, json!({"id": "a", "n": 1, "other": true}));
-        assert_eq!(Value::Object(updated.to_map()), stored);
+            });
+            let stored = store.get("/c", "a").unwrap().unwrap().to_map();
+            for writer in 0..writers {
+                assert_eq!(
+                    stored.get(&format!("w{writer}")),
+                    Some(&json!(rounds - 1)),
+                    "{stored:?}: writer {writer}'s last write was lost"
+                );
+            }
+        }
     }
 }

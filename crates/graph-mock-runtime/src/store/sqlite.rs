@@ -25,7 +25,7 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::{Change, Entity, Store, StoreError, StoredEntity, UpdateError};
+use super::{Entity, Patch, Store, StoreError, StoredEntity};
 
 /// The most writes one transaction takes.
 const MAX_GROUP: usize = 1024;
@@ -246,19 +246,10 @@ impl Store for SqliteStore {
         Ok(self.body(collection, id)?.map(StoredEntity::from_json))
     }
 
-    fn update(
-        &self,
-        collection: &str,
-        id: &str,
-        change: Change<'_>,
-    ) -> Result<Entity, UpdateError> {
+    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError> {
         loop {
-            let read = self
-                .body(collection, id)?
-                .ok_or(UpdateError::Store(StoreError::NotFound))?;
-            let mut entity = parse(&read).map_err(UpdateError::Store)?;
-            change(&mut entity).map_err(|_| UpdateError::Refused)?;
-            let text = Value::Object(entity).to_string();
+            let read = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
+            let text = super::entity::merge_patch(&read, patch)?;
             let (c, i, t) = (collection.to_owned(), id.to_owned(), text.clone());
             let swapped = self.write(move |connection| {
                 execute(
