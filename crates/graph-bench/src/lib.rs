@@ -46,10 +46,9 @@ pub fn mock_state(ids: &[String]) -> AppState {
         },
     );
     for (n, id) in ids.iter().enumerate() {
-        state
-            .store
-            .insert(COLLECTION, id, connector(n))
-            .expect("fresh ids");
+        // A memory write is made when called: its future is ready at once.
+        let inserted = state.store.insert(COLLECTION, id, connector(n));
+        futures::executor::block_on(inserted).expect("fresh ids");
     }
     state
 }

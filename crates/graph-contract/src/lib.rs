@@ -73,11 +73,10 @@ impl Harness {
         let Value::Object(object) = entity else {
             panic!("an entity is a JSON object: {entity}")
         };
-        self.server
-            .state()
-            .store
-            .insert(collection, key, object)
-            .expect("the seeded key is free");
+        // Seeding is synchronous for the generated tests; the store's write is ready at once
+        // in memory, or once committed in SQLite (its writer is a thread of its own).
+        let inserted = self.server.state().store.insert(collection, key, object);
+        futures::executor::block_on(inserted).expect("the seeded key is free");
     }
 
     /// The status of the last response the client received.

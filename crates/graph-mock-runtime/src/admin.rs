@@ -52,6 +52,6 @@ async fn clear_requests(State(state): State<AppState>) -> StatusCode {
 }
 
 async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    state.reset()?;
+    state.reset().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -152,16 +152,17 @@ fn config(cli: &Cli) -> Result<Config, String> {
 }
 
 /// Opens the store and loads the start state.
-fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
+async fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
     let state =
         AppState::open(api, config(cli)?).map_err(|e| format!("cannot open the store: {e:?}"))?;
     if cli.seed_examples {
-        let count = state.seed_examples();
+        let count = state.seed_examples().await;
         tracing::info!("preloaded {count} entities from the doc examples");
     }
     if let Some(path) = &cli.fixtures {
         let added = state
             .load_fixtures(&read_json(path)?)
+            .await
             .map_err(|e| format!("{}: {e}", path.display()))?;
         tracing::info!("loaded {added} fixture entities from {}", path.display());
     }
@@ -188,7 +189,8 @@ pub async fn run(api: &'static Api) -> ExitCode {
         .with_writer(writer)
         .init();
     let cli = Cli::parse();
-    let (state, certificates) = match state(api, &cli).and_then(|s| Ok((s, certificates(&cli)?))) {
+    let ready = state(api, &cli).await;
+    let (state, certificates) = match ready.and_then(|s| Ok((s, certificates(&cli)?))) {
         Ok(ready) => ready,
         Err(message) => {
             eprintln!("error: {message}");

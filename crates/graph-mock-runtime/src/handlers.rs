@@ -80,7 +80,7 @@ async fn handle(
     match operation.kind {
         Kind::Create => {
             let body = read_json_object(request, state.config.max_body).await?;
-            context.create(body)
+            context.create(body).await
         }
         Kind::List => context.list(&options, request.uri().query()),
         Kind::Get => match download {
@@ -92,9 +92,9 @@ async fn handle(
         },
         Kind::Update => {
             let body = read_json_object(request, state.config.max_body).await?;
-            context.update(body)
+            context.update(body).await
         }
-        Kind::Delete => context.delete(),
+        Kind::Delete => context.delete().await,
         Kind::Function if state.api.is_delta(operation) => {
             context.delta(&options, request.uri().query(), request.headers())
         }
@@ -315,7 +315,7 @@ impl Context<'_> {
         ])
     }
 
-    fn create(&self, mut body: Map<String, Value>) -> Result<Response, ApiError> {
+    async fn create(&self, mut body: Map<String, Value>) -> Result<Response, ApiError> {
         self.validate(&body)?;
         self.parent_exists()?;
         let id = match body.remove("id") {
@@ -334,6 +334,7 @@ impl Context<'_> {
             .state
             .store
             .insert(&self.resource.collection, &id, entity)
+            .await
             .map_err(|error| match error {
                 StoreError::Conflict => ApiError::conflict(format!(
                     "An entity with id '{id}' already exists in '{}'.",
@@ -444,7 +445,7 @@ impl Context<'_> {
         Ok(StoredEntity::from_map(&object))
     }
 
-    fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
+    async fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
         self.validate(&body)?;
         self.parent_exists()?;
         // Only a cast needs the entity read first (to check its type): the store's update
@@ -463,15 +464,17 @@ impl Context<'_> {
         }
         if self.resource.singleton {
             // A singleton exists before its first write; an insert that loses a race is fine.
-            let _ =
-                self.state
-                    .store
-                    .insert(&self.resource.collection, id, self.singleton_default());
+            let _ = self
+                .state
+                .store
+                .insert(&self.resource.collection, id, self.singleton_default())
+                .await;
         }
         let updated = match self
             .state
             .store
             .update(&self.resource.collection, id, &body)
+            .await
         {
             Ok(updated) => updated,
             Err(StoreError::NotFound) => return Err(self.not_found()),
@@ -483,7 +486,7 @@ impl Context<'_> {
         Ok(self.entity_response(&updated, None))
     }
 
-    fn delete(&self) -> Result<Response, ApiError> {
+    async fn delete(&self) -> Result<Response, ApiError> {
         self.parent_exists()?;
         if self.resource.cast.is_some() {
             self.addressed()?;
@@ -492,6 +495,7 @@ impl Context<'_> {
             .state
             .store
             .delete(&self.resource.collection, self.resource.id()?)
+            .await
         {
             // The documented status: 204 for Intune, 200 on a few pages.
             Ok(()) => Ok(StatusCode::from_u16(self.operation.status)

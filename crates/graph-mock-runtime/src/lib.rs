@@ -140,7 +140,7 @@ impl AppState {
 
     /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as
     /// they are. Returns how many entities were added.
-    pub fn load_fixtures(&self, fixtures: &serde_json::Value) -> Result<usize, String> {
+    pub async fn load_fixtures(&self, fixtures: &serde_json::Value) -> Result<usize, String> {
         let collections = fixtures
             .as_object()
             .ok_or("fixtures must be a JSON object of collection paths")?;
@@ -157,7 +157,7 @@ impl AppState {
                     .get("id")
                     .and_then(|v| v.as_str())
                     .ok_or_else(|| format!("fixture {n} of `{collection}` has no string `id`"))?;
-                match self.store.insert(collection, id, object.clone()) {
+                match self.store.insert(collection, id, object.clone()).await {
                     Ok(_) => added += 1,
                     Err(StoreError::Conflict) => {}
                     Err(e) => return Err(format!("cannot store fixture `{id}`: {e:?}")),
@@ -196,8 +196,8 @@ impl AppState {
     /// Preloads the entities of the doc examples (what `--seed-examples` does): every entity of
     /// a create or get response example whose collection needs no path parameter. Returns how
     /// many were added.
-    pub fn seed_examples(&self) -> usize {
-        seed::seed_examples(self.store.as_ref(), self.api.spec(), self.api.schema())
+    pub async fn seed_examples(&self) -> usize {
+        seed::seed_examples(self.store.as_ref(), self.api.spec(), self.api.schema()).await
     }
 
     /// Remembers the current store as the state `reset` restores.
@@ -208,17 +208,17 @@ impl AppState {
     }
 
     /// Restores the captured start state and clears the journal.
-    pub fn reset(&self) -> Result<(), StoreError> {
+    pub async fn reset(&self) -> Result<(), StoreError> {
         let start = self
             .start_state
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        self.store.clear()?;
+        self.store.clear().await?;
         for (collection, entities) in start {
             for (id, entity) in entities {
                 if let serde_json::Value::Object(object) = entity {
-                    self.store.insert(&collection, &id, object)?;
+                    self.store.insert(&collection, &id, object).await?;
                 }
             }
         }

@@ -76,7 +76,12 @@ impl Context<'_> {
                 let key = if singleton { SINGLETON_KEY } else { &id };
                 if singleton {
                     // Setting a single-valued property replaces what it held.
-                    match self.state.store.delete(&self.resource.collection, key) {
+                    match self
+                        .state
+                        .store
+                        .delete(&self.resource.collection, key)
+                        .await
+                    {
                         Ok(()) | Err(StoreError::NotFound) => {}
                         Err(error) => return Err(error.into()),
                     }
@@ -85,6 +90,7 @@ impl Context<'_> {
                     .state
                     .store
                     .insert(&self.resource.collection, key, entity)
+                    .await
                 {
                     Ok(_) => Ok(StatusCode::NO_CONTENT.into_response()),
                     Err(StoreError::Conflict) => Err(ApiError::bad_request(format!(

@@ -8,7 +8,7 @@ use crate::store::Store;
 
 /// Inserts every entity of a create or get response example whose collection needs no path
 /// parameter. Returns how many were inserted (ids already present are skipped).
-pub fn seed_examples(store: &dyn Store, spec: &Spec, schema: &Schema) -> usize {
+pub async fn seed_examples(store: &dyn Store, spec: &Spec, schema: &Schema) -> usize {
     let mut inserted = 0;
     for operation in &spec.operations {
         let path = operation.primary_path();
@@ -38,7 +38,7 @@ pub fn seed_examples(store: &dyn Store, spec: &Spec, schema: &Schema) -> usize {
             let valid = schema
                 .check_write(&entity_type(operation), entity)
                 .is_empty();
-            if valid && store.insert(&collection, id, object.clone()).is_ok() {
+            if valid && store.insert(&collection, id, object.clone()).await.is_ok() {
                 inserted += 1;
             }
         }

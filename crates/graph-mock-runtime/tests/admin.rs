@@ -106,7 +106,7 @@ async fn unmet_expectations_fail_on_drop_with_a_readable_message() {
 async fn reset_restores_the_start_state_with_fixtures() {
     let h = Harness::start().await;
     let fixtures = json!({ CONNECTORS: [{"@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector", "id": "fixture-1", "displayName": "Fixture"}] });
-    assert_eq!(h.server.state().load_fixtures(&fixtures).unwrap(), 1);
+    assert_eq!(h.server.state().load_fixtures(&fixtures).await.unwrap(), 1);
     h.server.state().capture_start_state().unwrap();
 
     h.create(connector("extra")).await;
@@ -134,6 +134,7 @@ async fn reset_restores_the_start_state_with_fixtures() {
         h.server
             .state()
             .load_fixtures(&json!({ CONNECTORS: [{"displayName": "no id"}] }))
+            .await
             .unwrap_err()
             .contains("id")
     );

@@ -109,18 +109,13 @@ async fn a_round_pages_everything_then_each_link_gives_what_changed_since() {
     create(&base, json!({"id": "s6", "label": "New"})).await;
     // The fixture documents no PATCH for shelves: the change is made in the store, which
     // records it like any write.
-    let relabel = |id: &str, label: &str| {
-        server
-            .state()
-            .store
-            .update(
-                "/library/shelves",
-                id,
-                json!({ "label": label }).as_object().unwrap(),
-            )
-            .unwrap();
-    };
-    relabel("s1", "Renamed");
+    let store = &server.state().store;
+    let relabel = |label: &str| json!({ "label": label }).as_object().unwrap().clone();
+    let renamed = relabel("Renamed");
+    store
+        .update("/library/shelves", "s1", &renamed)
+        .await
+        .unwrap();
     let deleted = reqwest::Client::new()
         .delete(format!("{base}/library/shelves/s2"))
         .send()
@@ -128,7 +123,11 @@ async fn a_round_pages_everything_then_each_link_gives_what_changed_since() {
         .unwrap();
     assert_eq!(deleted.status(), 204);
     // Changed twice, reported once, as it is now.
-    relabel("s6", "Newer");
+    let newer = relabel("Newer");
+    store
+        .update("/library/shelves", "s6", &newer)
+        .await
+        .unwrap();
 
     let (changes, pages, next_link) = round(&link, Some(1)).await;
     assert_eq!(pages, 3);

@@ -22,6 +22,7 @@ async fn library() -> (MockServer, String) {
             "s1",
             object(json!({"id": "s1", "label": "Poetry"})),
         )
+        .await
         .unwrap();
     store
         .insert(
@@ -29,6 +30,7 @@ async fn library() -> (MockServer, String) {
             "s2",
             object(json!({"id": "s2", "label": "Empty"})),
         )
+        .await
         .unwrap();
     for (id, title) in [("b1", "Odes"), ("b2", "Sonnets")] {
         store
@@ -37,6 +39,7 @@ async fn library() -> (MockServer, String) {
                 id,
                 object(json!({"id": id, "title": title})),
             )
+            .await
             .unwrap();
     }
     store
@@ -45,6 +48,7 @@ async fn library() -> (MockServer, String) {
             SINGLETON_KEY,
             object(json!({"id": "sum1", "count": 2})),
         )
+        .await
         .unwrap();
     let base = server.base_url();
     (server, base)

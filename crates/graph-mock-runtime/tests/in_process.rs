@@ -20,7 +20,7 @@ async fn the_router_serves_oneshot_requests() {
 #[tokio::test]
 async fn seed_examples_preloads_the_documented_entities() {
     let state = AppState::new(&graph_mock::API, Config::default());
-    let inserted = state.seed_examples();
+    let inserted = state.seed_examples().await;
     assert!(inserted >= 1, "the create and get examples show an entity");
     let entity = state
         .store

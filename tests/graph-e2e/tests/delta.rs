@@ -79,7 +79,7 @@ async fn a_round_then_the_changes_since_from_a_saved_link() {
         .unwrap();
     assert!(quiet.items.is_empty());
 
-    server.state().reset().unwrap();
+    server.state().reset().await.unwrap();
     let expired = shelves.delta().resume(&changes.delta_link).round().await;
     assert!(
         matches!(&expired, Err(Error::Graph { status: 410, code, .. }) if code == "resyncRequired"),

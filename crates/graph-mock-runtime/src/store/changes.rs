@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Map, Value};
 
-use super::{Entity, Patch, Store, StoreError};
+use super::{Committed, Entity, Patch, Store, StoreError};
 
 /// The most changes kept per collection; past it the older half is dropped, and tokens from
 /// before what is kept must start over.
@@ -164,31 +164,45 @@ impl Tracked {
 }
 
 impl Store for Tracked {
-    fn insert(
-        &self,
-        collection: &str,
-        id: &str,
+    fn insert<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
         entity: Map<String, Value>,
-    ) -> Result<Entity, StoreError> {
-        let inserted = self.store.insert(collection, id, entity)?;
-        self.log.record(collection, id);
-        Ok(inserted)
+    ) -> Committed<'a, Entity> {
+        let inserted = self.store.insert(collection, id, entity);
+        Box::pin(async move {
+            let inserted = inserted.await?;
+            self.log.record(collection, id);
+            Ok(inserted)
+        })
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
         self.store.get(collection, id)
     }
 
-    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError> {
-        let updated = self.store.update(collection, id, patch)?;
-        self.log.record(collection, id);
-        Ok(updated)
+    fn update<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
+        patch: Patch<'a>,
+    ) -> Committed<'a, Entity> {
+        let updated = self.store.update(collection, id, patch);
+        Box::pin(async move {
+            let updated = updated.await?;
+            self.log.record(collection, id);
+            Ok(updated)
+        })
     }
 
-    fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
-        self.store.delete(collection, id)?;
-        self.log.record(collection, id);
-        Ok(())
+    fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {
+        let deleted = self.store.delete(collection, id);
+        Box::pin(async move {
+            deleted.await?;
+            self.log.record(collection, id);
+            Ok(())
+        })
     }
 
     fn len(&self, collection: &str) -> Result<usize, StoreError> {
@@ -208,10 +222,13 @@ impl Store for Tracked {
         self.store.dump()
     }
 
-    fn clear(&self) -> Result<(), StoreError> {
-        self.store.clear()?;
-        self.log.restart();
-        Ok(())
+    fn clear(&self) -> Committed<'_, ()> {
+        let cleared = self.store.clear();
+        Box::pin(async move {
+            cleared.await?;
+            self.log.restart();
+            Ok(())
+        })
     }
 }
 
@@ -225,20 +242,23 @@ mod tests {
         json!({ "id": id }).as_object().unwrap().clone()
     }
 
-    #[test]
-    fn changes_are_recorded_only_once_tracked_and_each_id_once() {
+    #[tokio::test]
+    async fn changes_are_recorded_only_once_tracked_and_each_id_once() {
         let log = Arc::new(ChangeLog::default());
         let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
-        store.insert("/c", "before", entity("before")).unwrap();
+        store
+            .insert("/c", "before", entity("before"))
+            .await
+            .unwrap();
         let start = log.track("/c");
-        store.insert("/c", "a", entity("a")).unwrap();
-        store.insert("/c", "b", entity("b")).unwrap();
-        store.insert("/other", "x", entity("x")).unwrap();
+        store.insert("/c", "a", entity("a")).await.unwrap();
+        store.insert("/c", "b", entity("b")).await.unwrap();
+        store.insert("/other", "x", entity("x")).await.unwrap();
         let patch = json!({"n": 1}).as_object().unwrap().clone();
-        store.update("/c", "a", &patch).unwrap();
-        let failed = store.update("/c", "missing", &patch);
+        store.update("/c", "a", &patch).await.unwrap();
+        let failed = store.update("/c", "missing", &patch).await;
         assert_eq!(failed, Err(StoreError::NotFound));
-        store.delete("/c", "before").unwrap();
+        store.delete("/c", "before").await.unwrap();
         let now = log.track("/c");
         assert_eq!(
             log.changed("/c", start, now).unwrap(),
@@ -252,27 +272,27 @@ mod tests {
         assert_eq!(log.changed("/other", 0, now), Err(Expired), "never tracked");
     }
 
-    #[test]
-    fn clearing_the_store_expires_every_token() {
+    #[tokio::test]
+    async fn clearing_the_store_expires_every_token() {
         let log = Arc::new(ChangeLog::default());
         let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
         let epoch = log.epoch();
         let start = log.track("/c");
-        store.insert("/c", "a", entity("a")).unwrap();
-        store.clear().unwrap();
+        store.insert("/c", "a", entity("a")).await.unwrap();
+        store.clear().await.unwrap();
         assert_ne!(log.epoch(), epoch);
         assert_eq!(log.changed("/c", start, start), Err(Expired));
     }
 
-    #[test]
-    fn a_long_log_forgets_its_oldest_half() {
+    #[tokio::test]
+    async fn a_long_log_forgets_its_oldest_half() {
         let log = Arc::new(ChangeLog::default());
         let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
         let start = log.track("/c");
-        store.insert("/c", "a", entity("a")).unwrap();
+        store.insert("/c", "a", entity("a")).await.unwrap();
         for n in 0..MAX_CHANGES {
             let patch = json!({ "n": n }).as_object().unwrap().clone();
-            store.update("/c", "a", &patch).unwrap();
+            store.update("/c", "a", &patch).await.unwrap();
         }
         let now = log.track("/c");
         assert_eq!(log.changed("/c", start, now), Err(Expired));

@@ -16,7 +16,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use hashbrown::{DefaultHashBuilder, HashTable};
 use serde_json::{Map, Value};
 
-use super::{Entity, Patch, Store, StoreError, StoredEntity};
+use super::{Committed, Entity, Patch, Store, StoreError, StoredEntity};
 
 /// One place in a collection: its sequence number (the order, and what a skip token names) and
 /// the entity, or `None` once deleted.
@@ -132,10 +132,8 @@ impl MemoryStore {
     fn write(&self) -> RwLockWriteGuard<'_, Inner> {
         self.inner.write().unwrap_or_else(|p| p.into_inner())
     }
-}
 
-impl Store for MemoryStore {
-    fn insert(
+    fn insert_now(
         &self,
         collection: &str,
         id: &str,
@@ -154,17 +152,12 @@ impl Store for MemoryStore {
         Ok(entity)
     }
 
-    fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
-        let inner = self.read();
-        let Some(target) = inner.collections.get(collection) else {
-            return Ok(None);
-        };
-        Ok(target
-            .position(&inner.hasher, id)
-            .and_then(|p| target.slots[p].1.clone()))
-    }
-
-    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError> {
+    fn update_now(
+        &self,
+        collection: &str,
+        id: &str,
+        patch: Patch<'_>,
+    ) -> Result<Entity, StoreError> {
         // First the patch is applied with no lock held; the result replaces the entity if no
         // other write came first (the same `Arc` is still in place). If one did, the patch is
         // applied again to the newer version with the lock held, so that writers racing for one
@@ -187,7 +180,7 @@ impl Store for MemoryStore {
         Ok(updated)
     }
 
-    fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
+    fn delete_now(&self, collection: &str, id: &str) -> Result<(), StoreError> {
         let mut guard = self.write();
         let inner = &mut *guard;
         let target = inner
@@ -202,6 +195,40 @@ impl Store for MemoryStore {
             .collections
             .retain(|path, _| !path.starts_with(&children));
         Ok(())
+    }
+}
+
+impl Store for MemoryStore {
+    fn insert<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
+        entity: Map<String, Value>,
+    ) -> Committed<'a, Entity> {
+        Box::pin(std::future::ready(self.insert_now(collection, id, entity)))
+    }
+
+    fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
+        let inner = self.read();
+        let Some(target) = inner.collections.get(collection) else {
+            return Ok(None);
+        };
+        Ok(target
+            .position(&inner.hasher, id)
+            .and_then(|p| target.slots[p].1.clone()))
+    }
+
+    fn update<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
+        patch: Patch<'a>,
+    ) -> Committed<'a, Entity> {
+        Box::pin(std::future::ready(self.update_now(collection, id, patch)))
+    }
+
+    fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {
+        Box::pin(std::future::ready(self.delete_now(collection, id)))
     }
 
     fn len(&self, collection: &str) -> Result<usize, StoreError> {
@@ -250,9 +277,8 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    fn clear(&self) -> Result<(), StoreError> {
-        let mut inner = self.write();
-        inner.collections.clear();
-        Ok(())
+    fn clear(&self) -> Committed<'_, ()> {
+        self.write().collections.clear();
+        Box::pin(std::future::ready(Ok(())))
     }
 }

@@ -18,6 +18,8 @@ mod memory;
 mod sqlite;
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -46,22 +48,33 @@ pub enum StoreError {
 /// does.
 pub type Patch<'a> = &'a Map<String, Value>;
 
-/// The operations every backend provides.
+/// A write, resolved once it is durable: at once in memory, once its group of writes has
+/// committed in SQLite. Nothing may be acknowledged before it resolves. A memory write is made
+/// when it is called, before it is awaited.
+pub type Committed<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// The operations every backend provides. Reads answer at once; writes are awaited
+/// ([`Committed`]), so that a request waiting for a disk lets its thread serve others.
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Adds an entity under `id`.
-    fn insert(
-        &self,
-        collection: &str,
-        id: &str,
+    fn insert<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
         entity: Map<String, Value>,
-    ) -> Result<Entity, StoreError>;
+    ) -> Committed<'a, Entity>;
     /// The entity under `id`.
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError>;
     /// Applies `patch` to the entity. Writes to one entity that race are each applied to the
     /// version the other left: none is lost.
-    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError>;
+    fn update<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
+        patch: Patch<'a>,
+    ) -> Committed<'a, Entity>;
     /// Removes the entity and every collection contained in it.
-    fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError>;
+    fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()>;
     /// How many entities a collection holds.
     fn len(&self, collection: &str) -> Result<usize, StoreError>;
     /// Visits a collection's entities in insertion order, starting after sequence number `after`,
@@ -75,7 +88,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every collection with its `(id, entity)` pairs in order.
     fn dump(&self) -> Result<BTreeMap<String, Vec<(String, Value)>>, StoreError>;
     /// Removes everything.
-    fn clear(&self) -> Result<(), StoreError>;
+    fn clear(&self) -> Committed<'_, ()>;
 }
 
 /// The store for a `--data` setting: SQLite at the path, or memory without one.
@@ -123,12 +136,13 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn pages_cover_everything_once_with_and_without_order() {
+    #[tokio::test]
+    async fn pages_cover_everything_once_with_and_without_order() {
         for (store, _dir) in backends() {
             for i in 0..25 {
                 store
                     .insert("/c", &format!("{i:02}"), entity(&format!("{i:02}"), 25 - i))
+                    .await
                     .unwrap();
             }
             let plain = ListRequest {
@@ -165,22 +179,28 @@ mod tests {
         }
     }
 
-    #[test]
-    fn writes_conflict_and_deletes_cascade() {
+    #[tokio::test]
+    async fn writes_conflict_and_deletes_cascade() {
         for (store, _dir) in backends() {
-            store.insert("/c", "a", entity("a", 1)).unwrap();
+            store.insert("/c", "a", entity("a", 1)).await.unwrap();
             assert_eq!(
-                store.insert("/c", "a", entity("a", 2)).unwrap_err(),
+                store.insert("/c", "a", entity("a", 2)).await.unwrap_err(),
                 StoreError::Conflict
             );
-            store.insert("/c/a/children", "x", entity("x", 1)).unwrap();
-            store.insert("/c/ab/children", "y", entity("y", 1)).unwrap();
+            store
+                .insert("/c/a/children", "x", entity("x", 1))
+                .await
+                .unwrap();
+            store
+                .insert("/c/ab/children", "y", entity("y", 1))
+                .await
+                .unwrap();
             assert_eq!(
-                store.update("/c", "missing", &Map::new()),
+                store.update("/c", "missing", &Map::new()).await,
                 Err(StoreError::NotFound)
             );
             let patch = json!({"n": 2, "id": "a", "gone": null, "new": {"deep": [1]}});
-            let updated = (store.update("/c", "a", patch.as_object().unwrap())).unwrap();
+            let updated = (store.update("/c", "a", patch.as_object().unwrap()).await).unwrap();
             let stored = store.get("/c", "a").unwrap().unwrap();
             assert_eq!(stored.json(), updated.json());
             assert_eq!(
@@ -188,24 +208,27 @@ mod tests {
                 r#"{"id":"a","n":2,"new":{"deep":[1]}}"#,
                 "replaced in place, removed by null, added at the end"
             );
-            store.delete("/c", "a").unwrap();
+            store.delete("/c", "a").await.unwrap();
             assert!(store.get("/c/a/children", "x").unwrap().is_none());
             assert!(
                 store.get("/c/ab/children", "y").unwrap().is_some(),
                 "a sibling with a longer key is not a child"
             );
-            assert_eq!(store.delete("/c", "a"), Err(StoreError::NotFound));
-            store.clear().unwrap();
+            assert_eq!(store.delete("/c", "a").await, Err(StoreError::NotFound));
+            store.clear().await.unwrap();
             assert!(store.dump().unwrap().values().all(Vec::is_empty));
         }
     }
 
-    #[test]
-    fn many_deletes_keep_order_index_and_skip_tokens() {
+    #[tokio::test]
+    async fn many_deletes_keep_order_index_and_skip_tokens() {
         for (store, _dir) in backends() {
             let key = |i: usize| format!("id-{i:03}");
             for i in 0..300 {
-                store.insert("/c", &key(i), entity(&key(i), 0)).unwrap();
+                store
+                    .insert("/c", &key(i), entity(&key(i), 0))
+                    .await
+                    .unwrap();
             }
             let request = ListRequest {
                 filter: None,
@@ -217,7 +240,7 @@ mod tests {
             let first = store.list("/c", request).unwrap();
             // Deleting two thirds (enough to compact the memory store) while a client pages.
             for i in (0..300).filter(|i| i % 3 != 0) {
-                store.delete("/c", &key(i)).unwrap();
+                store.delete("/c", &key(i)).await.unwrap();
             }
             let rest = all_ids(
                 store.as_ref(),
@@ -237,9 +260,15 @@ mod tests {
                     key(i)
                 );
             }
-            store.insert("/c", &key(1), entity(&key(1), 1)).unwrap();
+            store
+                .insert("/c", &key(1), entity(&key(1), 1))
+                .await
+                .unwrap();
             assert_eq!(
-                store.insert("/c", &key(3), entity(&key(3), 1)).unwrap_err(),
+                store
+                    .insert("/c", &key(3), entity(&key(3), 1))
+                    .await
+                    .unwrap_err(),
                 StoreError::Conflict
             );
             let ids = all_ids(store.as_ref(), request);
@@ -253,14 +282,15 @@ mod tests {
         }
     }
 
-    #[test]
-    fn filtered_scans_cross_chunk_boundaries() {
+    #[tokio::test]
+    async fn filtered_scans_cross_chunk_boundaries() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
         let count = SCAN_CHUNK * 2 + 7;
         for i in 0..count {
             let id = format!("{i:05}");
             store
                 .insert("/c", &id, entity(&id, (i % 3) as i64))
+                .await
                 .unwrap();
         }
         let kinds =
@@ -283,23 +313,27 @@ mod tests {
         assert_eq!(ids, expected);
     }
 
-    #[test]
-    fn racing_patches_to_one_entity_are_none_of_them_lost() {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_patches_to_one_entity_are_none_of_them_lost() {
         for (store, _dir) in backends() {
-            store.insert("/c", "a", entity("a", 0)).unwrap();
+            store.insert("/c", "a", entity("a", 0)).await.unwrap();
             let writers = 4;
             let rounds = 60;
-            std::thread::scope(|scope| {
-                for writer in 0..writers {
-                    let store = &store;
-                    scope.spawn(move || {
+            let tasks: Vec<_> = (0..writers)
+                .map(|writer| {
+                    let store = store.clone();
+                    tokio::spawn(async move {
                         for round in 0..rounds {
                             let patch = json!({ format!("w{writer}"): round });
-                            store.update("/c", "a", patch.as_object().unwrap()).unwrap();
+                            let patch = patch.as_object().unwrap();
+                            store.update("/c", "a", patch).await.unwrap();
                         }
-                    });
-                }
-            });
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
             let stored = store.get("/c", "a").unwrap().unwrap().to_map();
             for writer in 0..writers {
                 assert_eq!(

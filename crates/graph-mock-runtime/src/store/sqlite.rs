@@ -5,15 +5,15 @@
 //!
 //! Writes go to one writer thread, which commits them in groups: every write that arrives while
 //! a commit is in flight joins the next transaction (a failed write rolls back alone: it is one
-//! statement, or several under a savepoint), and the group shares one fsync. A write returns only once its group has
-//! committed, so an acknowledged write survives a `kill -9`, and an unacknowledged one is either
-//! wholly there or wholly absent. A caller waiting for its commit on a multi-threaded tokio
-//! runtime lets that runtime move its other tasks to another thread (`block_in_place`), so 32
-//! connections writing at once wait for one fsync, not 32. Reads use their own connection
+//! statement, or several under a savepoint), and the group shares one fsync. A write resolves
+//! only once its group has committed, so an acknowledged write survives a `kill -9`, and an
+//! unacknowledged one is either wholly there or wholly absent. A request waits for its commit
+//! as a future, so the runtime's threads serve other requests meanwhile (which join the group):
+//! 32 connections writing at once wait for one fsync, not 32. Reads use their own connection
 //! beside the writer (WAL) and see what is committed.
 //!
-//! An update reads the entity, applies its change and writes it back only if the entity is
-//! still what was read (compare and swap); when another write came between, the change is made
+//! An update reads the entity, applies its patch and writes it back only if the entity is
+//! still what was read (compare and swap); when another write came between, the patch is applied
 //! again on the newer version, as the [`Store`] contract allows.
 
 use std::collections::BTreeMap;
@@ -25,7 +25,7 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::{Entity, Patch, Store, StoreError, StoredEntity};
+use super::{Committed, Entity, Patch, Store, StoreError, StoredEntity};
 
 /// The most writes one transaction takes.
 const MAX_GROUP: usize = 1024;
@@ -122,38 +122,27 @@ impl SqliteStore {
             .map_err(backend)
     }
 
-    /// Runs `work` in the writer's next group and returns its result once the group has
-    /// committed (or the commit's error).
+    /// Runs `work` in the writer's next group; resolves to its result once the group has
+    /// committed (or to the commit's error).
     fn write<R: Send + 'static>(
         &self,
         work: impl FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
-    ) -> Result<R, StoreError> {
+    ) -> Committed<'static, R> {
         let stopped = || backend("the SQLite writer has stopped");
-        let (answer, answered) = mpsc::sync_channel(1);
+        let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |connection| {
             let outcome = work(connection);
             Box::new(move |committed| {
                 let _ = answer.send(committed.and(outcome));
             })
         });
-        self.writes
-            .as_ref()
-            .ok_or_else(stopped)?
-            .send(job)
-            .map_err(|_| stopped())?;
-        wait(&answered).ok_or_else(stopped)?
-    }
-}
-
-/// Waits for an answer from the writer. On a multi-threaded tokio runtime the worker hands its
-/// other tasks over first, so that concurrent requests keep coming (and join the group).
-fn wait<T>(answered: &mpsc::Receiver<T>) -> Option<T> {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    match Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(|| answered.recv().ok())
-        }
-        _ => answered.recv().ok(),
+        let sent = (self.writes.as_ref()).is_some_and(|writes| writes.send(job).is_ok());
+        Box::pin(async move {
+            match sent {
+                true => answered.await.unwrap_or_else(|_| Err(stopped())),
+                false => Err(stopped()),
+            }
+        })
     }
 }
 
@@ -216,19 +205,19 @@ impl Drop for SqliteStore {
 }
 
 impl Store for SqliteStore {
-    fn insert(
-        &self,
-        collection: &str,
-        id: &str,
+    fn insert<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
         entity: Map<String, Value>,
-    ) -> Result<Entity, StoreError> {
+    ) -> Committed<'a, Entity> {
         let stored = StoredEntity::from_map(&entity);
         let (collection, id, body) = (
             collection.to_owned(),
             id.to_owned(),
             stored.json().to_owned(),
         );
-        self.write(move |connection| {
+        let inserted = self.write(move |connection| {
             let inserted = execute(
                 connection,
                 "INSERT OR IGNORE INTO entities (collection, id, body) VALUES (?1, ?2, ?3)",
@@ -238,34 +227,45 @@ impl Store for SqliteStore {
                 0 => Err(StoreError::Conflict),
                 _ => Ok(()),
             }
-        })?;
-        Ok(stored)
+        });
+        Box::pin(async move {
+            inserted.await?;
+            Ok(stored)
+        })
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
         Ok(self.body(collection, id)?.map(StoredEntity::from_json))
     }
 
-    fn update(&self, collection: &str, id: &str, patch: Patch<'_>) -> Result<Entity, StoreError> {
-        loop {
-            let read = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
-            let text = super::entity::merge_patch(&read, patch)?;
-            let (c, i, t) = (collection.to_owned(), id.to_owned(), text.clone());
-            let swapped = self.write(move |connection| {
-                execute(
-                    connection,
-                    "UPDATE entities SET body = ?3 WHERE collection = ?1 AND id = ?2 AND body = ?4",
-                    params![c, i, t, read],
-                )
-            })?;
-            if swapped == 1 {
-                return Ok(StoredEntity::from_json(text));
+    fn update<'a>(
+        &'a self,
+        collection: &'a str,
+        id: &'a str,
+        patch: Patch<'a>,
+    ) -> Committed<'a, Entity> {
+        Box::pin(async move {
+            loop {
+                let read = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
+                let text = super::entity::merge_patch(&read, patch)?;
+                let (c, i, t) = (collection.to_owned(), id.to_owned(), text.clone());
+                let swapped = self.write(move |connection| {
+                    execute(
+                        connection,
+                        "UPDATE entities SET body = ?3 WHERE collection = ?1 AND id = ?2 AND body = ?4",
+                        params![c, i, t, read],
+                    )
+                });
+                if swapped.await? == 1 {
+                    return Ok(StoredEntity::from_json(text));
+                }
+                // Another write changed (or removed) it since it was read: again, on what is
+                // there now.
             }
-            // Another write changed (or removed) it since it was read: again, on what is there now.
-        }
+        })
     }
 
-    fn delete(&self, collection: &str, id: &str) -> Result<(), StoreError> {
+    fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {
         let (collection, id) = (collection.to_owned(), id.to_owned());
         self.write(move |connection| {
             execute(connection, "SAVEPOINT delete_entity", [])?;
@@ -353,7 +353,7 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn clear(&self) -> Result<(), StoreError> {
+    fn clear(&self) -> Committed<'_, ()> {
         self.write(|connection| execute(connection, "DELETE FROM entities", []).map(|_| ()))
     }
 }
