@@ -641,16 +641,16 @@ pub(crate) fn write_entity(
     out.push_str(rest);
 }
 
+/// A JSON answer, built directly: through `IntoResponse` for a tuple, the body first sets a
+/// `text/plain` content type that the header then replaces.
 pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
+    let mut response = Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// The absolute URL of `path` with the request's query options but its old state token

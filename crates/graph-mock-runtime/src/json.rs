@@ -36,8 +36,11 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
 /// Appends `text` as a JSON string: as it is between quotes when nothing in it needs escaping
 /// (nearly always), else escaped by serde_json.
 pub(crate) fn push_string(out: &mut String, text: &str) {
-    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-    if plain {
+    // Without an early exit, so that the check runs over many bytes at a time.
+    let escapes = text.bytes().fold(false, |escapes, b| {
+        escapes | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if !escapes {
         out.push('"');
         out.push_str(text);
         out.push('"');

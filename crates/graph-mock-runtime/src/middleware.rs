@@ -135,9 +135,13 @@ async fn record(request: Request, limit: usize) -> Result<(Request, Option<Recor
         return Err(ApiError::too_large(limit));
     }
     let (parts, body) = request.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::too_large(limit))?;
+    // A request without a body (a GET, nearly always) has nothing to read.
+    let bytes: Bytes = match axum::body::HttpBody::size_hint(&body).exact() {
+        Some(0) => Bytes::new(),
+        _ => axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| ApiError::too_large(limit))?,
+    };
     let recorded = Recorded {
         method: parts.method.clone(),
         uri: parts.uri.clone(),

@@ -49,28 +49,44 @@ impl Resource {
         let mut collection = String::with_capacity(
             operation.path.len() + values.iter().map(|v| v.len()).sum::<usize>(),
         );
-        let mut keyed: Vec<Ancestor> = Vec::new();
+        // An item operation whose path ends in a key addresses that key's entity: the key is
+        // not part of its collection, and it is no ancestor.
+        let addresses_one = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete);
+        let last_key = (operation.segments.iter())
+            .rposition(|s| !matches!(s, PathSegment::Cast(_)))
+            .filter(|&at| addresses_one && matches!(operation.segments[at], PathSegment::Key));
+        let mut ancestors: Vec<Ancestor> = Vec::new();
+        let mut addressed: Option<(String, Option<String>)> = None;
         let mut values = values.iter();
         let mut last_is_key = false;
-        for segment in operation.segments {
+        for (at, segment) in operation.segments.iter().enumerate() {
             match *segment {
                 PathSegment::Key => {
                     let value = values.next().copied().unwrap_or_default();
                     check_key(value)?;
-                    keyed.push(Ancestor {
-                        collection: collection.clone(),
-                        id: value.to_owned(),
-                        cast: None,
-                    });
-                    collection.push('/');
-                    collection.push_str(value);
+                    if Some(at) == last_key {
+                        addressed = Some((value.to_owned(), None));
+                    } else {
+                        ancestors.push(Ancestor {
+                            collection: collection.clone(),
+                            id: value.to_owned(),
+                            cast: None,
+                        });
+                        collection.push('/');
+                        collection.push_str(value);
+                    }
                     last_is_key = true;
                 }
                 // A type cast narrows the entity before it, and is not part of where things
                 // are stored.
                 PathSegment::Cast(type_name) => {
-                    if let Some(previous) = keyed.last_mut().filter(|_| last_is_key) {
-                        previous.cast = Some(type_name.to_owned());
+                    if !last_is_key {
+                        continue;
+                    }
+                    match (&mut addressed, ancestors.last_mut()) {
+                        (Some((_, cast)), _) => *cast = Some(type_name.to_owned()),
+                        (None, Some(previous)) => previous.cast = Some(type_name.to_owned()),
+                        (None, None) => {}
                     }
                 }
                 PathSegment::Literal(name) => {
@@ -80,19 +96,13 @@ impl Resource {
                 }
             }
         }
-        let addresses_one = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete);
-        if addresses_one && last_is_key {
-            let addressed = keyed.pop().unwrap_or_else(|| Ancestor {
-                collection: String::new(),
-                id: String::new(),
-                cast: None,
-            });
+        if let Some((id, cast)) = addressed {
             return Ok(Resource {
-                collection: addressed.collection,
-                id: Some(addressed.id),
+                collection,
+                id: Some(id),
                 singleton: false,
-                cast: addressed.cast,
-                ancestors: keyed,
+                cast,
+                ancestors,
             });
         }
         let singleton = addresses_one;
@@ -102,7 +112,7 @@ impl Resource {
             id,
             singleton,
             cast: None,
-            ancestors: keyed,
+            ancestors,
         })
     }
 
