@@ -1,9 +1,10 @@
 //! The in-memory backend: the default, and the fast path.
 //!
 //! Each collection keeps its entities (as JSON text, see [`StoredEntity`]) in insertion order in
-//! a `Vec` of slots, with a hash index of slot positions beside it. The index reads each key from
-//! its entity ([`StoredEntity::key`]), so it holds only positions, never a copy of an id: about
-//! 330 bytes an entity for a connector. A page resumes after its skip token by binary search
+//! a `Vec` of slots, with a hash index of slot positions beside it (split into 64 tables once
+//! large, so that no insert rehashes it all). The index reads each key from its entity
+//! ([`StoredEntity::key`]), so it holds only positions, never a copy of an id: about 330 bytes
+//! an entity for a connector. A page resumes after its skip token by binary search
 //! (O(log n + page)). A delete leaves a hole, and the slots are compacted in place once there is
 //! one hole for every 16 entities, so holes cost at most a sixteenth more slots and a scan skips
 //! few of them. The lock is a `std::sync::RwLock` held only inside these methods, never across
