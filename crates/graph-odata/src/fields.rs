@@ -52,7 +52,7 @@ impl<'de, T: ReadFields> Visitor<'de> for FieldsVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::default();
-        while let Some(Key(key)) = map.next_key()? {
+        while let Some(PropertyName(key)) = map.next_key()? {
             if !value.read_field(&key, &mut map)? {
                 let other: Value = map.next_value()?;
                 value.additional_data().insert(key.into_owned(), other);
@@ -62,29 +62,33 @@ impl<'de, T: ReadFields> Visitor<'de> for FieldsVisitor<T> {
     }
 }
 
-/// An object key, borrowed from the input when it can be.
-struct Key<'de>(Cow<'de, str>);
+/// An object's property name, borrowed from the input when it can be (serde's own `Cow<str>`
+/// always copies): what a visitor reads keys as when most of them are only compared.
+pub struct PropertyName<'de>(pub Cow<'de, str>);
 
-impl<'de> serde::Deserialize<'de> for Key<'de> {
+impl<'de> serde::Deserialize<'de> for PropertyName<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
         impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+            type Value = PropertyName<'de>;
 
             fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
                 formatter.write_str("a property name")
             }
 
-            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(key)))
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                key: &'de str,
+            ) -> Result<PropertyName<'de>, E> {
+                Ok(PropertyName(Cow::Borrowed(key)))
             }
 
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key.to_owned())))
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<PropertyName<'de>, E> {
+                Ok(PropertyName(Cow::Owned(key.to_owned())))
             }
 
-            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key)))
+            fn visit_string<E: de::Error>(self, key: String) -> Result<PropertyName<'de>, E> {
+                Ok(PropertyName(Cow::Owned(key)))
             }
         }
         deserializer.deserialize_str(KeyVisitor)

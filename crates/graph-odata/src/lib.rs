@@ -13,7 +13,8 @@
 //!   OData type references and literal parsers it, and the importer, rest on;
 //! - [`from_json`]: decoding with errors that name the offending field;
 //! - [`ReadFields`] and [`read_fields`]: reading a generated struct, its undeclared properties
-//!   kept, in far less generated code than a serde derive with `#[serde(flatten)]`.
+//!   kept, in far less generated code than a serde derive with `#[serde(flatten)]`;
+//!   [`PropertyName`]: a key read without a copy, which the mock's stored-entity parsers use too.
 
 mod collection;
 mod date_time;
@@ -33,7 +34,7 @@ pub use date_time::{DateTimeOffset, DateTimeOffsetError};
 pub use decode::{DecodeError, from_json};
 pub use enums::{Flags, OpenEnum};
 pub use error_body::{InnerError, MainError, ODataError};
-pub use fields::{ReadFields, read_fields};
+pub use fields::{PropertyName, ReadFields, read_fields};
 pub use patch::Patch;
 pub use polymorphic::{GRAPH_NAMESPACE, GraphType, odata_type_name, relative_type_name};
 pub use schema::{EnumShape, PropertyShape, Schema, TypeShape};

@@ -6,6 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use memchr::memmem;
 
+use graph_odata::PropertyName;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -148,7 +149,7 @@ impl<'de> serde::de::Visitor<'de> for Partial<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut kept = Map::new();
-        while let Some(Key(key)) = map.next_key()? {
+        while let Some(PropertyName(key)) = map.next_key()? {
             if self.0.contains(&key.as_ref()) {
                 let value = map.next_value::<Value>()?;
                 kept.insert(key.into_owned(), value);
@@ -235,36 +236,13 @@ impl<'de> Deserialize<'de> for Properties<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut properties = Vec::new();
-                while let Some(Key(key)) = map.next_key()? {
+                while let Some(PropertyName(key)) = map.next_key()? {
                     properties.push((key, map.next_value()?));
                 }
                 Ok(Properties(properties))
             }
         }
         deserializer.deserialize_map(Visit)
-    }
-}
-
-/// A property name, borrowed from the text unless it had escapes (serde's `Cow<str>` always
-/// copies).
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a property name")
-            }
-            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(name)))
-            }
-            fn visit_str<E>(self, name: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(name.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(Visit)
     }
 }
 
