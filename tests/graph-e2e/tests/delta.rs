@@ -2,17 +2,11 @@
 //! fixture (its `/library/shelves` has a documented `delta` function): a full round, a change
 //! round resumed from a saved link, and an expired link as a typed error.
 
-use graph_mock_runtime::{AuthMode, Config, MockServer};
-use snapshot_navigation_client::model::{AnyShelf, Shelf};
-use snapshot_navigation_client::{Client, DeltaItem, DeltaRound, Error};
+mod navigation;
 
-fn shelf(id: &str, label: &str) -> AnyShelf {
-    AnyShelf::Shelf(Shelf {
-        id: Some(id.into()),
-        label: Some(label.into()),
-        ..Default::default()
-    })
-}
+use navigation::{shelf, start};
+use snapshot_navigation_client::model::AnyShelf;
+use snapshot_navigation_client::{DeltaItem, DeltaRound, Error};
 
 fn label(item: &DeltaItem<AnyShelf>) -> Option<(&str, &str)> {
     match item {
@@ -23,16 +17,7 @@ fn label(item: &DeltaItem<AnyShelf>) -> Option<(&str, &str)> {
 
 #[tokio::test]
 async fn a_round_then_the_changes_since_from_a_saved_link() {
-    let server = MockServer::try_start(
-        &snapshot_navigation_mock::API,
-        Config {
-            auth: AuthMode::None,
-            ..Config::default()
-        },
-    )
-    .await
-    .unwrap();
-    let client = Client::new(server.base_url(), "token").unwrap();
+    let (server, client) = start().await;
     let shelves = client.library().shelves();
     for n in 0..5 {
         shelves

@@ -2,32 +2,16 @@
 //! fixture: its `/library/shelves/{id}/readers` is documented with `POST .../readers/$ref` (a
 //! link to an existing reader) and `DELETE .../readers/{id}/$ref` (removing the link).
 
-use graph_mock_runtime::{AuthMode, Config, MockServer};
-use snapshot_navigation_client::model::{AnyShelf, Reader, Shelf};
-use snapshot_navigation_client::{Client, Error};
+mod navigation;
 
-async fn start() -> (MockServer, Client) {
-    let server = MockServer::try_start(
-        &snapshot_navigation_mock::API,
-        Config {
-            auth: AuthMode::None,
-            ..Config::default()
-        },
-    )
-    .await
-    .unwrap();
-    let client = Client::new(server.base_url(), "token").unwrap();
-    (server, client)
-}
+use navigation::{shelf, start};
+use snapshot_navigation_client::Error;
+use snapshot_navigation_client::model::{AnyShelf, Reader};
 
 #[tokio::test]
 async fn a_reader_is_linked_to_a_shelf_and_unlinked() {
     let (server, client) = start().await;
-    let shelf = AnyShelf::Shelf(Shelf {
-        id: Some("s1".into()),
-        label: Some("Shelf 1".into()),
-        ..Default::default()
-    });
+    let shelf = shelf("s1", "Shelf 1");
     client.library().shelves().create(&shelf).await.unwrap();
     let reader = Reader {
         display_name: Some("Ada".into()),
@@ -58,11 +42,7 @@ async fn a_reader_is_linked_to_a_shelf_and_unlinked() {
 #[tokio::test]
 async fn the_featured_shelf_is_set_by_reference() {
     let (server, client) = start().await;
-    let shelf = AnyShelf::Shelf(Shelf {
-        id: Some("s2".into()),
-        label: Some("Shelf 2".into()),
-        ..Default::default()
-    });
+    let shelf = shelf("s2", "Shelf 2");
     client.library().shelves().create(&shelf).await.unwrap();
     let favorite = client.library().featured_shelf();
     let link = format!("{}/library/shelves/s2", server.base_url());

@@ -1,0 +1,30 @@
+//! What the tests on the `navigation` fixture share: its mock started without authentication,
+//! its client pointed at it, and a shelf to create.
+
+use graph_mock_runtime::{AuthMode, Config, MockServer};
+use snapshot_navigation_client::Client;
+use snapshot_navigation_client::model::{AnyShelf, Shelf};
+
+/// The fixture's mock on `127.0.0.1:0` (no authentication) and its client.
+pub async fn start() -> (MockServer, Client) {
+    let server = MockServer::try_start(
+        &snapshot_navigation_mock::API,
+        Config {
+            auth: AuthMode::None,
+            ..Config::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = Client::new(server.base_url(), "token").unwrap();
+    (server, client)
+}
+
+/// A shelf with an id and a label.
+pub fn shelf(id: &str, label: &str) -> AnyShelf {
+    AnyShelf::Shelf(Shelf {
+        id: Some(id.into()),
+        label: Some(label.into()),
+        ..Default::default()
+    })
+}
