@@ -326,7 +326,7 @@ async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
 }
 
 /// POST under `wrk` at 32 connections: the durable store (`--data`, group commit) against the
-/// in-memory one, and the floor's rate under the same generator to show it had room to spare.
+/// in-memory one, with the generator's CPU share and the floor's rate to show it had room to spare.
 async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     let what = "durable POST @32 (wrk)";
     if without_wrk(what, rows) {
@@ -399,15 +399,18 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
         "≤ 5 ms",
         p99 <= Duration::from_millis(5),
     ));
+    // The generator's own share of the machine while it drove the durable mock says whether it
+    // was the limit; the floor's rate under it shows how much faster it can go.
+    let generator_cpu = d.iter().map(|r| r.generator_cpu).fold(0.0, f64::max);
     rows.push(checked(
         format!(
-            "wrk's headroom: it drives the floor at {:.0} req/s using {:.0}% of the CPU",
-            f.rps,
-            f.generator_cpu * 100.0
+            "wrk's share of the CPU while driving the durable mock (most of any round); \
+             it drives the floor at {:.0} req/s",
+            f.rps
         ),
-        format!("{:.1}× the durable rate", f.rps / mean_rps(&d).max(1.0)),
-        "≥ 2× (the generator is not the bottleneck)",
-        f.rps >= 2.0 * mean_rps(&d),
+        format!("{:.0}%", generator_cpu * 100.0),
+        "≤ 50% (the generator is not the bottleneck)",
+        generator_cpu <= 0.5,
     ));
 }
 

@@ -1,7 +1,9 @@
 //! The SQLite backend (`--data FILE`): durable state for long-lived mocks.
 //!
-//! One table holds every entity as JSON, keyed by collection and id, with a sequence number for
-//! insertion order. The database runs in WAL mode with `synchronous=FULL`.
+//! One table holds every entity as JSON with its collection and id, in rows numbered in
+//! insertion order (`seq`). Which row holds which `(collection, id)` is kept in memory
+//! ([`keys`]), so that a write touches no page of a random-keyed index. The database runs in WAL
+//! mode with `synchronous=FULL`.
 //!
 //! Writes go to one writer thread, which commits them in groups: every write that arrives while
 //! a commit is in flight joins the next transaction (a failed write rolls back alone: it is one
@@ -12,28 +14,36 @@
 //! 32 connections writing at once wait for one fsync, not 32. Reads use their own connection
 //! beside the writer (WAL) and see what is committed.
 //!
+//! The writer keeps the keys: a group's writes see each other's changes to them, and those
+//! changes reach the keys reads use only once the group has committed, before any of its writes
+//! is acknowledged.
+//!
 //! An update reads the entity, applies its patch and writes it back only if the entity is
 //! still what was read (compare and swap); when another write came between, the patch is applied
 //! again on the newer version, as the [`Store`] contract allows.
 
+mod keys;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::{Committed, Entity, Patch, Store, StoreError, StoredEntity};
+use keys::{GroupKeys, Keys};
 
 /// The most writes one transaction takes.
 const MAX_GROUP: usize = 1024;
 
-/// What a write does inside its group's transaction; it returns how to answer once the group's
-/// commit is known. A write of several statements makes them one with a savepoint of its own
-/// (one statement is atomic by itself), so a failed write never leaves half its changes.
-type Job = Box<dyn FnOnce(&Connection) -> Answer + Send>;
+/// What a write does inside its group's transaction (recording what it changed in the group's
+/// keys); it returns how to answer once the group's commit is known. A write of several
+/// statements makes them one with a savepoint of its own (one statement is atomic by itself),
+/// so a failed write never leaves half its changes.
+type Job = Box<dyn FnOnce(&Connection, &mut GroupKeys<'_>) -> Answer + Send>;
 
 /// Sends a write's result, given whether its group committed.
 type Answer = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
@@ -43,6 +53,8 @@ type Answer = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 pub struct SqliteStore {
     /// The connection reads use.
     reader: Mutex<Connection>,
+    /// Which row holds each committed entity; the writer changes it.
+    keys: Arc<RwLock<Keys>>,
     /// Where writes go; `None` once dropping.
     writes: Option<mpsc::Sender<Job>>,
     /// The writer thread, joined on drop so that the file is closed when the store is.
@@ -74,8 +86,7 @@ impl SqliteStore {
                      seq INTEGER PRIMARY KEY AUTOINCREMENT,
                      collection TEXT NOT NULL,
                      id TEXT NOT NULL,
-                     body TEXT NOT NULL,
-                     UNIQUE (collection, id)
+                     body TEXT NOT NULL
                  );
                  CREATE INDEX IF NOT EXISTS entities_by_collection ON entities (collection, seq);",
             )
@@ -86,22 +97,31 @@ impl SqliteStore {
         connection
             .execute_batch("PRAGMA wal_autocheckpoint = 0;")
             .map_err(backend)?;
+        let keys = Arc::new(RwLock::new(load_keys(&connection)?));
         let reader = open_connection(path)?;
         let checkpoints = open_connection(path)?;
         let (writes, jobs) = mpsc::channel();
+        let writer_keys = Arc::clone(&keys);
         let writer = std::thread::Builder::new()
             .name("graph-mock-sqlite-writer".to_owned())
             .spawn(move || {
                 let (stop, stopped) = mpsc::channel::<()>();
-                let checkpointer =
-                    std::thread::spawn(move || checkpoint_until(&checkpoints, &stopped));
-                commit_in_groups(&connection, &jobs);
+                // Without a checkpointer (the system refused a thread) the WAL is copied
+                // into the database when the file is next opened.
+                let checkpointer = std::thread::Builder::new()
+                    .name("graph-mock-sqlite-checkpoints".to_owned())
+                    .spawn(move || checkpoint_until(&checkpoints, &stopped))
+                    .ok();
+                commit_in_groups(&connection, &writer_keys, &jobs);
                 drop(stop);
-                let _ = checkpointer.join();
+                if let Some(checkpointer) = checkpointer {
+                    let _ = checkpointer.join();
+                }
             })
             .map_err(|e| backend(format!("cannot start the SQLite writer: {e}")))?;
         Ok(SqliteStore {
             reader: Mutex::new(reader),
+            keys,
             writes: Some(writes),
             writer: Some(writer),
         })
@@ -112,27 +132,29 @@ impl SqliteStore {
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn body(&self, collection: &str, id: &str) -> Result<Option<String>, StoreError> {
-        self.reader()
-            .query_row(
-                "SELECT body FROM entities WHERE collection = ?1 AND id = ?2",
-                params![collection, id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(backend)
+    /// The committed entity's row and text.
+    fn body(&self, collection: &str, id: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let Some(seq) = keys::read(&self.keys).seq(collection, id) else {
+            return Ok(None);
+        };
+        let body = self
+            .reader()
+            .prepare_cached("SELECT body FROM entities WHERE seq = ?1")
+            .and_then(|mut statement| statement.query_row([seq], |row| row.get(0)).optional())
+            .map_err(backend)?;
+        Ok(body.map(|body| (seq, body)))
     }
 
     /// Runs `work` in the writer's next group; resolves to its result once the group has
     /// committed (or to the commit's error).
     fn write<R: Send + 'static>(
         &self,
-        work: impl FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+        work: impl FnOnce(&Connection, &mut GroupKeys<'_>) -> Result<R, StoreError> + Send + 'static,
     ) -> Committed<'static, R> {
         let stopped = || backend("the SQLite writer has stopped");
         let (answer, answered) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |connection| {
-            let outcome = work(connection);
+        let job: Job = Box::new(move |connection, keys| {
+            let outcome = work(connection, keys);
             Box::new(move |committed| {
                 let _ = answer.send(committed.and(outcome));
             })
@@ -145,6 +167,23 @@ impl SqliteStore {
             }
         })
     }
+}
+
+/// Every row's key, read when the file is opened.
+fn load_keys(connection: &Connection) -> Result<Keys, StoreError> {
+    let mut keys = Keys::default();
+    let mut statement = connection
+        .prepare("SELECT collection, id, seq FROM entities ORDER BY seq")
+        .map_err(backend)?;
+    let mut rows = statement.query([]).map_err(backend)?;
+    while let Some(row) = rows.next().map_err(backend)? {
+        keys.insert(
+            row.get(0).map_err(backend)?,
+            row.get(1).map_err(backend)?,
+            row.get(2).map_err(backend)?,
+        );
+    }
+    Ok(keys)
 }
 
 /// How often the checkpointer copies the WAL into the database.
@@ -178,9 +217,9 @@ fn execute(
         .map_err(backend)
 }
 
-/// The writer thread: takes every job waiting, runs them in one transaction, commits once, then
-/// answers them all.
-fn commit_in_groups(connection: &Connection, jobs: &mpsc::Receiver<Job>) {
+/// The writer thread: takes every job waiting, runs them in one transaction, commits once,
+/// publishes the group's keys, then answers them all.
+fn commit_in_groups(connection: &Connection, keys: &RwLock<Keys>, jobs: &mpsc::Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -192,10 +231,17 @@ fn commit_in_groups(connection: &Connection, jobs: &mpsc::Receiver<Job>) {
         // Should BEGIN fail, the jobs' statements commit one by one and COMMIT reports the
         // failure: the writes are then unacknowledged, whether or not they landed.
         let _ = execute(connection, "BEGIN IMMEDIATE", []);
-        let answers: Vec<Answer> = group.into_iter().map(|job| job(connection)).collect();
+        let mut group_keys = GroupKeys::new(keys);
+        let answers: Vec<Answer> = group
+            .into_iter()
+            .map(|job| job(connection, &mut group_keys))
+            .collect();
         let committed = execute(connection, "COMMIT", []).map(|_| ());
-        if committed.is_err() {
-            let _ = execute(connection, "ROLLBACK", []);
+        match committed {
+            Ok(()) => group_keys.commit(),
+            Err(_) => {
+                let _ = execute(connection, "ROLLBACK", []);
+            }
         }
         for answer in answers {
             answer(committed.clone());
@@ -226,16 +272,17 @@ impl Store for SqliteStore {
             id.to_owned(),
             stored.json().to_owned(),
         );
-        let inserted = self.write(move |connection| {
-            let inserted = execute(
+        let inserted = self.write(move |connection, keys| {
+            if keys.seq(&collection, &id).is_some() {
+                return Err(StoreError::Conflict);
+            }
+            execute(
                 connection,
-                "INSERT OR IGNORE INTO entities (collection, id, body) VALUES (?1, ?2, ?3)",
+                "INSERT INTO entities (collection, id, body) VALUES (?1, ?2, ?3)",
                 params![collection, id, body],
             )?;
-            match inserted {
-                0 => Err(StoreError::Conflict),
-                _ => Ok(()),
-            }
+            keys.set(&collection, &id, Some(connection.last_insert_rowid()));
+            Ok(())
         });
         Box::pin(async move {
             inserted.await?;
@@ -244,7 +291,9 @@ impl Store for SqliteStore {
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
-        Ok(self.body(collection, id)?.map(StoredEntity::from_json))
+        Ok(self
+            .body(collection, id)?
+            .map(|(_, body)| StoredEntity::from_json(body)))
     }
 
     fn update<'a>(
@@ -255,14 +304,16 @@ impl Store for SqliteStore {
     ) -> Committed<'a, Entity> {
         Box::pin(async move {
             loop {
-                let read = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
+                let (seq, read) = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
                 let text = super::entity::merge_patch(&read, patch)?;
-                let (c, i, t) = (collection.to_owned(), id.to_owned(), text.clone());
-                let swapped = self.write(move |connection| {
+                let written = text.clone();
+                // A row number is never used twice (AUTOINCREMENT), so the row is this entity's
+                // unless the entity was removed since.
+                let swapped = self.write(move |connection, _| {
                     execute(
                         connection,
-                        "UPDATE entities SET body = ?3 WHERE collection = ?1 AND id = ?2 AND body = ?4",
-                        params![c, i, t, read],
+                        "UPDATE entities SET body = ?2 WHERE seq = ?1 AND body = ?3",
+                        params![seq, written, read],
                     )
                 });
                 if swapped.await? == 1 {
@@ -276,30 +327,23 @@ impl Store for SqliteStore {
 
     fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {
         let (collection, id) = (collection.to_owned(), id.to_owned());
-        self.write(move |connection| {
+        self.write(move |connection, keys| {
+            let seq = keys.seq(&collection, &id).ok_or(StoreError::NotFound)?;
+            let mut removed = keys.nested(&format!("{collection}/{id}/"));
+            removed.push((collection, id, seq));
             execute(connection, "SAVEPOINT delete_entity", [])?;
-            let deleted = execute(
-                connection,
-                "DELETE FROM entities WHERE collection = ?1 AND id = ?2",
-                params![collection, id],
-            )
-            .and_then(|deleted| {
-                let children = format!("{collection}/{id}/");
-                execute(
-                    connection,
-                    "DELETE FROM entities WHERE substr(collection, 1, length(?1)) = ?1",
-                    params![children],
-                )?;
-                Ok(deleted)
+            let deleted = removed.iter().try_for_each(|(_, _, seq)| {
+                execute(connection, "DELETE FROM entities WHERE seq = ?1", [seq]).map(|_| ())
             });
             if deleted.is_err() {
                 let _ = execute(connection, "ROLLBACK TO delete_entity", []);
             }
             execute(connection, "RELEASE delete_entity", [])?;
-            match deleted? {
-                0 => Err(StoreError::NotFound),
-                _ => Ok(()),
+            deleted?;
+            for (collection, id, _) in &removed {
+                keys.set(collection, id, None);
             }
+            Ok(())
         })
     }
 
@@ -363,6 +407,83 @@ impl Store for SqliteStore {
     }
 
     fn clear(&self) -> Committed<'_, ()> {
-        self.write(|connection| execute(connection, "DELETE FROM entities", []).map(|_| ()))
+        self.write(|connection, keys| {
+            execute(connection, "DELETE FROM entities", [])?;
+            keys.clear();
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entity(id: &str) -> Map<String, Value> {
+        json!({ "id": id }).as_object().unwrap().clone()
+    }
+
+    #[tokio::test]
+    async fn a_reopened_file_knows_where_every_entity_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.insert("/c", "a", entity("a")).await.unwrap();
+            store.insert("/c", "b", entity("b")).await.unwrap();
+            store.insert("/c/a/d", "x", entity("x")).await.unwrap();
+            store.delete("/c", "b").await.unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            store.get("/c", "a").unwrap().unwrap().json(),
+            r#"{"id":"a"}"#
+        );
+        assert!(store.get("/c", "b").unwrap().is_none());
+        assert_eq!(
+            store.insert("/c", "a", entity("a")).await.unwrap_err(),
+            StoreError::Conflict
+        );
+        store.insert("/c", "b", entity("b")).await.unwrap();
+        store.delete("/c", "a").await.unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        let dumped = store.dump().unwrap();
+        let ids = |collection: &str| -> Vec<String> {
+            let entities = dumped
+                .get(collection)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            entities.iter().map(|(id, _)| id.clone()).collect()
+        };
+        assert_eq!((ids("/c"), ids("/c/a/d")), (vec!["b".to_owned()], vec![]));
+    }
+
+    #[tokio::test]
+    async fn a_file_with_the_earlier_unique_index_still_opens_and_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                r#"CREATE TABLE entities (
+                       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                       collection TEXT NOT NULL,
+                       id TEXT NOT NULL,
+                       body TEXT NOT NULL,
+                       UNIQUE (collection, id)
+                   );
+                   INSERT INTO entities (collection, id, body) VALUES ('/c', 'a', '{"id":"a"}');"#,
+            )
+            .unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        assert!(store.get("/c", "a").unwrap().is_some());
+        assert_eq!(
+            store.insert("/c", "a", entity("a")).await.unwrap_err(),
+            StoreError::Conflict
+        );
+        store.insert("/c", "b", entity("b")).await.unwrap();
+        assert_eq!(store.len("/c").unwrap(), 2);
     }
 }
