@@ -63,8 +63,8 @@ async fn main() -> ExitCode {
         }
     } else {
         Settings {
-            cell: Duration::from_secs(5),
-            rounds: 5,
+            cell: Duration::from_secs(10),
+            rounds: 10,
             sizes: vec![1_000, 100_000, 1_000_000],
             memory_entities: 1_000_000,
             soak: Duration::from_secs(60),
