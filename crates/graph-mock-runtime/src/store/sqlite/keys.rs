@@ -4,7 +4,8 @@
 //! writes. A unique index over `(collection, id)` in the file would put every insert on a
 //! random page of that index (ids are random GUIDs): about 40 WAL pages a group of writes
 //! instead of a handful, which held durable POST to a third less throughput. So the keys live
-//! here, loaded when the file is opened and changed by the writer as its groups commit.
+//! here, loaded when the file is opened and changed by the writer as its groups commit: about
+//! 100 bytes an entity (its id twice over in a hash map, and its row number).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
