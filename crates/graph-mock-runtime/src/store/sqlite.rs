@@ -151,7 +151,11 @@ impl SqliteStore {
         &self,
         work: impl FnOnce(&Connection, &mut GroupKeys<'_>) -> Result<R, StoreError> + Send + 'static,
     ) -> Committed<'static, R> {
-        let stopped = || backend("the SQLite writer has stopped");
+        let stopped = || {
+            backend(
+                "the SQLite writer did not take the write (it has stopped, or could not begin a transaction)",
+            )
+        };
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |connection, keys| {
             let outcome = work(connection, keys);
@@ -177,8 +181,9 @@ fn load_keys(connection: &Connection) -> Result<Keys, StoreError> {
         .map_err(backend)?;
     let mut rows = statement.query([]).map_err(backend)?;
     while let Some(row) = rows.next().map_err(backend)? {
+        let collection: String = row.get(0).map_err(backend)?;
         keys.insert(
-            row.get(0).map_err(backend)?,
+            &collection,
             row.get(1).map_err(backend)?,
             row.get(2).map_err(backend)?,
         );
@@ -228,9 +233,11 @@ fn commit_in_groups(connection: &Connection, keys: &RwLock<Keys>, jobs: &mpsc::R
                 Err(_) => break,
             }
         }
-        // Should BEGIN fail, the jobs' statements commit one by one and COMMIT reports the
-        // failure: the writes are then unacknowledged, whether or not they landed.
-        let _ = execute(connection, "BEGIN IMMEDIATE", []);
+        // Should BEGIN fail, no job runs: each would commit on its own, out of the group's
+        // reach. Dropped, their writes resolve to an error.
+        if execute(connection, "BEGIN IMMEDIATE", []).is_err() {
+            continue;
+        }
         let mut group_keys = GroupKeys::new(keys);
         let answers: Vec<Answer> = group
             .into_iter()

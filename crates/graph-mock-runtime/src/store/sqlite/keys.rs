@@ -46,12 +46,17 @@ impl Keys {
     }
 
     /// Records a row (the latest for a key wins).
-    pub(super) fn insert(&mut self, collection: String, id: String, seq: i64) {
+    pub(super) fn insert(&mut self, collection: &str, id: String, seq: i64) {
         let shard = self.shard(&id);
-        self.shards[shard]
-            .entry(collection)
-            .or_default()
-            .insert(id, seq);
+        let shard = &mut self.shards[shard];
+        match shard.get_mut(collection) {
+            Some(ids) => {
+                ids.insert(id, seq);
+            }
+            None => {
+                shard.insert(collection.to_owned(), HashMap::from([(id, seq)]));
+            }
+        }
     }
 
     fn remove(&mut self, collection: &str, id: &str) {
@@ -177,7 +182,7 @@ impl<'k> GroupKeys<'k> {
         for (collection, ids) in self.changes {
             for (id, seq) in ids {
                 match seq {
-                    Some(seq) => keys.insert(collection.clone(), id, seq),
+                    Some(seq) => keys.insert(&collection, id, seq),
                     None => keys.remove(&collection, &id),
                 }
             }
@@ -192,7 +197,7 @@ mod tests {
     fn committed(rows: &[(&str, &str, i64)]) -> RwLock<Keys> {
         let mut keys = Keys::default();
         for (collection, id, seq) in rows {
-            keys.insert((*collection).to_owned(), (*id).to_owned(), *seq);
+            keys.insert(collection, (*id).to_owned(), *seq);
         }
         RwLock::new(keys)
     }
