@@ -246,6 +246,7 @@ fn incremental_build(spec: &Spec, job: &Job, target_dir: &Path) -> Result<Durati
         collection: false,
         nullable: true,
         read_only: false,
+        select_only: false,
         description: "Added by `cargo xtask corpus` to time an incremental build.".to_owned(),
     });
     write(&job.spec, &to_pretty_json(&changed))?;

@@ -87,6 +87,7 @@ impl Mentions {
             collection: row.collection,
             nullable: !row.collection && !is_key,
             read_only: row.read_only(),
+            select_only: row.select_only(),
             description: row.description.clone(),
         }
     }

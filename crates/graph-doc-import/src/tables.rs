@@ -47,6 +47,12 @@ impl PropertyRow {
         let lower = self.description.to_ascii_lowercase();
         lower.contains("read-only") || lower.contains("read only") || lower.contains("readonly")
     }
+
+    /// The description says the property is "Returned only on `$select`".
+    pub fn select_only(&self) -> bool {
+        let lower = self.description.to_ascii_lowercase().replace('`', "");
+        lower.contains("returned only on $select")
+    }
 }
 
 /// Reads a Type cell: a primitive, a link, a plain name, each optionally followed by `collection`.
@@ -606,12 +612,30 @@ mod tests {
         };
         let rows = property_table(
             &header,
-            &[inherited, row(&["x", "Int32", "Read-only."], 4)],
+            &[
+                inherited,
+                row(&["x", "Int32", "Read-only."], 4),
+                row(
+                    &[
+                        "y",
+                        "String",
+                        "Free text. <br><br>Returned only on `$select`.",
+                    ],
+                    5,
+                ),
+                row(&["z", "String", "Returned only on $select. Read-only."], 6),
+            ],
             &mut report,
         )
         .unwrap();
         assert_eq!(rows[0].inherited_from.as_deref(), Some("base"));
         assert!(rows[1].read_only());
+        assert_eq!(
+            rows.iter()
+                .map(PropertyRow::select_only)
+                .collect::<Vec<_>>(),
+            [false, false, true, true]
+        );
         assert!(property_table(&row(&["A", "B"], 9), &[], &mut report).is_none());
         assert_eq!(report.into_defects()[0].source.line, 9);
         let mut report = Report::new("p.md");

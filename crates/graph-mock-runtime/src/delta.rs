@@ -306,7 +306,7 @@ fn push_item(values: &mut String, item: Item<'_>, fields: Option<&[String]>) {
         values.push(',');
     }
     match item {
-        Item::Current(entity) => write_entity(values, None, entity, fields),
+        Item::Current(entity) => write_entity(values, None, entity, fields, &[]),
         Item::Removed(id) => {
             values.push_str("{\"id\":");
             push_string(values, id);

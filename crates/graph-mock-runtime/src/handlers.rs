@@ -343,7 +343,7 @@ impl Context<'_> {
                 other => other.into(),
             })?;
         let location = concat(&[&self.base_url, &self.resource.collection, "/", &id]);
-        let mut response = self.entity_response(&stored, None);
+        let mut response = self.entity_response(&stored, None, &[]);
         if let Ok(value) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, value);
         }
@@ -354,7 +354,8 @@ impl Context<'_> {
         self.parent_exists()?;
         let entity = self.addressed()?;
         if options.expand.is_empty() {
-            return Ok(self.entity_response(&entity, options.select.as_deref()));
+            let hidden = self.select_only(&entity);
+            return Ok(self.entity_response(&entity, options.select.as_deref(), hidden));
         }
         let children = if self.resource.singleton {
             self.resource.collection.clone()
@@ -362,7 +363,8 @@ impl Context<'_> {
             concat(&[&self.resource.collection, "/", self.resource.id()?])
         };
         let expanded = self.with_expanded(&entity, &children, &options.expand)?;
-        Ok(self.entity_response(&expanded, selection(options).as_deref()))
+        let hidden = self.select_only(&entity);
+        Ok(self.entity_response(&expanded, selection(options).as_deref(), hidden))
     }
 
     /// `entity` with its `$expand`ed navigation properties embedded, each read from where its
@@ -483,7 +485,7 @@ impl Context<'_> {
         if self.operation.status == 204 {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
-        Ok(self.entity_response(&updated, None))
+        Ok(self.entity_response(&updated, None, &[]))
     }
 
     async fn delete(&self) -> Result<Response, ApiError> {
@@ -544,14 +546,21 @@ impl Context<'_> {
             if n > 0 {
                 body.push(',');
             }
+            let hidden = self.select_only(item);
             if options.expand.is_empty() {
-                write_entity(&mut body, None, item, options.select.as_deref());
+                write_entity(&mut body, None, item, options.select.as_deref(), hidden);
             } else {
                 let id = item.get("id").and_then(|v| v.as_str().map(str::to_owned));
                 let children =
                     concat(&[&self.resource.collection, "/", id.as_deref().unwrap_or("")]);
                 let expanded = self.with_expanded(item, &children, &options.expand)?;
-                write_entity(&mut body, None, &expanded, selection(options).as_deref());
+                write_entity(
+                    &mut body,
+                    None,
+                    &expanded,
+                    selection(options).as_deref(),
+                    hidden,
+                );
             }
         }
         body.push(']');
@@ -564,12 +573,31 @@ impl Context<'_> {
         Ok(json_response(status, body))
     }
 
-    fn entity_response(&self, entity: &StoredEntity, fields: Option<&[String]>) -> Response {
+    /// `entity` as the answer, with `fields` if `$select` named some, else without `hidden`.
+    fn entity_response(
+        &self,
+        entity: &StoredEntity,
+        fields: Option<&[String]>,
+        hidden: &[String],
+    ) -> Response {
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
         let context = self.context_url(true, fields);
         let mut body = String::with_capacity(entity.json().len() + context.len() + 24);
-        write_entity(&mut body, Some(&context), entity, fields);
+        write_entity(&mut body, Some(&context), entity, fields, hidden);
         json_response(status, body)
+    }
+
+    /// What a read without `$select` leaves out of `entity`: the properties its type (its
+    /// `@odata.type`, else the operation's) returns only on `$select`. Reads only: a write's
+    /// answer echoes what was written.
+    fn select_only(&self, entity: &StoredEntity) -> &[String] {
+        let by_type = self.state.select_only();
+        if by_type.is_empty() {
+            return &[];
+        }
+        let name = type_name(entity);
+        let name = name.as_deref().unwrap_or(self.operation.entity_type);
+        by_type.get(name).map_or(&[], Vec::as_slice)
     }
 
     fn not_found(&self) -> ApiError {
@@ -607,26 +635,31 @@ fn type_name(entity: &StoredEntity) -> Option<String> {
 }
 
 /// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.
-/// Without `$select` the stored text is copied as it is, never parsed; with one, only the
-/// selected properties (and annotations such as `@odata.type`) are written.
+/// With `$select`, only the selected properties (and annotations such as `@odata.type`) are
+/// written; without, all but the `hidden` ones, and with none hidden the stored text is copied
+/// as it is, never parsed.
 pub(crate) fn write_entity(
     out: &mut String,
     context: Option<&str>,
     entity: &StoredEntity,
     fields: Option<&[String]>,
+    hidden: &[String],
 ) {
+    let keep = |key: &str| match fields {
+        Some(fields) => key.starts_with('@') || fields.iter().any(|f| f == key),
+        None => !hidden.iter().any(|h| h == key),
+    };
     let selected;
-    let json = match fields {
-        None => entity.json(),
-        Some(fields) => {
-            let kept: Map<String, Value> = entity
-                .to_map()
-                .into_iter()
-                .filter(|(k, _)| k.starts_with('@') || fields.iter().any(|f| f == k))
-                .collect();
-            selected = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".to_owned());
-            &selected
-        }
+    let json = if fields.is_none() && hidden.is_empty() {
+        entity.json()
+    } else {
+        let kept: Map<String, Value> = entity
+            .to_map()
+            .into_iter()
+            .filter(|(key, _)| keep(key))
+            .collect();
+        selected = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".to_owned());
+        &selected
     };
     let Some(context) = context else {
         out.push_str(json);

@@ -102,6 +102,9 @@ pub struct SharedState {
     base_path: Arc<str>,
     /// The API's OpenAPI document, built on its first request rather than at start.
     openapi: Arc<OnceLock<serde_json::Value>>,
+    /// By type, the properties Graph returns only when `$select` names them; made when first
+    /// needed.
+    select_only: Arc<OnceLock<BTreeMap<String, Vec<String>>>>,
 }
 
 type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
@@ -129,6 +132,7 @@ impl AppState {
             api,
             base_path: Arc::from(config.normalised_base_path(api.version)),
             openapi: Arc::default(),
+            select_only: Arc::default(),
             config: Arc::new(config),
             store: Arc::new(store::Tracked::new(store, changes.clone())),
             changes,
@@ -165,6 +169,13 @@ impl AppState {
             }
         }
         Ok(added)
+    }
+
+    /// By type, the properties (inherited ones too) that an answer leaves out unless `$select`
+    /// names them: those the docs say are "Returned only on `$select`".
+    pub(crate) fn select_only(&self) -> &BTreeMap<String, Vec<String>> {
+        self.select_only
+            .get_or_init(|| self.api.schema().select_only_properties())
     }
 
     /// The OpenAPI document of the operations this mock serves (those of the areas its crate's

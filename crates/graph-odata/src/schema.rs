@@ -58,6 +58,13 @@ pub struct PropertyShape {
     /// A JSON array of it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub collection: bool,
+    /// Graph returns it only when `$select` names it.
+    #[serde(
+        default,
+        rename = "selectOnly",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub select_only: bool,
 }
 
 /// An enum.
@@ -78,6 +85,23 @@ impl Schema {
         serde_json::from_str(json).unwrap_or_else(|e| {
             panic!("the embedded schema is corrupt (re-run `cargo xtask codegen`): {e}")
         })
+    }
+
+    /// For each type that has properties Graph returns only when `$select` names them, those
+    /// properties, inherited ones included.
+    pub fn select_only_properties(&self) -> BTreeMap<String, Vec<String>> {
+        self.types
+            .keys()
+            .filter_map(|name| {
+                let hidden: Vec<String> = (self.ancestry(name).iter())
+                    .filter_map(|ancestor| self.types.get(*ancestor))
+                    .flat_map(|shape| &shape.properties)
+                    .filter(|property| property.select_only)
+                    .map(|property| property.name.clone())
+                    .collect();
+                (!hidden.is_empty()).then(|| (name.clone(), hidden))
+            })
+            .collect()
     }
 
     /// `name` and the types it derives from, most derived first.

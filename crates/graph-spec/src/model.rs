@@ -90,6 +90,7 @@ impl Spec {
                                 name: n.name.clone(),
                                 type_ref: n.type_ref.clone(),
                                 collection: n.collection,
+                                select_only: false,
                             })
                             .collect(),
                     };
@@ -247,6 +248,10 @@ pub struct Property {
     /// The doc marks it read-only: the service sets it, writes are ignored.
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
+    /// The doc says it is "Returned only on `$select`": an answer leaves it out unless the
+    /// request's `$select` names it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub select_only: bool,
     /// The doc description.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -259,6 +264,7 @@ impl Property {
             name: self.name.clone(),
             type_ref: self.type_ref.clone(),
             collection: self.collection,
+            select_only: self.select_only,
         }
     }
 }
@@ -713,6 +719,7 @@ mod tests {
                     collection: false,
                     nullable: true,
                     read_only: false,
+                    select_only: false,
                     description: String::new(),
                 })
                 .collect(),

@@ -231,6 +231,7 @@ mod tests {
                     collection: false,
                     nullable: false,
                     read_only: true,
+                    select_only: false,
                     description: String::new(),
                 }],
                 navigation_properties: vec![],

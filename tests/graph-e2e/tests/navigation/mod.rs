@@ -21,6 +21,7 @@ pub async fn start() -> (MockServer, Client) {
 }
 
 /// A shelf with an id and a label.
+#[allow(dead_code)] // Each test file compiles this module; not every one makes shelves.
 pub fn shelf(id: &str, label: &str) -> AnyShelf {
     AnyShelf::Shelf(Shelf {
         id: Some(id.into()),

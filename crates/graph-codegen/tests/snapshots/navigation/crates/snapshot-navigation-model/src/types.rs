@@ -208,6 +208,9 @@ pub struct Reader {
     /// The `displayName` property.
     #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// What friends call the reader. Returned only on `$select`, as Graph does for some user properties.
+    #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
     /// A type both areas use, so always compiled.
     #[serde(rename = "favoriteShelf", skip_serializing_if = "Option::is_none")]
     pub favorite_shelf: Option<ShelfSummary>,
@@ -237,6 +240,7 @@ impl graph_odata::ReadFields for Reader {
             "@odata.type" => self.odata_type = map.next_value()?,
             "id" => self.id = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
             "favoriteShelf" => self.favorite_shelf = map.next_value()?,
             _ => return Ok(false),
         }
