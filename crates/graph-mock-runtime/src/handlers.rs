@@ -114,6 +114,12 @@ async fn handle(
                 (Kind::Action, _) if request_has_body(request.headers()) => {
                     read_json_object(request, state.config.max_body).await?
                 }
+                // An action with parameters takes them as a JSON object, if only `{}`.
+                (Kind::Action, _) if !documented.parameters.is_empty() => {
+                    return Err(ApiError::bad_request(
+                        "Empty Payload. JSON content expected.",
+                    ));
+                }
                 _ => Map::new(),
             };
             calls::check_arguments(state.api.schema(), documented, &arguments)?;

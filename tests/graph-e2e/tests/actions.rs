@@ -1,0 +1,39 @@
+//! An action's parameters travel as a JSON object: on the `navigation` fixture, whose
+//! `POST /library/shelves/{shelfId}/assign` takes `readerIds` and `notify`, the mock answers an
+//! empty body with Graph's 400 and runs the action on any valid object, if only `{}`.
+
+mod navigation;
+
+use navigation::{shelf, start};
+
+#[tokio::test]
+async fn an_action_with_parameters_needs_a_json_body() {
+    let (server, client) = start().await;
+    client
+        .library()
+        .shelves()
+        .create(&shelf("s1", "Shelf 1"))
+        .await
+        .unwrap();
+    let url = format!("{}/library/shelves/s1/assign", server.base_url());
+    let http = reqwest::Client::new();
+
+    let empty = http.post(&url).send().await.unwrap();
+    assert_eq!(empty.status().as_u16(), 400);
+    let error: serde_json::Value = empty.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "BadRequest");
+    assert_eq!(
+        error["error"]["message"],
+        "Empty Payload. JSON content expected."
+    );
+
+    for body in [r#"{}"#, r#"{"readerIds":["r1"],"notify":true}"#] {
+        let answer = (http.post(&url))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 204, "{body}");
+    }
+}
