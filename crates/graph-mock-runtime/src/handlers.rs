@@ -359,8 +359,8 @@ impl Context<'_> {
     fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
         self.parent_exists()?;
         let entity = self.addressed()?;
+        let hidden = self.select_only(&entity);
         if options.expand.is_empty() {
-            let hidden = self.select_only(&entity);
             return Ok(self.entity_response(&entity, options.select.as_deref(), hidden));
         }
         let children = if self.resource.singleton {
@@ -369,7 +369,6 @@ impl Context<'_> {
             concat(&[&self.resource.collection, "/", self.resource.id()?])
         };
         let expanded = self.with_expanded(&entity, &children, &options.expand)?;
-        let hidden = self.select_only(&entity);
         Ok(self.entity_response(&expanded, selection(options).as_deref(), hidden))
     }
 

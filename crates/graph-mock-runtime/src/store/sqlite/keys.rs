@@ -111,12 +111,15 @@ impl<'k> GroupKeys<'k> {
 
     /// The row of `id` in `collection`, as this group has left it.
     pub(super) fn seq(&self, collection: &str, id: &str) -> Option<i64> {
-        if let Some(change) = self.changes.get(collection).and_then(|ids| ids.get(id)) {
-            return *change;
-        }
-        match self.cleared {
-            true => None,
-            false => read(self.committed).seq(collection, id),
+        self.seq_over(&read(self.committed), collection, id)
+    }
+
+    /// [`GroupKeys::seq`], over the committed keys already read.
+    fn seq_over(&self, committed: &Keys, collection: &str, id: &str) -> Option<i64> {
+        match self.changes.get(collection).and_then(|ids| ids.get(id)) {
+            Some(change) => *change,
+            None if self.cleared => None,
+            None => committed.seq(collection, id),
         }
     }
 
@@ -157,12 +160,7 @@ impl<'k> GroupKeys<'k> {
             ids.sort_unstable();
             ids.dedup();
             for id in ids {
-                let current = match self.changes.get(collection).and_then(|c| c.get(id)) {
-                    Some(change) => *change,
-                    None if self.cleared => None,
-                    None => committed.seq(collection, id),
-                };
-                if let Some(seq) = current {
+                if let Some(seq) = self.seq_over(&committed, collection, id) {
                     nested.push((collection.to_owned(), id.to_owned(), seq));
                 }
             }
