@@ -146,7 +146,20 @@ impl Checker<'_> {
                 return self.wrong_type(path, value, &expected);
             };
             for (i, item) in items.iter().enumerate() {
-                self.value(type_ref, false, item, &format!("{path}[{i}]"));
+                let at = format!("{path}[{i}]");
+                if item.is_null() {
+                    // Graph's collections hold no nulls (their items are `Nullable=False`).
+                    let expected = self.qualified(type_ref);
+                    self.report(
+                        &at,
+                        ViolationKind::WrongType,
+                        format!(
+                            "A null value was found with the expected type '{expected}[Nullable=False]'. The expected type '{expected}[Nullable=False]' does not allow null values."
+                        ),
+                    );
+                } else {
+                    self.value(type_ref, false, item, &at);
+                }
             }
             return;
         }
@@ -438,6 +451,25 @@ mod tests {
         assert_eq!(
             check_object(&spec(), "thing", &json!([1]))[0].kind,
             ViolationKind::WrongType
+        );
+    }
+
+    #[test]
+    fn a_collection_holds_no_nulls() {
+        assert_eq!(
+            check_object(&spec(), "thing", &json!({"tags": null})),
+            vec![]
+        );
+        let found = check_object(&spec(), "thing", &json!({"tags": ["a", null]}));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, "tags[1]");
+        assert_eq!(found[0].kind, ViolationKind::WrongType);
+        assert!(
+            found[0].message.starts_with(
+                "A null value was found with the expected type 'Edm.String[Nullable=False]'."
+            ),
+            "{}",
+            found[0].message
         );
     }
 }

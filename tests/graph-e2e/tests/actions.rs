@@ -37,3 +37,30 @@ async fn an_action_with_parameters_needs_a_json_body() {
         assert_eq!(answer.status().as_u16(), 204, "{body}");
     }
 }
+
+/// Graph's collections hold no nulls: `readerIds: ["r1", null]` is refused with OData's message,
+/// naming the item, and the action does not run.
+#[tokio::test]
+async fn a_null_inside_a_collection_parameter_is_a_400() {
+    let (server, client) = start().await;
+    client
+        .library()
+        .shelves()
+        .create(&shelf("s1", "Shelf 1"))
+        .await
+        .unwrap();
+    let url = format!("{}/library/shelves/s1/assign", server.base_url());
+    let answer = (reqwest::Client::new().post(&url))
+        .header("content-type", "application/json")
+        .body(r#"{"readerIds":["r1",null]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    let error: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "BadRequest");
+    assert_eq!(
+        error["error"]["message"],
+        "A null value was found with the expected type 'Edm.String[Nullable=False]'. The expected type 'Edm.String[Nullable=False]' does not allow null values."
+    );
+}
