@@ -125,6 +125,15 @@ pub fn parse(
                 "Query option '{key}' is not supported on this request."
             )));
         }
+        // An empty expression or token is no option at all, as OData's parser reads it
+        // (`$select=` selects everything).
+        let expression = matches!(
+            name.as_str(),
+            "filter" | "orderby" | "select" | "expand" | "skiptoken" | "deltatoken"
+        );
+        if expression && value.is_empty() {
+            continue;
+        }
         match name.as_str() {
             "skiptoken" | "deltatoken" if allowed == Allowed::Delta => {
                 if options.delta_token.is_some() {
@@ -354,6 +363,21 @@ mod tests {
         .unwrap();
         assert_eq!(q.delta_token.as_deref(), Some("abc.1"));
         assert_eq!(q.skip_token, None);
+    }
+
+    #[test]
+    fn empty_expressions_and_tokens_are_no_options() {
+        for allowed in [Allowed::Collection, Allowed::Delta] {
+            let q = parse(Some("$filter=&$select=&$skiptoken="), allowed, &kinds).unwrap();
+            assert_eq!(q, QueryOptions::default());
+        }
+        let q = parse(Some("$orderby=&$expand="), Allowed::Collection, &kinds).unwrap();
+        assert_eq!(q, QueryOptions::default());
+        let q = parse(Some("$deltatoken="), Allowed::Delta, &kinds).unwrap();
+        assert_eq!(q.delta_token, None);
+        // Still only where the option is allowed, and still a number where one is needed.
+        assert!(parse(Some("$filter="), Allowed::None, &kinds).is_err());
+        assert!(parse(Some("$top="), Allowed::Collection, &kinds).is_err());
     }
 
     #[test]

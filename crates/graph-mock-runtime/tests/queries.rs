@@ -221,6 +221,20 @@ async fn select_orderby_top_skip_and_count() {
     );
 }
 
+/// `$filter=`, `$orderby=` and `$select=` with nothing after them are no options, as OData's
+/// parser reads them: the whole list, in store order, with every property.
+#[tokio::test]
+async fn empty_expressions_are_no_options() {
+    let h = fleet().await;
+    let all = names(&h, "").await;
+    assert_eq!(all.len(), 5);
+    assert_eq!(names(&h, "$filter=&$orderby=&$select=").await, all);
+    let reply = h
+        .send(Method::GET, &format!("{CONNECTORS}?$select="), None)
+        .await;
+    assert_eq!(reply.body["value"][0]["state"], Value::from("active"));
+}
+
 #[tokio::test]
 async fn top_sizes_each_page_and_next_links_go_on_to_the_end() {
     // Graph's paging: `GET ...?$top=50` over 250 items is five pages of 50, each pointing at the
