@@ -3,7 +3,7 @@
 //! In `scopes` mode the bearer token is read as an unsigned JWT: its `scp` claim (delegated,
 //! space-separated) or `roles` claim (application) must hold one of the operation's documented
 //! permissions, and an `exp` in the past is refused. Operations whose docs have TODO
-//! placeholders instead of permissions fall back to the plain bearer check.
+//! placeholders instead of permissions take any such token that is well formed and unexpired.
 
 use axum::http::HeaderMap;
 use base64::Engine;
@@ -23,7 +23,7 @@ pub fn check(
         return Ok(());
     }
     let token = bearer_token(headers)?;
-    if mode == AuthMode::Bearer || operation.permissions.is_undetermined() {
+    if mode == AuthMode::Bearer {
         return Ok(());
     }
     let claims = decode_claims(token)?;
@@ -33,6 +33,10 @@ pub fn check(
         return Err(ApiError::unauthorized(
             "Lifetime validation failed, the token is expired.",
         ));
+    }
+    // Any valid token may call what the docs leave without permissions.
+    if operation.permissions.is_undetermined() {
+        return Ok(());
     }
     let (held, allowed, kind): (Vec<&str>, &Permission, &str) =
         if let Some(roles) = claims.get("roles") {
@@ -107,4 +111,49 @@ pub fn unsigned_token(claims: &Value) -> String {
     let header = engine.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let body = engine.encode(claims.to_string());
     format!("{header}.{body}.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::{Kind, Permissions};
+    use axum::http::HeaderValue;
+
+    /// An operation whose docs leave its permissions as TODOs.
+    const UNDETERMINED: OperationMeta = OperationMeta {
+        kind: Kind::Get,
+        method: "GET",
+        path: "/things",
+        route: "/things",
+        segments: &[],
+        entity_type: "thing",
+        status: 200,
+        permissions: Permissions {
+            delegated: Permission::Undetermined,
+            application: Permission::Undetermined,
+        },
+        operation: 0,
+    };
+
+    fn bearer(token: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        let value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+        headers.insert(axum::http::header::AUTHORIZATION, value);
+        headers
+    }
+
+    /// Without documented permissions any scope will do, but the token must still be one.
+    #[test]
+    fn undetermined_permissions_still_need_a_valid_token() {
+        let check = |headers: &HeaderMap| check(AuthMode::Scopes, headers, &UNDETERMINED);
+        let valid = unsigned_token(&serde_json::json!({ "scp": "" }));
+        assert!(check(&bearer(&valid)).is_ok());
+        let expired = unsigned_token(&serde_json::json!({ "scp": "", "exp": 1_000 }));
+        for refused in [bearer("not-a-jwt"), bearer(&expired), HeaderMap::new()] {
+            let error = check(&refused).unwrap_err();
+            assert_eq!(error.status.as_u16(), 401, "{}", error.message);
+        }
+        // `--auth bearer` takes any bearer token.
+        assert!(super::check(AuthMode::Bearer, &bearer("not-a-jwt"), &UNDETERMINED).is_ok());
+    }
 }
