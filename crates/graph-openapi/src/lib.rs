@@ -48,6 +48,9 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
         hierarchy: Hierarchy::new(spec),
     };
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    // The first template of each shape: OpenAPI forbids two paths that differ only in their
+    // placeholders' names, so later templates of a shape take the first one's names.
+    let mut shapes: BTreeMap<String, PathTemplate> = BTreeMap::new();
     let ids = operation_ids(spec);
     let path_ids = other_path_ids(spec, &ids);
     for (index, op) in spec.operations.iter().enumerate() {
@@ -63,8 +66,13 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
             };
             let method = op.method.as_str().to_ascii_lowercase();
             let template = distinct_placeholders(path);
+            let first = shapes.entry(template.shape()).or_insert(template.clone());
+            let mut names = first.parameters().into_iter();
+            let template = template.rename_placeholders(|own| {
+                names.next().map_or_else(|| own.to_owned(), str::to_owned)
+            });
             paths
-                .entry(openapi_path(op, &template))
+                .entry(openapi_path(w, op, &template))
                 .or_default()
                 .insert(method, operation(w, op, &template, &id, links));
         }
@@ -104,7 +112,7 @@ fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
 /// A function's path carries its parameters: `/a/getX(name={name})`.
 /// The path of a function whose template does not write its call gets one from the declared
 /// parameters: `.../getX(a={a},b={b})`.
-fn openapi_path(op: &Operation, template: &PathTemplate) -> String {
+fn openapi_path(w: &Writer, op: &Operation, template: &PathTemplate) -> String {
     if op.reference {
         return format!("{template}/$ref");
     }
@@ -114,9 +122,56 @@ fn openapi_path(op: &Operation, template: &PathTemplate) -> String {
     let arguments: Vec<String> = op
         .parameters
         .iter()
-        .map(|p| format!("{0}={{{0}}}", p.name))
+        .map(|p| match quoted(w.spec, p) {
+            true => format!("{0}='{{{0}}}'", p.name),
+            false => format!("{0}={{{0}}}", p.name),
+        })
         .collect();
     format!("{template}({})", arguments.join(","))
+}
+
+/// The function parameter a placeholder of the template stands for: the one its call argument
+/// names (`period` for `getX(period='{period_value}')`), else the one of its own name.
+fn function_parameter<'a>(
+    op: &'a Operation,
+    template: &PathTemplate,
+    placeholder: &str,
+) -> Option<&'a Property> {
+    if op.kind != OperationKind::Function {
+        return None;
+    }
+    let argument = template
+        .segments()
+        .iter()
+        .find_map(|segment| match segment {
+            Segment::Function { arguments, .. } => arguments
+                .iter()
+                .find(|a| a.placeholder() == Some(placeholder)),
+            _ => None,
+        });
+    let name = argument.map_or(placeholder, |a| a.name.as_str());
+    op.parameters.iter().find(|p| p.name == name)
+}
+
+/// The schema of a function argument in a path. A quoted string holds no quote (OData would
+/// need it doubled), slash, backslash or control character.
+fn argument_schema(w: &Writer, parameter: &Property) -> Value {
+    match &parameter.type_ref {
+        TypeRef::Primitive(Primitive::String) if !parameter.collection => {
+            json!({ "type": "string", "pattern": "^[^'/\\\\\\x00-\\x1f\\x7f-\\x9f]*$" })
+        }
+        _ => value_schema(w, &parameter.type_ref, parameter.collection, true),
+    }
+}
+
+/// Whether a function argument is written in quotes in a URL: OData's string literals, and the
+/// members of an enum (`platform='android'`), as Graph's own OpenAPI document writes them.
+fn quoted(spec: &Spec, parameter: &Property) -> bool {
+    !parameter.collection
+        && match &parameter.type_ref {
+            TypeRef::Primitive(p) => *p == Primitive::String,
+            TypeRef::Named(name) => spec.enums.contains_key(name),
+        }
 }
 
 /// Whether the template's last segment is a call with its arguments written
@@ -306,7 +361,8 @@ fn schemas(w: &Writer) -> Map<String, Value> {
         if !derived.is_empty() {
             let variants: Vec<Value> = std::iter::once(name.as_str())
                 .chain(derived.iter().copied())
-                .map(|t| write_schema(w, t, true))
+                // A body without `@odata.type` is of the declared type, as in Graph.
+                .map(|t| write_schema(w, t, t != name))
                 .collect();
             schemas.insert(
                 format!("{name}.write.polymorphic"),
@@ -348,8 +404,8 @@ fn schemas(w: &Writer) -> Map<String, Value> {
 
 /// The strict schema of a request body of type `name`: every property, inherited ones included,
 /// except the key (the server assigns it, and an update cannot change it), and nothing else,
-/// because the mock refuses unknown properties. In a `oneOf` of variants, `@odata.type` is
-/// required so that exactly one variant matches.
+/// because the mock refuses unknown properties. In a `oneOf` of variants, a derived type's
+/// `@odata.type` is required so that exactly one variant matches.
 fn write_schema(w: &Writer, name: &str, discriminated: bool) -> Value {
     let spec = w.spec;
     let key = spec
@@ -424,20 +480,22 @@ fn operation(
     links: Map<String, Value>,
 ) -> Value {
     let spec = w.spec;
-    let declared = |name: &str| op.parameters.iter().find(|p| p.name == name);
+    let path_parameter = |name: &str, schema: Value| json!({ "name": name, "in": "path", "required": true, "schema": schema });
     let mut parameters: Vec<Value> = template
         .parameters()
         .into_iter()
-        .map(|name| match declared(name).filter(|_| op.kind == OperationKind::Function) {
+        .map(|name| match function_parameter(op, template, name) {
             // A function argument written in the template: typed as declared.
-            Some(p) => json!({ "name": name, "in": "path", "required": true, "schema": value_schema(w, &p.type_ref, p.collection, true) }),
-            None => json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" } }),
+            Some(p) => path_parameter(name, argument_schema(w, p)),
+            None => path_parameter(
+                name,
+                json!({ "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" }),
+            ),
         })
         .collect();
     if op.kind == OperationKind::Function && !writes_call(template) {
-        parameters.extend(op.parameters.iter().map(|p| {
-            json!({ "name": p.name, "in": "path", "required": true, "schema": value_schema(w, &p.type_ref, p.collection, true) })
-        }));
+        parameters
+            .extend((op.parameters.iter()).map(|p| path_parameter(&p.name, argument_schema(w, p))));
     }
     let query = |name: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "schema": schema });
     let entity = op
@@ -800,6 +858,93 @@ mod tests {
         assert_eq!(schema["required"], json!(["@odata.id"]));
         assert_eq!(schema["properties"]["@odata.id"]["type"], "string");
         assert!(doc["paths"]["/groups/{id}/members/{memberId}/$ref"]["delete"].is_object());
+    }
+
+    /// OpenAPI forbids paths that differ only in their placeholders' names: the get of
+    /// `/things/{thingId}` and the delete of `/things/{thingGroupId}` are one path item.
+    #[test]
+    fn one_resource_is_one_path_whatever_its_placeholders_are_called() {
+        let at = |method: &str, kind: &str, key: &str| {
+            operation(json!({
+                "kind": kind, "method": method,
+                "paths": [{ "template": format!("/things/{{{key}}}"), "parameters": [key] }],
+                "summary": "", "response": { "status": 200 }
+            }))
+        };
+        let mut spec = Spec::new();
+        spec.operations = vec![
+            at("GET", "get", "thingId"),
+            at("DELETE", "delete", "thingGroupId"),
+        ];
+        let doc = document(&spec, "http://localhost/beta");
+        let paths = doc["paths"].as_object().unwrap();
+        assert_eq!(paths.keys().collect::<Vec<_>>(), ["/things/{thingId}"]);
+        let item = &paths["/things/{thingId}"];
+        assert!(item["get"].is_object() && item["delete"].is_object());
+        assert_eq!(item["delete"]["parameters"][0]["name"], "thingId");
+    }
+
+    /// String and enum arguments are quoted in the path, as OData writes their literals; a
+    /// placeholder in a written call is typed by the parameter its argument names.
+    #[test]
+    fn function_arguments_are_written_and_typed_as_odata_reads_them() {
+        let function = |name: &str, template: &str, placeholders: &[&str]| {
+            operation(json!({
+                "kind": "function", "method": "GET", "name": name,
+                "paths": [{ "template": template, "parameters": placeholders }],
+                "parameters": [{ "name": "platform", "type": "platformType" }, { "name": "bundleId", "type": "Edm.String" }, { "name": "top", "type": "Edm.Int32" }],
+                "summary": "", "response": { "status": 200 }
+            }))
+        };
+        let mut spec = Spec::new();
+        spec.enums.insert(
+            "platformType".to_owned(),
+            serde_json::from_value(json!({ "members": [{ "name": "android", "value": 0 }], "source": { "file": "e.md", "line": 1 } })).unwrap(),
+        );
+        spec.operations = vec![
+            function("forPlatform", "/apps/forPlatform", &[]),
+            function(
+                "counts",
+                "/apps/counts(platform='{platform_value}')",
+                &["platform_value"],
+            ),
+        ];
+        let doc = document(&spec, "http://localhost/beta");
+        let paths = doc["paths"].as_object().unwrap();
+        let generated = "/apps/forPlatform(platform='{platform}',bundleId='{bundleId}',top={top})";
+        let parameters = &paths[generated]["get"]["parameters"];
+        assert_eq!(
+            parameters[0]["schema"]["$ref"],
+            "#/components/schemas/platformType"
+        );
+        let quoted = parameters[1]["schema"]["pattern"].as_str().unwrap();
+        assert!(quoted.starts_with("^[^'/"), "{quoted}");
+        assert_eq!(parameters[2]["schema"]["format"], "int32");
+        let written = &paths["/apps/counts(platform='{platform_value}')"]["get"]["parameters"];
+        assert_eq!(written[0]["name"], "platform_value");
+        assert_eq!(
+            written[0]["schema"]["$ref"],
+            "#/components/schemas/platformType"
+        );
+    }
+
+    /// A body of a type with derived types: the base type's own variant needs no `@odata.type`
+    /// (a body without one is of the declared type), each derived variant needs its own.
+    #[test]
+    fn only_derived_variants_require_their_odata_type() {
+        let mut spec: Spec = serde_json::from_value(json!({
+            "namespace": "microsoft.graph",
+            "types": {
+                "target": { "kind": "complex", "source": { "file": "t.md", "line": 1 } },
+                "groupTarget": { "kind": "complex", "baseType": "target", "source": { "file": "g.md", "line": 1 } }
+            }
+        }))
+        .unwrap();
+        spec.operations.clear();
+        let doc = document(&spec, "http://localhost/beta");
+        let variants = &doc["components"]["schemas"]["target.write.polymorphic"]["oneOf"];
+        assert!(variants[0].get("required").is_none());
+        assert_eq!(variants[1]["required"], json!(["@odata.type"]));
     }
 
     #[test]

@@ -45,6 +45,13 @@ pub struct Argument {
     pub value: String,
 }
 
+impl Argument {
+    /// The placeholder its value holds (`period` in `'{period}'`), if any.
+    pub fn placeholder(&self) -> Option<&str> {
+        placeholder_in(&self.value)
+    }
+}
+
 /// Why a template does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the path template `{template}` {reason}")]
@@ -60,10 +67,9 @@ impl Segment {
     pub fn placeholders(&self) -> Vec<&str> {
         match self {
             Segment::Key(name) => vec![name.as_str()],
-            Segment::Function { arguments, .. } => arguments
-                .iter()
-                .filter_map(|a| placeholder_in(&a.value))
-                .collect(),
+            Segment::Function { arguments, .. } => {
+                arguments.iter().filter_map(Argument::placeholder).collect()
+            }
             Segment::Literal(_) | Segment::Cast(_) => Vec::new(),
         }
     }
