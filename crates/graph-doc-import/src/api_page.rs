@@ -339,6 +339,19 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
             .collect();
     }
 
+    if kind == OperationKind::Function {
+        let line = lines.first().map_or(http_section.line, |l| l.line);
+        let mut read = Vec::with_capacity(paths.len());
+        for template in &paths {
+            let template = call_arguments(template, &mut parameters, line, report);
+            // `(period='D7')` and `(period='D30')` are one template, `(period='{period}')`.
+            if !read.contains(&template) {
+                read.push(template);
+            }
+        }
+        paths = read;
+    }
+
     let (examples, example_texts) =
         read_examples(doc, method, paths.first(), outcome.status, report);
 
@@ -372,6 +385,74 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         example_texts,
         namespace: doc.namespace(),
     })
+}
+
+/// A function call's arguments as placeholders of its parameters. Hand-written pages often
+/// write an example value (`filterByCurrentUser(on='reviewer')`, `rowsAbove(count=n)`), which
+/// becomes `'{on}'` or `{count}`; an argument the parameters table does not list becomes a
+/// parameter typed by how it is written (a quoted value is a string). Each is reported.
+fn call_arguments(
+    template: &PathTemplate,
+    parameters: &mut Vec<Property>,
+    line: u32,
+    report: &mut Report,
+) -> PathTemplate {
+    let Some(Segment::Function {
+        name: function,
+        arguments,
+    }) = template.last()
+    else {
+        return template.clone();
+    };
+    let mut rewritten = Vec::with_capacity(arguments.len());
+    for argument in arguments {
+        let name = argument.name.trim();
+        let written = argument.value.trim();
+        if !parameters.iter().any(|p| p.name == name) {
+            let type_ref = match written {
+                "true" | "false" => TypeRef::Primitive(Primitive::Boolean),
+                _ if written.parse::<i64>().is_ok() => TypeRef::Primitive(Primitive::Int32),
+                _ => TypeRef::Primitive(Primitive::String),
+            };
+            report.defect(
+                line,
+                DefectKind::PathArgument,
+                format!("the path passes `{name}`, which the parameters table does not list; read as a parameter of type {type_ref}"),
+            );
+            parameters.push(Property {
+                name: name.to_owned(),
+                type_ref,
+                collection: false,
+                nullable: false,
+                read_only: false,
+                select_only: false,
+                description: "Written in the request path; the parameters table does not list it."
+                    .to_owned(),
+            });
+        }
+        let value = match argument.placeholder() {
+            Some(_) => written.to_owned(),
+            None => {
+                let placeholder = match written.starts_with('\'') {
+                    true => format!("'{{{name}}}'"),
+                    false => format!("{{{name}}}"),
+                };
+                report.defect(
+                    line,
+                    DefectKind::PathArgument,
+                    format!("the path writes the example value `{written}` for `{name}`; read as `{placeholder}`"),
+                );
+                placeholder
+            }
+        };
+        rewritten.push(format!("{name}={value}"));
+    }
+    let segments = template.segments();
+    let parent: String = (segments[..segments.len() - 1].iter())
+        .map(|segment| format!("/{segment}"))
+        .collect();
+    let call = format!("{parent}/{function}({})", rewritten.join(","));
+    PathTemplate::parse(&call).unwrap_or_else(|_| template.clone())
 }
 
 /// What a `302 Found` answer's Response section says of the download: the CSV columns listed

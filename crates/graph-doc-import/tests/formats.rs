@@ -668,6 +668,56 @@ fn a_get_of_a_call_is_a_function_with_its_parameters_section() {
     assert_eq!(parameters, ["period"]);
 }
 
+/// A call written with example values (`period='D7'`, `rowsAbove(count=n)`) is a template of
+/// its parameters; an argument the parameters table leaves out becomes a parameter, typed as it
+/// is written. Each is a reported defect, and two examples of one call are one template.
+#[test]
+fn example_values_in_a_call_are_placeholders_of_its_parameters() {
+    let text = api(
+        "reportRoot: getUsage",
+        "GET /reports/getUsage(period='D7')\nGET /reports/getUsage(period='D30',top=5,detailed=true)",
+        "Do not supply a request body for this method.",
+        "If successful, this method returns a `200 OK` response code and a [report](../resources/report.md) object in the response body.",
+        "",
+    )
+    .replace(
+        "## Request headers",
+        "## Function parameters\n|Parameter|Type|Description|\n|:---|:---|:---|\n|period|string|The days.|\n\n## Request headers",
+    );
+    let result = import(&[page("a/reportroot-getusage.md", &text)]);
+    let op = &result.spec.operations[0];
+    let templates: Vec<String> = op.paths.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        templates,
+        [
+            "/reports/getUsage(period='{period}')",
+            "/reports/getUsage(period='{period}',top={top},detailed={detailed})"
+        ]
+    );
+    let parameters: Vec<(&str, String)> = (op.parameters.iter())
+        .map(|p| (p.name.as_str(), p.type_ref.to_string()))
+        .collect();
+    assert_eq!(
+        parameters,
+        [
+            ("period", "Edm.String".to_owned()),
+            ("top", "Edm.Int32".to_owned()),
+            ("detailed", "Edm.Boolean".to_owned())
+        ]
+    );
+    let reported: Vec<&str> = (result.defects.iter())
+        .filter(|d| d.kind == DefectKind::PathArgument)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(reported.len(), 6, "{reported:#?}");
+    assert!(
+        reported.contains(
+            &"the path writes the example value `'D7'` for `period`; read as `'{period}'`"
+        )
+    );
+    assert!(reported.contains(&"the path passes `top`, which the parameters table does not list; read as a parameter of type Edm.Int32"));
+}
+
 /// Hand-written pages (Dynamics 365 Business Central's) name their types in bold instead of
 /// linking them, and in the plural: `a JSON representation of **vendors** object` for the
 /// `vendor` type.

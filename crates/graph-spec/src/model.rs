@@ -694,6 +694,10 @@ pub enum DefectKind {
     /// The docs spell a name in another case than its definition: a sub-namespace
     /// (`termStore`, `termstore`) or a type (`DriveItem` for `driveItem`); one spelling is kept.
     NameCase,
+    /// A function call in the HTTP Request path writes an example value for an argument
+    /// (`filterByCurrentUser(on='reviewer')`), or an argument the parameters table does not
+    /// list: the argument is read as a placeholder of its parameter, added if need be.
+    PathArgument,
 }
 
 fn is_false(value: &bool) -> bool {
