@@ -619,6 +619,14 @@ fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
             let parameters: Vec<&Property> = op.parameters.iter().collect();
             json!({ "type": "object", "properties": properties_schema(w, &parameters, true), "additionalProperties": false })
         }
+        // A write whose page names no body type writes the entity it is about, as the mock
+        // reads it; still a JSON object, even where that type is unknown.
+        (None, OperationKind::Create | OperationKind::Update) => {
+            match graph_spec::entity_type(&w.spec.types, &w.spec.operations, op) {
+                Some(name) => value_schema(w, &TypeRef::Named(name.to_owned()), false, true),
+                None => json!({ "type": "object" }),
+            }
+        }
         _ => return None,
     };
     let mut content = json!({ "schema": schema });
@@ -945,6 +953,29 @@ mod tests {
         let variants = &doc["components"]["schemas"]["target.write.polymorphic"]["oneOf"];
         assert!(variants[0].get("required").is_none());
         assert_eq!(variants[1]["required"], json!(["@odata.type"]));
+    }
+
+    /// A create whose page names no body type (Outlook's `message: move` reads as one) still
+    /// takes a JSON body: the entity it answers, as the mock reads it.
+    #[test]
+    fn a_write_without_a_named_body_takes_its_entity() {
+        let mut spec: Spec = serde_json::from_value(json!({
+            "namespace": "microsoft.graph",
+            "types": { "notebook": { "kind": "entity", "keyProperty": "id", "source": { "file": "n.md", "line": 1 } } }
+        }))
+        .unwrap();
+        spec.operations = vec![operation(json!({
+            "kind": "create", "method": "POST",
+            "paths": [{ "template": "/me/onenote/notebooks" }],
+            "summary": "Create notebook", "response": { "status": 201, "body": { "type": "notebook" } }
+        }))];
+        let doc = document(&spec, "http://localhost/beta");
+        let body = &doc["paths"]["/me/onenote/notebooks"]["post"]["requestBody"];
+        assert_eq!(body["required"], true);
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/notebook.write"
+        );
     }
 
     #[test]
