@@ -13,7 +13,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use graph_odata::{Schema, value_check};
-use graph_spec::{Operation, Property, ResponseBody};
+use graph_spec::{Operation, OperationKind, Property, ResponseBody};
 use serde_json::{Map, Value};
 
 use crate::AppState;
@@ -113,12 +113,22 @@ pub fn parse_arguments(text: &str) -> Result<Map<String, Value>, ApiError> {
     graph_odata::literals::parse_function_arguments(text).map_err(ApiError::bad_request)
 }
 
-/// Checks the arguments of an action or function against its documented parameters.
+/// Checks the arguments of an action or function against its documented parameters. A
+/// function's arguments in the URL are never `null`: Graph declares its function parameters
+/// `Nullable=false`.
 pub fn check_arguments(
     schema: &Schema,
     operation: &Operation,
     arguments: &Map<String, Value>,
 ) -> Result<(), ApiError> {
+    if operation.kind == OperationKind::Function
+        && let Some((name, _)) = arguments.iter().find(|(_, value)| value.is_null())
+    {
+        if let Some(parameter) = operation.parameters.iter().find(|p| &p.name == name) {
+            let message = value_check::null_message(schema, &parameter.type_ref);
+            return Err(ApiError::bad_request(message));
+        }
+    }
     let parameters: Vec<_> = operation.parameters.iter().map(Property::shape).collect();
     let violations = value_check::check_parameters(
         schema,

@@ -149,14 +149,8 @@ impl Checker<'_> {
                 let at = format!("{path}[{i}]");
                 if item.is_null() {
                     // Graph's collections hold no nulls (their items are `Nullable=False`).
-                    let expected = self.qualified(type_ref);
-                    self.report(
-                        &at,
-                        ViolationKind::WrongType,
-                        format!(
-                            "A null value was found with the expected type '{expected}[Nullable=False]'. The expected type '{expected}[Nullable=False]' does not allow null values."
-                        ),
-                    );
+                    let message = null_message(self.schema, type_ref);
+                    self.report(&at, ViolationKind::WrongType, message);
                 } else {
                     self.value(type_ref, false, item, &at);
                 }
@@ -293,15 +287,29 @@ impl Checker<'_> {
     }
 
     fn qualified(&self, type_ref: &TypeRef) -> String {
-        match type_ref {
-            TypeRef::Primitive(_) => type_ref.to_string(),
-            TypeRef::Named(name) => self.qualified_name(name),
-        }
+        qualified(self.schema, type_ref)
     }
 
     fn qualified_name(&self, name: &str) -> String {
         format!("{}.{name}", self.schema.namespace)
     }
+}
+
+/// `Edm.String`, or a named type with its namespace (`microsoft.graph.state`).
+fn qualified(schema: &Schema, type_ref: &TypeRef) -> String {
+    match type_ref {
+        TypeRef::Primitive(_) => type_ref.to_string(),
+        TypeRef::Named(name) => format!("{}.{name}", schema.namespace),
+    }
+}
+
+/// OData's message for a `null` where a value of `type_ref` is required (a collection's item,
+/// a function's argument).
+pub fn null_message(schema: &Schema, type_ref: &TypeRef) -> String {
+    let expected = qualified(schema, type_ref);
+    format!(
+        "A null value was found with the expected type '{expected}[Nullable=False]'. The expected type '{expected}[Nullable=False]' does not allow null values."
+    )
 }
 
 fn join(path: &str, key: &str) -> String {
