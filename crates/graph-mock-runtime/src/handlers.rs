@@ -77,6 +77,11 @@ async fn handle(
         let method = reference.method.clone();
         return context.reference(&method, request).await;
     }
+    if matches!(operation.kind, Kind::Create | Kind::Update)
+        && documented.is_some_and(|op| op.reference)
+    {
+        return Err(crate::references::write_without_ref(state.api, operation));
+    }
     match operation.kind {
         Kind::Create => {
             let body = read_json_object(request, state.config.max_body).await?;

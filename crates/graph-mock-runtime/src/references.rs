@@ -14,7 +14,8 @@
 //! routing and marks the request with a [`ReferenceRequest`]; the handler of the route it
 //! reaches (the page's own, or for a `GET`, the collection's list) then links instead of
 //! creating, updating or listing. A `POST` or `PUT` that no `$ref` page documents for the path
-//! is a `405`, as on the service.
+//! is a `405`, as on the service, and so is one without `/$ref` on a path whose write only a
+//! `$ref` page documents (`POST /groups/{id}/members`).
 
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, Uri};
@@ -25,6 +26,7 @@ use crate::error::ApiError;
 use crate::handlers::{Context, json_response, read_json_object};
 use crate::json::push_string;
 use crate::listing::ListRequest;
+use crate::operation::{Api, Kind, OperationMeta};
 use crate::resource::SINGLETON_KEY;
 use crate::store::StoreError;
 
@@ -58,6 +60,31 @@ pub fn split_reference(mut request: Request) -> Request {
         request.extensions_mut().insert(ReferenceRequest { method });
     }
     request
+}
+
+/// A `POST` or `PUT` without `/$ref` routed to a `$ref` page's operation: the path takes no
+/// such write (Graph's 405), and `Allow` names the methods it does take.
+pub(crate) fn write_without_ref(api: &Api, operation: &OperationMeta) -> ApiError {
+    let links = |other: &OperationMeta| {
+        matches!(other.kind, Kind::Create | Kind::Update)
+            && api.documented(other).is_some_and(|op| op.reference)
+    };
+    let mut allow: Vec<&str> = (api.operations().iter())
+        .filter(|other| other.route == operation.route && !links(other))
+        .map(|other| other.method)
+        .collect();
+    if allow.contains(&"GET") {
+        allow.push("HEAD");
+    }
+    allow.sort_unstable();
+    allow.dedup();
+    let mut error = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        "The HTTP method is not allowed on this resource.",
+    );
+    error.allow = Some(allow.join(","));
+    error
 }
 
 impl Context<'_> {

@@ -52,3 +52,29 @@ async fn the_featured_shelf_is_set_by_reference() {
         other => panic!("expected the shelf, got {other:?}"),
     }
 }
+
+/// A path whose write only a `$ref` page documents takes no plain write: `POST .../readers`
+/// without `/$ref` is Graph's 405, and `Allow` names what the path does take.
+#[tokio::test]
+async fn a_write_without_ref_is_not_allowed() {
+    let (server, client) = start().await;
+    client
+        .library()
+        .shelves()
+        .create(&shelf("s3", "Shelf 3"))
+        .await
+        .unwrap();
+    let url = format!("{}/library/shelves/s3/readers", server.base_url());
+    let answer = (reqwest::Client::new().post(&url))
+        .header("content-type", "application/json")
+        .body(r#"{"displayName":"Ada"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 405);
+    assert_eq!(answer.headers()["allow"], "GET,HEAD");
+    let error: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "MethodNotAllowed");
+    let readers = client.library().shelves().by_id("s3").readers();
+    assert!(readers.list().send().await.unwrap().value.is_empty());
+}
