@@ -431,7 +431,8 @@ fn write_schema(w: &Writer, name: &str, discriminated: bool) -> Value {
 }
 
 /// Patterns for `$filter`, `$orderby` and `$select` that only admit what the mock understands
-/// for this type, so that a generated request that fits the schema is one the mock accepts.
+/// for this type (or nothing), so that a generated request that fits the schema is one the mock
+/// accepts.
 fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
     let mut comparisons = Vec::new();
     let mut names = Vec::new();
@@ -465,10 +466,11 @@ fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
     }
     let comparison = comparisons.join("|");
     let names = names.join("|");
+    // Each may be empty: an empty option is no option, as the mock and OData read it.
     (
-        format!("^({comparison})( (and|or) ({comparison}))?$"),
-        format!("^({names})( (asc|desc))?$"),
-        format!("^({names})(,({names}))*$"),
+        format!("^(({comparison})( (and|or) ({comparison}))?)?$"),
+        format!("^(({names})( (asc|desc))?)?$"),
+        format!("^(({names})(,({names}))*)?$"),
     )
 }
 
