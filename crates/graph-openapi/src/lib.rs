@@ -263,6 +263,13 @@ fn value_schema(w: &Writer, type_ref: &TypeRef, collection: bool, write: bool) -
     }
 }
 
+/// Whether a structured type has no page: its schema is any JSON.
+fn is_undocumented(spec: &Spec, type_ref: &TypeRef) -> bool {
+    (type_ref.named())
+        .and_then(|name| spec.types.get(name))
+        .is_some_and(|t| t.undocumented)
+}
+
 fn primitive(p: Primitive) -> Value {
     match p {
         Primitive::String => json!({ "type": "string" }),
@@ -616,6 +623,8 @@ fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
             "properties": { "@odata.id": { "type": "string" } },
             "required": ["@odata.id"],
         }),
+        // The mock reads every body as a JSON object, that of an undocumented type too.
+        (Some(body), _) if is_undocumented(w.spec, &body.type_ref) => json!({ "type": "object" }),
         (Some(body), _) => value_schema(w, &body.type_ref, false, true),
         (None, OperationKind::Action) if !op.parameters.is_empty() => {
             let parameters: Vec<&Property> = op.parameters.iter().collect();
@@ -624,9 +633,13 @@ fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
         // A write whose page names no body type writes the entity it is about, as the mock
         // reads it; still a JSON object, even where that type is unknown.
         (None, OperationKind::Create | OperationKind::Update) => {
-            match graph_spec::entity_type(&w.spec.types, &w.spec.operations, op) {
-                Some(name) => value_schema(w, &TypeRef::Named(name.to_owned()), false, true),
-                None => json!({ "type": "object" }),
+            match graph_spec::entity_type(&w.spec.types, &w.spec.operations, op)
+                .map(|name| TypeRef::Named(name.to_owned()))
+            {
+                Some(entity) if !is_undocumented(w.spec, &entity) => {
+                    value_schema(w, &entity, false, true)
+                }
+                _ => json!({ "type": "object" }),
             }
         }
         _ => return None,
@@ -958,25 +971,43 @@ mod tests {
     }
 
     /// A create whose page names no body type (Outlook's `message: move` reads as one) still
-    /// takes a JSON body: the entity it answers, as the mock reads it.
+    /// takes a JSON body: the entity it answers, as the mock reads it; and any write's body is
+    /// a JSON object.
     #[test]
     fn a_write_without_a_named_body_takes_its_entity() {
         let mut spec: Spec = serde_json::from_value(json!({
             "namespace": "microsoft.graph",
-            "types": { "notebook": { "kind": "entity", "keyProperty": "id", "source": { "file": "n.md", "line": 1 } } }
+            "types": {
+                "notebook": { "kind": "entity", "keyProperty": "id", "source": { "file": "n.md", "line": 1 } },
+                "pageContent": { "kind": "complex", "undocumented": true, "source": { "file": "p.md", "line": 1 } }
+            }
         }))
         .unwrap();
-        spec.operations = vec![operation(json!({
-            "kind": "create", "method": "POST",
-            "paths": [{ "template": "/me/onenote/notebooks" }],
-            "summary": "Create notebook", "response": { "status": 201, "body": { "type": "notebook" } }
-        }))];
+        spec.operations = vec![
+            operation(json!({
+                "kind": "create", "method": "POST",
+                "paths": [{ "template": "/me/onenote/notebooks" }],
+                "summary": "Create notebook", "response": { "status": 201, "body": { "type": "notebook" } }
+            })),
+            operation(json!({
+                "kind": "update", "method": "PATCH",
+                "paths": [{ "template": "/me/onenote/content" }],
+                "requestBody": { "type": "pageContent" },
+                "summary": "Update content", "response": { "status": 204 }
+            })),
+        ];
         let doc = document(&spec, "http://localhost/beta");
         let body = &doc["paths"]["/me/onenote/notebooks"]["post"]["requestBody"];
         assert_eq!(body["required"], true);
         assert_eq!(
             body["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/notebook.write"
+        );
+        // An undocumented type is any JSON, but a body is always an object.
+        let body = &doc["paths"]["/me/onenote/content"]["patch"]["requestBody"];
+        assert_eq!(
+            body["content"]["application/json"]["schema"],
+            json!({ "type": "object" })
         );
     }
 
