@@ -147,7 +147,7 @@ impl Checker<'_> {
             };
             for (i, item) in items.iter().enumerate() {
                 let at = format!("{path}[{i}]");
-                if item.is_null() {
+                if item.is_null() && !self.is_open(type_ref) {
                     // Graph's collections hold no nulls (their items are `Nullable=False`).
                     let message = null_message(self.schema, type_ref);
                     self.report(&at, ViolationKind::WrongType, message);
@@ -288,6 +288,13 @@ impl Checker<'_> {
 
     fn qualified(&self, type_ref: &TypeRef) -> String {
         qualified(self.schema, type_ref)
+    }
+
+    /// An undocumented type takes any JSON, `null` included.
+    fn is_open(&self, type_ref: &TypeRef) -> bool {
+        (type_ref.named())
+            .and_then(|name| self.schema.types.get(name))
+            .is_some_and(|t| t.open)
     }
 
     fn qualified_name(&self, name: &str) -> String {
@@ -471,6 +478,25 @@ mod tests {
         let found = check_object(&spec(), "thing", &json!({"tags": ["a", null]}));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, "tags[1]");
+        // An undocumented type takes any JSON, null included.
+        let mut open = spec();
+        open.types.insert(
+            "note".to_owned(),
+            crate::schema::TypeShape {
+                open: true,
+                ..Default::default()
+            },
+        );
+        let notes = PropertyShape {
+            name: "notes".to_owned(),
+            type_ref: TypeRef::Named("note".to_owned()),
+            collection: true,
+            select_only: false,
+        };
+        assert_eq!(
+            check_value(&open, &notes.type_ref, true, &json!([null, 1]), "notes"),
+            vec![]
+        );
         assert_eq!(found[0].kind, ViolationKind::WrongType);
         assert!(
             found[0].message.starts_with(
