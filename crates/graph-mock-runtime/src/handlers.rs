@@ -63,6 +63,13 @@ async fn handle(
         _ if state.api.is_delta(operation) => Allowed::Delta,
         _ => Allowed::None,
     };
+    let linking = request.extensions().get::<ReferenceRequest>().is_some();
+    if !linking
+        && matches!(operation.kind, Kind::Create | Kind::Update)
+        && documented.is_some_and(|op| op.reference)
+    {
+        return Err(crate::references::write_without_ref(state.api, operation));
+    }
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
     let resource = Resource::resolve(operation, &values)?;
@@ -77,11 +84,7 @@ async fn handle(
         let method = reference.method.clone();
         return context.reference(&method, request).await;
     }
-    if matches!(operation.kind, Kind::Create | Kind::Update)
-        && documented.is_some_and(|op| op.reference)
-    {
-        return Err(crate::references::write_without_ref(state.api, operation));
-    }
+
     match operation.kind {
         Kind::Create => {
             let body = read_json_object(request, state.config.max_body).await?;

@@ -75,6 +75,14 @@ async fn a_write_without_ref_is_not_allowed() {
     assert_eq!(answer.headers()["allow"], "GET,HEAD");
     let error: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(error["error"]["code"], "MethodNotAllowed");
+    // Whatever query options it carries.
+    let with_options = (reqwest::Client::new().post(format!("{url}?$top=1")))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_options.status().as_u16(), 405);
     let readers = client.library().shelves().by_id("s3").readers();
     assert!(readers.list().send().await.unwrap().value.is_empty());
 }
