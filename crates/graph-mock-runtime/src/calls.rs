@@ -157,7 +157,8 @@ pub fn documented_response(operation: &Operation, status: u16, context_url: Stri
 }
 
 /// `status` with a body of `shape`: the doc example's body answered with that status (else the
-/// first example body), or an empty one.
+/// first example body), or an empty one. An example the importer found breaking its own schema
+/// (a doc defect, `"siteId": "siteId-value"` for a GUID) is not repeated.
 pub fn documented_body(
     operation: &Operation,
     shape: &ResponseBody,
@@ -169,6 +170,7 @@ pub fn documented_body(
             .examples
             .iter()
             .filter_map(|e| e.response.as_ref())
+            .filter(|r| r.violations.is_empty())
     };
     let example = bodies()
         .filter(|r| r.status == status.as_u16())
@@ -265,5 +267,39 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(plain.uri().path(), "/beta/a/b");
+    }
+
+    /// A doc example is served only where the importer found it true to its schema.
+    #[tokio::test]
+    async fn examples_that_break_their_schema_are_not_served() {
+        let operation = |violations: serde_json::Value| -> Operation {
+            serde_json::from_value(serde_json::json!({
+                "kind": "function", "method": "GET", "name": "getSites",
+                "paths": [{ "template": "/reports/getSites" }],
+                "summary": "", "response": { "status": 200, "body": { "type": "Edm.String", "collection": true } },
+                "permissions": {
+                    "delegatedWork": { "status": "notSupported" },
+                    "delegatedPersonal": { "status": "notSupported" },
+                    "application": { "status": "notSupported" }
+                },
+                "examples": [{
+                    "request": { "method": "GET", "url": "/reports/getSites", "path": "/reports/getSites", "source": { "file": "f.md", "line": 9 } },
+                    "response": { "status": 200, "body": { "value": ["siteId-value"] }, "violations": violations, "source": { "file": "f.md", "line": 12 } }
+                }],
+                "source": { "file": "f.md", "line": 1 }
+            }))
+            .unwrap()
+        };
+        async fn served(operation: &Operation) -> serde_json::Value {
+            let response = documented_response(operation, 200, "context".into());
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["value"].clone()
+        }
+        let fine = operation(serde_json::json!([]));
+        assert_eq!(served(&fine).await, serde_json::json!(["siteId-value"]));
+        let broken = operation(serde_json::json!([["value[0]", "not a GUID"]]));
+        assert_eq!(served(&broken).await, serde_json::json!([]));
     }
 }
