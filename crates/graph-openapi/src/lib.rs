@@ -116,8 +116,33 @@ fn openapi_path(w: &Writer, op: &Operation, template: &PathTemplate) -> String {
     if op.reference {
         return format!("{template}/$ref");
     }
-    if op.kind != OperationKind::Function || writes_call(template) {
+    if op.kind != OperationKind::Function {
         return template.to_string();
+    }
+    if let Some(Segment::Function { name, arguments }) = template.last()
+        && !arguments.is_empty()
+    {
+        // A written call as written, but a string's placeholder quoted where the page left
+        // the quotes out (`startDateTime={startDateTime}`): OData reads a bare `0` as a number.
+        let segments = template.segments();
+        let parent: String = (segments[..segments.len() - 1].iter())
+            .map(|segment| format!("/{segment}"))
+            .collect();
+        let written: Vec<String> = (arguments.iter())
+            .map(|argument| {
+                let bare = argument
+                    .placeholder()
+                    .is_some_and(|p| argument.value == format!("{{{p}}}"));
+                let parameter = op.parameters.iter().find(|p| p.name == argument.name);
+                match parameter {
+                    Some(p) if bare && quoted(w.spec, p) => {
+                        format!("{}='{}'", argument.name, argument.value)
+                    }
+                    _ => format!("{}={}", argument.name, argument.value),
+                }
+            })
+            .collect();
+        return format!("{parent}/{name}({})", written.join(","));
     }
     let arguments: Vec<String> = op
         .parameters
@@ -931,6 +956,11 @@ mod tests {
                 "/apps/counts(platform='{platform_value}')",
                 &["platform_value"],
             ),
+            function(
+                "licenses",
+                "/apps/licenses(bundleId={bundleId},top={top})",
+                &["bundleId", "top"],
+            ),
         ];
         let doc = document(&spec, "http://localhost/beta");
         let paths = doc["paths"].as_object().unwrap();
@@ -949,6 +979,8 @@ mod tests {
             written[0]["schema"]["$ref"],
             "#/components/schemas/platformType"
         );
+        // A page that leaves a string's quotes out gets them: a bare `0` is a number in OData.
+        assert!(paths.contains_key("/apps/licenses(bundleId='{bundleId}',top={top})"));
     }
 
     /// A body of a type with derived types: the base type's own variant needs no `@odata.type`
