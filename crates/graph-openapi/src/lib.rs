@@ -53,6 +53,11 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
     let mut shapes: BTreeMap<String, PathTemplate> = BTreeMap::new();
     let ids = operation_ids(spec);
     let path_ids = other_path_ids(spec, &ids);
+    // The list of each collection, by shape, for `GET <collection>/$ref`.
+    let lists: BTreeMap<String, usize> = (spec.operations.iter().enumerate())
+        .filter(|(_, op)| op.kind == OperationKind::List && !op.reference)
+        .flat_map(|(index, op)| op.paths.iter().map(move |p| (p.shape(), index)))
+        .collect();
     for (index, op) in spec.operations.iter().enumerate() {
         for (n, path) in op.paths.iter().enumerate() {
             let id = match n {
@@ -71,10 +76,16 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
             let template = template.rename_placeholders(|own| {
                 names.next().map_or_else(|| own.to_owned(), str::to_owned)
             });
-            paths
-                .entry(openapi_path(w, op, &template))
-                .or_default()
-                .insert(method, operation(w, op, &template, &id, links));
+            let item = paths.entry(openapi_path(w, op, &template)).or_default();
+            item.insert(method, operation(w, op, &template, &id, links));
+            if op.reference
+                && op.kind == OperationKind::Create
+                && let Some(list) = lists.get(&template.shape())
+            {
+                let get =
+                    reference_list(&spec.operations[*list], &template, &format!("{id}_links"));
+                item.entry("get").or_insert(get);
+            }
         }
     }
     json!({
@@ -153,6 +164,18 @@ fn openapi_path(w: &Writer, op: &Operation, template: &PathTemplate) -> String {
         })
         .collect();
     format!("{template}({})", arguments.join(","))
+}
+
+fn path_parameter(name: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "schema": schema })
+}
+
+/// A key in a path: any text without a slash, backslash or control character.
+fn key_parameter(name: &str) -> Value {
+    path_parameter(
+        name,
+        json!({ "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" }),
+    )
 }
 
 /// The function parameter a placeholder of the template stands for: the one its call argument
@@ -514,17 +537,13 @@ fn operation(
     links: Map<String, Value>,
 ) -> Value {
     let spec = w.spec;
-    let path_parameter = |name: &str, schema: Value| json!({ "name": name, "in": "path", "required": true, "schema": schema });
     let mut parameters: Vec<Value> = template
         .parameters()
         .into_iter()
         .map(|name| match function_parameter(op, template, name) {
             // A function argument written in the template: typed as declared.
             Some(p) => path_parameter(name, argument_schema(w, p)),
-            None => path_parameter(
-                name,
-                json!({ "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f]+$" }),
-            ),
+            None => key_parameter(name),
         })
         .collect();
     if op.kind == OperationKind::Function && !writes_call(template) {
@@ -606,10 +625,7 @@ fn operation(
     );
     let delta_errors = op.delta_of().map(|_| gone);
     for (status, description) in ERRORS.iter().chain(delta_errors.as_ref()) {
-        responses.insert(
-            (*status).to_owned(),
-            json!({ "description": description, "content": { "application/json": { "schema": reference("ODataError") } } }),
-        );
+        responses.insert((*status).to_owned(), error_response(description));
     }
     operation.insert("responses".to_owned(), Value::Object(responses));
     operation.insert(
@@ -620,6 +636,40 @@ fn operation(
         }),
     );
     Value::Object(operation)
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": reference("ODataError") } } })
+}
+
+/// `GET <collection>/$ref`, which the mock (like Graph) answers where a `$ref` page adds to a
+/// collection that has a list: the collection's members as `@odata.id` links. `list` is that
+/// list, whose permissions it needs.
+fn reference_list(list: &Operation, template: &PathTemplate, id: &str) -> Value {
+    let parameters: Vec<Value> = (template.parameters().into_iter())
+        .map(key_parameter)
+        .collect();
+    let link = json!({ "type": "object", "properties": { "@odata.id": { "type": "string" } } });
+    let links =
+        json!({ "type": "object", "properties": { "value": { "type": "array", "items": link } } });
+    let mut responses = Map::new();
+    responses.insert(
+        "200".to_owned(),
+        json!({ "description": "The members, as links.", "content": { "application/json": { "schema": links } } }),
+    );
+    for (status, description) in ERRORS {
+        responses.insert((*status).to_owned(), error_response(description));
+    }
+    json!({
+        "operationId": id,
+        "summary": format!("{}: as links", list.summary),
+        "parameters": parameters,
+        "responses": responses,
+        "x-ms-permissions": {
+            "delegated": permission(&list.permissions.delegated_work),
+            "application": permission(&list.permissions.application),
+        },
+    })
 }
 
 fn permission(set: &PermissionSet) -> Value {
@@ -890,16 +940,30 @@ mod tests {
             "paths": [{ "template": "/groups/{id}/members/{memberId}", "parameters": ["id", "memberId"] }],
             "summary": "Remove member", "response": { "status": 204 }
         }));
+        let list = operation(json!({
+            "kind": "list", "method": "GET",
+            "paths": [{ "template": "/groups/{groupId}/members", "parameters": ["groupId"] }],
+            "summary": "List members", "response": { "status": 200 }
+        }));
         let mut spec = Spec::new();
-        spec.operations = vec![add, remove];
+        spec.operations = vec![add, remove, list];
         let doc = document(&spec, "http://localhost/beta");
         let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
         assert_eq!(
             paths,
             [
+                "/groups/{id}/members",
                 "/groups/{id}/members/$ref",
                 "/groups/{id}/members/{memberId}/$ref"
             ]
+        );
+        // The collection's members as links, as the mock answers `GET .../$ref`.
+        let links = &doc["paths"]["/groups/{id}/members/$ref"]["get"];
+        assert_eq!(links["parameters"][0]["name"], "id");
+        let schema = &links["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            schema["properties"]["value"]["items"]["properties"]["@odata.id"]["type"],
+            "string"
         );
         let body = &doc["paths"]["/groups/{id}/members/$ref"]["post"]["requestBody"];
         let schema = &body["content"]["application/json"]["schema"];
