@@ -1,5 +1,6 @@
 //! Reads an API page (`doc_type: apiPageType`) into an [`Operation`].
 
+use graph_spec::path::Argument;
 use graph_spec::{
     DefectKind, Download, Example, ExampleRequest, ExampleResponse, HttpMethod, Operation,
     OperationKind, PathTemplate, Permissions, Primitive, Property, RequestBody, Response,
@@ -397,15 +398,7 @@ fn call_arguments(
     line: u32,
     report: &mut Report,
 ) -> PathTemplate {
-    let Some(Segment::Function {
-        name: function,
-        arguments,
-    }) = template.last()
-    else {
-        return template.clone();
-    };
-    let mut rewritten = Vec::with_capacity(arguments.len());
-    for argument in arguments {
+    template.map_call_arguments(|argument| {
         let name = argument.name.trim();
         let written = argument.value.trim();
         if !parameters.iter().any(|p| p.name == name) {
@@ -445,14 +438,11 @@ fn call_arguments(
                 placeholder
             }
         };
-        rewritten.push(format!("{name}={value}"));
-    }
-    let segments = template.segments();
-    let parent: String = (segments[..segments.len() - 1].iter())
-        .map(|segment| format!("/{segment}"))
-        .collect();
-    let call = format!("{parent}/{function}({})", rewritten.join(","));
-    PathTemplate::parse(&call).unwrap_or_else(|_| template.clone())
+        Argument {
+            name: name.to_owned(),
+            value,
+        }
+    })
 }
 
 /// What a `302 Found` answer's Response section says of the download: the CSV columns listed

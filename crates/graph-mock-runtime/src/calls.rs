@@ -123,11 +123,10 @@ pub fn check_arguments(
 ) -> Result<(), ApiError> {
     if operation.kind == OperationKind::Function
         && let Some((name, _)) = arguments.iter().find(|(_, value)| value.is_null())
+        && let Some(parameter) = operation.parameters.iter().find(|p| &p.name == name)
     {
-        if let Some(parameter) = operation.parameters.iter().find(|p| &p.name == name) {
-            let message = value_check::null_message(schema, &parameter.type_ref);
-            return Err(ApiError::bad_request(message));
-        }
+        let message = value_check::null_message(schema, &parameter.type_ref);
+        return Err(ApiError::bad_request(message));
     }
     let parameters: Vec<_> = operation.parameters.iter().map(Property::shape).collect();
     let violations = value_check::check_parameters(

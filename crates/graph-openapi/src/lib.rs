@@ -15,6 +15,7 @@ pub const PLACEHOLDER_SERVER: &str = "http://localhost/beta";
 
 use serde_json::{Map, Value, json};
 
+use graph_spec::path::Argument;
 use graph_spec::{
     Example, Hierarchy, HttpMethod, Operation, OperationKind, PathTemplate, PermissionSet,
     Primitive, Property, Segment, Spec, TypeRef,
@@ -130,30 +131,22 @@ fn openapi_path(w: &Writer, op: &Operation, template: &PathTemplate) -> String {
     if op.kind != OperationKind::Function {
         return template.to_string();
     }
-    if let Some(Segment::Function { name, arguments }) = template.last()
-        && !arguments.is_empty()
-    {
+    if writes_call(template) {
         // A written call as written, but a string's placeholder quoted where the page left
         // the quotes out (`startDateTime={startDateTime}`): OData reads a bare `0` as a number.
-        let segments = template.segments();
-        let parent: String = (segments[..segments.len() - 1].iter())
-            .map(|segment| format!("/{segment}"))
-            .collect();
-        let written: Vec<String> = (arguments.iter())
-            .map(|argument| {
-                let bare = argument
-                    .placeholder()
-                    .is_some_and(|p| argument.value == format!("{{{p}}}"));
-                let parameter = op.parameters.iter().find(|p| p.name == argument.name);
-                match parameter {
-                    Some(p) if bare && quoted(w.spec, p) => {
-                        format!("{}='{}'", argument.name, argument.value)
-                    }
-                    _ => format!("{}={}", argument.name, argument.value),
-                }
-            })
-            .collect();
-        return format!("{parent}/{name}({})", written.join(","));
+        let quoted_call = template.map_call_arguments(|argument| {
+            let bare =
+                (argument.placeholder()).is_some_and(|p| argument.value == format!("{{{p}}}"));
+            let parameter = op.parameters.iter().find(|p| p.name == argument.name);
+            match parameter {
+                Some(p) if bare && quoted(w.spec, p) => Argument {
+                    name: argument.name.clone(),
+                    value: format!("'{}'", argument.value),
+                },
+                _ => argument.clone(),
+            }
+        });
+        return quoted_call.to_string();
     }
     let arguments: Vec<String> = op
         .parameters

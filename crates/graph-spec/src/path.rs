@@ -256,6 +256,16 @@ impl PathTemplate {
     pub fn last(&self) -> Option<&Segment> {
         self.segments.last()
     }
+
+    /// The template with the arguments of its call (its last segment, if that is a call) each
+    /// rewritten by `rewrite`; any other template as it is.
+    pub fn map_call_arguments(&self, rewrite: impl FnMut(&Argument) -> Argument) -> PathTemplate {
+        let mut segments = self.segments.clone();
+        if let Some(Segment::Function { arguments, .. }) = segments.last_mut() {
+            *arguments = arguments.iter().map(rewrite).collect();
+        }
+        PathTemplate { segments }
+    }
 }
 
 impl fmt::Display for PathTemplate {
