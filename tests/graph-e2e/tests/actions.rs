@@ -4,7 +4,7 @@
 
 mod navigation;
 
-use navigation::{shelf, start};
+use navigation::{post_json, shelf, start};
 
 #[tokio::test]
 async fn an_action_with_parameters_needs_a_json_body() {
@@ -28,12 +28,7 @@ async fn an_action_with_parameters_needs_a_json_body() {
     );
 
     for body in [r#"{}"#, r#"{"readerIds":["r1"],"notify":true}"#] {
-        let answer = (http.post(&url))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let answer = post_json(&url, body).await;
         assert_eq!(answer.status().as_u16(), 204, "{body}");
     }
 }
@@ -50,12 +45,7 @@ async fn a_null_inside_a_collection_parameter_is_a_400() {
         .await
         .unwrap();
     let url = format!("{}/library/shelves/s1/assign", server.base_url());
-    let answer = (reqwest::Client::new().post(&url))
-        .header("content-type", "application/json")
-        .body(r#"{"readerIds":["r1",null]}"#)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_json(&url, r#"{"readerIds":["r1",null]}"#).await;
     assert_eq!(answer.status().as_u16(), 400);
     let error: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(error["error"]["code"], "BadRequest");

@@ -4,7 +4,7 @@
 
 mod navigation;
 
-use navigation::{shelf, start};
+use navigation::{post_json, shelf, start};
 use snapshot_navigation_client::Error;
 use snapshot_navigation_client::model::{AnyShelf, Reader};
 
@@ -65,23 +65,13 @@ async fn a_write_without_ref_is_not_allowed() {
         .await
         .unwrap();
     let url = format!("{}/library/shelves/s3/readers", server.base_url());
-    let answer = (reqwest::Client::new().post(&url))
-        .header("content-type", "application/json")
-        .body(r#"{"displayName":"Ada"}"#)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_json(&url, r#"{"displayName":"Ada"}"#).await;
     assert_eq!(answer.status().as_u16(), 405);
     assert_eq!(answer.headers()["allow"], "GET,HEAD");
     let error: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(error["error"]["code"], "MethodNotAllowed");
     // Whatever query options it carries.
-    let with_options = (reqwest::Client::new().post(format!("{url}?$top=1")))
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let with_options = post_json(&format!("{url}?$top=1"), "{}").await;
     assert_eq!(with_options.status().as_u16(), 405);
     let readers = client.library().shelves().by_id("s3").readers();
     assert!(readers.list().send().await.unwrap().value.is_empty());

@@ -29,3 +29,15 @@ pub fn shelf(id: &str, label: &str) -> AnyShelf {
         ..Default::default()
     })
 }
+
+/// `POST url` with a JSON body, as raw HTTP (what the typed client would never send).
+#[allow(dead_code)] // Each test file compiles this module; not every one posts raw JSON.
+pub async fn post_json(url: &str, body: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
