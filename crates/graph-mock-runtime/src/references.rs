@@ -5,6 +5,7 @@
 //!   collection (a copy under its own id, so `GET <collection>` lists it): `204`, a `400` when it
 //!   is there already, a `404` when no entity has that id.
 //! - `GET <collection>/$ref` lists the collection as `{"@odata.id": ...}` links.
+//! - `GET <single-valued property>/$ref` answers the link it holds, a `404` when it holds none.
 //! - `PUT <single-valued property>/$ref` sets the property to the entity (`user/manager`): `204`.
 //! - `DELETE <collection>/{id}/$ref` and `DELETE <property>/$ref` remove the link, not the
 //!   entity: the link is all that is stored under that path.
@@ -132,6 +133,7 @@ impl Context<'_> {
                 }
             }
             (&Method::GET, false) => self.reference_links(),
+            (&Method::GET, true) => self.reference_link(),
             _ => Err(ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "MethodNotAllowed",
@@ -185,6 +187,36 @@ impl Context<'_> {
         Err(ApiError::not_found(format!(
             "Resource '{id}' does not exist or one of its queried reference-property objects are not present."
         )))
+    }
+
+    /// `GET <single-valued property>/$ref`: the link, to where the entity is stored at the top
+    /// (`/users/{id}`), else to the property itself.
+    fn reference_link(&self) -> Result<Response, ApiError> {
+        let property = (self.resource.collection.rsplit('/').next()).unwrap_or_default();
+        let not_found = || {
+            ApiError::not_found(format!(
+                "Resource '{property}' does not exist or one of its queried reference-property objects are not present."
+            ))
+        };
+        let entity = (self.state.store)
+            .get(&self.resource.collection, SINGLETON_KEY)?
+            .ok_or_else(not_found)?;
+        let id = match entity.get("id") {
+            Some(Value::String(id)) => id,
+            _ => return Err(not_found()),
+        };
+        let stored_at =
+            |collection: &&str| matches!(self.state.store.get(collection, &id), Ok(Some(_)));
+        let link = match self.state.api.top_collections().find(stored_at) {
+            Some(collection) => [&self.base_url, collection, "/", &id].concat(),
+            None => [&self.base_url, self.resource.collection.as_str()].concat(),
+        };
+        let mut body = String::from("{\"@odata.context\":");
+        push_string(&mut body, &[&self.base_url, "/$metadata#$ref"].concat());
+        body.push_str(",\"@odata.id\":");
+        push_string(&mut body, &link);
+        body.push('}');
+        Ok(json_response(StatusCode::OK, body))
     }
 
     /// `GET <collection>/$ref`: the collection's entities as links.

@@ -168,6 +168,11 @@ async fn a_single_valued_reference_is_set_and_replaced() {
         .create("/library/shelves", json!({"label": "o"}))
         .await;
     let path = "/library/featuredShelf";
+    let unset = fixture
+        .send(Method::GET, &format!("{path}/$ref"), None)
+        .await;
+    assert_eq!(unset.status, StatusCode::NOT_FOUND, "{}", unset.body);
+    assert!(message(&unset).contains("'featuredShelf' does not exist"));
     for (shelf, label) in [(&fixture.shelf, "s"), (&other, "o")] {
         // The link's own path finds the shelf, though it is not a top-level collection.
         let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/library/shelves/{shelf}")});
@@ -177,6 +182,23 @@ async fn a_single_valued_reference_is_set_and_replaced() {
         assert_eq!(set.status, StatusCode::NO_CONTENT);
         let now = fixture.send(Method::GET, path, None).await.body;
         assert_eq!(now["label"], label, "{now}");
+        // The link: shelves are not a top-level collection, so it is the property's own URL.
+        let link = fixture
+            .send(Method::GET, &format!("{path}/$ref"), None)
+            .await;
+        assert_eq!(link.status, StatusCode::OK, "{}", link.body);
+        assert!(
+            link.body["@odata.context"]
+                .as_str()
+                .unwrap()
+                .ends_with("/$metadata#$ref")
+        );
+        assert!(
+            link.body["@odata.id"]
+                .as_str()
+                .unwrap()
+                .ends_with("/beta/library/featuredShelf")
+        );
     }
     // No `$ref` page documents a PUT on the collection: the service's 405.
     let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/readers/{}", fixture.reader)});

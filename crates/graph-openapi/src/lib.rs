@@ -54,10 +54,11 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
     let mut shapes: BTreeMap<String, PathTemplate> = BTreeMap::new();
     let ids = operation_ids(spec);
     let path_ids = other_path_ids(spec, &ids);
-    // The list of each collection, by shape, for `GET <collection>/$ref`.
-    let lists: BTreeMap<String, usize> = (spec.operations.iter().enumerate())
-        .filter(|(_, op)| op.kind == OperationKind::List && !op.reference)
-        .flat_map(|(index, op)| op.paths.iter().map(move |p| (p.shape(), index)))
+    // The read of each collection and single-valued property, by shape, for `GET .../$ref`.
+    let reads: BTreeMap<(String, OperationKind), usize> = (spec.operations.iter().enumerate())
+        .filter(|(_, op)| matches!(op.kind, OperationKind::List | OperationKind::Get))
+        .filter(|(_, op)| !op.reference)
+        .flat_map(|(index, op)| op.paths.iter().map(move |p| ((p.shape(), op.kind), index)))
         .collect();
     for (index, op) in spec.operations.iter().enumerate() {
         for (n, path) in op.paths.iter().enumerate() {
@@ -79,12 +80,18 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
             });
             let item = paths.entry(openapi_path(w, op, &template)).or_default();
             item.insert(method, operation(w, op, &template, &id, links));
+            // A collection's links are listed where its `$ref` page adds one; a single-valued
+            // property's link is read where its `$ref` page sets it.
+            let read = match op.kind {
+                OperationKind::Create => Some(OperationKind::List),
+                OperationKind::Update => Some(OperationKind::Get),
+                _ => None,
+            };
             if op.reference
-                && op.kind == OperationKind::Create
-                && let Some(list) = lists.get(&template.shape())
+                && let Some(read) = read
+                && let Some(index) = reads.get(&(template.shape(), read))
             {
-                let get =
-                    reference_list(&spec.operations[*list], &template, &format!("{id}_links"));
+                let get = reference_read(&spec.operations[*index], &template, &id);
                 item.entry("get").or_insert(get);
             }
         }
@@ -638,29 +645,36 @@ fn error_response(description: &str) -> Value {
 /// `GET <collection>/$ref`, which the mock (like Graph) answers where a `$ref` page adds to a
 /// collection that has a list: the collection's members as `@odata.id` links. `list` is that
 /// list, whose permissions it needs.
-fn reference_list(list: &Operation, template: &PathTemplate, id: &str) -> Value {
+fn reference_read(read: &Operation, template: &PathTemplate, write_id: &str) -> Value {
     let parameters: Vec<Value> = (template.parameters().into_iter())
         .map(key_parameter)
         .collect();
     let link = json!({ "type": "object", "properties": { "@odata.id": { "type": "string" } } });
-    let links =
-        json!({ "type": "object", "properties": { "value": { "type": "array", "items": link } } });
+    let (id, schema, description, summary) = match read.kind {
+        OperationKind::List => (
+            format!("{write_id}_links"),
+            json!({ "type": "object", "properties": { "value": { "type": "array", "items": link } } }),
+            "The members, as links.",
+            "as links",
+        ),
+        _ => (format!("{write_id}_link"), link, "The link.", "as a link"),
+    };
     let mut responses = Map::new();
     responses.insert(
         "200".to_owned(),
-        json!({ "description": "The members, as links.", "content": { "application/json": { "schema": links } } }),
+        json!({ "description": description, "content": { "application/json": { "schema": schema } } }),
     );
     for (status, description) in ERRORS {
         responses.insert((*status).to_owned(), error_response(description));
     }
     json!({
         "operationId": id,
-        "summary": format!("{}: as links", list.summary),
+        "summary": format!("{}: {summary}", read.summary),
         "parameters": parameters,
         "responses": responses,
         "x-ms-permissions": {
-            "delegated": permission(&list.permissions.delegated_work),
-            "application": permission(&list.permissions.application),
+            "delegated": permission(&read.permissions.delegated_work),
+            "application": permission(&read.permissions.application),
         },
     })
 }
@@ -963,6 +977,32 @@ mod tests {
         assert_eq!(schema["required"], json!(["@odata.id"]));
         assert_eq!(schema["properties"]["@odata.id"]["type"], "string");
         assert!(doc["paths"]["/groups/{id}/members/{memberId}/$ref"]["delete"].is_object());
+    }
+
+    /// A single-valued property's `$ref` page (`PUT .../manager/$ref`) documents the `GET` of
+    /// its link beside it, as the mock answers it.
+    #[test]
+    fn a_single_valued_reference_documents_its_read() {
+        let at = |method: &str, kind: &str, reference: bool| {
+            operation(json!({
+                "kind": kind, "method": method, "reference": reference,
+                "paths": [{ "template": "/users/{id}/manager", "parameters": ["id"] }],
+                "summary": "Manager", "response": { "status": 200 }
+            }))
+        };
+        let mut spec = Spec::new();
+        spec.operations = vec![at("PUT", "update", true), at("GET", "get", false)];
+        let doc = document(&spec, "http://localhost/beta");
+        let item = &doc["paths"]["/users/{id}/manager/$ref"];
+        assert!(item["put"].is_object());
+        let get = &item["get"];
+        assert_eq!(get["summary"], "Manager: as a link");
+        let schema = &get["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["properties"]["@odata.id"]["type"], "string");
+        // Without the property's own read, no link read is documented.
+        spec.operations.pop();
+        let doc = document(&spec, "http://localhost/beta");
+        assert!(doc["paths"]["/users/{id}/manager/$ref"]["get"].is_null());
     }
 
     /// OpenAPI forbids paths that differ only in their placeholders' names: the get of
