@@ -78,10 +78,13 @@ pub fn generate(
             path,
         })
     };
-    let manifest = |dir: &Path, contents: String| GeneratedFile {
-        path: dir.join("Cargo.toml"),
+    // Files written as they are: manifests (their banner is in the text) and embedded JSON
+    // (which holds no banner).
+    let text = |dir: &Path, file: &str, contents: String| GeneratedFile {
+        path: dir.join(file),
         contents,
     };
+    let manifest = |dir: &Path, contents: String| text(dir, "Cargo.toml", contents);
     let (model, mock) = (names.model_dir(), names.mock_dir());
     let (client, contract) = (names.client_dir(), names.contract_dir());
     Ok(vec![
@@ -90,7 +93,8 @@ pub fn generate(
             layout::model_manifest(names, spec_file, &ir.features),
         ),
         rust(&model, "src/lib.rs", model::lib_rs(spec_file))?,
-        rust(&model, "src/spec.rs", model::spec_rs(&schema_json))?,
+        rust(&model, "src/spec.rs", model::spec_rs())?,
+        text(&model, "src/schema.json", schema_json),
         rust(&model, "src/types.rs", model::types_rs(&ir))?,
         rust(&model, "src/enums.rs", model::enums_rs(&ir))?,
         manifest(&mock, layout::mock_manifest(names, spec_file, &ir.features)),
@@ -105,7 +109,8 @@ pub fn generate(
             server::main_rs(spec_file, &names.mock_crate()),
         )?,
         rust(&mock, "src/routes.rs", server::routes_rs(&ir))?,
-        rust(&mock, "src/spec.rs", server::spec_rs(&spec_json))?,
+        rust(&mock, "src/spec.rs", server::spec_rs())?,
+        text(&mock, "src/spec.json", spec_json),
         manifest(
             &client,
             layout::client_manifest(names, spec_file, &ir.features),

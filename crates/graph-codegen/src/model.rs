@@ -48,13 +48,14 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
 }
 
 /// `src/spec.rs`: the runtime schema of the spec (its type system, no docs or examples),
-/// embedded as compact JSON.
-pub fn spec_rs(schema_json: &str) -> TokenStream {
+/// embedded from `src/schema.json` beside it, as the mock embeds its spec.
+pub fn spec_rs() -> TokenStream {
     quote! {
-        //! The runtime schema of the spec this crate was generated from: its types and enums.
+        //! The runtime schema of the spec this crate was generated from: its types and enums,
+        //! embedded from `schema.json` as compact JSON.
 
         /// The schema, as compact JSON.
-        const SCHEMA_JSON: &str = #schema_json;
+        const SCHEMA_JSON: &str = include_str!("schema.json");
 
         /// The schema of this crate's types, for validating write bodies the way the service
         /// does, and for what the mock reads of types at run time.

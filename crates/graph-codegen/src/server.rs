@@ -62,12 +62,14 @@ pub fn main_rs(spec_label: &str, crate_name: &str) -> TokenStream {
 
 /// The mock crate's `src/spec.rs`: the spec, for the operations' parameters and doc examples
 /// (documented responses, `--seed-examples`) and the OpenAPI document the runtime builds from it.
-pub fn spec_rs(spec_json: &str) -> TokenStream {
+/// The spec itself is `src/spec.json` beside it: a string literal of that size would cost the
+/// generator and the compiler each a pass over its escapes.
+pub fn spec_rs() -> TokenStream {
     quote! {
-        //! The spec this mock was generated from, as compact JSON.
+        //! The spec this mock was generated from, embedded from `spec.json` as compact JSON.
 
         /// The spec, as compact JSON.
-        const SPEC_JSON: &str = #spec_json;
+        const SPEC_JSON: &str = include_str!("spec.json");
 
         /// The spec, parsed once.
         pub(crate) fn spec() -> &'static graph_mock_runtime::Spec {
