@@ -495,6 +495,8 @@ impl Context<'_> {
             Err(StoreError::NotFound) => return Err(self.not_found()),
             Err(error) => return Err(error.into()),
         };
+        let store = self.state.store.as_ref();
+        crate::references::follow_update(store, &self.resource.collection, id, &body).await?;
         if self.operation.status == 204 {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
@@ -506,16 +508,15 @@ impl Context<'_> {
         if self.resource.cast.is_some() {
             self.addressed()?;
         }
-        match self
-            .state
-            .store
-            .delete(&self.resource.collection, self.resource.id()?)
-            .await
-        {
+        let (store, id) = (self.state.store.as_ref(), self.resource.id()?);
+        match store.delete(&self.resource.collection, id).await {
             // The documented status: 204 for Intune, 200 on a few pages.
-            Ok(()) => Ok(StatusCode::from_u16(self.operation.status)
-                .unwrap_or(StatusCode::NO_CONTENT)
-                .into_response()),
+            Ok(()) => {
+                crate::references::follow_delete(store, &self.resource.collection, id).await?;
+                Ok(StatusCode::from_u16(self.operation.status)
+                    .unwrap_or(StatusCode::NO_CONTENT)
+                    .into_response())
+            }
             Err(StoreError::NotFound) => Err(self.not_found()),
             Err(error) => Err(error.into()),
         }

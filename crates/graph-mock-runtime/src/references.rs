@@ -10,6 +10,12 @@
 //! - `DELETE <collection>/{id}/$ref` and `DELETE <property>/$ref` remove the link, not the
 //!   entity: the link is all that is stored under that path.
 //!
+//! A link is stored as a copy of the entity, so that listing, `$filter`, `$orderby`, `$select`
+//! and `$expand` read it as any other entity. The copies follow the entity, as a link on Graph
+//! does: each link is recorded in the store itself (under [`LINKS`], so it is saved, exported and
+//! reset with the rest), and an update or delete of the entity ([`follow_update`],
+//! [`follow_delete`]) is made to every copy that still holds it.
+//!
 //! The importer reads a `$ref` page's path without `/$ref` (as a reference operation), so the
 //! routes are those of the path without it: [`split_reference`] takes `/$ref` off before
 //! routing and marks the request with a [`ReferenceRequest`]; the handler of the route it
@@ -29,7 +35,11 @@ use crate::json::push_string;
 use crate::listing::ListRequest;
 use crate::operation::{Api, Kind, OperationMeta};
 use crate::resource::SINGLETON_KEY;
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
+
+/// The collections that record links: `<LINKS><collection>/<id>` holds one record per place
+/// the entity `<collection>/<id>` is linked into. No route reaches them.
+pub(crate) const LINKS: &str = "/$links";
 
 /// A request whose path ended in `/$ref` (a delete aside, which is a plain delete).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +98,100 @@ pub(crate) fn write_without_ref(api: &Api, operation: &OperationMeta) -> ApiErro
     error
 }
 
+/// The entity a link names, and where it is stored.
+struct Linked {
+    collection: String,
+    id: String,
+    entity: Map<String, Value>,
+}
+
+/// Where a link put a copy of an entity: the collection and the key it is stored under (the
+/// entity's id, or [`SINGLETON_KEY`] for a single-valued property).
+struct LinkRecord {
+    at: String,
+    key: String,
+}
+
+impl LinkRecord {
+    /// The record's own id in the entity's [`LINKS`] collection.
+    fn id(&self) -> String {
+        [&self.at, "/", &self.key].concat()
+    }
+
+    fn to_map(&self) -> Map<String, Value> {
+        Map::from_iter([
+            ("collection".to_owned(), Value::from(self.at.as_str())),
+            ("key".to_owned(), Value::from(self.key.as_str())),
+        ])
+    }
+}
+
+/// A write's outcome with a missing entity counted as done: what a link follows may have gone.
+fn done_if_missing<T>(result: Result<T, StoreError>) -> Result<(), StoreError> {
+    match result {
+        Ok(_) | Err(StoreError::NotFound) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// The collection of the link records of `collection/id`, and the records.
+fn link_records(
+    store: &dyn Store,
+    collection: &str,
+    id: &str,
+) -> Result<(String, Vec<LinkRecord>), StoreError> {
+    let records = [LINKS, collection, "/", id].concat();
+    let mut found = Vec::new();
+    store.scan(&records, None, &mut |_, record| {
+        if let (Some(Value::String(at)), Some(Value::String(key))) =
+            (record.get("collection"), record.get("key"))
+        {
+            found.push(LinkRecord { at, key });
+        }
+        true
+    })?;
+    Ok((records, found))
+}
+
+/// Whether the copy a record names still holds the entity `id`: a single-valued property may
+/// hold another since (`manager` set again), and a removed link leaves its record behind.
+fn holds(store: &dyn Store, record: &LinkRecord, id: &str) -> bool {
+    matches!(
+        store.get(&record.at, &record.key),
+        Ok(Some(copy)) if copy.get("id").as_ref().and_then(Value::as_str) == Some(id)
+    )
+}
+
+/// Makes an update of `collection/id` to every copy that links hold of it.
+pub(crate) async fn follow_update(
+    store: &dyn Store,
+    collection: &str,
+    id: &str,
+    patch: &Map<String, Value>,
+) -> Result<(), StoreError> {
+    let (_, records) = link_records(store, collection, id)?;
+    for record in records.iter().filter(|r| holds(store, r, id)) {
+        done_if_missing(store.update(&record.at, &record.key, patch).await)?;
+    }
+    Ok(())
+}
+
+/// Removes every link to the deleted `collection/id`, and its records.
+pub(crate) async fn follow_delete(
+    store: &dyn Store,
+    collection: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    let (records_at, records) = link_records(store, collection, id)?;
+    for record in &records {
+        if holds(store, record, id) {
+            done_if_missing(store.delete(&record.at, &record.key).await)?;
+        }
+        done_if_missing(store.delete(&records_at, &record.id()).await)?;
+    }
+    Ok(())
+}
+
 impl Context<'_> {
     /// Answers a [`ReferenceRequest`] routed to this context's operation.
     pub(crate) async fn reference(
@@ -100,8 +204,8 @@ impl Context<'_> {
         match (method, singleton) {
             (&Method::POST, false) | (&Method::PUT, true) => {
                 let body = read_json_object(request, self.state.config.max_body).await?;
-                let (id, entity) = self.referenced(&body)?;
-                let key = if singleton { SINGLETON_KEY } else { &id };
+                let linked = self.referenced(&body)?;
+                let key = if singleton { SINGLETON_KEY } else { &linked.id };
                 if singleton {
                     // Setting a single-valued property replaces what it held.
                     match self
@@ -114,13 +218,21 @@ impl Context<'_> {
                         Err(error) => return Err(error.into()),
                     }
                 }
-                match self
-                    .state
-                    .store
-                    .insert(&self.resource.collection, key, entity)
-                    .await
-                {
-                    Ok(_) => Ok(StatusCode::NO_CONTENT.into_response()),
+                let store = &self.state.store;
+                match (store.insert(&self.resource.collection, key, linked.entity)).await {
+                    Ok(_) => {
+                        let record = LinkRecord {
+                            at: self.resource.collection.clone(),
+                            key: key.to_owned(),
+                        };
+                        let records = [LINKS, &linked.collection, "/", &linked.id].concat();
+                        // Linked there before (and unlinked since): the record is there already.
+                        match store.insert(&records, &record.id(), record.to_map()).await {
+                            Ok(_) | Err(StoreError::Conflict) => {}
+                            Err(error) => return Err(error.into()),
+                        }
+                        Ok(StatusCode::NO_CONTENT.into_response())
+                    }
                     Err(StoreError::Conflict) => Err(ApiError::bad_request(format!(
                         "One or more added object references already exist for the following modified properties: '{}'.",
                         self.resource
@@ -145,10 +257,7 @@ impl Context<'_> {
     /// The entity an `{"@odata.id": ...}` body names: its id is the URL's last segment, looked up
     /// in the collection the URL names, else in every top-level collection (`directoryObjects`
     /// is not stored: a user is under `/users`).
-    fn referenced(
-        &self,
-        body: &Map<String, Value>,
-    ) -> Result<(String, Map<String, Value>), ApiError> {
+    fn referenced(&self, body: &Map<String, Value>) -> Result<Linked, ApiError> {
         let url = match body.get("@odata.id") {
             Some(Value::String(url)) => url.trim_end_matches('/'),
             _ => {
@@ -181,7 +290,11 @@ impl Context<'_> {
             .chain(top.map(|path| -> &str { path }));
         for collection in candidates {
             if let Some(entity) = self.state.store.get(collection, id)? {
-                return Ok((id.to_owned(), entity.to_map()));
+                return Ok(Linked {
+                    collection: collection.to_owned(),
+                    id: id.to_owned(),
+                    entity: entity.to_map(),
+                });
             }
         }
         Err(ApiError::not_found(format!(

@@ -211,3 +211,50 @@ async fn a_single_valued_reference_is_set_and_replaced() {
         .await;
     assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// A link follows its entity, as on Graph: an update of the reader shows in the shelf's
+/// readers, and a deleted reader or shelf is no longer linked anywhere.
+#[tokio::test]
+async fn links_follow_their_entity() {
+    let fixture = Fixture::start().await;
+    let reader = format!("/readers/{}", fixture.reader);
+    assert_eq!(
+        fixture.link(&fixture.reader).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let renamed = json!({"displayName": "renamed"});
+    let patch = fixture.send(Method::PATCH, &reader, Some(renamed)).await;
+    assert_eq!(patch.status, StatusCode::NO_CONTENT, "{}", patch.body);
+    let readers = fixture.readers().await;
+    assert_eq!(readers.len(), 1);
+    assert_eq!(readers[0]["displayName"], "renamed");
+
+    let delete = fixture.send(Method::DELETE, &reader, None).await;
+    assert_eq!(delete.status, StatusCode::NO_CONTENT);
+    assert!(
+        fixture.readers().await.is_empty(),
+        "the deleted reader is unlinked"
+    );
+
+    // A single-valued property: set to the shelf, then to another; deleting the first shelf
+    // leaves the second in place, deleting the second unsets the property.
+    let other = fixture
+        .create("/library/shelves", json!({"label": "o"}))
+        .await;
+    let featured = "/library/featuredShelf/$ref";
+    for shelf in [&fixture.shelf, &other] {
+        let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/library/shelves/{shelf}")});
+        let set = fixture.send(Method::PUT, featured, Some(body)).await;
+        assert_eq!(set.status, StatusCode::NO_CONTENT);
+    }
+    for (shelf, left) in [
+        (&fixture.shelf, StatusCode::OK),
+        (&other, StatusCode::NOT_FOUND),
+    ] {
+        let path = format!("/library/shelves/{shelf}");
+        let delete = fixture.send(Method::DELETE, &path, None).await;
+        assert_eq!(delete.status, StatusCode::NO_CONTENT);
+        let link = fixture.send(Method::GET, featured, None).await;
+        assert_eq!(link.status, left, "after deleting {shelf}: {}", link.body);
+    }
+}

@@ -596,6 +596,34 @@ impl ReadersItemRequest {
     pub fn get(&self) -> GetRequest<graph_model::Reader> {
         GetRequest::new(self.transport().clone(), self.path().to_owned())
     }
+    /// Update reader
+    ///
+    /// `PATCH /readers/{readerId}` (success: 204).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.ReadWrite.All; application: not documented.
+    pub fn update(&self, body: &graph_model::ReaderUpdate) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::PATCH,
+            self.path().to_owned(),
+            Some(body),
+            no_content,
+        )
+    }
+    /// Delete reader
+    ///
+    /// `DELETE /readers/{readerId}` (success: 204).
+    ///
+    /// Permissions (least privileged first): delegated: Reader.ReadWrite.All; application: not documented.
+    pub fn delete(&self) -> Request<()> {
+        Request::new(
+            self.transport().clone(),
+            Method::DELETE,
+            self.path().to_owned(),
+            None::<&()>,
+            no_content,
+        )
+    }
 }
 #[cfg(feature = "library")]
 /// Requests under `/library/shelves/{shelfId}/content`.

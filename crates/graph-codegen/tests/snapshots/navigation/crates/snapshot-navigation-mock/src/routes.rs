@@ -330,6 +330,38 @@ static READERS_GET: OperationMeta = OperationMeta {
     },
     operation: 16usize,
 };
+#[cfg(feature = "readers")]
+/// `PATCH /readers/{readerId}`
+static READERS_UPDATE: OperationMeta = OperationMeta {
+    kind: Kind::Update,
+    method: "PATCH",
+    path: "/readers/{readerId}",
+    route: "/readers/{p0}",
+    segments: &[PathSegment::Literal("readers"), PathSegment::Key],
+    entity_type: <graph_model::Reader as graph_model::GraphType>::NAME,
+    status: 204u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Reader.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 17usize,
+};
+#[cfg(feature = "readers")]
+/// `DELETE /readers/{readerId}`
+static READERS_DELETE: OperationMeta = OperationMeta {
+    kind: Kind::Delete,
+    method: "DELETE",
+    path: "/readers/{readerId}",
+    route: "/readers/{p0}",
+    segments: &[PathSegment::Literal("readers"), PathSegment::Key],
+    entity_type: <graph_model::Reader as graph_model::GraphType>::NAME,
+    status: 204u16,
+    permissions: Permissions {
+        delegated: Permission::Scopes(&["Reader.ReadWrite.All"]),
+        application: Permission::Undetermined,
+    },
+    operation: 18usize,
+};
 #[cfg(feature = "library")]
 /// `GET /library/getLoanActivity(period='{period_value}')`
 static LIBRARY_GET_LOAN_ACTIVITY_CALL: OperationMeta = OperationMeta {
@@ -347,7 +379,7 @@ static LIBRARY_GET_LOAN_ACTIVITY_CALL: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.Read.All"]),
         application: Permission::Scopes(&["Library.Read.All"]),
     },
-    operation: 17usize,
+    operation: 19usize,
 };
 #[cfg(feature = "library")]
 /// `GET /library/shelves/{shelfId}/content`
@@ -368,7 +400,7 @@ static LIBRARY_SHELVES_CONTENT_GET: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.Read.All"]),
         application: Permission::Scopes(&["Library.Read.All"]),
     },
-    operation: 18usize,
+    operation: 20usize,
 };
 #[cfg(feature = "library")]
 /// `GET /library/getLoanTotals`
@@ -384,7 +416,7 @@ static LIBRARY_GET_LOAN_TOTALS_GET: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.Read.All"]),
         application: Permission::Scopes(&["Library.Read.All"]),
     },
-    operation: 19usize,
+    operation: 21usize,
 };
 #[cfg(feature = "library")]
 /// `GET /library/shelves/{shelfId}/readers`
@@ -405,7 +437,7 @@ static LIBRARY_SHELVES_READERS_LIST: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 20usize,
+    operation: 22usize,
 };
 #[cfg(feature = "library")]
 /// `POST /library/shelves/{shelfId}/readers`
@@ -426,7 +458,7 @@ static LIBRARY_SHELVES_READERS_CREATE: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 21usize,
+    operation: 23usize,
 };
 #[cfg(feature = "library")]
 /// `DELETE /library/shelves/{shelfId}/readers/{readerId}`
@@ -448,7 +480,7 @@ static LIBRARY_SHELVES_READERS_DELETE: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 22usize,
+    operation: 24usize,
 };
 #[cfg(feature = "library")]
 /// `GET /library/featuredShelf`
@@ -464,7 +496,7 @@ static LIBRARY_FEATURED_SHELF_GET: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 23usize,
+    operation: 25usize,
 };
 #[cfg(feature = "library")]
 /// `PUT /library/featuredShelf`
@@ -480,7 +512,7 @@ static LIBRARY_FEATURED_SHELF_UPDATE: OperationMeta = OperationMeta {
         delegated: Permission::Scopes(&["Library.ReadWrite.All"]),
         application: Permission::Undetermined,
     },
-    operation: 24usize,
+    operation: 26usize,
 };
 /// Every operation the mock serves: those of the areas its features compile.
 fn operations() -> &'static [&'static OperationMeta] {
@@ -519,7 +551,15 @@ fn operations() -> &'static [&'static OperationMeta] {
                 );
             #[cfg(feature = "readers")]
             operations
-                .extend_from_slice(&[&READERS_LIST, &READERS_CREATE, &READERS_GET]);
+                .extend_from_slice(
+                    &[
+                        &READERS_LIST,
+                        &READERS_CREATE,
+                        &READERS_GET,
+                        &READERS_UPDATE,
+                        &READERS_DELETE,
+                    ],
+                );
             operations
         })
 }

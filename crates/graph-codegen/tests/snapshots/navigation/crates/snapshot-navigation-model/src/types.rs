@@ -250,6 +250,57 @@ impl graph_odata::ReadFields for Reader {
         &mut self.additional_data
     }
 }
+/// An update (PATCH) body for [`Reader`]: a field left [`Patch::Absent`] is not sent and keeps its value,
+/// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ReaderUpdate {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `id` property.
+    #[serde(rename = "id", skip_serializing_if = "Patch::is_absent")]
+    pub id: Patch<String>,
+    /// The `displayName` property.
+    #[serde(rename = "displayName", skip_serializing_if = "Patch::is_absent")]
+    pub display_name: Patch<String>,
+    /// What friends call the reader. Returned only on `$select`, as Graph does for some user properties.
+    #[serde(rename = "nickname", skip_serializing_if = "Patch::is_absent")]
+    pub nickname: Patch<String>,
+    /// A type both areas use, so always compiled.
+    #[serde(rename = "favoriteShelf", skip_serializing_if = "Patch::is_absent")]
+    pub favorite_shelf: Patch<ShelfSummary>,
+    /// Properties the spec does not declare, kept as they are.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReaderUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ReaderUpdate {
+    const EXPECTING: &'static str = "reader";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "favoriteShelf" => self.favorite_shelf = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
 /// A type no operation uses, so always compiled, with what it contains.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReadingList {
