@@ -284,6 +284,11 @@ impl Context<'_> {
             {
                 Ok(entity)
             }
+            None if self.resource.singleton
+                && crate::references::is_link_property(self.state.api, self.operation) =>
+            {
+                Err(crate::references::unset_link(&self.resource.collection))
+            }
             None if self.resource.singleton => {
                 Ok(StoredEntity::from_map(&self.singleton_default()))
             }

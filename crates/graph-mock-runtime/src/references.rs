@@ -73,15 +73,33 @@ pub fn split_reference(mut request: Request) -> Request {
     request
 }
 
+/// Whether `operation` is a `$ref` page's add or set.
+fn links(api: &Api, operation: &OperationMeta) -> bool {
+    matches!(operation.kind, Kind::Create | Kind::Update)
+        && api.documented(operation).is_some_and(|op| op.reference)
+}
+
+/// Whether the single-valued property `operation` reads holds a link (`manager`), which a
+/// `$ref` page sets: unset, it is a 404, where a contained one (`settings`) always exists.
+pub(crate) fn is_link_property(api: &Api, operation: &OperationMeta) -> bool {
+    (api.operations().iter()).any(|other| {
+        other.route == operation.route && other.kind == Kind::Update && links(api, other)
+    })
+}
+
+/// Graph's 404 for a link property that holds nothing, e.g. `manager`.
+pub(crate) fn unset_link(collection: &str) -> ApiError {
+    let property = collection.rsplit('/').next().unwrap_or_default();
+    ApiError::not_found(format!(
+        "Resource '{property}' does not exist or one of its queried reference-property objects are not present."
+    ))
+}
+
 /// A `POST` or `PUT` without `/$ref` routed to a `$ref` page's operation: the path takes no
 /// such write (Graph's 405), and `Allow` names the methods it does take.
 pub(crate) fn write_without_ref(api: &Api, operation: &OperationMeta) -> ApiError {
-    let links = |other: &OperationMeta| {
-        matches!(other.kind, Kind::Create | Kind::Update)
-            && api.documented(other).is_some_and(|op| op.reference)
-    };
     let mut allow: Vec<&str> = (api.operations().iter())
-        .filter(|other| other.route == operation.route && !links(other))
+        .filter(|other| other.route == operation.route && !links(api, other))
         .map(|other| other.method)
         .collect();
     if allow.contains(&"GET") {
@@ -305,12 +323,7 @@ impl Context<'_> {
     /// `GET <single-valued property>/$ref`: the link, to where the entity is stored at the top
     /// (`/users/{id}`), else to the property itself.
     fn reference_link(&self) -> Result<Response, ApiError> {
-        let property = (self.resource.collection.rsplit('/').next()).unwrap_or_default();
-        let not_found = || {
-            ApiError::not_found(format!(
-                "Resource '{property}' does not exist or one of its queried reference-property objects are not present."
-            ))
-        };
+        let not_found = || unset_link(&self.resource.collection);
         let entity = (self.state.store)
             .get(&self.resource.collection, SINGLETON_KEY)?
             .ok_or_else(not_found)?;

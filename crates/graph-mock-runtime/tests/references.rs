@@ -168,11 +168,17 @@ async fn a_single_valued_reference_is_set_and_replaced() {
         .create("/library/shelves", json!({"label": "o"}))
         .await;
     let path = "/library/featuredShelf";
-    let unset = fixture
-        .send(Method::GET, &format!("{path}/$ref"), None)
-        .await;
-    assert_eq!(unset.status, StatusCode::NOT_FOUND, "{}", unset.body);
-    assert!(message(&unset).contains("'featuredShelf' does not exist"));
+    // Unset, the property and its link are Graph's 404.
+    for unset_path in [path.to_owned(), format!("{path}/$ref")] {
+        let unset = fixture.send(Method::GET, &unset_path, None).await;
+        assert_eq!(
+            unset.status,
+            StatusCode::NOT_FOUND,
+            "{unset_path}: {}",
+            unset.body
+        );
+        assert!(message(&unset).contains("'featuredShelf' does not exist"));
+    }
     for (shelf, label) in [(&fixture.shelf, "s"), (&other, "o")] {
         // The link's own path finds the shelf, though it is not a top-level collection.
         let body = json!({"@odata.id": format!("https://graph.microsoft.com/beta/library/shelves/{shelf}")});

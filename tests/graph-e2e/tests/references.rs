@@ -45,6 +45,9 @@ async fn the_featured_shelf_is_set_by_reference() {
     let shelf = shelf("s2", "Shelf 2");
     client.library().shelves().create(&shelf).await.unwrap();
     let favorite = client.library().featured_shelf();
+    // A link property that holds nothing is Graph's 404, not an empty entity.
+    let unset = favorite.get().await.unwrap_err();
+    assert_eq!(unset.status(), Some(404), "{unset}");
     let link = format!("{}/library/shelves/s2", server.base_url());
     favorite.set_ref(&link).await.unwrap();
     match favorite.get().await.unwrap() {
