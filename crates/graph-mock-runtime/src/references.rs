@@ -152,15 +152,15 @@ fn done_if_missing<T>(result: Result<T, StoreError>) -> Result<(), StoreError> {
     }
 }
 
-/// The collection of the link records of `collection/id`, and the records.
-fn link_records(
-    store: &dyn Store,
-    collection: &str,
-    id: &str,
-) -> Result<(String, Vec<LinkRecord>), StoreError> {
-    let records = [LINKS, collection, "/", id].concat();
+/// The collection that records the links to `collection/id`.
+fn records_of(collection: &str, id: &str) -> String {
+    [LINKS, collection, "/", id].concat()
+}
+
+/// The link records in `records` (a [`records_of`] collection).
+fn link_records(store: &dyn Store, records: &str) -> Result<Vec<LinkRecord>, StoreError> {
     let mut found = Vec::new();
-    store.scan(&records, None, &mut |_, record| {
+    store.scan(records, None, &mut |_, record| {
         if let (Some(Value::String(at)), Some(Value::String(key))) =
             (record.get("collection"), record.get("key"))
         {
@@ -168,7 +168,7 @@ fn link_records(
         }
         true
     })?;
-    Ok((records, found))
+    Ok(found)
 }
 
 /// Whether the copy a record names still holds the entity `id`: a single-valued property may
@@ -187,7 +187,7 @@ pub(crate) async fn follow_update(
     id: &str,
     patch: &Map<String, Value>,
 ) -> Result<(), StoreError> {
-    let (_, records) = link_records(store, collection, id)?;
+    let records = link_records(store, &records_of(collection, id))?;
     for record in records.iter().filter(|r| holds(store, r, id)) {
         done_if_missing(store.update(&record.at, &record.key, patch).await)?;
     }
@@ -200,8 +200,8 @@ pub(crate) async fn follow_delete(
     collection: &str,
     id: &str,
 ) -> Result<(), StoreError> {
-    let (records_at, records) = link_records(store, collection, id)?;
-    for record in &records {
+    let records_at = records_of(collection, id);
+    for record in &link_records(store, &records_at)? {
         if holds(store, record, id) {
             done_if_missing(store.delete(&record.at, &record.key).await)?;
         }
@@ -243,7 +243,7 @@ impl Context<'_> {
                             at: self.resource.collection.clone(),
                             key: key.to_owned(),
                         };
-                        let records = [LINKS, &linked.collection, "/", &linked.id].concat();
+                        let records = records_of(&linked.collection, &linked.id);
                         // Linked there before (and unlinked since): the record is there already.
                         match store.insert(&records, &record.id(), record.to_map()).await {
                             Ok(_) | Err(StoreError::Conflict) => {}

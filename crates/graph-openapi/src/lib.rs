@@ -642,9 +642,10 @@ fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": reference("ODataError") } } })
 }
 
-/// `GET <collection>/$ref`, which the mock (like Graph) answers where a `$ref` page adds to a
-/// collection that has a list: the collection's members as `@odata.id` links. `list` is that
-/// list, whose permissions it needs.
+/// `GET .../$ref`, which the mock (like Graph) answers where a `$ref` page adds to a collection
+/// that has a list (the members as `@odata.id` links) or sets a single-valued property that has
+/// a get (its one link). `read` is that list or get, whose permissions it takes; `write_id` is
+/// the `$ref` page's operation id, which the read's id extends.
 fn reference_read(read: &Operation, template: &PathTemplate, write_id: &str) -> Value {
     let parameters: Vec<Value> = (template.parameters().into_iter())
         .map(key_parameter)
