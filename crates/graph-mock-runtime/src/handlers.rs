@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawPathParams, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use graph_odata::Schema;
 use serde_json::{Map, Value};
@@ -64,11 +64,12 @@ async fn handle(
         _ => Allowed::None,
     };
     let linking = request.extensions().get::<ReferenceRequest>().is_some();
-    if !linking
-        && matches!(operation.kind, Kind::Create | Kind::Update)
-        && documented.is_some_and(|op| op.reference)
-    {
-        return Err(crate::references::write_without_ref(state.api, operation));
+    if !crate::references::serves(state.api, operation, linking) {
+        return Err(crate::references::method_not_allowed(
+            state.api,
+            operation.route,
+            linking,
+        ));
     }
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
@@ -80,7 +81,10 @@ async fn handle(
         resource,
         base_url,
     };
-    if let Some(reference) = request.extensions().get::<ReferenceRequest>() {
+    // A delete of the link is the plain delete of what is stored under the path.
+    if let Some(reference) = request.extensions().get::<ReferenceRequest>()
+        && reference.method != Method::DELETE
+    {
         let method = reference.method.clone();
         return context.reference(&method, request).await;
     }

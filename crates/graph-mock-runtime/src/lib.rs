@@ -371,6 +371,15 @@ fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
                 [] => method_router,
             };
         }
+        // Any other method (`OPTIONS` too) is a 405 naming those the path takes, with `/$ref`
+        // or without: a `$ref` page's method is the route's, but not the plain path's.
+        let method_router = method_router.fallback(move |request: Request| async move {
+            let linking = request
+                .extensions()
+                .get::<references::ReferenceRequest>()
+                .is_some();
+            references::method_not_allowed(api, route, linking)
+        });
         router = router.route(&[base_path, route].concat(), method_router);
     }
     router

@@ -20,9 +20,10 @@
 //! routes are those of the path without it: [`split_reference`] takes `/$ref` off before
 //! routing and marks the request with a [`ReferenceRequest`]; the handler of the route it
 //! reaches (the page's own, or for a `GET`, the collection's list) then links instead of
-//! creating, updating or listing. A `POST` or `PUT` that no `$ref` page documents for the path
-//! is a `405`, as on the service, and so is one without `/$ref` on a path whose write only a
-//! `$ref` page documents (`POST /groups/{id}/members`).
+//! creating, updating or listing. A method is served with `/$ref` or without it as the OpenAPI
+//! document lists it ([`serves`]); any other is Graph's `405`, whose `Allow` names the methods
+//! of that form of the path ([`method_not_allowed`]): `POST /groups/{id}/members` without
+//! `/$ref` is one, and so is `DELETE /groups/{id}/members/{id}`.
 
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, Uri};
@@ -41,7 +42,7 @@ use crate::store::{Store, StoreError};
 /// the entity `<collection>/<id>` is linked into. No route reaches them.
 pub(crate) const LINKS: &str = "/$links";
 
-/// A request whose path ended in `/$ref` (a delete aside, which is a plain delete).
+/// A request whose path ended in `/$ref`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferenceRequest {
     /// The method the client sent.
@@ -66,10 +67,7 @@ pub fn split_reference(mut request: Request) -> Request {
     };
     let method = request.method().clone();
     *request.uri_mut() = uri;
-    // A delete of the link is the plain delete of what is stored under the path.
-    if method != Method::DELETE {
-        request.extensions_mut().insert(ReferenceRequest { method });
-    }
+    request.extensions_mut().insert(ReferenceRequest { method });
     request
 }
 
@@ -95,11 +93,33 @@ pub(crate) fn unset_link(collection: &str) -> ApiError {
     ))
 }
 
-/// A `POST` or `PUT` without `/$ref` routed to a `$ref` page's operation: the path takes no
-/// such write (Graph's 405), and `Allow` names the methods it does take.
-pub(crate) fn write_without_ref(api: &Api, operation: &OperationMeta) -> ApiError {
+/// Whether the operation a request was routed to serves it, with `/$ref` (`linking`) or
+/// without, as the OpenAPI document describes the path:
+///
+/// - with `/$ref`: a `$ref` page's add, set or remove; and the read of the links, where a
+///   `$ref` page adds to the collection (its list) or sets the property (its get);
+/// - without: every operation but a `$ref` page's (`POST /groups/{id}/members` is Graph's 405).
+pub(crate) fn serves(api: &Api, operation: &OperationMeta, linking: bool) -> bool {
+    let reference = api.documented(operation).is_some_and(|op| op.reference);
+    if !linking {
+        return !reference;
+    }
+    let written_by = match operation.kind {
+        Kind::Create | Kind::Update | Kind::Delete => return reference,
+        Kind::List => Kind::Create,
+        Kind::Get => Kind::Update,
+        Kind::Action | Kind::Function => return false,
+    };
+    (api.operations().iter()).any(|other| {
+        other.route == operation.route && other.kind == written_by && links(api, other)
+    })
+}
+
+/// Graph's 405 for a method `route` does not take with `/$ref` (`linking`) or without; `Allow`
+/// names those it does take.
+pub(crate) fn method_not_allowed(api: &Api, route: &str, linking: bool) -> ApiError {
     let mut allow: Vec<&str> = (api.operations().iter())
-        .filter(|other| other.route == operation.route && !links(api, other))
+        .filter(|other| other.route == route && serves(api, other, linking))
         .map(|other| other.method)
         .collect();
     if allow.contains(&"GET") {
@@ -264,10 +284,10 @@ impl Context<'_> {
             }
             (&Method::GET, false) => self.reference_links(),
             (&Method::GET, true) => self.reference_link(),
-            _ => Err(ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "MethodNotAllowed",
-                "The HTTP method is not allowed on this resource.",
+            _ => Err(method_not_allowed(
+                self.state.api,
+                self.operation.route,
+                true,
             )),
         }
     }
@@ -277,7 +297,7 @@ impl Context<'_> {
     /// is not stored: a user is under `/users`).
     fn referenced(&self, body: &Map<String, Value>) -> Result<Linked, ApiError> {
         let url = match body.get("@odata.id") {
-            Some(Value::String(url)) => url.trim_end_matches('/'),
+            Some(Value::String(url)) => url,
             _ => {
                 return Err(ApiError::bad_request(
                     "The request body must be an object with an '@odata.id' link to the entity to reference.",

@@ -264,3 +264,85 @@ async fn links_follow_their_entity() {
         assert_eq!(link.status, left, "after deleting {shelf}: {}", link.body);
     }
 }
+
+/// A `$ref` page's method is served with `/$ref` only, and the plain path's methods without
+/// it, as the OpenAPI document lists them: any other is a 405 whose `Allow` names the methods
+/// of that form of the path, `OPTIONS` included.
+#[tokio::test]
+async fn each_form_of_a_path_takes_its_own_methods() {
+    let fixture = Fixture::start().await;
+    assert_eq!(
+        fixture.link(&fixture.reader).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let readers = format!("/library/shelves/{}/readers", fixture.shelf);
+    let reader = format!("{readers}/{}", fixture.reader);
+    let link = json!({"@odata.id": format!("https://graph.microsoft.com/beta/readers/{}", fixture.reader)});
+    for (method, path, body, allow) in [
+        // A link is added with `/$ref` only.
+        (Method::POST, readers.clone(), Some(link), "GET,HEAD"),
+        (Method::OPTIONS, readers.clone(), None, "GET,HEAD"),
+        (
+            Method::PATCH,
+            format!("{readers}/$ref"),
+            None,
+            "GET,HEAD,POST",
+        ),
+        (
+            Method::OPTIONS,
+            format!("{readers}/$ref"),
+            None,
+            "GET,HEAD,POST",
+        ),
+        // And removed with `/$ref` only: without it, the delete is not documented.
+        (Method::DELETE, reader.clone(), None, ""),
+        (Method::GET, format!("{reader}/$ref"), None, "DELETE"),
+        (Method::OPTIONS, format!("{reader}/$ref"), None, "DELETE"),
+        // A plain path has no `$ref` form.
+        (
+            Method::GET,
+            format!("/readers/{}/$ref", fixture.reader),
+            None,
+            "",
+        ),
+        (
+            Method::DELETE,
+            format!("/readers/{}/$ref", fixture.reader),
+            None,
+            "",
+        ),
+    ] {
+        let reply = fixture.send(method.clone(), &path, body).await;
+        reply.error(405, "MethodNotAllowed");
+        assert_eq!(reply.headers["allow"], allow, "{method} {path}");
+    }
+    // None of them changed anything.
+    assert_eq!(fixture.readers().await.len(), 1);
+    let plain = fixture
+        .send(Method::GET, &format!("/readers/{}", fixture.reader), None)
+        .await;
+    assert_eq!(plain.status, StatusCode::OK);
+}
+
+/// A link whose URL ends before an id names no entity: a 400, as the OpenAPI document's
+/// pattern for `@odata.id` says.
+#[tokio::test]
+async fn a_link_without_an_id_is_a_400() {
+    let fixture = Fixture::start().await;
+    let path = format!("/library/shelves/{}/readers/$ref", fixture.shelf);
+    for url in [
+        String::new(),
+        format!(
+            "https://graph.microsoft.com/beta/readers/{}/",
+            fixture.reader
+        ),
+        "https://graph.microsoft.com/beta/readers/?x".to_owned(),
+    ] {
+        let reply = fixture
+            .send(Method::POST, &path, Some(json!({ "@odata.id": url })))
+            .await;
+        let message = reply.error(400, "BadRequest");
+        assert!(message.contains("names no entity"), "{url}: {message}");
+    }
+    assert!(fixture.readers().await.is_empty());
+}

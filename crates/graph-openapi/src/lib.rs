@@ -703,7 +703,12 @@ fn request_body(w: &Writer, op: &Operation) -> Option<Value> {
         // A `$ref` add or set: a link to the entity.
         (_, OperationKind::Create | OperationKind::Update) if op.reference => json!({
             "type": "object",
-            "properties": { "@odata.id": { "type": "string" } },
+            "properties": { "@odata.id": {
+                "type": "string",
+                "description": "The URL of the entity to link, e.g. `https://graph.microsoft.com/beta/directoryObjects/{id}`: its last path segment is the entity's id.",
+                // A path that ends in a segment (the id), before any query or fragment.
+                "pattern": "^[^?#]*[^/?#]([?#].*)?$",
+            } },
             "required": ["@odata.id"],
         }),
         // The mock reads every body as a JSON object, that of an undocumented type too.
