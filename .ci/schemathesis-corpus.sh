@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# schemathesis's examples phase (every doc example, all checks) against the mock generated for a
-# corpus workspace, as `cargo xtask corpus` built it. Called by .ci/run after the whole-beta
-# corpus; the virtualenv is the one .ci/schemathesis.sh made.
+# schemathesis against the mock generated for a corpus workspace, as `cargo xtask corpus` built
+# it: the examples phase (every doc example, all checks) on every operation, and the coverage
+# phase (boundary and negative cases) on the areas in COVERAGE_AREAS. The coverage phase
+# generates about a thousand cases per operation, hours for the whole beta, so CI runs it on a
+# few areas: those with `$ref` links, a singleton and contained collections. Called by .ci/run
+# after the whole-beta corpus; the virtualenv is the one .ci/schemathesis.sh made.
 # Usage: .ci/schemathesis-corpus.sh WORKSPACE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workspace=$1
 venv="${PYTHON_VENV:-target/python}"
+coverage_areas="${COVERAGE_AREAS:-administrativeUnits|contacts|devices}"
 
 # The corpus's own build command, so nothing is rebuilt: the binary is the workspace's mock.
 CARGO_TARGET_DIR="$PWD/target" cargo build --quiet --manifest-path "$workspace/Cargo.toml" \
@@ -44,5 +48,10 @@ for kind in delegated application; do
   echo "schemathesis, examples phase, $kind token"
   "$venv/bin/schemathesis" run "http://127.0.0.1:$port/$version/\$openapi" \
     --phases examples --checks all --seed 1 --workers 2 \
+    -H "Authorization: Bearer $(token "$kind")"
+  echo "schemathesis, coverage phase on /($coverage_areas), $kind token"
+  "$venv/bin/schemathesis" run "http://127.0.0.1:$port/$version/\$openapi" \
+    --phases coverage --checks all --seed 1 --workers 2 \
+    --include-path-regex "^/($coverage_areas)(/|\$)" \
     -H "Authorization: Bearer $(token "$kind")"
 done
