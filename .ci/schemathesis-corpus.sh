@@ -49,9 +49,11 @@ for kind in delegated application; do
   "$venv/bin/schemathesis" run "http://127.0.0.1:$port/$version/\$openapi" \
     --phases examples --checks all --seed 1 --workers 2 \
     -H "Authorization: Bearer $(token "$kind")"
+  # One worker: with two threads, hypothesis's parse of its own lambdas' sources can trip
+  # CPython 3.11's "AST constructor recursion depth mismatch" (a tool error, not a finding).
   echo "schemathesis, coverage phase on /($coverage_areas), $kind token"
   "$venv/bin/schemathesis" run "http://127.0.0.1:$port/$version/\$openapi" \
-    --phases coverage --checks all --seed 1 --workers 2 \
+    --phases coverage --checks all --seed 1 --workers 1 \
     --include-path-regex "^/($coverage_areas)(/|\$)" \
     -H "Authorization: Bearer $(token "$kind")"
 done
