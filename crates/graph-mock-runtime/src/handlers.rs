@@ -63,7 +63,9 @@ async fn handle(
         _ if state.api.is_delta(operation) => Allowed::Delta,
         _ => Allowed::None,
     };
-    let linking = request.extensions().get::<ReferenceRequest>().is_some();
+    // The method of a request whose path ended in `/$ref`.
+    let reference = (request.extensions().get::<ReferenceRequest>()).map(|r| r.method.clone());
+    let linking = reference.is_some();
     if !crate::references::serves(state.api, operation, linking) {
         return Err(crate::references::method_not_allowed(
             state.api,
@@ -82,10 +84,7 @@ async fn handle(
         base_url,
     };
     // A delete of the link is the plain delete of what is stored under the path.
-    if let Some(reference) = request.extensions().get::<ReferenceRequest>()
-        && reference.method != Method::DELETE
-    {
-        let method = reference.method.clone();
+    if let Some(method) = reference.filter(|method| method != Method::DELETE) {
         return context.reference(&method, request).await;
     }
 

@@ -80,9 +80,13 @@ fn links(api: &Api, operation: &OperationMeta) -> bool {
 /// Whether the single-valued property `operation` reads holds a link (`manager`), which a
 /// `$ref` page sets: unset, it is a 404, where a contained one (`settings`) always exists.
 pub(crate) fn is_link_property(api: &Api, operation: &OperationMeta) -> bool {
-    (api.operations().iter()).any(|other| {
-        other.route == operation.route && other.kind == Kind::Update && links(api, other)
-    })
+    linked_by(api, operation.route, Kind::Update)
+}
+
+/// Whether a `$ref` page's `kind` (its add or set) writes links at `route`.
+fn linked_by(api: &Api, route: &str, kind: Kind) -> bool {
+    (api.operations().iter())
+        .any(|other| other.route == route && other.kind == kind && links(api, other))
 }
 
 /// Graph's 404 for a link property that holds nothing, e.g. `manager`.
@@ -110,9 +114,7 @@ pub(crate) fn serves(api: &Api, operation: &OperationMeta, linking: bool) -> boo
         Kind::Get => Kind::Update,
         Kind::Action | Kind::Function => return false,
     };
-    (api.operations().iter()).any(|other| {
-        other.route == operation.route && other.kind == written_by && links(api, other)
-    })
+    linked_by(api, operation.route, written_by)
 }
 
 /// Graph's 405 for a method `route` does not take with `/$ref` (`linking`) or without; `Allow`
