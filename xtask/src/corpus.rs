@@ -270,22 +270,32 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
+/// The lines of the generated Rust code: every `.rs` file in the generated crates (the model's
+/// parts included).
 fn count_generated_lines(out: &Path) -> Result<usize, String> {
-    let mut lines = 0;
     let names = graph_codegen::CrateNames::default();
-    for dir in [
+    let mut pending: Vec<PathBuf> = [
         names.model_dir(),
         names.mock_dir(),
         names.client_dir(),
         names.contract_dir(),
-    ] {
-        let Ok(entries) = std::fs::read_dir(out.join(dir).join("src")) else {
+    ]
+    .into_iter()
+    .map(|dir| out.join(dir))
+    .collect();
+    let mut lines = 0;
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        for entry in entries.flatten() {
-            lines += std::fs::read_to_string(entry.path())
-                .map(|t| t.lines().count())
-                .unwrap_or(0);
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                lines += std::fs::read_to_string(&path)
+                    .map(|t| t.lines().count())
+                    .unwrap_or(0);
+            }
         }
     }
     Ok(lines)

@@ -14,6 +14,7 @@ pub mod ir;
 pub mod layout;
 pub mod model;
 pub mod names;
+pub mod parts;
 pub mod render;
 pub mod server;
 
@@ -28,7 +29,7 @@ pub use render::RenderError;
 /// One generated file, by its path relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// E.g. `crates/graph-model/src/types.rs`.
+    /// E.g. `crates/graph-model/src/lib.rs`.
     pub path: PathBuf,
     /// The text.
     pub contents: String,
@@ -69,6 +70,7 @@ pub fn generate(
         return Err(CodegenError::InvalidSpec(problems));
     }
     let ir = ir::Ir::build(spec);
+    let parts = parts::split(&ir)?;
     let spec_json = serde_json::to_string(spec).unwrap_or_default();
     let schema_json = serde_json::to_string(&spec.schema()).unwrap_or_default();
     let rust = |dir: &Path, file: &str, tokens| -> Result<GeneratedFile, CodegenError> {
@@ -87,16 +89,14 @@ pub fn generate(
     let manifest = |dir: &Path, contents: String| text(dir, "Cargo.toml", contents);
     let (model, mock) = (names.model_dir(), names.mock_dir());
     let (client, contract) = (names.client_dir(), names.contract_dir());
-    Ok(vec![
+    let mut files = vec![
         manifest(
             &model,
-            layout::model_manifest(names, spec_file, &ir.features),
+            layout::model_manifest(names, spec_file, &ir.features, &parts),
         ),
-        rust(&model, "src/lib.rs", model::lib_rs(spec_file))?,
+        rust(&model, "src/lib.rs", model::lib_rs(spec_file, &parts))?,
         rust(&model, "src/spec.rs", model::spec_rs())?,
         text(&model, "src/schema.json", schema_json),
-        rust(&model, "src/types.rs", model::types_rs(&ir))?,
-        rust(&model, "src/enums.rs", model::enums_rs(&ir))?,
         manifest(&mock, layout::mock_manifest(names, spec_file, &ir.features)),
         rust(
             &mock,
@@ -120,7 +120,23 @@ pub fn generate(
         manifest(&contract, layout::contract_manifest(names, spec_file)),
         rust(&contract, "src/lib.rs", contract::lib_rs(spec_file))?,
         rust(&contract, "src/cases.rs", contract::cases_rs(&ir)?)?,
-    ])
+    ];
+    for (index, part) in parts.iter().enumerate() {
+        let dir = names.model_part_dir(index);
+        files.extend([
+            manifest(
+                &dir,
+                layout::model_part_manifest(names, spec_file, index, part),
+            ),
+            rust(&dir, "src/lib.rs", model::part_lib_rs(spec_file, index))?,
+            rust(
+                &dir,
+                "src/items.rs",
+                model::part_items_rs(&ir, &parts, index),
+            )?,
+        ]);
+    }
+    Ok(files)
 }
 
 /// A spec to generate from and the workspace folder its crates go to.
@@ -182,14 +198,56 @@ pub fn workspace_jobs(root: &Path) -> std::io::Result<Vec<Job>> {
 pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
     let spec = graph_spec::load(&job.spec).map_err(|e| e.to_string())?;
     let mut files = generate(&spec, &job.label, &job.names).map_err(|e| e.to_string())?;
+    let parts_dir = job.names.model_dir().join("parts");
+    let parts: Vec<&Path> = (files.iter())
+        .filter(|f| f.path.starts_with(&parts_dir) && f.path.ends_with("Cargo.toml"))
+        .filter_map(|f| f.path.parent())
+        .collect();
+    let mut changed = stale_parts(&job.out.join(&parts_dir), &parts, &job.out, mode)
+        .map_err(|e| e.to_string())?;
     if let Some(standalone) = &job.standalone {
+        let manifest = layout::workspace_manifest(standalone, &job.names, &job.label, parts.len());
         files.push(GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
-            contents: layout::workspace_manifest(standalone, &job.names, &job.label),
+            contents: manifest,
         });
     }
-    let changed = write(&files, &job.out, mode).map_err(|e| e.to_string())?;
+    changed.extend(write(&files, &job.out, mode).map_err(|e| e.to_string())?);
     Ok((files.len(), changed))
+}
+
+/// The folders in `parts_dir` that hold no part generated now (the spec shrank): removed in
+/// write mode, reported as stale in both modes. Only folders with a generated manifest are
+/// touched.
+fn stale_parts(
+    parts_dir: &Path,
+    parts: &[&Path],
+    root: &Path,
+    mode: Mode,
+) -> Result<Vec<PathBuf>, CodegenError> {
+    let Ok(entries) = std::fs::read_dir(parts_dir) else {
+        return Ok(Vec::new());
+    };
+    let error = |path: &Path, source| CodegenError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let mut stale = Vec::new();
+    for entry in entries {
+        let folder = entry.map_err(|e| error(parts_dir, e))?.path();
+        let generated = std::fs::read_to_string(folder.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.starts_with("# @generated"));
+        let current = parts.iter().any(|part| root.join(part) == folder);
+        if !generated || current {
+            continue;
+        }
+        if mode == Mode::Write {
+            std::fs::remove_dir_all(&folder).map_err(|e| error(&folder, e))?;
+        }
+        stale.push(folder);
+    }
+    stale.sort();
+    Ok(stale)
 }
 
 /// Writes (or, in check mode, compares) `files` under `root`. Returns the files that were

@@ -6,14 +6,21 @@ use quote::quote;
 
 use crate::ir::{EnumIr, FieldIr, FieldType, Ir, PolyIr, StructIr};
 use crate::names::ident;
+use crate::parts::{Item, Part};
 use crate::render::{doc_attrs, doc_lines};
 
-/// The model crate's `src/lib.rs`: docs, modules and re-exports of the runtime it uses.
-pub fn lib_rs(spec_label: &str) -> TokenStream {
+/// The model crate's `src/lib.rs`: docs, the runtime it uses and every part's items, each part
+/// re-exported under its features.
+pub fn lib_rs(spec_label: &str, parts: &[Part]) -> TokenStream {
     let doc = format!(
         " The Microsoft Graph model types of `{spec_label}`, shared by the generated mock and \
          client, so the two can never drift apart."
     );
+    let reexports = parts.iter().enumerate().map(|(index, part)| {
+        let cfg = part.features.cfg();
+        let part = ident(&part_crate(index));
+        quote! { #cfg pub use #part::*; }
+    });
     quote! {
         #![doc = #doc]
         //!
@@ -28,22 +35,67 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         //!   derived type by `@odata.type` and falls back to the base type.
         //! - [`schema()`] validates a write body the way the service does, with Graph's
         //!   messages.
+        //!
+        //! The types are built in small crates of their own (`parts/`), so that a change to
+        //! one type rebuilds only its part and the parts that use it; this crate re-exports
+        //! them all.
 
-        #[rustfmt::skip]
-        mod enums;
         #[rustfmt::skip]
         mod spec;
-        #[rustfmt::skip]
-        mod types;
 
-        // A spec without enums leaves `enums` empty.
-        #[allow(unused_imports)]
-        pub use enums::*;
+        // Before the other re-exports, where rustfmt would sort them.
+        #(#reexports)*
         pub use graph_odata::from_json;
         pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};
         pub use graph_odata::{ODataError, OpenEnum, Patch, Schema, Violation, ViolationKind};
         pub use spec::schema;
-        pub use types::*;
+    }
+}
+
+/// The Rust name of part `index`'s crate, as the model and the other parts name it.
+pub fn part_crate(index: usize) -> String {
+    format!("graph_model_part_{index:03}")
+}
+
+/// A part's `src/lib.rs`: its docs and its items, from `src/items.rs`.
+pub fn part_lib_rs(spec_label: &str, index: usize) -> TokenStream {
+    let doc = format!(
+        " Part {index} of the Microsoft Graph model types of `{spec_label}`: use them through \
+         the model crate, which re-exports every part."
+    );
+    quote! {
+        #![doc = #doc]
+
+        #[rustfmt::skip]
+        mod items;
+
+        pub use items::*;
+    }
+}
+
+/// A part's `src/items.rs`: its structs, update structs, polymorphic wrappers and enums, over
+/// the parts it uses.
+pub fn part_items_rs(ir: &Ir, parts: &[Part], index: usize) -> TokenStream {
+    let part = &parts[index];
+    let uses = part.dependencies.iter().map(|&dependency| {
+        let dependency = ident(&part_crate(dependency));
+        quote! { use #dependency::*; }
+    });
+    let items = part.items.iter().map(|item| match *item {
+        Item::Struct(i) => structure(ir, &ir.structs[i]),
+        Item::Polymorphic(i) => polymorphic(&ir.polymorphic[i]),
+        Item::Enum(i) => enumeration(&ir.enums[i]),
+    });
+    quote! {
+        //! The part's items.
+        #![allow(unused_imports)]
+
+        use graph_odata::{DateTimeOffset, Flags, Patch};
+        use serde_json::{Map, Value};
+
+        #(#uses)*
+
+        #(#items)*
     }
 }
 
@@ -63,37 +115,6 @@ pub fn spec_rs() -> TokenStream {
             static SCHEMA: ::std::sync::OnceLock<graph_odata::Schema> = ::std::sync::OnceLock::new();
             SCHEMA.get_or_init(|| graph_odata::Schema::from_embedded(SCHEMA_JSON))
         }
-    }
-}
-
-/// `src/types.rs`: every struct, update struct and polymorphic wrapper.
-pub fn types_rs(ir: &Ir) -> TokenStream {
-    let structs = ir.structs.iter().map(|s| s.features.gate(structure(ir, s)));
-    let polys = ir
-        .polymorphic
-        .iter()
-        .map(|p| p.features.gate(polymorphic(p)));
-    quote! {
-        //! Entity and complex types.
-        #![allow(unused_imports)]
-
-        use graph_odata::{DateTimeOffset, Flags, Patch};
-        use serde_json::{Map, Value};
-
-        use super::enums::*;
-
-        #(#structs)*
-        #(#polys)*
-    }
-}
-
-/// `src/enums.rs`: every enum.
-pub fn enums_rs(ir: &Ir) -> TokenStream {
-    let enums = ir.enums.iter().map(|e| e.features.gate(enumeration(e)));
-    quote! {
-        //! Enum types. Each keeps members it does not know in its last variant.
-
-        #(#enums)*
     }
 }
 

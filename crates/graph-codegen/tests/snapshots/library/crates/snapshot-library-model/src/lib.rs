@@ -12,16 +12,14 @@
 //!   derived type by `@odata.type` and falls back to the base type.
 //! - [`schema()`] validates a write body the way the service does, with Graph's
 //!   messages.
-#[rustfmt::skip]
-mod enums;
+//!
+//! The types are built in small crates of their own (`parts/`), so that a change to
+//! one type rebuilds only its part and the parts that use it; this crate re-exports
+//! them all.
 #[rustfmt::skip]
 mod spec;
-#[rustfmt::skip]
-mod types;
-#[allow(unused_imports)]
-pub use enums::*;
+pub use graph_model_part_000::*;
 pub use graph_odata::from_json;
 pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};
 pub use graph_odata::{ODataError, OpenEnum, Patch, Schema, Violation, ViolationKind};
 pub use spec::schema;
-pub use types::*;

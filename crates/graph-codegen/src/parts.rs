@@ -1,0 +1,235 @@
+//! Model parts: the model's items split into small crates, so that a change to one type
+//! recompiles the part that holds it and the parts that use it, not the whole model (on the
+//! whole Graph beta the model is one of the largest crates of the build).
+//!
+//! The model crate itself is a facade that re-exports every part, so its users see one crate.
+//!
+//! - A part holds items of one feature set ([`crate::areas`]), so an area feature compiles
+//!   whole parts or none, and nothing inside a part is gated.
+//! - Items are placed dependencies first (mutually recursive items kept together) and cut into
+//!   parts of at most [`PART_SIZE`] items. The cut counts items, not fields, so adding a
+//!   property to a type moves nothing between parts.
+//! - A part uses parts of its own feature set placed before it, and parts of feature sets that
+//!   include its own (an item's contents are compiled by every area that compiles the item), so
+//!   parts never form a cycle; [`split`] checks that.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::CodegenError;
+use crate::areas::Features;
+use crate::ir::{FieldType, Ir};
+
+/// At most this many items (structs, polymorphic wrappers, enums) in one part: small enough
+/// that a part builds in a second or two, large enough that the parts' own overhead (one rustc
+/// run each) stays small.
+pub const PART_SIZE: usize = 64;
+
+/// One generated item of the model, by its index in its [`Ir`] list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Item {
+    /// `ir.structs[i]`, with its update struct.
+    Struct(usize),
+    /// `ir.polymorphic[i]`.
+    Polymorphic(usize),
+    /// `ir.enums[i]`.
+    Enum(usize),
+}
+
+/// One part of the model: a crate of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The features that compile it, shared by all its items.
+    pub features: Features,
+    /// Its items, dependencies first.
+    pub items: Vec<Item>,
+    /// The parts its items use, by index.
+    pub dependencies: BTreeSet<usize>,
+}
+
+/// Splits the model's items into parts; see the module docs.
+pub fn split(ir: &Ir) -> Result<Vec<Part>, CodegenError> {
+    let graph = ItemGraph::new(ir);
+    let mut parts: Vec<Part> = Vec::new();
+    // The part being filled for each feature set.
+    let mut open: BTreeMap<&[String], usize> = BTreeMap::new();
+    let mut part_of = vec![usize::MAX; graph.items.len()];
+    for component in graph.components() {
+        let features = graph.features(component[0]);
+        let index = match open.get(features.0.as_slice()) {
+            Some(&index) if parts[index].items.len() + component.len() <= PART_SIZE => index,
+            _ => {
+                parts.push(Part {
+                    features: features.clone(),
+                    items: Vec::new(),
+                    dependencies: BTreeSet::new(),
+                });
+                open.insert(features.0.as_slice(), parts.len() - 1);
+                parts.len() - 1
+            }
+        };
+        for &node in &component {
+            part_of[node] = index;
+            parts[index].items.push(graph.items[node]);
+        }
+    }
+    for (node, edges) in graph.edges.iter().enumerate() {
+        for &used in edges {
+            let (from, to) = (part_of[node], part_of[used]);
+            if from != to {
+                parts[from].dependencies.insert(to);
+            }
+        }
+    }
+    check_acyclic(&parts)?;
+    Ok(parts)
+}
+
+/// The model's items and what each one's code names.
+struct ItemGraph<'a> {
+    ir: &'a Ir,
+    items: Vec<Item>,
+    /// For each item, the items it names, by index in `items`.
+    edges: Vec<Vec<usize>>,
+}
+
+impl<'a> ItemGraph<'a> {
+    fn new(ir: &'a Ir) -> ItemGraph<'a> {
+        let items: Vec<Item> = (0..ir.structs.len())
+            .map(Item::Struct)
+            .chain((0..ir.polymorphic.len()).map(Item::Polymorphic))
+            .chain((0..ir.enums.len()).map(Item::Enum))
+            .collect();
+        let by_name: BTreeMap<&str, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(node, &item)| (rust_name(ir, item), node))
+            .collect();
+        let node = |name: &str| by_name.get(name).copied();
+        let edges = items
+            .iter()
+            .map(|item| {
+                let used: BTreeSet<usize> = match *item {
+                    Item::Struct(i) => ir.structs[i]
+                        .fields
+                        .iter()
+                        .filter_map(|f| match &f.ty {
+                            FieldType::Struct(name) | FieldType::Poly(name) => node(name),
+                            FieldType::Enum { rust_name, .. } => node(rust_name),
+                            FieldType::Primitive(_) | FieldType::Json => None,
+                        })
+                        .collect(),
+                    Item::Polymorphic(i) => ir.polymorphic[i]
+                        .variants
+                        .iter()
+                        .filter_map(|(_, rust)| node(rust))
+                        .collect(),
+                    Item::Enum(_) => BTreeSet::new(),
+                };
+                used.into_iter().collect()
+            })
+            .collect();
+        ItemGraph { ir, items, edges }
+    }
+
+    fn features(&self, node: usize) -> &'a Features {
+        match self.items[node] {
+            Item::Struct(i) => &self.ir.structs[i].features,
+            Item::Polymorphic(i) => &self.ir.polymorphic[i].features,
+            Item::Enum(i) => &self.ir.enums[i].features,
+        }
+    }
+
+    /// The strongly connected components, each after every component it uses (Tarjan's order),
+    /// computed without recursion.
+    fn components(&self) -> Vec<Vec<usize>> {
+        const UNSEEN: usize = usize::MAX;
+        let count = self.items.len();
+        let (mut index, mut low) = (vec![UNSEEN; count], vec![0; count]);
+        let mut on_stack = vec![false; count];
+        let (mut stack, mut components, mut next) = (Vec::new(), Vec::new(), 0);
+        for root in 0..count {
+            if index[root] != UNSEEN {
+                continue;
+            }
+            // (node, next edge to look at)
+            let mut work = vec![(root, 0)];
+            while let Some(top) = work.last_mut() {
+                let (node, edge) = *top;
+                if index[node] == UNSEEN {
+                    index[node] = next;
+                    low[node] = next;
+                    next += 1;
+                    stack.push(node);
+                    on_stack[node] = true;
+                }
+                if let Some(&used) = self.edges[node].get(edge) {
+                    top.1 += 1;
+                    if index[used] == UNSEEN {
+                        work.push((used, 0));
+                    } else if on_stack[used] {
+                        low[node] = low[node].min(index[used]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[node]);
+                }
+                if low[node] == index[node] {
+                    let mut component = Vec::new();
+                    while let Some(member) = stack.pop() {
+                        on_stack[member] = false;
+                        component.push(member);
+                        if member == node {
+                            break;
+                        }
+                    }
+                    component.sort_unstable();
+                    components.push(component);
+                }
+            }
+        }
+        components
+    }
+}
+
+/// The Rust name of an item (a struct by its own name, not its update struct's).
+fn rust_name(ir: &Ir, item: Item) -> &str {
+    match item {
+        Item::Struct(i) => &ir.structs[i].rust_name,
+        Item::Polymorphic(i) => &ir.polymorphic[i].rust_name,
+        Item::Enum(i) => &ir.enums[i].rust_name,
+    }
+}
+
+/// Parts that use each other could not be crates: a bug in the feature sets, reported.
+fn check_acyclic(parts: &[Part]) -> Result<(), CodegenError> {
+    // Kahn's algorithm: repeatedly remove parts with no remaining dependencies.
+    let mut remaining: Vec<usize> = parts.iter().map(|p| p.dependencies.len()).collect();
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); parts.len()];
+    for (index, part) in parts.iter().enumerate() {
+        for &dependency in &part.dependencies {
+            users[dependency].push(index);
+        }
+    }
+    let mut ready: Vec<usize> = (0..parts.len()).filter(|&i| remaining[i] == 0).collect();
+    let mut done = 0;
+    while let Some(part) = ready.pop() {
+        done += 1;
+        for &user in &users[part] {
+            remaining[user] -= 1;
+            if remaining[user] == 0 {
+                ready.push(user);
+            }
+        }
+    }
+    if done == parts.len() {
+        Ok(())
+    } else {
+        Err(CodegenError::Unresolved(format!(
+            "the model's parts use each other in a cycle ({} of {} parts)",
+            parts.len() - done,
+            parts.len()
+        )))
+    }
+}
