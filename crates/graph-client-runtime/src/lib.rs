@@ -46,7 +46,7 @@ pub use transport::{
 /// What generated request builders call; not meant for hand-written code.
 #[doc(hidden)]
 pub mod codegen {
-    pub use crate::request::{bytes, json, no_content, value};
+    pub use crate::request::{bytes, json, no_content, value, values};
     pub use reqwest::Method;
 
     /// The body of a `$ref` request: `{"@odata.id": "<url of the entity to link>"}`.

@@ -9,6 +9,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use bytes::Bytes;
+use graph_odata::CollectionPage;
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
@@ -178,6 +179,12 @@ pub fn value<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     json::<ValueOf<T>>(body).map(|wrapped| wrapped.value)
 }
 
+/// Decodes `{"value": [...]}` into its items, read as a [`CollectionPage`]: the decoding a
+/// generated model compiles for each type it lists, which the client then shares.
+pub fn values<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, Error> {
+    json::<CollectionPage<T>>(body).map(|page| page.value)
+}
+
 /// The body as it came: a download's content (the client follows the `302 Found` to the file).
 pub fn bytes(body: &[u8]) -> Result<Bytes, Error> {
     Ok(Bytes::copy_from_slice(body))
@@ -186,4 +193,34 @@ pub fn bytes(body: &[u8]) -> Result<Bytes, Error> {
 /// Ignores the body: the operation answers with none.
 pub fn no_content(_body: &[u8]) -> Result<(), Error> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Item {
+        name: String,
+    }
+
+    #[test]
+    fn values_reads_the_items_of_a_value_array_and_ignores_the_annotations() {
+        let body = br#"{"@odata.context": "x", "value": [{"name": "a"}, {"name": "b"}]}"#;
+        let items: Vec<Item> = values(body).unwrap();
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn values_names_the_item_that_does_not_decode() {
+        let body = br#"{"value": [{"name": "a"}, {"name": 7}]}"#;
+        match values::<Item>(body) {
+            Err(Error::Decode { reason, .. }) => {
+                assert!(reason.contains("value[1].name"), "{reason}")
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+        assert!(matches!(values::<Item>(b"{}"), Err(Error::Decode { .. })));
+    }
 }

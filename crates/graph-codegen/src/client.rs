@@ -55,7 +55,7 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
         //! The generated request builders, one per URL prefix.
         #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 
-        use graph_client_runtime::codegen::{Method, ReferenceLink, bytes, encode_component, function_call, json, no_content, odata_literal, value};
+        use graph_client_runtime::codegen::{Method, ReferenceLink, bytes, encode_component, function_call, json, no_content, odata_literal, value, values};
         use graph_client_runtime::{Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
 
         #[doc = #default_doc]
@@ -346,7 +346,12 @@ fn call(
 fn call_answer(response: Option<&ResponseIr>, prefix: &TokenStream) -> (TokenStream, TokenStream) {
     match response {
         None => (quote!(()), quote!(no_content)),
-        // Collections and primitives come back as `{"value": ...}`.
+        // Collections and primitives come back as `{"value": ...}`; a collection of a model
+        // type is read as a page, whose decoding the model compiles (see its `page_from_json`).
+        Some(ResponseIr {
+            ty: ty @ (FieldType::Struct(_) | FieldType::Poly(_)),
+            collection: true,
+        }) => (rust_type(ty, true, false, prefix), quote!(values)),
         Some(ResponseIr { ty, collection })
             if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
         {

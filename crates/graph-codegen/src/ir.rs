@@ -162,6 +162,8 @@ pub struct StructIr {
     pub fields: Vec<FieldIr>,
     /// Abstract in the spec.
     pub is_abstract: bool,
+    /// Some operation answers a collection of it (a list, or an action's `{"value": [...]}`).
+    pub listed: bool,
     /// The features that compile it.
     pub features: Features,
     /// No page documents it: generated as an alias of `serde_json::Value`.
@@ -246,6 +248,8 @@ pub struct PolyIr {
     pub base_struct: String,
     /// `(graph name, struct name)` of the base and every derived type, base first.
     pub variants: Vec<(String, String)>,
+    /// Some operation answers a collection of it (a list, or an action's `{"value": [...]}`).
+    pub listed: bool,
     /// The features that compile it: those of its base type.
     pub features: Features,
 }
@@ -317,6 +321,7 @@ impl Ir {
         }
         let type_features = areas::type_features(spec, &hierarchy, &operation_features);
         let features_of = |name: &str| type_features.get(name).cloned().unwrap_or_default();
+        let listed = listed_types(&routes);
 
         let structs = spec
             .types
@@ -345,6 +350,7 @@ impl Ir {
                     doc: def.description.clone(),
                     fields,
                     is_abstract: def.is_abstract,
+                    listed: listed.contains(struct_names[name.as_str()].as_str()),
                     features: features_of(name),
                     undocumented: def.undocumented,
                 }
@@ -389,6 +395,7 @@ impl Ir {
                     rust_name: poly_names[base].clone(),
                     base_struct: struct_names[base].clone(),
                     variants,
+                    listed: listed.contains(poly_names[base].as_str()),
                     features: features_of(base),
                 }
             })
@@ -414,6 +421,21 @@ impl Ir {
             builders,
         }
     }
+}
+
+/// The Rust names of the structs and wrappers some route answers a collection of.
+fn listed_types(routes: &[RouteIr]) -> BTreeSet<&str> {
+    let answers = routes.iter().flat_map(|route| {
+        let download = route.download.as_ref().and_then(|d| d.json.as_ref());
+        route.response.iter().chain(download)
+    });
+    answers
+        .filter(|answer| answer.collection)
+        .filter_map(|answer| match &answer.ty {
+            FieldType::Struct(name) | FieldType::Poly(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// One route per operation and path.

@@ -227,12 +227,18 @@ pub fn mock_manifest(names: &CrateNames, spec_label: &str, features: &[String]) 
         &format!(
             "A stateful mock of the Microsoft Graph API of {spec_label}, on graph-mock-runtime."
         ),
-    ) + &features_table(
-        features,
-        &["mimalloc"],
-        "# The binary's global allocator; a library user may turn it off.\nmimalloc = [\"dep:mimalloc\"]\n",
-        model_feature,
-    ) + "\n[dependencies]\n"
+    ) + NO_TEST_HARNESS
+        + &format!(
+            "\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n",
+            name = names.name("mock")
+        )
+        + &features_table(
+            features,
+            &["mimalloc"],
+            "# The binary's global allocator; a library user may turn it off.\nmimalloc = [\"dep:mimalloc\"]\n",
+            model_feature,
+        )
+        + "\n[dependencies]\n"
         + &names.model_by_features()
         + "graph-mock-runtime.workspace = true\nmimalloc = { workspace = true, optional = true }\n"
         + LINTS

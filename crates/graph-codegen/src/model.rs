@@ -245,6 +245,40 @@ fn read_fields(name: &Ident, graph_name: &str, fields: &[FieldIr]) -> TokenStrea
     }
 }
 
+/// `from_json` and `to_json` for a type, and `page_from_json` for one the spec lists. Besides
+/// being handy, they are why its serde code is compiled in its part: debug builds share generic
+/// instances between crates, so the client and the tests link to these instances of
+/// `graph_odata::from_json` and `serde_json::to_vec` instead of generating their own, and a
+/// change to one type regenerates its part's code, not the client's.
+fn json_methods(name: &Ident, listed: bool) -> TokenStream {
+    let page = listed.then(|| {
+        quote! {
+            /// Decodes one page of a collection of values (`{"value": [...]}` with its
+            /// `@odata.nextLink`), naming the field of any error.
+            pub fn page_from_json(
+                json: &[u8],
+            ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+                graph_odata::from_json(json)
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            /// Decodes a value from JSON, naming the field of any error.
+            pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+                graph_odata::from_json(json)
+            }
+
+            #page
+
+            /// Encodes the value as JSON.
+            pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+                serde_json::to_vec(self)
+            }
+        }
+    }
+}
+
 fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let name = ident(&s.rust_name);
     let graph_name = &s.graph_name;
@@ -273,6 +307,7 @@ fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         ));
         let fields = s.fields.iter().map(|f| field(f, quote!(Patch), "Patch::is_absent"));
         let read = read_fields(&update, graph_name, &s.fields);
+        let json = json_methods(&update, false);
         quote! {
             #update_doc
             #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -287,9 +322,12 @@ fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             }
 
             #read
+
+            #json
         }
     });
     let read = read_fields(&name, graph_name, &s.fields);
+    let json = json_methods(&name, s.listed);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -309,6 +347,8 @@ fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         }
 
         #read
+
+        #json
 
         #update
     }
@@ -331,6 +371,7 @@ fn polymorphic(p: &PolyIr) -> TokenStream {
         let variant = ident(rust);
         quote! { Self::#variant(_) => #graph, }
     });
+    let json = json_methods(&name, p.listed);
     let froms = variants.iter().map(|variant| {
         quote! {
             impl From<#variant> for #name {
@@ -358,6 +399,8 @@ fn polymorphic(p: &PolyIr) -> TokenStream {
                 result.map_err(serde::de::Error::custom)
             }
         }
+
+        #json
 
         impl #name {
             /// The Graph name of the type this value is.

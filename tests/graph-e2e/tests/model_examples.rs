@@ -183,3 +183,36 @@ fn the_schema_refuses_what_the_service_refuses() {
         "lastConnectionDateTime"
     );
 }
+
+#[test]
+fn each_type_reads_and_writes_its_own_json_and_a_listed_one_its_pages() {
+    let text = br#"{"id": "c1", "displayName": "first", "state": "active"}"#;
+    let connector = DeviceManagementDomainJoinConnector::from_json(text).unwrap();
+    assert_eq!(connector.display_name.as_deref(), Some("first"));
+    let encoded: Value = serde_json::from_slice(&connector.to_json().unwrap()).unwrap();
+    assert_eq!(
+        encoded,
+        json!({"id": "c1", "displayName": "first", "state": "active"})
+    );
+    let err = DeviceManagementDomainJoinConnector::from_json(br#"{"version": 2}"#).unwrap_err();
+    assert_eq!(err.path, "version");
+
+    // The connectors are listed, so their type reads pages too.
+    let page = DeviceManagementDomainJoinConnector::page_from_json(
+        br#"{"value": [{"id": "c1"}, {"id": "c2"}], "@odata.nextLink": "https://next"}"#,
+    )
+    .unwrap();
+    let ids: Vec<_> = page.value.iter().map(|c| c.id.as_deref()).collect();
+    assert_eq!(ids, [Some("c1"), Some("c2")]);
+    assert_eq!(page.next_link.as_deref(), Some("https://next"));
+    let err = DeviceManagementDomainJoinConnector::page_from_json(
+        br#"{"value": [{"id": "c1"}, {"state": 3}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.path, "value[1].state");
+
+    let update =
+        DeviceManagementDomainJoinConnectorUpdate::from_json(br#"{"version": null}"#).unwrap();
+    assert_eq!(update.version, Patch::Null);
+    assert_eq!(update.to_json().unwrap(), br#"{"version":null}"#);
+}

@@ -97,6 +97,23 @@ impl graph_odata::ReadFields for DeviceManagementDomainJoinConnector {
         &mut self.additional_data
     }
 }
+impl DeviceManagementDomainJoinConnector {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// An update (PATCH) body for [`DeviceManagementDomainJoinConnector`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -152,5 +169,15 @@ impl graph_odata::ReadFields for DeviceManagementDomainJoinConnectorUpdate {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl DeviceManagementDomainJoinConnectorUpdate {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
     Method, ReferenceLink, bytes, encode_component, function_call, json, no_content,
-    odata_literal, value,
+    odata_literal, value, values,
 };
 use graph_client_runtime::{
     Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
 use graph_client_runtime::codegen::{
     Method, ReferenceLink, bytes, encode_component, function_call, json, no_content,
-    odata_literal, value,
+    odata_literal, value, values,
 };
 use graph_client_runtime::{
     Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request,
@@ -165,7 +165,7 @@ impl LibraryRequest {
                     odata_literal(& parameters.period, true))])
                 ),
                 None::<&()>,
-                value,
+                values,
             )
             .query("$format", "application/json")
     }
@@ -255,7 +255,7 @@ impl LibraryShelvesRequest {
                 odata_literal(& parameters.since, false))])
             ),
             None::<&()>,
-            value,
+            values,
         )
     }
     /// getShelvesForReader function (by label): an overload
@@ -275,7 +275,7 @@ impl LibraryShelvesRequest {
                 odata_literal(& parameters.label, true))])
             ),
             None::<&()>,
-            value,
+            values,
         )
     }
     /// shelf: delta
@@ -693,7 +693,7 @@ impl LibraryGetLoanTotalsRequest {
                 Method::GET,
                 self.path().to_owned(),
                 None::<&()>,
-                value,
+                values,
             )
             .query("$format", "application/json")
     }

@@ -45,6 +45,16 @@ impl graph_odata::ReadFields for AllDevicesAssignmentTarget {
         &mut self.additional_data
     }
 }
+impl AllDevicesAssignmentTarget {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A type in the `archive` sub-namespace (`#microsoft.graph.archive.shelfMark`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ArchiveShelfMark {
@@ -87,6 +97,16 @@ impl graph_odata::ReadFields for ArchiveShelfMark {
         &mut self.additional_data
     }
 }
+impl ArchiveShelfMark {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A Graph name that clashes with Rust's Option.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Option2 {
@@ -127,6 +147,16 @@ impl graph_odata::ReadFields for Option2 {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl Option2 {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// A recursive type: a series may continue another series.
@@ -175,6 +205,16 @@ impl graph_odata::ReadFields for Series {
         &mut self.additional_data
     }
 }
+impl Series {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// Base type for assignment targets.
 ///
 /// An abstract type: values are of one of its derived types.
@@ -217,6 +257,16 @@ impl graph_odata::ReadFields for AssignmentTarget {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl AssignmentTarget {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// The `groupAssignmentTarget` type.
@@ -265,6 +315,16 @@ impl graph_odata::ReadFields for GroupAssignmentTarget {
         &mut self.additional_data
     }
 }
+impl GroupAssignmentTarget {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A `assignmentTarget` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -292,6 +352,16 @@ impl<'de> serde::Deserialize<'de> for AnyAssignmentTarget {
             _ => serde_json::from_value(value).map(Self::AssignmentTarget),
         };
         result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyAssignmentTarget {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 impl AnyAssignmentTarget {
@@ -361,6 +431,16 @@ impl graph_odata::ReadFields for ConstantExpression {
         &mut self.additional_data
     }
 }
+impl ConstantExpression {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// An expression: recursive through its derived types.
 ///
 /// An abstract type: values are of one of its derived types.
@@ -399,6 +479,16 @@ impl graph_odata::ReadFields for Expression {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl Expression {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// The `binaryExpression` type.
@@ -447,6 +537,16 @@ impl graph_odata::ReadFields for BinaryExpression {
         &mut self.additional_data
     }
 }
+impl BinaryExpression {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A `expression` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -474,6 +574,16 @@ impl<'de> serde::Deserialize<'de> for AnyExpression {
             _ => serde_json::from_value(value).map(Self::Expression),
         };
         result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyExpression {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 impl AnyExpression {
@@ -675,6 +785,16 @@ impl graph_odata::ReadFields for ArchiveRareBook {
         &mut self.additional_data
     }
 }
+impl ArchiveRareBook {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A book.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Book {
@@ -777,6 +897,16 @@ impl graph_odata::ReadFields for Book {
         &mut self.additional_data
     }
 }
+impl Book {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// An update (PATCH) body for [`Book`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -874,6 +1004,16 @@ impl graph_odata::ReadFields for BookUpdate {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl BookUpdate {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// The `ebook` type.
@@ -982,6 +1122,16 @@ impl graph_odata::ReadFields for Ebook {
         &mut self.additional_data
     }
 }
+impl Ebook {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// `mimeContent` is not documented by the imported pages, so any JSON is kept as it is.
 pub type MimeContent = Value;
 /// A `book` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
@@ -1009,6 +1159,16 @@ impl<'de> serde::Deserialize<'de> for AnyBook {
             _ => serde_json::from_value(value).map(Self::Book),
         };
         result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyBook {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 impl AnyBook {

@@ -49,6 +49,23 @@ impl graph_odata::ReadFields for Book {
         &mut self.additional_data
     }
 }
+impl Book {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// One row of the loan activity report.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LoanActivity {
@@ -99,6 +116,23 @@ impl graph_odata::ReadFields for LoanActivity {
         &mut self.additional_data
     }
 }
+impl LoanActivity {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// The `shelfSummary` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShelfSummary {
@@ -143,6 +177,16 @@ impl graph_odata::ReadFields for ShelfSummary {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl ShelfSummary {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// A reader: the second area, to test area features.
@@ -199,6 +243,23 @@ impl graph_odata::ReadFields for Reader {
         &mut self.additional_data
     }
 }
+impl Reader {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// An update (PATCH) body for [`Reader`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -250,6 +311,16 @@ impl graph_odata::ReadFields for ReaderUpdate {
         &mut self.additional_data
     }
 }
+impl ReaderUpdate {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A type no operation uses, so always compiled, with what it contains.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReadingList {
@@ -290,5 +361,15 @@ impl graph_odata::ReadFields for ReadingList {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl ReadingList {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }

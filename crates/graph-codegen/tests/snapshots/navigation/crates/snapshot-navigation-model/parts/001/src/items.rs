@@ -50,6 +50,16 @@ impl graph_odata::ReadFields for Library {
         &mut self.additional_data
     }
 }
+impl Library {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// An update (PATCH) body for [`Library`]: a field left [`Patch::Absent`] is not sent and keeps its value,
 /// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -91,6 +101,16 @@ impl graph_odata::ReadFields for LibraryUpdate {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl LibraryUpdate {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// The `shelf` type.
@@ -141,6 +161,16 @@ impl graph_odata::ReadFields for Shelf {
     }
     fn additional_data(&mut self) -> &mut Map<String, Value> {
         &mut self.additional_data
+    }
+}
+impl Shelf {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 /// The `specialShelf` type.
@@ -197,6 +227,16 @@ impl graph_odata::ReadFields for SpecialShelf {
         &mut self.additional_data
     }
 }
+impl SpecialShelf {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
 /// A `shelf` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -217,6 +257,23 @@ impl<'de> serde::Deserialize<'de> for AnyShelf {
             _ => serde_json::from_value(value).map(Self::Shelf),
         };
         result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyShelf {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
 impl AnyShelf {
