@@ -19,9 +19,10 @@ use crate::CodegenError;
 use crate::areas::Features;
 use crate::ir::{FieldType, Ir};
 
-/// At most this many items (structs, polymorphic wrappers, enums) in one part: small enough
-/// that a part builds in a second or two, large enough that the parts' own overhead (one rustc
-/// run each) stays small.
+/// At most this many items (structs, polymorphic wrappers, enums) in one part, unless more
+/// items than that use each other (they get a part of their own): small enough that a part
+/// builds in a few seconds, large enough that the parts' own overhead (one rustc run each)
+/// stays small.
 pub const PART_SIZE: usize = 64;
 
 /// One generated item of the model, by its index in its [`Ir`] list.
