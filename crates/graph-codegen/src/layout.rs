@@ -60,7 +60,8 @@ impl CrateNames {
     /// `index`, as `graph-model-part-NNN`, optional when `optional`.
     fn model_part_dependency(&self, index: usize, from: &str, optional: bool) -> String {
         format!(
-            "graph-model-part-{index:03} = {{ package = \"{name}\", path = \"{from}{folder}\"{optional} }}\n",
+            "{key} = {{ package = \"{name}\", path = \"{from}{folder}\"{optional} }}\n",
+            key = part_key(index),
             name = self.model_part(index),
             folder = part_folder(index),
             optional = if optional { ", optional = true" } else { "" },
@@ -102,6 +103,12 @@ impl CrateNames {
     fn test_dependency(&self, kind: &str) -> String {
         self.dependency(kind, "../../crates", "")
     }
+}
+
+/// The name generated manifests give the dependency on the model's part `index`,
+/// `graph-model-part-NNN` (generated Rust says `graph_model_part_NNN`), whatever its package.
+pub fn part_key(index: usize) -> String {
+    format!("graph-model-part-{index:03}")
 }
 
 /// A part's folder under the model's: `parts/NNN`.
@@ -178,7 +185,7 @@ pub fn model_manifest(
     let enables = |feature: &str| -> Vec<String> {
         (parts.iter().enumerate())
             .filter(|(_, part)| part.features.0.iter().any(|f| f == feature))
-            .map(|(index, _)| format!("dep:graph-model-part-{index:03}"))
+            .map(|(index, _)| format!("dep:{}", part_key(index)))
             .collect()
     };
     let mut dependencies = String::from("\n[dependencies]\ngraph-odata.workspace = true\n");

@@ -54,7 +54,7 @@ pub fn lib_rs(spec_label: &str, parts: &[Part]) -> TokenStream {
 
 /// The Rust name of part `index`'s crate, as the model and the other parts name it.
 pub fn part_crate(index: usize) -> String {
-    format!("graph_model_part_{index:03}")
+    crate::layout::part_key(index).replace('-', "_")
 }
 
 /// A part's `src/lib.rs`: its docs and its items, from `src/items.rs`.
