@@ -359,6 +359,8 @@ fn count_results(output: &str, prefix: &str) -> Results {
         let Some((name, outcome)) = rest.split_once(" ... ") else {
             continue;
         };
+        // libtest-mimic pads names to one width.
+        let name = name.trim_end();
         if !name.starts_with(prefix) {
             continue;
         }

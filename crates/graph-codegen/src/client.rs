@@ -6,14 +6,17 @@ use graph_spec::{OperationKind, PermissionSet, Primitive};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::areas::Features;
 use crate::builders::{BuilderIr, Edge};
 use crate::ir::{FieldType, Ir, ResponseIr, RouteIr};
-use crate::model::rust_type;
+use crate::layout;
+use crate::model::{self, rust_type};
 use crate::names::{self, ident};
 use crate::render::{doc_attrs, doc_lines};
 
-/// The client crate's `src/lib.rs`.
+/// The client crate's `src/lib.rs`: a facade over the area crates.
 pub fn lib_rs(spec_label: &str) -> TokenStream {
     let doc = format!(
         " A typed Microsoft Graph client for the API of `{spec_label}`, on `graph-client-runtime`."
@@ -25,6 +28,9 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         //! prefix is a request builder reached from [`Client`], and the operations at a prefix
         //! are its methods. The types are those of the generated model crate, re-exported as
         //! [`model`], so the client and the mock can never disagree about them.
+        //!
+        //! Each area (a path's first segment, one cargo feature) is a crate of its own,
+        //! re-exported here: a change to one area's types rebuilds that area's requests only.
 
         #[rustfmt::skip]
         mod requests;
@@ -39,136 +45,276 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
     }
 }
 
-/// The client crate's `src/requests.rs`: the request builders and the root `Client`.
+/// The uses at the top of every `requests.rs`.
+fn requests_uses() -> TokenStream {
+    quote! {
+        #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
+
+        use graph_client_runtime::codegen::{Method, ReferenceLink, bytes, encode_component, function_call, json, no_content, odata_literal, value, values};
+        use graph_client_runtime::{Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
+    }
+}
+
+/// The client crate's `src/requests.rs`: the root `Client`, whose navigation leads into the
+/// area crates, the operations at the root itself, and the area crates' builders re-exported.
 pub fn requests_rs(ir: &Ir) -> TokenStream {
-    let builders = ir
-        .builders
-        .iter()
-        .enumerate()
-        .map(|(i, node)| builder(ir, i, node));
+    let uses = requests_uses();
+    let root = root_client(ir);
+    let areas = ir.features.iter().map(|feature| {
+        let cfg = Features::area(feature).cfg();
+        let area = ident(&layout::client_area_crate(feature));
+        quote! { #cfg pub use #area::requests::*; }
+    });
     let default_url = format!("https://graph.microsoft.com/{}", ir.version);
     let default_doc = format!(
         " The service's `{}` API: what `Client::builder()` calls by default.",
         ir.version
     );
     quote! {
-        //! The generated request builders, one per URL prefix.
-        #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
+        //! The root of the request builders; each area's builders come from its crate.
+        #uses
 
-        use graph_client_runtime::codegen::{Method, ReferenceLink, bytes, encode_component, function_call, json, no_content, odata_literal, value, values};
-        use graph_client_runtime::{Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};
+        #(#areas)*
 
         #[doc = #default_doc]
         pub const DEFAULT_BASE_URL: &str = #default_url;
+
+        #root
+    }
+}
+
+/// The `src/lib.rs` of the client's crate for the area `feature`: its requests, and the model's
+/// parts they name (`parts`), re-exported as `model`.
+pub fn area_lib_rs(spec_label: &str, feature: &str, parts: &BTreeSet<usize>) -> TokenStream {
+    let doc = format!(
+        " The `{feature}` area of the typed Microsoft Graph client of `{spec_label}`: its request \
+         builders. Use it through the client crate (its `{feature}` feature), which re-exports \
+         them and reaches them from `Client`."
+    );
+    let parts = parts.iter().map(|&part| ident(&model::part_crate(part)));
+    quote! {
+        #![doc = #doc]
+
+        /// The model's types this area's requests name, from the model's parts.
+        pub mod model {
+            // In rustfmt's order: the parts (`graph_model_part_NNN`) before `graph_odata`.
+            #(pub use #parts::*;)*
+            pub use graph_odata::{CollectionPage, DateTimeOffset, Flags, GraphType, Patch};
+        }
+
+        #[rustfmt::skip]
+        pub mod requests;
+    }
+}
+
+/// The `src/requests.rs` of the client's crate for the area `feature`: its builders, each
+/// top-level one with a constructor `Client` calls.
+pub fn area_requests_rs(ir: &Ir, feature: &str) -> TokenStream {
+    let uses = requests_uses();
+    let prefix = quote!(crate::model::);
+    let builders = (ir.builders.iter().enumerate())
+        .skip(1)
+        .filter(|(_, node)| node.feature == feature)
+        .map(|(index, node)| builder(ir, index, node, &prefix));
+    let doc = format!(" The request builders of the `{feature}` area, one per URL prefix.");
+    quote! {
+        #![doc = #doc]
+        #uses
 
         #(#builders)*
     }
 }
 
-fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
-    let name = ident(&node.struct_name);
-    let (operations, parameter_structs): (Vec<TokenStream>, Vec<TokenStream>) = node
+/// The parts of the model whose items the requests of the area `feature` name: what its crate
+/// depends on (the parts those items use come with them).
+pub fn area_parts(ir: &Ir, by_name: &BTreeMap<&str, usize>, feature: &str) -> BTreeSet<usize> {
+    let mut names: Vec<&str> = Vec::new();
+    for route in ir.routes.iter().filter(|r| r.feature == feature) {
+        let types = (route.request_type.iter())
+            .chain(route.response.iter().map(|r| &r.ty))
+            .chain(
+                route
+                    .download
+                    .iter()
+                    .filter_map(|d| d.json.as_ref().map(|r| &r.ty)),
+            )
+            .chain(route.parameters.iter().map(|p| &p.ty));
+        names.extend(types.filter_map(|ty| match ty {
+            FieldType::Struct(name) | FieldType::Poly(name) => Some(name.as_str()),
+            FieldType::Enum { rust_name, .. } => Some(rust_name.as_str()),
+            FieldType::Primitive(_) | FieldType::Json => None,
+        }));
+        names.extend(route.update_type.as_deref());
+    }
+    names
+        .iter()
+        .filter_map(|name| by_name.get(name).copied())
+        .collect()
+}
+
+/// The path of the builder `child` from its parent's path `base`.
+fn child_path(child: &BuilderIr, base: &TokenStream) -> (TokenStream, TokenStream) {
+    match &child.edge {
+        Edge::Segment(segment) | Edge::Cast(segment) => {
+            (quote! {}, quote! { format!("{}/{}", #base, #segment) })
+        }
+        Edge::Key(parameter) => {
+            let argument = ident(&names::field_name(parameter));
+            (
+                quote! { , #argument: &str },
+                quote! { format!("{}/{}", #base, encode_component(#argument)) },
+            )
+        }
+        Edge::Root => unreachable!("the root is nobody's child"),
+    }
+}
+
+/// The methods and parameters structs of the routes builder `index` claims, each gated by
+/// `gate` (the root's calls by their area; nothing in an area crate).
+fn operations(
+    ir: &Ir,
+    index: usize,
+    prefix: &TokenStream,
+    gate: impl Fn(&RouteIr) -> Features,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    ir.builders[index]
         .routes
         .iter()
         .map(|&r| {
             let route = &ir.routes[r];
             let client = &route.client;
-            let (method, parameters) =
-                operation(route, &client.method, client.parameters_struct.as_deref());
-            // Below the root a whole builder is its area's; the root's own calls each are.
-            let features = match index {
-                0 => Features::area(&route.feature),
-                _ => Features::default(),
-            };
+            let (method, parameters) = operation(
+                route,
+                &client.method,
+                client.parameters_struct.as_deref(),
+                prefix,
+            );
+            let features = gate(route);
             let cfg = features.cfg();
             (quote! { #cfg #method }, features.gate(parameters))
         })
-        .unzip();
-    let navigation: Vec<TokenStream> = node
-        .children
-        .values()
-        .map(|&child| {
-            let child = &ir.builders[child];
-            let child_name = ident(&child.struct_name);
-            let method = ident(&child.method);
-            let (argument, path) = match &child.edge {
-                Edge::Segment(segment) => (
-                    quote! {},
-                    quote! { format!("{}/{}", self.path(), #segment) },
-                ),
-                Edge::Key(parameter) => {
-                    let argument = ident(&names::field_name(parameter));
-                    (
-                        quote! { , #argument: &str },
-                        quote! { format!("{}/{}", self.path(), encode_component(#argument)) },
-                    )
-                }
-                Edge::Cast(cast) => (quote! {}, quote! { format!("{}/{}", self.path(), #cast) }),
-                Edge::Root => unreachable!("the root is nobody's child"),
-            };
-            let doc = doc_lines(&format!("Requests under `{}`.", child.template));
-            let cfg = match index {
-                0 => Features::area(&child.feature).cfg(),
-                _ => TokenStream::new(),
-            };
-            quote! {
-                #doc
-                #cfg
-                pub fn #method(&self #argument) -> #child_name {
-                    #child_name { transport: self.transport().clone(), path: #path }
-                }
+        .unzip()
+}
+
+/// The root `Client`: its navigation into each area (under the area's feature) and the
+/// operations at the root itself.
+fn root_client(ir: &Ir) -> TokenStream {
+    let prefix = quote!(graph_model::);
+    let (operations, parameter_structs) =
+        operations(ir, 0, &prefix, |route| Features::area(&route.feature));
+    let navigation = ir.builders[0].children.values().map(|&child| {
+        let child = &ir.builders[child];
+        let child_name = ident(&child.struct_name);
+        let method = ident(&child.method);
+        let (parameter, argument) = match &child.edge {
+            Edge::Key(parameter) => {
+                let argument = ident(&names::field_name(parameter));
+                (quote! { , #argument: &str }, quote! { , #argument })
             }
-        })
-        .collect();
-    if index == 0 {
-        return quote! {
-            #(#parameter_structs)*
-
-            /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
-            #[derive(Debug, Clone)]
-            pub struct Client {
-                transport: Transport,
-            }
-
-            impl From<Transport> for Client {
-                fn from(transport: Transport) -> Client {
-                    Client { transport }
-                }
-            }
-
-            impl Client {
-                /// A builder with the defaults: the real service's URL ([`DEFAULT_BASE_URL`]), no
-                /// token, 4 attempts, 30 s timeout.
-                pub fn builder() -> ClientBuilder<Client> {
-                    ClientBuilder::new(DEFAULT_BASE_URL)
-                }
-
-                /// A client for `base_url` with a fixed token.
-                pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Result<Client, Error> {
-                    Client::builder().base_url(base_url).token(token).build()
-                }
-
-                /// The transport every request goes through.
-                pub fn transport(&self) -> &Transport {
-                    &self.transport
-                }
-
-                /// A JSON batch: up to 20 requests in one round trip to `$batch`.
-                pub fn batch(&self) -> Batch {
-                    Batch::new(self.transport.clone())
-                }
-
-                fn path(&self) -> &str {
-                    ""
-                }
-
-                #(#navigation)*
-                #(#operations)*
-            }
+            _ => (quote! {}, quote! {}),
         };
+        let doc = doc_lines(&format!("Requests under `{}`.", child.template));
+        let cfg = Features::area(&child.feature).cfg();
+        quote! {
+            #doc
+            #cfg
+            pub fn #method(&self #parameter) -> #child_name {
+                #child_name::new(&self.transport #argument)
+            }
+        }
+    });
+    // The root's own operations address the root path.
+    let path = (!operations.is_empty()).then(|| {
+        quote! {
+            fn path(&self) -> &str {
+                ""
+            }
+        }
+    });
+    quote! {
+        #(#parameter_structs)*
+
+        /// A Microsoft Graph client: the root of the request builders. Cheap to clone.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: Transport,
+        }
+
+        impl From<Transport> for Client {
+            fn from(transport: Transport) -> Client {
+                Client { transport }
+            }
+        }
+
+        impl Client {
+            /// A builder with the defaults: the real service's URL ([`DEFAULT_BASE_URL`]), no
+            /// token, 4 attempts, 30 s timeout.
+            pub fn builder() -> ClientBuilder<Client> {
+                ClientBuilder::new(DEFAULT_BASE_URL)
+            }
+
+            /// A client for `base_url` with a fixed token.
+            pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Result<Client, Error> {
+                Client::builder().base_url(base_url).token(token).build()
+            }
+
+            /// The transport every request goes through.
+            pub fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            /// A JSON batch: up to 20 requests in one round trip to `$batch`.
+            pub fn batch(&self) -> Batch {
+                Batch::new(self.transport.clone())
+            }
+
+            #path
+
+            #(#navigation)*
+            #(#operations)*
+        }
     }
+}
+
+/// One builder of an area crate: a struct, its navigation to its children and its operations;
+/// a top-level one (a child of the root) also has the constructor `Client` calls.
+fn builder(ir: &Ir, index: usize, node: &BuilderIr, prefix: &TokenStream) -> TokenStream {
+    let name = ident(&node.struct_name);
+    let (operations, parameter_structs) = operations(ir, index, prefix, |_| Features::default());
+    let navigation = node.children.values().map(|&child| {
+        let child = &ir.builders[child];
+        let child_name = ident(&child.struct_name);
+        let method = ident(&child.method);
+        let (argument, path) = child_path(child, &quote!(self.path()));
+        let doc = doc_lines(&format!("Requests under `{}`.", child.template));
+        quote! {
+            #doc
+            pub fn #method(&self #argument) -> #child_name {
+                #child_name { transport: self.transport().clone(), path: #path }
+            }
+        }
+    });
+    let constructor = (node.parent == 0).then(|| {
+        let (argument, path) = match &node.edge {
+            Edge::Segment(segment) | Edge::Cast(segment) => {
+                let path = format!("/{segment}");
+                (quote! {}, quote! { #path.to_owned() })
+            }
+            _ => child_path(node, &quote!("")),
+        };
+        let doc = doc_lines(&format!(
+            "Requests under `{}` over `transport`: what `Client::{}` returns.",
+            node.template, node.method
+        ));
+        quote! {
+            #doc
+            pub fn new(transport: &Transport #argument) -> Self {
+                Self { transport: transport.clone(), path: #path }
+            }
+        }
+    });
     let doc = doc_lines(&format!("Requests under `{}`.", node.template));
-    Features::area(&node.feature).gate(quote! {
+    quote! {
         #(#parameter_structs)*
 
         #doc
@@ -179,6 +325,8 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
         }
 
         impl #name {
+            #constructor
+
             fn transport(&self) -> &Transport {
                 &self.transport
             }
@@ -191,11 +339,7 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr) -> TokenStream {
             #(#navigation)*
             #(#operations)*
         }
-    })
-}
-
-fn model_prefix() -> TokenStream {
-    quote!(graph_model::)
+    }
 }
 
 fn permissions_line(label: &str, set: &PermissionSet) -> String {
@@ -211,15 +355,16 @@ fn operation(
     route: &RouteIr,
     method_name: &str,
     parameter_struct: Option<&str>,
+    prefix: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let method = crud_or_call(route, method_name, parameter_struct);
+    let method = crud_or_call(route, method_name, parameter_struct, prefix);
     let parameters = parameter_struct
-        .map(|name| parameters_struct(route, name))
+        .map(|name| parameters_struct(route, name, prefix))
         .unwrap_or_default();
     (method, parameters)
 }
 
-fn parameters_struct(route: &RouteIr, name: &str) -> TokenStream {
+fn parameters_struct(route: &RouteIr, name: &str, prefix: &TokenStream) -> TokenStream {
     let name = ident(name);
     let doc = doc_lines(&format!(
         "The parameters of `{} {}`.",
@@ -229,7 +374,7 @@ fn parameters_struct(route: &RouteIr, name: &str) -> TokenStream {
     let fields = route.parameters.iter().map(|p| {
         let field = ident(&p.rust_name);
         let json = &p.json_name;
-        let ty = rust_type(&p.ty, p.collection, false, &model_prefix());
+        let ty = rust_type(&p.ty, p.collection, false, prefix);
         let docs = if p.doc.trim().is_empty() {
             doc_lines(&format!("The `{json}` parameter."))
         } else {
@@ -279,8 +424,8 @@ fn call(
     method_name: &str,
     parameter_struct: Option<&str>,
     docs: TokenStream,
+    prefix: &TokenStream,
 ) -> TokenStream {
-    let prefix = model_prefix();
     let method = ident(method_name);
     let name = &route.name;
     let function = route.kind == OperationKind::Function;
@@ -315,7 +460,7 @@ fn call(
     };
     let (ty, decode) = match &route.download {
         Some(_) => (quote!(Bytes), quote!(bytes)),
-        None => call_answer(route.response.as_ref(), &prefix),
+        None => call_answer(route.response.as_ref(), prefix),
     };
     // A report's rows as JSON rather than its CSV file.
     let json_variant = route
@@ -324,7 +469,7 @@ fn call(
         .and_then(|d| d.json.as_ref())
         .map(|json| {
             let method = ident(&format!("{method_name}_json"));
-            let (ty, decode) = call_answer(Some(json), &prefix);
+            let (ty, decode) = call_answer(Some(json), prefix);
             quote! {
                 /// The same report as JSON (`$format=application/json`) rather than a CSV file.
                 pub fn #method(&self #argument) -> Request<#ty> {
@@ -361,8 +506,12 @@ fn call_answer(response: Option<&ResponseIr>, prefix: &TokenStream) -> (TokenStr
     }
 }
 
-fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&str>) -> TokenStream {
-    let prefix = model_prefix();
+fn crud_or_call(
+    route: &RouteIr,
+    method_name: &str,
+    parameter_struct: Option<&str>,
+    prefix: &TokenStream,
+) -> TokenStream {
     let graph_docs = doc_attrs(&format!("{}\n\n{}", route.summary, route.description));
     let reference = doc_lines(&format!(
         "\n`{} {}{}` (success: {}).\n\nPermissions (least privileged first): {}; {}.",
@@ -377,7 +526,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
     let response_type = route
         .response
         .as_ref()
-        .map(|r| rust_type(&r.ty, r.collection, false, &prefix));
+        .map(|r| rust_type(&r.ty, r.collection, false, prefix));
     match route.kind {
         // `$ref`: the link is the body of an add or a set; a delete sends none.
         OperationKind::Create | OperationKind::Update | OperationKind::Delete
@@ -407,7 +556,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
         }
         OperationKind::List => {
             let method = ident(method_name);
-            let item = item_type(route);
+            let item = item_type(route, prefix);
             quote! {
                 #docs
                 pub fn #method(&self) -> ListRequest<#item> {
@@ -417,7 +566,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
         }
         // A file's content or a report: the client follows the redirect and answers the bytes.
         OperationKind::Get if route.download.is_some() => {
-            call(route, method_name, parameter_struct, docs)
+            call(route, method_name, parameter_struct, docs, prefix)
         }
         OperationKind::Get => {
             let method = ident(method_name);
@@ -440,7 +589,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
         }
         OperationKind::Function if route.delta => {
             let method = ident(method_name);
-            let item = item_type(route);
+            let item = item_type(route, prefix);
             let path = format!("{{}}/{}", route.name);
             quote! {
                 #docs
@@ -450,7 +599,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
             }
         }
         OperationKind::Action | OperationKind::Function => {
-            call(route, method_name, parameter_struct, docs)
+            call(route, method_name, parameter_struct, docs, prefix)
         }
         OperationKind::Create | OperationKind::Update => {
             let http = method_tokens(route);
@@ -460,7 +609,7 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
                     let update = ident(update);
                     Some(quote!(#prefix #update))
                 }
-                (None, Some(ty)) => Some(rust_type(ty, false, false, &prefix)),
+                (None, Some(ty)) => Some(rust_type(ty, false, false, prefix)),
                 (None, None) => None,
             };
             let (parameter, body) = match &body_type {
@@ -482,12 +631,12 @@ fn crud_or_call(route: &RouteIr, method_name: &str, parameter_struct: Option<&st
 }
 
 /// The type of one item of a collection answer (a list's, a delta function's).
-fn item_type(route: &RouteIr) -> TokenStream {
+fn item_type(route: &RouteIr, prefix: &TokenStream) -> TokenStream {
     route
         .response
         .as_ref()
         .map_or(quote!(serde_json::Value), |r| {
-            rust_type(&r.ty, false, false, &model_prefix())
+            rust_type(&r.ty, false, false, prefix)
         })
 }
 

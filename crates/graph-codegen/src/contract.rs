@@ -17,12 +17,14 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::CodegenError;
+use crate::areas::Features;
 use crate::builders::{self, Edge};
 use crate::ir::{Ir, ResponseIr, RouteIr};
+use crate::layout;
 use crate::model::rust_type;
 use crate::names::{Scope, ident};
 
-/// The contract-test crate's `src/lib.rs`: the cases are its unit tests.
+/// The runner's `src/lib.rs`: the crate's docs (its test target, `src/cases.rs`, runs).
 pub fn lib_rs(spec_label: &str) -> TokenStream {
     let doc = format!(
         " The doc examples of `{spec_label}` as contract tests: each sends the documented \
@@ -31,25 +33,60 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
     );
     quote! {
         #![doc = #doc]
+        //!
+        //! Each area's cases are a crate of their own (`areas/<feature>`), which depends on the
+        //! area's client crate and not on the mock; the test target `cases` runs them all
+        //! against the mock, with graph-contract's runner.
+    }
+}
 
-        #[cfg(test)]
+/// The runner's `src/cases.rs`: a test target without libtest's harness that runs the cases
+/// of every area turned on.
+pub fn runner_rs(ir: &Ir) -> TokenStream {
+    let areas = ir.features.iter().map(|feature| {
+        let cfg = Features::area(feature).cfg();
+        let area = ident(&layout::contract_area_crate(feature));
+        quote! { #cfg #area::cases }
+    });
+    quote! {
+        //! Runs every area's contract cases against the generated mock.
+
+        fn main() -> std::process::ExitCode {
+            let areas: &[fn() -> Vec<graph_contract::Case>] = &[#(#areas),*];
+            graph_contract::run(&graph_mock::API, areas)
+        }
+    }
+}
+
+/// The `src/lib.rs` of the contract cases of the area `feature`.
+pub fn area_lib_rs(spec_label: &str, feature: &str) -> TokenStream {
+    let doc = format!(
+        " The doc examples of the `{feature}` area of `{spec_label}` as contract cases, run by \
+         the contract tests' runner."
+    );
+    quote! {
+        #![doc = #doc]
+
         #[rustfmt::skip]
         mod cases;
+
+        pub use cases::cases;
     }
 }
 
-/// The start of every case: the mock in-process (`h`) and the generated client (`client`).
-fn start() -> TokenStream {
-    quote! {
-        let h = Harness::start(&graph_mock::API).await;
-        let client: graph_client::Client = h.client();
-    }
+/// What one doc example becomes: an async function of the harness, or the reason it is
+/// skipped.
+enum CaseCode {
+    Runs(TokenStream),
+    Skipped(String),
 }
 
-/// The contract-test crate's `src/cases.rs`: one test per doc example of each operation.
-pub fn cases_rs(ir: &Ir) -> Result<TokenStream, CodegenError> {
+/// The `src/cases.rs` of the area `feature`: one case per doc example of each of its routes,
+/// and `cases()`, their list. Names are claimed over every route, so they are unique over the
+/// areas and do not depend on which areas are generated.
+pub fn cases_rs(ir: &Ir, feature: &str) -> Result<TokenStream, CodegenError> {
     let mut scope = Scope::default();
-    let mut cases = Vec::new();
+    let (mut functions, mut list) = (Vec::new(), Vec::new());
     for (index, route) in ir.routes.iter().enumerate() {
         for (n, example) in route.examples.iter().enumerate() {
             let name = scope.claim(&format!(
@@ -57,26 +94,45 @@ pub fn cases_rs(ir: &Ir) -> Result<TokenStream, CodegenError> {
                 route.const_name.to_snake_case(),
                 n + 1
             ));
-            cases.push(case(&name, ir, index, example)?);
+            if route.feature != feature {
+                continue;
+            }
+            let function = ident(&name);
+            match case(&name, ir, index, example)? {
+                CaseCode::Runs(code) => {
+                    functions.push(code);
+                    list.push(quote! { Case::new(#name, |h| Box::pin(#function(h))) });
+                }
+                CaseCode::Skipped(reason) => {
+                    let reason = reason.chars().take(300).collect::<String>();
+                    list.push(quote! { Case::skipped(#name, #reason) });
+                }
+            }
         }
     }
+    let area = ident(&layout::client_area_crate(feature));
     Ok(quote! {
-        //! Contract tests generated from the doc examples of the spec: one per example.
+        //! Contract cases generated from the doc examples of the area: one per example.
         #![allow(clippy::all, unused_imports, unused_variables, unused_mut)]
 
         use graph_contract::*;
+        use #area as area;
 
-        #(#cases)*
+        /// Every case of the area, in the spec's order.
+        pub fn cases() -> Vec<Case> {
+            Vec::from([#(#list),*])
+        }
+
+        #(#functions)*
     })
 }
 
-/// `client.a().b().by_id(k0).method` for route `index`, given one expression per key in the
-/// path (outermost first). Keys and key edges come from the same template, so a mismatch is a
-/// codegen bug, reported as one.
+/// `area::requests::A::new(&h.transport).b().by_id(k0)` for route `index`, given one expression
+/// per key in the path (outermost first). Keys and key edges come from the same template, so a
+/// mismatch is a codegen bug, reported as one.
 fn receiver_chain(
     ir: &Ir,
     index: usize,
-    client: &TokenStream,
     keys: &[TokenStream],
 ) -> Result<TokenStream, CodegenError> {
     let route = &ir.routes[index];
@@ -84,8 +140,7 @@ fn receiver_chain(
     let mut steps = Vec::new();
     for node in builders::call_path(&ir.builders, &route.client) {
         let builder = &ir.builders[node];
-        let method = ident(&builder.method);
-        steps.push(match &builder.edge {
+        let key = match &builder.edge {
             Edge::Key(name) => {
                 let key = keys.next().ok_or_else(|| {
                     CodegenError::Unresolved(format!(
@@ -93,12 +148,28 @@ fn receiver_chain(
                         route.path
                     ))
                 })?;
+                Some(key)
+            }
+            _ => None,
+        };
+        steps.push(match (steps.is_empty(), key) {
+            // The area's top builder, made as `Client` makes it.
+            (true, key) => {
+                let name = ident(&builder.struct_name);
+                let key = key.map(|key| quote! { , #key });
+                quote! { area::requests::#name::new(&h.transport #key) }
+            }
+            (false, Some(key)) => {
+                let method = ident(&builder.method);
                 quote! { .#method(#key) }
             }
-            _ => quote! { .#method() },
+            (false, None) => {
+                let method = ident(&builder.method);
+                quote! { .#method() }
+            }
         });
     }
-    Ok(quote! { #client #(#steps)* })
+    Ok(quote! { #(#steps)* })
 }
 
 /// One key a template needs: the collection it is in, its value, and the type a cast segment
@@ -189,27 +260,23 @@ fn json_literal(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn ignored(name: &str, reason: &str) -> TokenStream {
-    let name = ident(name);
-    let reason = reason.chars().take(300).collect::<String>();
-    quote! {
-        #[tokio::test]
-        #[ignore = #reason]
-        async fn #name() {}
-    }
+fn ignored(reason: &str) -> CaseCode {
+    CaseCode::Skipped(reason.to_owned())
 }
 
-fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStream, CodegenError> {
+fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode, CodegenError> {
     let route = &ir.routes[index];
-    let prefix = quote!(graph_model::);
+    let prefix = quote!(area::model::);
+    if route.client.builder == 0 {
+        return Ok(ignored(
+            "not generated: an operation at the service root, which no area's builders reach",
+        ));
+    }
     if let Some((path, message)) = example.response.as_ref().and_then(|r| r.violations.first()) {
         if example.request.violations.is_empty() {
-            return Ok(ignored(
-                name,
-                &format!(
-                    "doc defect: the response example breaks its schema at `{path}`: {message}"
-                ),
-            ));
+            return Ok(ignored(&format!(
+                "doc defect: the response example breaks its schema at `{path}`: {message}"
+            )));
         }
     }
     let addresses_one = matches!(
@@ -264,7 +331,7 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
             quote!(#v)
         })
         .collect();
-    let receiver = receiver_chain(ir, index, &quote!(client), &key_exprs)?;
+    let receiver = receiver_chain(ir, index, &key_exprs)?;
     let method = ident(&route.client.method);
     let call = quote! { #receiver.#method };
     let status = u16::try_from(
@@ -275,22 +342,20 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
     )
     .unwrap_or(route.status);
     if (300..400).contains(&status) && route.download.is_none() {
-        return Ok(ignored(
-            name,
-            &format!("not modelled: the documented answer is a {status} redirect"),
-        ));
+        return Ok(ignored(&format!(
+            "not modelled: the documented answer is a {status} redirect"
+        )));
     }
     if route.reference {
         let body = match reference_body(route, example, &collection, &seed_key, &entity_id, &call) {
             Ok(body) => body,
-            Err(reason) => return Ok(ignored(name, reason)),
+            Err(reason) => return Ok(ignored(reason)),
         };
         let parents: Vec<TokenStream> = parents.collect();
         return Ok(test_case(&ident(name), &parents, body, status));
     }
     if example.request.url.contains("/$ref") {
         return Ok(ignored(
-            name,
             "doc defect: a `$ref` request on a page that does not link an entity (see the defects)",
         ));
     }
@@ -325,24 +390,18 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
     if !example.request.violations.is_empty() {
         let body_type = body_type(route, &prefix);
         let (Some(request_json), Some(body_type)) = (request_json, body_type) else {
-            return Ok(ignored(
-                &name.to_string(),
-                "an invalid example without a request body",
-            ));
+            return Ok(ignored("an invalid example without a request body"));
         };
         let fields = violated_fields(example);
-        let start = start();
-        return Ok(quote! {
-            #[tokio::test]
-            async fn #name() {
-                #start
+        return Ok(CaseCode::Runs(quote! {
+            async fn #name(h: Harness) {
                 #(#parents)*
                 match decode::<#body_type>(#request_json) {
                     Err(error) => assert_names_one_of(&error, #fields),
                     Ok(body) => expect_rejected(#call(&body).await, #fields),
                 }
             }
-        });
+        }));
     }
 
     let expected = entity
@@ -352,16 +411,10 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
     let body = match route.kind {
         OperationKind::Create => {
             let Some(body_type) = body_type(route, &prefix) else {
-                return Ok(ignored(
-                    &name.to_string(),
-                    "a create without a request body type",
-                ));
+                return Ok(ignored("a create without a request body type"));
             };
             let Some(request_json) = request_json else {
-                return Ok(ignored(
-                    &name.to_string(),
-                    "a create example without a request body",
-                ));
+                return Ok(ignored("a create example without a request body"));
             };
             quote! {
                 let body: #body_type = decode(#request_json).expect("the example request decodes");
@@ -372,7 +425,6 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
         OperationKind::Get => {
             if !entity.as_ref().is_some_and(Value::is_object) {
                 return Ok(ignored(
-                    &name.to_string(),
                     "doc defect: the example shows no entity to compare with",
                 ));
             }
@@ -401,14 +453,10 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<TokenStr
         }
         OperationKind::Update => {
             let Some(update_type) = route.update_type.as_ref().map(|u| ident(u)) else {
-                return Ok(ignored(
-                    &name.to_string(),
-                    "an update without an update type",
-                ));
+                return Ok(ignored("an update without an update type"));
             };
             if requested_id.is_some_and(|id| id != entity_id) {
                 return Ok(ignored(
-                    &name.to_string(),
                     "doc defect: the update example changes the entity's `id`, which the service refuses",
                 ));
             }
@@ -448,17 +496,14 @@ fn test_case(
     parents: &[TokenStream],
     body: TokenStream,
     status: u16,
-) -> TokenStream {
-    let start = start();
-    quote! {
-        #[tokio::test]
-        async fn #name() {
-            #start
+) -> CaseCode {
+    CaseCode::Runs(quote! {
+        async fn #name(h: Harness) {
             #(#parents)*
             #body
             assert_eq!(h.last_status(), Some(#status), "the documented status");
         }
-    }
+    })
 }
 
 /// The body of a `$ref` example's test: the entity its `@odata.id` link names is seeded where
@@ -507,7 +552,7 @@ fn delta_case(
     collection: &str,
     call: &TokenStream,
     status: u16,
-) -> TokenStream {
+) -> CaseCode {
     let tracked = collection
         .rsplit_once('/')
         .map_or(collection, |(tracked, _)| tracked);
@@ -541,7 +586,7 @@ fn call_case(
     parents: &[TokenStream],
     receiver: &TokenStream,
     status: u16,
-) -> TokenStream {
+) -> CaseCode {
     let method = ident(&route.client.method);
     let call = &quote! { #receiver.#method };
     let arguments = match route.kind {
@@ -562,12 +607,9 @@ fn call_case(
             match graph_spec::literals::parse_function_arguments(inside) {
                 Ok(arguments) => Value::Object(arguments),
                 Err(reason) => {
-                    return ignored(
-                        &name.to_string(),
-                        &format!(
-                            "doc defect: the example's function arguments do not parse: {reason}"
-                        ),
-                    );
+                    return ignored(&format!(
+                        "doc defect: the example's function arguments do not parse: {reason}"
+                    ));
                 }
             }
         }
@@ -582,7 +624,7 @@ fn call_case(
             let parameters = ident(parameters);
             let arguments = json_literal(&arguments);
             (
-                quote! { let parameters: graph_client::#parameters = decode(#arguments).expect("the example's arguments decode"); },
+                quote! { let parameters: area::requests::#parameters = decode(#arguments).expect("the example's arguments decode"); },
                 quote! { &parameters },
             )
         }
@@ -593,28 +635,24 @@ fn call_case(
     if !example.request.violations.is_empty() {
         let Some(parameters) = parameter_struct else {
             return ignored(
-                &name.to_string(),
                 "doc defect: the example passes arguments the page does not declare, which the typed client cannot send",
             );
         };
         let fields = violated_fields(example);
-        let start = start();
         let parameters = ident(parameters);
         let arguments = json_literal(&arguments);
         let refused = quote! {
-            match decode::<graph_client::#parameters>(#arguments) {
+            match decode::<area::requests::#parameters>(#arguments) {
                 Err(error) => assert_names_one_of(&error, #fields),
                 Ok(parameters) => expect_rejected(#call(&parameters).await, #fields),
             }
         };
-        return quote! {
-            #[tokio::test]
-            async fn #name() {
-                #start
+        return CaseCode::Runs(quote! {
+            async fn #name(h: Harness) {
                 #(#parents)*
                 #refused
             }
-        };
+        });
     }
     let documented = example
         .response
@@ -622,7 +660,6 @@ fn call_case(
         .and_then(|r| r.body.as_ref())
         .filter(|_| route.status != 204);
     if let Some(download) = &route.download {
-        let start = start();
         let check = match (status, documented, &download.json) {
             (302, _, _) => {
                 let columns = &download.csv_columns;
@@ -642,20 +679,17 @@ fn call_case(
             }
             _ => {
                 return ignored(
-                    &name.to_string(),
                     "doc defect: a download example that is neither the redirect nor a JSON answer",
                 );
             }
         };
-        return quote! {
-            #[tokio::test]
-            async fn #name() {
-                #start
+        return CaseCode::Runs(quote! {
+            async fn #name(h: Harness) {
                 #(#parents)*
                 #setup
                 #check
             }
-        };
+        });
     }
     let check = match (route.response.as_ref(), documented) {
         (Some(ResponseIr { ty, collection }), Some(body)) => {

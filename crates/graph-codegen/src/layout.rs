@@ -78,9 +78,41 @@ impl CrateNames {
         PathBuf::from("crates").join(self.name("client"))
     }
 
-    /// The contract tests' folder.
+    /// The folder of the client's crate for the area `feature` ([`crate::areas`]).
+    pub fn client_area_dir(&self, feature: &str) -> PathBuf {
+        self.client_dir().join("areas").join(feature)
+    }
+
+    /// The contract tests' folder: the runner, which runs every area's cases.
     pub fn contract_dir(&self) -> PathBuf {
         PathBuf::from("tests").join(self.name("contract-tests"))
+    }
+
+    /// The folder of the contract cases of the area `feature`.
+    pub fn contract_area_dir(&self, feature: &str) -> PathBuf {
+        self.contract_dir().join("areas").join(feature)
+    }
+
+    /// The folders whose subfolders are generated crates, one per part or area: a shrinking
+    /// spec leaves some behind.
+    pub fn generated_crate_folders(&self) -> [PathBuf; 3] {
+        [
+            self.model_dir().join("parts"),
+            self.client_dir().join("areas"),
+            self.contract_dir().join("areas"),
+        ]
+    }
+
+    /// A generated crate's dependency on the area crate `kind` (`client-area` or
+    /// `contract-tests-area`) of `feature`, whose folder is `folder` seen from the depending
+    /// crate, as `graph-<kind>-<feature>`.
+    fn area_dependency(&self, kind: &str, feature: &str, folder: &str, optional: bool) -> String {
+        format!(
+            "{key} = {{ package = \"{name}\", path = \"{folder}\"{optional} }}\n",
+            key = area_key(kind, feature),
+            name = self.name(&format!("{kind}-{feature}")),
+            optional = if optional { ", optional = true" } else { "" },
+        )
     }
 
     /// The dependency line that lets a generated crate say `graph_<kind>` for the generated
@@ -98,17 +130,30 @@ impl CrateNames {
     fn model_by_features(&self) -> String {
         self.dependency("model", "..", ", default-features = false")
     }
-
-    /// A dependency of the contract tests (under `tests/`) on the generated crate `kind`.
-    fn test_dependency(&self, kind: &str) -> String {
-        self.dependency(kind, "../../crates", "")
-    }
 }
 
 /// The name generated manifests give the dependency on the model's part `index`,
 /// `graph-model-part-NNN` (generated Rust says `graph_model_part_NNN`), whatever its package.
 pub fn part_key(index: usize) -> String {
     format!("graph-model-part-{index:03}")
+}
+
+/// The name generated manifests give the dependency on the area crate `kind` of `feature`,
+/// `graph-client-area-<feature>` or `graph-contract-tests-area-<feature>`, whatever its
+/// package; [`area_crate`] is its Rust name.
+fn area_key(kind: &str, feature: &str) -> String {
+    format!("graph-{kind}-{feature}")
+}
+
+/// The Rust name of the client's crate for the area `feature`, e.g.
+/// `graph_client_area_device_management`.
+pub fn client_area_crate(feature: &str) -> String {
+    area_key("client-area", feature).replace('-', "_")
+}
+
+/// The Rust name of the contract cases' crate for the area `feature`.
+pub fn contract_area_crate(feature: &str) -> String {
+    area_key("contract-tests-area", feature).replace('-', "_")
 }
 
 /// A part's folder under the model's: `parts/NNN`.
@@ -251,8 +296,35 @@ pub fn mock_manifest(names: &CrateNames, spec_label: &str, features: &[String]) 
         + LINTS
 }
 
-/// The client crate's `Cargo.toml`.
+/// A facade over the area crates of `kind` (in its `areas/` folder): what each area feature
+/// turns on (its crate, and the feature of the same name of the dependency `also`), and the
+/// optional dependency lines on the crates.
+fn area_facade(
+    names: &CrateNames,
+    kind: &str,
+    also: &str,
+    features: &[String],
+) -> (impl Fn(&str) -> Vec<String>, String) {
+    let enables = move |feature: &str| {
+        vec![
+            format!("dep:{}", area_key(kind, feature)),
+            format!("{also}/{feature}"),
+        ]
+    };
+    let dependencies = (features.iter())
+        .map(|feature| names.area_dependency(kind, feature, &format!("areas/{feature}"), true))
+        .collect();
+    (enables, dependencies)
+}
+
+/// The client crate's `Cargo.toml`: a facade over its area crates, each area feature turning
+/// on its crate (and the model's types of that area, which the facade re-exports).
 pub fn client_manifest(names: &CrateNames, spec_label: &str, features: &[String]) -> String {
+    let (enables, areas) = area_facade(names, "client-area", "graph-model", features);
+    let dependencies = String::from("\n[dependencies]\ngraph-client-runtime.workspace = true\n")
+        + &names.model_by_features()
+        + &areas
+        + "serde.workspace = true\nserde_json.workspace = true\n";
     package(
         spec_label,
         &names.name("client"),
@@ -260,27 +332,84 @@ pub fn client_manifest(names: &CrateNames, spec_label: &str, features: &[String]
             "A typed Microsoft Graph client for the API of {spec_label}, on graph-client-runtime."
         ),
     ) + NO_TEST_HARNESS
-        + &features_table(features, &[], "", model_feature)
-        + "\n[dependencies]\ngraph-client-runtime.workspace = true\n"
-        + &names.model_by_features()
-        + "serde.workspace = true\nserde_json.workspace = true\n"
+        + &features_table(features, &[], "", enables)
+        + &dependencies
         + LINTS
 }
 
-/// The contract tests' `Cargo.toml`: everything they use is a dev-dependency.
-pub fn contract_manifest(names: &CrateNames, spec_label: &str) -> String {
+/// The `Cargo.toml` of the client's crate for the area `feature`, which depends on the model's
+/// parts its requests name (and, through them, on the parts those use), not on the model
+/// facade: a change to a type rebuilds only the areas that can reach it.
+pub fn client_area_manifest(
+    names: &CrateNames,
+    spec_label: &str,
+    feature: &str,
+    parts: &std::collections::BTreeSet<usize>,
+) -> String {
+    let mut dependencies = String::from(
+        "\n[dependencies]\ngraph-client-runtime.workspace = true\ngraph-odata.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n",
+    );
+    let model = format!("../../../{}/", names.name("model"));
+    for &part in parts {
+        dependencies.push_str(&names.model_part_dependency(part, &model, false));
+    }
+    package(
+        spec_label,
+        &names.name(&format!("client-area-{feature}")),
+        &format!("The `{feature}` area of the typed Microsoft Graph client of {spec_label}."),
+    ) + NO_TESTS
+        + &dependencies
+        + LINTS
+}
+
+/// The contract tests' `Cargo.toml`: the runner (a test target without libtest's harness),
+/// each area feature turning on its cases and the mock's area.
+pub fn contract_manifest(names: &CrateNames, spec_label: &str, features: &[String]) -> String {
+    let enables = |feature: &str| {
+        vec![
+            format!("dep:{}", area_key("contract-tests-area", feature)),
+            format!("graph-mock/{feature}"),
+        ]
+    };
+    let mut dependencies = String::from("\n[dependencies]\ngraph-contract.workspace = true\n");
+    dependencies.push_str(&names.dependency("mock", "../../crates", ", default-features = false"));
+    for feature in features {
+        let folder = format!("areas/{feature}");
+        dependencies.push_str(&names.area_dependency(
+            "contract-tests-area",
+            feature,
+            &folder,
+            true,
+        ));
+    }
     package(
         spec_label,
         &names.name("contract-tests"),
         &format!(
             "The doc examples of {spec_label} as contract tests: the generated client against the generated mock."
         ),
-    ) + "\n[dev-dependencies]\n"
-        + &names.test_dependency("client")
-        + "graph-contract.workspace = true\n"
-        + &names.test_dependency("mock")
-        + &names.test_dependency("model")
-        + "serde_json.workspace = true\ntokio.workspace = true\n"
+    ) + NO_TESTS
+        + "\n[[test]]\n# The cases of every area, run by graph-contract's runner (libtest-mimic).\nname = \"cases\"\npath = \"src/cases.rs\"\nharness = false\n"
+        + &features_table(features, &[], "", enables)
+        + &dependencies
+        + LINTS
+}
+
+/// The `Cargo.toml` of the contract cases of the area `feature`: they depend on the area's
+/// client crate and the runtime, not on the mock, which the runner passes them.
+pub fn contract_area_manifest(names: &CrateNames, spec_label: &str, feature: &str) -> String {
+    let client = format!(
+        "../../../../crates/{}/areas/{feature}",
+        names.name("client")
+    );
+    package(
+        spec_label,
+        &names.name(&format!("contract-tests-area-{feature}")),
+        &format!("The doc examples of the `{feature}` area of {spec_label} as contract cases."),
+    ) + NO_TESTS
+        + "\n[dependencies]\n"
+        + &names.area_dependency("client-area", feature, &client, false)
+        + "graph-contract.workspace = true\nserde_json.workspace = true\n"
         + LINTS
 }
 
@@ -322,6 +451,7 @@ pub fn workspace_manifest(
     names: &CrateNames,
     spec_label: &str,
     parts: usize,
+    features: &[String],
 ) -> String {
     let mut text = toml_banner(spec_label);
     text.push_str(
@@ -350,7 +480,12 @@ pub fn workspace_manifest(
     let packages = ["model", "mock", "client"]
         .map(|kind| names.name(kind))
         .into_iter()
-        .chain((0..parts).map(|index| names.model_part(index)));
+        .chain((0..parts).map(|index| names.model_part(index)))
+        .chain(
+            features
+                .iter()
+                .map(|f| names.name(&format!("client-area-{f}"))),
+        );
     for package in packages {
         text.push_str(&format!("[profile.dev.package.{package}]\ndebug = false\n"));
     }

@@ -117,10 +117,47 @@ pub fn generate(
         ),
         rust(&client, "src/lib.rs", client::lib_rs(spec_file))?,
         rust(&client, "src/requests.rs", client::requests_rs(&ir))?,
-        manifest(&contract, layout::contract_manifest(names, spec_file)),
+        manifest(
+            &contract,
+            layout::contract_manifest(names, spec_file, &ir.features),
+        ),
         rust(&contract, "src/lib.rs", contract::lib_rs(spec_file))?,
-        rust(&contract, "src/cases.rs", contract::cases_rs(&ir)?)?,
+        rust(&contract, "src/cases.rs", contract::runner_rs(&ir))?,
     ];
+    let part_by_name = parts::part_by_name(&ir, &parts);
+    for feature in &ir.features {
+        let area_parts = client::area_parts(&ir, &part_by_name, feature);
+        let dir = names.client_area_dir(feature);
+        files.extend([
+            manifest(
+                &dir,
+                layout::client_area_manifest(names, spec_file, feature, &area_parts),
+            ),
+            rust(
+                &dir,
+                "src/lib.rs",
+                client::area_lib_rs(spec_file, feature, &area_parts),
+            )?,
+            rust(
+                &dir,
+                "src/requests.rs",
+                client::area_requests_rs(&ir, feature),
+            )?,
+        ]);
+        let dir = names.contract_area_dir(feature);
+        files.extend([
+            manifest(
+                &dir,
+                layout::contract_area_manifest(names, spec_file, feature),
+            ),
+            rust(
+                &dir,
+                "src/lib.rs",
+                contract::area_lib_rs(spec_file, feature),
+            )?,
+            rust(&dir, "src/cases.rs", contract::cases_rs(&ir, feature)?)?,
+        ]);
+    }
     for (index, part) in parts.iter().enumerate() {
         let dir = names.model_part_dir(index);
         files.extend([
@@ -198,15 +235,30 @@ pub fn workspace_jobs(root: &Path) -> std::io::Result<Vec<Job>> {
 pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
     let spec = graph_spec::load(&job.spec).map_err(|e| e.to_string())?;
     let mut files = generate(&spec, &job.label, &job.names).map_err(|e| e.to_string())?;
-    let parts_dir = job.names.model_dir().join("parts");
-    let parts: Vec<&Path> = (files.iter())
-        .filter(|f| f.path.starts_with(&parts_dir) && f.path.ends_with("Cargo.toml"))
+    // The crates of the model's parts and of the areas: folders a smaller spec leaves behind
+    // are stale.
+    let crates: Vec<&Path> = (files.iter())
+        .filter(|f| f.path.ends_with("Cargo.toml"))
         .filter_map(|f| f.path.parent())
         .collect();
-    let mut changed = stale_parts(&job.out.join(&parts_dir), &parts, &job.out, mode)
-        .map_err(|e| e.to_string())?;
+    let mut changed = Vec::new();
+    for folder in job.names.generated_crate_folders() {
+        changed.extend(
+            stale_crates(&job.out.join(folder), &crates, &job.out, mode)
+                .map_err(|e| e.to_string())?,
+        );
+    }
     if let Some(standalone) = &job.standalone {
-        let manifest = layout::workspace_manifest(standalone, &job.names, &job.label, parts.len());
+        let parts = (crates.iter())
+            .filter(|c| c.starts_with(job.names.model_dir().join("parts")))
+            .count();
+        let client_areas = job.names.client_dir().join("areas");
+        let features: Vec<String> = (crates.iter())
+            .filter_map(|c| c.strip_prefix(&client_areas).ok())
+            .map(|feature| feature.display().to_string())
+            .collect();
+        let manifest =
+            layout::workspace_manifest(standalone, &job.names, &job.label, parts, &features);
         files.push(GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: manifest,
@@ -216,16 +268,16 @@ pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
     Ok((files.len(), changed))
 }
 
-/// The folders in `parts_dir` that hold no part generated now (the spec shrank): removed in
+/// The folders in `parent` that hold no crate generated now (the spec shrank): removed in
 /// write mode, reported as stale in both modes. Only folders with a generated manifest are
 /// touched.
-fn stale_parts(
-    parts_dir: &Path,
-    parts: &[&Path],
+fn stale_crates(
+    parent: &Path,
+    crates: &[&Path],
     root: &Path,
     mode: Mode,
 ) -> Result<Vec<PathBuf>, CodegenError> {
-    let Ok(entries) = std::fs::read_dir(parts_dir) else {
+    let Ok(entries) = std::fs::read_dir(parent) else {
         return Ok(Vec::new());
     };
     let error = |path: &Path, source| CodegenError::Write {
@@ -234,10 +286,10 @@ fn stale_parts(
     };
     let mut stale = Vec::new();
     for entry in entries {
-        let folder = entry.map_err(|e| error(parts_dir, e))?.path();
+        let folder = entry.map_err(|e| error(parent, e))?.path();
         let generated = std::fs::read_to_string(folder.join("Cargo.toml"))
             .is_ok_and(|manifest| manifest.starts_with("# @generated"));
-        let current = parts.iter().any(|part| root.join(part) == folder);
+        let current = crates.iter().any(|c| root.join(c) == folder);
         if !generated || current {
             continue;
         }

@@ -85,6 +85,23 @@ pub fn split(ir: &Ir) -> Result<Vec<Part>, CodegenError> {
     Ok(parts)
 }
 
+/// The part that holds each item, by the Rust names it defines (a struct's own and its update
+/// struct's, a wrapper's, an enum's).
+pub fn part_by_name<'a>(ir: &'a Ir, parts: &[Part]) -> BTreeMap<&'a str, usize> {
+    let mut by_name = BTreeMap::new();
+    for (index, part) in parts.iter().enumerate() {
+        for &item in &part.items {
+            by_name.insert(rust_name(ir, item), index);
+            if let Item::Struct(i) = item {
+                if let Some(update) = &ir.structs[i].update_name {
+                    by_name.insert(update.as_str(), index);
+                }
+            }
+        }
+    }
+    by_name
+}
+
 /// The model's items and what each one's code names.
 struct ItemGraph<'a> {
     ir: &'a Ir,

@@ -3,6 +3,10 @@
 //! against doc examples. It knows no spec: a generated contract-test crate passes its mock's
 //! `API` and turns the transport into its generated `Client`.
 
+mod runner;
+
+pub use runner::{Case, CaseFuture, run, trials};
+
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 

@@ -5,6 +5,9 @@
 //! prefix is a request builder reached from [`Client`], and the operations at a prefix
 //! are its methods. The types are those of the generated model crate, re-exported as
 //! [`model`], so the client and the mock can never disagree about them.
+//!
+//! Each area (a path's first segment, one cargo feature) is a crate of its own,
+//! re-exported here: a change to one area's types rebuilds that area's requests only.
 #[rustfmt::skip]
 mod requests;
 pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, Bytes};
