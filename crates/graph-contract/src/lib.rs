@@ -1,7 +1,8 @@
 //! The runtime of generated contract tests (and of the hand-written end-to-end tests): a mock
 //! started in-process with a client transport pointed at it, store seeding, and comparisons
-//! against doc examples. It knows no spec: a generated contract-test crate passes its mock's
-//! `API` and turns the transport into its generated `Client`.
+//! against doc examples, and the runner of the generated cases ([`run`]). It knows no spec: the
+//! generated contract tests pass their mock's `API` to the runner, and each case reaches its
+//! area's request builders from the harness's transport.
 
 mod runner;
 
