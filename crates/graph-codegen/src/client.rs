@@ -9,7 +9,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::areas::Features;
-use crate::builders::{BuilderIr, Edge};
+use crate::builders::{self, BuilderIr, Edge, Unit};
 use crate::ir::{FieldType, Ir, ResponseIr, RouteIr};
 use crate::layout;
 use crate::model::{self, rust_type};
@@ -60,9 +60,9 @@ fn requests_uses() -> TokenStream {
 pub fn requests_rs(ir: &Ir) -> TokenStream {
     let uses = requests_uses();
     let root = root_client(ir);
-    let areas = ir.features.iter().map(|feature| {
-        let cfg = Features::area(feature).cfg();
-        let area = ident(&layout::client_area_crate(feature));
+    let areas = builders::units(&ir.builders).into_iter().map(|unit| {
+        let cfg = Features::area(&unit.feature).cfg();
+        let area = ident(&layout::client_area_crate(&unit.name));
         quote! { #cfg pub use #area::requests::*; }
     });
     let default_url = format!("https://graph.microsoft.com/{}", ir.version);
@@ -83,13 +83,14 @@ pub fn requests_rs(ir: &Ir) -> TokenStream {
     }
 }
 
-/// The `src/lib.rs` of the client's crate for the area `feature`: its requests, and the model's
-/// parts they name (`parts`), re-exported as `model`.
-pub fn area_lib_rs(spec_label: &str, feature: &str, parts: &BTreeSet<usize>) -> TokenStream {
+/// The `src/lib.rs` of the client's crate for `unit`: its requests, and the model's parts they
+/// name (`parts`), re-exported as `model`.
+pub fn area_lib_rs(spec_label: &str, unit: &Unit, parts: &BTreeSet<usize>) -> TokenStream {
     let doc = format!(
-        " The `{feature}` area of the typed Microsoft Graph client of `{spec_label}`: its request \
-         builders. Use it through the client crate (its `{feature}` feature), which re-exports \
-         them and reaches them from `Client`."
+        " The `{}` request builders of the typed Microsoft Graph client of `{spec_label}`. Use \
+         them through the client crate (its `{}` feature), which re-exports them and reaches \
+         them from `Client`.",
+        unit.name, unit.feature
     );
     let parts = parts.iter().map(|&part| ident(&model::part_crate(part)));
     quote! {
@@ -107,16 +108,16 @@ pub fn area_lib_rs(spec_label: &str, feature: &str, parts: &BTreeSet<usize>) -> 
     }
 }
 
-/// The `src/requests.rs` of the client's crate for the area `feature`: its builders, each
-/// top-level one with a constructor `Client` calls.
-pub fn area_requests_rs(ir: &Ir, feature: &str) -> TokenStream {
+/// The `src/requests.rs` of the client's crate for the unit `unit`: its builders, the top one
+/// with a constructor that `Client` (or the builder above it) calls.
+pub fn area_requests_rs(ir: &Ir, unit: &str) -> TokenStream {
     let uses = requests_uses();
     let prefix = quote!(crate::model::);
     let builders = (ir.builders.iter().enumerate())
         .skip(1)
-        .filter(|(_, node)| node.feature == feature)
+        .filter(|(_, node)| node.unit == unit)
         .map(|(index, node)| builder(ir, index, node, &prefix));
-    let doc = format!(" The request builders of the `{feature}` area, one per URL prefix.");
+    let doc = format!(" The request builders of `{unit}`, one per URL prefix.");
     quote! {
         #![doc = #doc]
         #uses
@@ -125,11 +126,24 @@ pub fn area_requests_rs(ir: &Ir, feature: &str) -> TokenStream {
     }
 }
 
-/// The parts of the model whose items the requests of the area `feature` name: what its crate
-/// depends on (the parts those items use come with them).
-pub fn area_parts(ir: &Ir, by_name: &BTreeMap<&str, usize>, feature: &str) -> BTreeSet<usize> {
+/// The units whose top builders the builders of `unit` return: what its crate depends on
+/// besides the model's parts.
+pub fn units_below(ir: &Ir, unit: &str) -> BTreeSet<String> {
+    (ir.builders.iter())
+        .filter(|node| node.unit == unit)
+        .flat_map(|node| node.children.values())
+        .map(|&child| &ir.builders[child].unit)
+        .filter(|&other| other != unit)
+        .cloned()
+        .collect()
+}
+
+/// The parts of the model whose items the requests of `unit` name: what its crate depends on
+/// (the parts those items use come with them).
+pub fn area_parts(ir: &Ir, by_name: &BTreeMap<&str, usize>, unit: &str) -> BTreeSet<usize> {
     let mut names: Vec<&str> = Vec::new();
-    for route in ir.routes.iter().filter(|r| r.feature == feature) {
+    let routes = (ir.routes.iter()).filter(|r| ir.builders[r.client.builder].unit == unit);
+    for route in routes {
         let types = (route.request_type.iter())
             .chain(route.response.iter().map(|r| &r.ty))
             .chain(
@@ -285,8 +299,18 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr, prefix: &TokenStream) -> Tok
         let child = &ir.builders[child];
         let child_name = ident(&child.struct_name);
         let method = ident(&child.method);
-        let (argument, path) = child_path(child, &quote!(self.path()));
         let doc = doc_lines(&format!("Requests under `{}`.", child.template));
+        // The top of another unit is made by its own crate.
+        if child.unit != node.unit {
+            let unit = ident(&layout::client_area_crate(&child.unit));
+            return quote! {
+                #doc
+                pub fn #method(&self) -> #unit::requests::#child_name {
+                    #unit::requests::#child_name::new(&self.transport)
+                }
+            };
+        }
+        let (argument, path) = child_path(child, &quote!(self.path()));
         quote! {
             #doc
             pub fn #method(&self #argument) -> #child_name {
@@ -294,17 +318,15 @@ fn builder(ir: &Ir, index: usize, node: &BuilderIr, prefix: &TokenStream) -> Tok
             }
         }
     });
-    let constructor = (node.parent == 0).then(|| {
-        let (argument, path) = match &node.edge {
-            Edge::Segment(segment) | Edge::Cast(segment) => {
-                let path = format!("/{segment}");
-                (quote! {}, quote! { #path.to_owned() })
-            }
-            _ => child_path(node, &quote!("")),
+    let constructor = builders::unit_top(&ir.builders, index).then(|| {
+        // A unit's top has a fixed path, unless it is an area's top reached by a key.
+        let (argument, path) = match builders::fixed_path(&ir.builders, index) {
+            Some(path) => (quote! {}, quote! { #path.to_owned() }),
+            None => child_path(node, &quote!("")),
         };
         let doc = doc_lines(&format!(
-            "Requests under `{}` over `transport`: what `Client::{}` returns.",
-            node.template, node.method
+            "Requests under `{}` over `transport`: what `{}::{}` returns.",
+            node.template, ir.builders[node.parent].struct_name, node.method
         ));
         quote! {
             #doc

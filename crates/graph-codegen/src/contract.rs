@@ -43,9 +43,9 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
 /// The runner's `src/cases.rs`: a test target without libtest's harness that runs the cases
 /// of every area turned on.
 pub fn runner_rs(ir: &Ir) -> TokenStream {
-    let areas = ir.features.iter().map(|feature| {
-        let cfg = Features::area(feature).cfg();
-        let area = ident(&layout::contract_area_crate(feature));
+    let areas = builders::units(&ir.builders).into_iter().map(|unit| {
+        let cfg = Features::area(&unit.feature).cfg();
+        let area = ident(&layout::contract_area_crate(&unit.name));
         quote! { #cfg #area::cases }
     });
     quote! {
@@ -58,11 +58,11 @@ pub fn runner_rs(ir: &Ir) -> TokenStream {
     }
 }
 
-/// The `src/lib.rs` of the contract cases of the area `feature`.
-pub fn area_lib_rs(spec_label: &str, feature: &str) -> TokenStream {
+/// The `src/lib.rs` of the contract cases of the unit `unit`.
+pub fn area_lib_rs(spec_label: &str, unit: &str) -> TokenStream {
     let doc = format!(
-        " The doc examples of the `{feature}` area of `{spec_label}` as contract cases, run by \
-         the contract tests' runner."
+        " The doc examples of the `{unit}` request builders of `{spec_label}` as contract cases, \
+         run by the contract tests' runner."
     );
     quote! {
         #![doc = #doc]
@@ -81,10 +81,10 @@ enum CaseCode {
     Skipped(String),
 }
 
-/// The `src/cases.rs` of the area `feature`: one case per doc example of each of its routes,
-/// and `cases()`, their list. Names are claimed over every route, so they are unique over the
-/// areas and do not depend on which areas are generated.
-pub fn cases_rs(ir: &Ir, feature: &str) -> Result<TokenStream, CodegenError> {
+/// The `src/cases.rs` of the unit `unit`: one case per doc example of each of its routes, and
+/// `cases()`, their list. Names are claimed over every route, so they are unique over the
+/// units and do not depend on which units are generated.
+pub fn cases_rs(ir: &Ir, unit: &str) -> Result<TokenStream, CodegenError> {
     let mut scope = Scope::default();
     let (mut functions, mut list) = (Vec::new(), Vec::new());
     for (index, route) in ir.routes.iter().enumerate() {
@@ -94,7 +94,7 @@ pub fn cases_rs(ir: &Ir, feature: &str) -> Result<TokenStream, CodegenError> {
                 route.const_name.to_snake_case(),
                 n + 1
             ));
-            if route.feature != feature {
+            if ir.builders[route.client.builder].unit != unit {
                 continue;
             }
             let function = ident(&name);
@@ -110,15 +110,15 @@ pub fn cases_rs(ir: &Ir, feature: &str) -> Result<TokenStream, CodegenError> {
             }
         }
     }
-    let area = ident(&layout::client_area_crate(feature));
+    let area = ident(&layout::client_area_crate(unit));
     Ok(quote! {
-        //! Contract cases generated from the doc examples of the area: one per example.
+        //! Contract cases generated from the doc examples of the unit: one per example.
         #![allow(clippy::all, unused_imports, unused_variables, unused_mut)]
 
         use graph_contract::*;
         use #area as area;
 
-        /// Every case of the area, in the spec's order.
+        /// Every case of the unit, in the spec's order.
         pub fn cases() -> Vec<Case> {
             Vec::from([#(#list),*])
         }
@@ -127,9 +127,9 @@ pub fn cases_rs(ir: &Ir, feature: &str) -> Result<TokenStream, CodegenError> {
     })
 }
 
-/// `area::requests::A::new(&h.transport).b().by_id(k0)` for route `index`, given one expression
-/// per key in the path (outermost first). Keys and key edges come from the same template, so a
-/// mismatch is a codegen bug, reported as one.
+/// `area::requests::A::new(&h.transport).b().by_id(k0)` for route `index`, from the top of its
+/// unit (`A`), given one expression per key in the path (outermost first). Keys and key edges
+/// come from the same template, so a mismatch is a codegen bug, reported as one.
 fn receiver_chain(
     ir: &Ir,
     index: usize,
@@ -138,7 +138,12 @@ fn receiver_chain(
     let route = &ir.routes[index];
     let mut keys = keys.iter();
     let mut steps = Vec::new();
-    for node in builders::call_path(&ir.builders, &route.client) {
+    let path = builders::call_path(&ir.builders, &route.client);
+    // The builders above the unit's top are another crate's, and have no keys.
+    let top = (path.iter())
+        .rposition(|&node| builders::unit_top(&ir.builders, node))
+        .unwrap_or_default();
+    for &node in &path[top..] {
         let builder = &ir.builders[node];
         let key = match &builder.edge {
             Edge::Key(name) => {

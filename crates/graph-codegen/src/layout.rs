@@ -6,8 +6,10 @@
 //! crates are `graph-model`, `graph-mock`, ... and a codegen fixture's are
 //! `snapshot-library-model`, ..., from the same generated Rust.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::builders::Unit;
 use crate::parts::Part;
 
 /// The package names of one spec's generated crates: `<prefix>-model`, `<prefix>-mock`,
@@ -78,9 +80,9 @@ impl CrateNames {
         PathBuf::from("crates").join(self.name("client"))
     }
 
-    /// The folder of the client's crate for the area `feature` ([`crate::areas`]).
-    pub fn client_area_dir(&self, feature: &str) -> PathBuf {
-        self.client_dir().join("areas").join(feature)
+    /// The folder of the client's crate for the unit `unit` ([`crate::builders::Unit`]).
+    pub fn client_area_dir(&self, unit: &str) -> PathBuf {
+        self.client_dir().join("areas").join(unit)
     }
 
     /// The contract tests' folder: the runner, which runs every area's cases.
@@ -88,9 +90,9 @@ impl CrateNames {
         PathBuf::from("tests").join(self.name("contract-tests"))
     }
 
-    /// The folder of the contract cases of the area `feature`.
-    pub fn contract_area_dir(&self, feature: &str) -> PathBuf {
-        self.contract_dir().join("areas").join(feature)
+    /// The folder of the contract cases of the unit `unit`.
+    pub fn contract_area_dir(&self, unit: &str) -> PathBuf {
+        self.contract_dir().join("areas").join(unit)
     }
 
     /// The folders whose subfolders are generated crates, one per part or area: a shrinking
@@ -104,13 +106,13 @@ impl CrateNames {
     }
 
     /// A generated crate's dependency on the area crate `kind` (`client-area` or
-    /// `contract-tests-area`) of `feature`, whose folder is `folder` seen from the depending
-    /// crate, as `graph-<kind>-<feature>`.
-    fn area_dependency(&self, kind: &str, feature: &str, folder: &str, optional: bool) -> String {
+    /// `contract-tests-area`) of the unit `unit`, whose folder is `folder` seen from the
+    /// depending crate, as `graph-<kind>-<unit>`.
+    fn area_dependency(&self, kind: &str, unit: &str, folder: &str, optional: bool) -> String {
         format!(
             "{key} = {{ package = \"{name}\", path = \"{folder}\"{optional} }}\n",
-            key = area_key(kind, feature),
-            name = self.name(&format!("{kind}-{feature}")),
+            key = area_key(kind, unit),
+            name = self.name(&format!("{kind}-{unit}")),
             optional = if optional { ", optional = true" } else { "" },
         )
     }
@@ -138,22 +140,22 @@ pub fn part_key(index: usize) -> String {
     format!("graph-model-part-{index:03}")
 }
 
-/// The name generated manifests give the dependency on the area crate `kind` of `feature`,
-/// `graph-client-area-<feature>` or `graph-contract-tests-area-<feature>`, whatever its
-/// package; [`area_crate`] is its Rust name.
-fn area_key(kind: &str, feature: &str) -> String {
-    format!("graph-{kind}-{feature}")
+/// The name generated manifests give the dependency on the area crate `kind` of the unit
+/// `unit`, `graph-client-area-<unit>` or `graph-contract-tests-area-<unit>`, whatever its
+/// package; [`client_area_crate`] and [`contract_area_crate`] are their Rust names.
+fn area_key(kind: &str, unit: &str) -> String {
+    format!("graph-{kind}-{unit}")
 }
 
-/// The Rust name of the client's crate for the area `feature`, e.g.
+/// The Rust name of the client's crate for the unit `unit`, e.g.
 /// `graph_client_area_device_management`.
-pub fn client_area_crate(feature: &str) -> String {
-    area_key("client-area", feature).replace('-', "_")
+pub fn client_area_crate(unit: &str) -> String {
+    area_key("client-area", unit).replace('-', "_")
 }
 
-/// The Rust name of the contract cases' crate for the area `feature`.
-pub fn contract_area_crate(feature: &str) -> String {
-    area_key("contract-tests-area", feature).replace('-', "_")
+/// The Rust name of the contract cases' crate for the unit `unit`.
+pub fn contract_area_crate(unit: &str) -> String {
+    area_key("contract-tests-area", unit).replace('-', "_")
 }
 
 /// A part's folder under the model's: `parts/NNN`.
@@ -296,31 +298,40 @@ pub fn mock_manifest(names: &CrateNames, spec_label: &str, features: &[String]) 
         + LINTS
 }
 
-/// A facade over the area crates of `kind` (in its `areas/` folder): what each area feature
-/// turns on (its crate, and the feature of the same name of the dependency `also`), and the
-/// optional dependency lines on the crates.
-fn area_facade(
+/// A facade over the area crates of `kind` (in its `areas/` folder), one per unit: what each
+/// area feature turns on (its units' crates, and the feature of the same name of the
+/// dependency `also`), and the optional dependency lines on the crates.
+fn area_facade<'a>(
     names: &CrateNames,
-    kind: &str,
-    also: &str,
-    features: &[String],
-) -> (impl Fn(&str) -> Vec<String>, String) {
+    kind: &'a str,
+    also: &'a str,
+    units: &'a [Unit],
+) -> (impl Fn(&str) -> Vec<String> + 'a, String) {
     let enables = move |feature: &str| {
-        vec![
-            format!("dep:{}", area_key(kind, feature)),
-            format!("{also}/{feature}"),
-        ]
+        (units.iter())
+            .filter(|unit| unit.feature == feature)
+            .map(|unit| format!("dep:{}", area_key(kind, &unit.name)))
+            .chain([format!("{also}/{feature}")])
+            .collect()
     };
-    let dependencies = (features.iter())
-        .map(|feature| names.area_dependency(kind, feature, &format!("areas/{feature}"), true))
+    let dependencies = (units.iter())
+        .map(|unit| {
+            let folder = format!("areas/{}", unit.name);
+            names.area_dependency(kind, &unit.name, &folder, true)
+        })
         .collect();
     (enables, dependencies)
 }
 
 /// The client crate's `Cargo.toml`: a facade over its area crates, each area feature turning
 /// on its crate (and the model's types of that area, which the facade re-exports).
-pub fn client_manifest(names: &CrateNames, spec_label: &str, features: &[String]) -> String {
-    let (enables, areas) = area_facade(names, "client-area", "graph-model", features);
+pub fn client_manifest(
+    names: &CrateNames,
+    spec_label: &str,
+    features: &[String],
+    units: &[Unit],
+) -> String {
+    let (enables, areas) = area_facade(names, "client-area", "graph-model", units);
     let dependencies = String::from("\n[dependencies]\ngraph-client-runtime.workspace = true\n")
         + &names.model_by_features()
         + &areas
@@ -337,14 +348,16 @@ pub fn client_manifest(names: &CrateNames, spec_label: &str, features: &[String]
         + LINTS
 }
 
-/// The `Cargo.toml` of the client's crate for the area `feature`, which depends on the model's
+/// The `Cargo.toml` of the client's crate for the unit `unit`, which depends on the model's
 /// parts its requests name (and, through them, on the parts those use), not on the model
-/// facade: a change to a type rebuilds only the areas that can reach it.
+/// facade, so a change to a type rebuilds only the units that can reach it; and on the units
+/// below it (`below`), whose top builders its builders return.
 pub fn client_area_manifest(
     names: &CrateNames,
     spec_label: &str,
-    feature: &str,
-    parts: &std::collections::BTreeSet<usize>,
+    unit: &str,
+    parts: &BTreeSet<usize>,
+    below: &BTreeSet<String>,
 ) -> String {
     let mut dependencies = String::from(
         "\n[dependencies]\ngraph-client-runtime.workspace = true\ngraph-odata.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n",
@@ -353,10 +366,16 @@ pub fn client_area_manifest(
     for &part in parts {
         dependencies.push_str(&names.model_part_dependency(part, &model, false));
     }
+    for other in below {
+        let folder = format!("../{other}");
+        dependencies.push_str(&names.area_dependency("client-area", other, &folder, false));
+    }
     package(
         spec_label,
-        &names.name(&format!("client-area-{feature}")),
-        &format!("The `{feature}` area of the typed Microsoft Graph client of {spec_label}."),
+        &names.name(&format!("client-area-{unit}")),
+        &format!(
+            "The `{unit}` request builders of the typed Microsoft Graph client of {spec_label}."
+        ),
     ) + NO_TESTS
         + &dependencies
         + LINTS
@@ -364,24 +383,16 @@ pub fn client_area_manifest(
 
 /// The contract tests' `Cargo.toml`: the runner (a test target without libtest's harness),
 /// each area feature turning on its cases and the mock's area.
-pub fn contract_manifest(names: &CrateNames, spec_label: &str, features: &[String]) -> String {
-    let enables = |feature: &str| {
-        vec![
-            format!("dep:{}", area_key("contract-tests-area", feature)),
-            format!("graph-mock/{feature}"),
-        ]
-    };
-    let mut dependencies = String::from("\n[dependencies]\ngraph-contract.workspace = true\n");
-    dependencies.push_str(&names.dependency("mock", "../../crates", ", default-features = false"));
-    for feature in features {
-        let folder = format!("areas/{feature}");
-        dependencies.push_str(&names.area_dependency(
-            "contract-tests-area",
-            feature,
-            &folder,
-            true,
-        ));
-    }
+pub fn contract_manifest(
+    names: &CrateNames,
+    spec_label: &str,
+    features: &[String],
+    units: &[Unit],
+) -> String {
+    let (enables, areas) = area_facade(names, "contract-tests-area", "graph-mock", units);
+    let dependencies = String::from("\n[dependencies]\ngraph-contract.workspace = true\n")
+        + &names.dependency("mock", "../../crates", ", default-features = false")
+        + &areas;
     package(
         spec_label,
         &names.name("contract-tests"),
@@ -395,20 +406,19 @@ pub fn contract_manifest(names: &CrateNames, spec_label: &str, features: &[Strin
         + LINTS
 }
 
-/// The `Cargo.toml` of the contract cases of the area `feature`: they depend on the area's
-/// client crate and the runtime, not on the mock, which the runner passes them.
-pub fn contract_area_manifest(names: &CrateNames, spec_label: &str, feature: &str) -> String {
-    let client = format!(
-        "../../../../crates/{}/areas/{feature}",
-        names.name("client")
-    );
+/// The `Cargo.toml` of the contract cases of the unit `unit`: they depend on the unit's client
+/// crate and the runtime, not on the mock, which the runner passes them.
+pub fn contract_area_manifest(names: &CrateNames, spec_label: &str, unit: &str) -> String {
+    let client = format!("../../../../crates/{}/areas/{unit}", names.name("client"));
     package(
         spec_label,
-        &names.name(&format!("contract-tests-area-{feature}")),
-        &format!("The doc examples of the `{feature}` area of {spec_label} as contract cases."),
+        &names.name(&format!("contract-tests-area-{unit}")),
+        &format!(
+            "The doc examples of the `{unit}` request builders of {spec_label} as contract cases."
+        ),
     ) + NO_TESTS
         + "\n[dependencies]\n"
-        + &names.area_dependency("client-area", feature, &client, false)
+        + &names.area_dependency("client-area", unit, &client, false)
         + "graph-contract.workspace = true\nserde_json.workspace = true\n"
         + LINTS
 }
@@ -451,7 +461,7 @@ pub fn workspace_manifest(
     names: &CrateNames,
     spec_label: &str,
     parts: usize,
-    features: &[String],
+    units: &[String],
 ) -> String {
     let mut text = toml_banner(spec_label);
     text.push_str(
@@ -482,9 +492,9 @@ pub fn workspace_manifest(
         .into_iter()
         .chain((0..parts).map(|index| names.model_part(index)))
         .chain(
-            features
+            units
                 .iter()
-                .map(|f| names.name(&format!("client-area-{f}"))),
+                .map(|u| names.name(&format!("client-area-{u}"))),
         );
     for package in packages {
         text.push_str(&format!("[profile.dev.package.{package}]\ndebug = false\n"));

@@ -87,6 +87,7 @@ pub fn generate(
         contents,
     };
     let manifest = |dir: &Path, contents: String| text(dir, "Cargo.toml", contents);
+    let units = builders::units(&ir.builders);
     let (model, mock) = (names.model_dir(), names.mock_dir());
     let (client, contract) = (names.client_dir(), names.contract_dir());
     let mut files = vec![
@@ -113,49 +114,40 @@ pub fn generate(
         text(&mock, "src/spec.json", spec_json),
         manifest(
             &client,
-            layout::client_manifest(names, spec_file, &ir.features),
+            layout::client_manifest(names, spec_file, &ir.features, &units),
         ),
         rust(&client, "src/lib.rs", client::lib_rs(spec_file))?,
         rust(&client, "src/requests.rs", client::requests_rs(&ir))?,
         manifest(
             &contract,
-            layout::contract_manifest(names, spec_file, &ir.features),
+            layout::contract_manifest(names, spec_file, &ir.features, &units),
         ),
         rust(&contract, "src/lib.rs", contract::lib_rs(spec_file))?,
         rust(&contract, "src/cases.rs", contract::runner_rs(&ir))?,
     ];
     let part_by_name = parts::part_by_name(&ir, &parts);
-    for feature in &ir.features {
-        let area_parts = client::area_parts(&ir, &part_by_name, feature);
-        let dir = names.client_area_dir(feature);
+    for unit in &units {
+        let name = unit.name.as_str();
+        let area_parts = client::area_parts(&ir, &part_by_name, name);
+        let below = client::units_below(&ir, name);
+        let dir = names.client_area_dir(name);
         files.extend([
             manifest(
                 &dir,
-                layout::client_area_manifest(names, spec_file, feature, &area_parts),
+                layout::client_area_manifest(names, spec_file, name, &area_parts, &below),
             ),
             rust(
                 &dir,
                 "src/lib.rs",
-                client::area_lib_rs(spec_file, feature, &area_parts),
+                client::area_lib_rs(spec_file, unit, &area_parts),
             )?,
-            rust(
-                &dir,
-                "src/requests.rs",
-                client::area_requests_rs(&ir, feature),
-            )?,
+            rust(&dir, "src/requests.rs", client::area_requests_rs(&ir, name))?,
         ]);
-        let dir = names.contract_area_dir(feature);
+        let dir = names.contract_area_dir(name);
         files.extend([
-            manifest(
-                &dir,
-                layout::contract_area_manifest(names, spec_file, feature),
-            ),
-            rust(
-                &dir,
-                "src/lib.rs",
-                contract::area_lib_rs(spec_file, feature),
-            )?,
-            rust(&dir, "src/cases.rs", contract::cases_rs(&ir, feature)?)?,
+            manifest(&dir, layout::contract_area_manifest(names, spec_file, name)),
+            rust(&dir, "src/lib.rs", contract::area_lib_rs(spec_file, name))?,
+            rust(&dir, "src/cases.rs", contract::cases_rs(&ir, name)?)?,
         ]);
     }
     for (index, part) in parts.iter().enumerate() {
@@ -253,12 +245,12 @@ pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
             .filter(|c| c.starts_with(job.names.model_dir().join("parts")))
             .count();
         let client_areas = job.names.client_dir().join("areas");
-        let features: Vec<String> = (crates.iter())
+        let units: Vec<String> = (crates.iter())
             .filter_map(|c| c.strip_prefix(&client_areas).ok())
-            .map(|feature| feature.display().to_string())
+            .map(|unit| unit.display().to_string())
             .collect();
         let manifest =
-            layout::workspace_manifest(standalone, &job.names, &job.label, parts, &features);
+            layout::workspace_manifest(standalone, &job.names, &job.label, parts, &units);
         files.push(GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: manifest,

@@ -108,6 +108,26 @@ fn a_chain_of_types_is_cut_into_parts_each_using_the_one_before() {
 }
 
 #[test]
+fn parts_are_filled_by_level_so_a_change_rebuilds_a_short_chain() {
+    // Eight hubs, each named before the sixteen types only it uses: Tarjan's order alone would
+    // interleave them (16 leaves, a hub, 16 leaves, ...), so that each part used the one before.
+    let (hubs, leaves) = (8, 16);
+    let mut uses = Vec::new();
+    for hub in 0..hubs {
+        let first = hub * (leaves + 1) + 1;
+        uses.push((first..first + leaves).collect::<Vec<usize>>());
+        uses.extend(std::iter::repeat_n(vec![], leaves));
+    }
+    let ir = Ir::build(&spec_of(&uses));
+    let parts = split(&ir).unwrap();
+    let sizes: Vec<usize> = parts.iter().map(|p| p.items.len()).collect();
+    assert_eq!(sizes, [PART_SIZE, PART_SIZE, hubs]);
+    // The leaves fill the first two parts, which use nothing; the hubs' part uses both.
+    assert!(parts[0].dependencies.is_empty() && parts[1].dependencies.is_empty());
+    assert_eq!(parts[2].dependencies.iter().collect::<Vec<_>>(), [&0, &1]);
+}
+
+#[test]
 fn mutually_recursive_types_stay_in_one_part() {
     // PART_SIZE - 1 unrelated types, then three types that use each other in a ring: the ring
     // does not fit in the first part's last place, so it opens the next part whole.

@@ -325,70 +325,6 @@ impl GroupAssignmentTarget {
         serde_json::to_vec(self)
     }
 }
-/// A `assignmentTarget` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
-/// reads as the base type, with unknown properties kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum AnyAssignmentTarget {
-    /// A `assignmentTarget`.
-    AssignmentTarget(AssignmentTarget),
-    /// A `allDevicesAssignmentTarget`.
-    AllDevicesAssignmentTarget(AllDevicesAssignmentTarget),
-    /// A `groupAssignmentTarget`.
-    GroupAssignmentTarget(GroupAssignmentTarget),
-}
-impl<'de> serde::Deserialize<'de> for AnyAssignmentTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-        let result = match graph_odata::odata_type_name(&value) {
-            Some("allDevicesAssignmentTarget") => {
-                serde_json::from_value(value).map(Self::AllDevicesAssignmentTarget)
-            }
-            Some("groupAssignmentTarget") => {
-                serde_json::from_value(value).map(Self::GroupAssignmentTarget)
-            }
-            _ => serde_json::from_value(value).map(Self::AssignmentTarget),
-        };
-        result.map_err(serde::de::Error::custom)
-    }
-}
-impl AnyAssignmentTarget {
-    /// Decodes a value from JSON, naming the field of any error.
-    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
-        graph_odata::from_json(json)
-    }
-    /// Encodes the value as JSON.
-    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(self)
-    }
-}
-impl AnyAssignmentTarget {
-    /// The Graph name of the type this value is.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Self::AssignmentTarget(_) => "assignmentTarget",
-            Self::AllDevicesAssignmentTarget(_) => "allDevicesAssignmentTarget",
-            Self::GroupAssignmentTarget(_) => "groupAssignmentTarget",
-        }
-    }
-}
-impl From<AssignmentTarget> for AnyAssignmentTarget {
-    fn from(value: AssignmentTarget) -> Self {
-        Self::AssignmentTarget(value)
-    }
-}
-impl From<AllDevicesAssignmentTarget> for AnyAssignmentTarget {
-    fn from(value: AllDevicesAssignmentTarget) -> Self {
-        Self::AllDevicesAssignmentTarget(value)
-    }
-}
-impl From<GroupAssignmentTarget> for AnyAssignmentTarget {
-    fn from(value: GroupAssignmentTarget) -> Self {
-        Self::GroupAssignmentTarget(value)
-    }
-}
 /// The `constantExpression` type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConstantExpression {
@@ -489,6 +425,140 @@ impl Expression {
     /// Encodes the value as JSON.
     pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
         serde_json::to_vec(self)
+    }
+}
+/// A flags enum: properties of this type hold several members, comma-separated in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BookFormat {
+    /// `paper`
+    Paper,
+    /// `audio`
+    Audio,
+    /// `digital`
+    Digital,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for BookFormat {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Paper => "paper",
+            Self::Audio => "audio",
+            Self::Digital => "digital",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "paper" => Self::Paper,
+            "audio" => Self::Audio,
+            "digital" => Self::Digital,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
+    }
+}
+graph_odata::open_enum_serde!(BookFormat);
+/// Where a book is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BookState {
+    /// `available`
+    Available,
+    /// Clashes with the catch-all variant.
+    Unrecognized,
+    /// `2ndHand`
+    V2ndHand,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized2(String),
+}
+impl graph_odata::OpenEnum for BookState {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Available => "available",
+            Self::Unrecognized => "unrecognized",
+            Self::V2ndHand => "2ndHand",
+            Self::Unrecognized2(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "available" => Self::Available,
+            "unrecognized" => Self::Unrecognized,
+            "2ndHand" => Self::V2ndHand,
+            other => Self::Unrecognized2(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized2(_))
+    }
+}
+graph_odata::open_enum_serde!(BookState);
+/// `mimeContent` is not documented by the imported pages, so any JSON is kept as it is.
+pub type MimeContent = Value;
+/// A `assignmentTarget` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
+/// reads as the base type, with unknown properties kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnyAssignmentTarget {
+    /// A `assignmentTarget`.
+    AssignmentTarget(AssignmentTarget),
+    /// A `allDevicesAssignmentTarget`.
+    AllDevicesAssignmentTarget(AllDevicesAssignmentTarget),
+    /// A `groupAssignmentTarget`.
+    GroupAssignmentTarget(GroupAssignmentTarget),
+}
+impl<'de> serde::Deserialize<'de> for AnyAssignmentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+        let result = match graph_odata::odata_type_name(&value) {
+            Some("allDevicesAssignmentTarget") => {
+                serde_json::from_value(value).map(Self::AllDevicesAssignmentTarget)
+            }
+            Some("groupAssignmentTarget") => {
+                serde_json::from_value(value).map(Self::GroupAssignmentTarget)
+            }
+            _ => serde_json::from_value(value).map(Self::AssignmentTarget),
+        };
+        result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyAssignmentTarget {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+impl AnyAssignmentTarget {
+    /// The Graph name of the type this value is.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::AssignmentTarget(_) => "assignmentTarget",
+            Self::AllDevicesAssignmentTarget(_) => "allDevicesAssignmentTarget",
+            Self::GroupAssignmentTarget(_) => "groupAssignmentTarget",
+        }
+    }
+}
+impl From<AssignmentTarget> for AnyAssignmentTarget {
+    fn from(value: AssignmentTarget) -> Self {
+        Self::AssignmentTarget(value)
+    }
+}
+impl From<AllDevicesAssignmentTarget> for AnyAssignmentTarget {
+    fn from(value: AllDevicesAssignmentTarget) -> Self {
+        Self::AllDevicesAssignmentTarget(value)
+    }
+}
+impl From<GroupAssignmentTarget> for AnyAssignmentTarget {
+    fn from(value: GroupAssignmentTarget) -> Self {
+        Self::GroupAssignmentTarget(value)
     }
 }
 /// The `binaryExpression` type.
@@ -611,74 +681,6 @@ impl From<ConstantExpression> for AnyExpression {
         Self::ConstantExpression(value)
     }
 }
-/// A flags enum: properties of this type hold several members, comma-separated in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BookFormat {
-    /// `paper`
-    Paper,
-    /// `audio`
-    Audio,
-    /// `digital`
-    Digital,
-    /// A member this crate does not know (the service adds members over time), kept as sent.
-    Unrecognized(String),
-}
-impl graph_odata::OpenEnum for BookFormat {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Paper => "paper",
-            Self::Audio => "audio",
-            Self::Digital => "digital",
-            Self::Unrecognized(other) => other,
-        }
-    }
-    fn from_member(name: &str) -> Self {
-        match name {
-            "paper" => Self::Paper,
-            "audio" => Self::Audio,
-            "digital" => Self::Digital,
-            other => Self::Unrecognized(other.to_owned()),
-        }
-    }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unrecognized(_))
-    }
-}
-graph_odata::open_enum_serde!(BookFormat);
-/// Where a book is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BookState {
-    /// `available`
-    Available,
-    /// Clashes with the catch-all variant.
-    Unrecognized,
-    /// `2ndHand`
-    V2ndHand,
-    /// A member this crate does not know (the service adds members over time), kept as sent.
-    Unrecognized2(String),
-}
-impl graph_odata::OpenEnum for BookState {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "available",
-            Self::Unrecognized => "unrecognized",
-            Self::V2ndHand => "2ndHand",
-            Self::Unrecognized2(other) => other,
-        }
-    }
-    fn from_member(name: &str) -> Self {
-        match name {
-            "available" => Self::Available,
-            "unrecognized" => Self::Unrecognized,
-            "2ndHand" => Self::V2ndHand,
-            other => Self::Unrecognized2(other.to_owned()),
-        }
-    }
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unrecognized2(_))
-    }
-}
-graph_odata::open_enum_serde!(BookState);
 /// A namespaced type derived from a root one.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ArchiveRareBook {
@@ -1132,8 +1134,6 @@ impl Ebook {
         serde_json::to_vec(self)
     }
 }
-/// `mimeContent` is not documented by the imported pages, so any JSON is kept as it is.
-pub type MimeContent = Value;
 /// A `book` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
