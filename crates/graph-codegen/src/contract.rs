@@ -81,24 +81,30 @@ enum CaseCode {
     Skipped(String),
 }
 
-/// The `src/cases.rs` of the unit `unit`: one case per doc example of each of its routes, and
-/// `cases()`, their list. Names are claimed over every route, so they are unique over the
-/// units and do not depend on which units are generated.
-pub fn cases_rs(ir: &Ir, unit: &str) -> Result<TokenStream, CodegenError> {
+/// The name of every doc example's case, by route and example: claimed over every route, so
+/// they are unique over the units and do not depend on which units are generated.
+pub fn case_names(ir: &Ir) -> Vec<Vec<String>> {
     let mut scope = Scope::default();
+    (ir.routes.iter())
+        .map(|route| {
+            let stem = route.const_name.to_snake_case();
+            (1..=route.examples.len())
+                .map(|n| scope.claim(&format!("{stem}_example_{n}")))
+                .collect()
+        })
+        .collect()
+}
+
+/// The `src/cases.rs` of the unit `unit`: one case per doc example of each of its routes, named
+/// as [`case_names`] says, and `cases()`, their list.
+pub fn cases_rs(ir: &Ir, unit: &str, names: &[Vec<String>]) -> Result<TokenStream, CodegenError> {
     let (mut functions, mut list) = (Vec::new(), Vec::new());
-    for (index, route) in ir.routes.iter().enumerate() {
-        for (n, example) in route.examples.iter().enumerate() {
-            let name = scope.claim(&format!(
-                "{}_example_{}",
-                route.const_name.to_snake_case(),
-                n + 1
-            ));
-            if ir.builders[route.client.builder].unit != unit {
-                continue;
-            }
-            let function = ident(&name);
-            match case(&name, ir, index, example)? {
+    let routes = (ir.routes.iter().enumerate())
+        .filter(|(_, route)| ir.builders[route.client.builder].unit == unit);
+    for (index, route) in routes {
+        for (name, example) in names[index].iter().zip(&route.examples) {
+            let function = ident(name);
+            match case(name, ir, index, example)? {
                 CaseCode::Runs(code) => {
                     functions.push(code);
                     list.push(quote! { Case::new(#name, |h| Box::pin(#function(h))) });

@@ -126,6 +126,7 @@ pub fn generate(
         rust(&contract, "src/cases.rs", contract::runner_rs(&ir))?,
     ];
     let part_by_name = parts::part_by_name(&ir, &parts);
+    let case_names = contract::case_names(&ir);
     for unit in &units {
         let name = unit.name.as_str();
         let area_parts = client::area_parts(&ir, &part_by_name, name);
@@ -147,7 +148,11 @@ pub fn generate(
         files.extend([
             manifest(&dir, layout::contract_area_manifest(names, spec_file, name)),
             rust(&dir, "src/lib.rs", contract::area_lib_rs(spec_file, name))?,
-            rust(&dir, "src/cases.rs", contract::cases_rs(&ir, name)?)?,
+            rust(
+                &dir,
+                "src/cases.rs",
+                contract::cases_rs(&ir, name, &case_names)?,
+            )?,
         ]);
     }
     for (index, part) in parts.iter().enumerate() {
