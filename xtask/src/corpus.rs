@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use graph_codegen::areas::feature_of;
 use graph_codegen::{Job, RuntimeSource};
 use graph_doc_import::import_files;
 use graph_doc_import::manifest::folder_pages;
@@ -257,10 +258,7 @@ fn probes(spec: &Spec) -> Result<Vec<Probe>, String> {
         type_name: first,
         why: "the first documented type".to_owned(),
     }];
-    let area_of = |path: &graph_spec::PathTemplate| match path.segments().first() {
-        Some(graph_spec::Segment::Literal(name)) => name.clone(),
-        _ => String::new(),
-    };
+    let area_of = |path: &graph_spec::PathTemplate| feature_of(path.segments());
     let mut routes: std::collections::BTreeMap<String, usize> = Default::default();
     for path in spec.operations.iter().flat_map(|op| &op.paths) {
         *routes.entry(area_of(path)).or_default() += 1;
@@ -276,7 +274,7 @@ fn probes(spec: &Spec) -> Result<Vec<Probe>, String> {
     if let Some(name) = answered.filter(|name| *name != probes[0].type_name) {
         probes.push(Probe {
             type_name: name.to_owned(),
-            why: format!("a type of the largest area, `{largest}`"),
+            why: format!("a type of the largest area (feature `{largest}`)"),
         });
     }
     Ok(probes)
@@ -450,7 +448,7 @@ mod tests {
             picked,
             [
                 ("book", "the first documented type"),
-                ("library", "a type of the largest area, `library`"),
+                ("library", "a type of the largest area (feature `library`)"),
             ]
         );
     }

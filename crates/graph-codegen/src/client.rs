@@ -56,11 +56,11 @@ fn requests_uses() -> TokenStream {
 }
 
 /// The client crate's `src/requests.rs`: the root `Client`, whose navigation leads into the
-/// area crates, the operations at the root itself, and the area crates' builders re-exported.
-pub fn requests_rs(ir: &Ir) -> TokenStream {
+/// area crates, the operations at the root itself, and the `units`' builders re-exported.
+pub fn requests_rs(ir: &Ir, units: &[Unit]) -> TokenStream {
     let uses = requests_uses();
     let root = root_client(ir);
-    let areas = builders::units(&ir.builders).into_iter().map(|unit| {
+    let areas = units.iter().map(|unit| {
         let cfg = Features::area(&unit.feature).cfg();
         let area = ident(&layout::client_area_crate(&unit.name));
         quote! { #cfg pub use #area::requests::*; }
@@ -141,27 +141,9 @@ pub fn units_below(ir: &Ir, unit: &str) -> BTreeSet<String> {
 /// The parts of the model whose items the requests of `unit` name: what its crate depends on
 /// (the parts those items use come with them).
 pub fn area_parts(ir: &Ir, by_name: &BTreeMap<&str, usize>, unit: &str) -> BTreeSet<usize> {
-    let mut names: Vec<&str> = Vec::new();
-    let routes = (ir.routes.iter()).filter(|r| ir.builders[r.client.builder].unit == unit);
-    for route in routes {
-        let types = (route.request_type.iter())
-            .chain(route.response.iter().map(|r| &r.ty))
-            .chain(
-                route
-                    .download
-                    .iter()
-                    .filter_map(|d| d.json.as_ref().map(|r| &r.ty)),
-            )
-            .chain(route.parameters.iter().map(|p| &p.ty));
-        names.extend(types.filter_map(|ty| match ty {
-            FieldType::Struct(name) | FieldType::Poly(name) => Some(name.as_str()),
-            FieldType::Enum { rust_name, .. } => Some(rust_name.as_str()),
-            FieldType::Primitive(_) | FieldType::Json => None,
-        }));
-        names.extend(route.update_type.as_deref());
-    }
-    names
-        .iter()
+    (ir.routes.iter())
+        .filter(|r| ir.builders[r.client.builder].unit == unit)
+        .flat_map(RouteIr::named_items)
         .filter_map(|name| by_name.get(name).copied())
         .collect()
 }

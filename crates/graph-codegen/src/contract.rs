@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::CodegenError;
 use crate::areas::Features;
-use crate::builders::{self, Edge};
+use crate::builders::{self, Edge, Unit};
 use crate::ir::{Ir, ResponseIr, RouteIr};
 use crate::layout;
 use crate::model::rust_type;
@@ -41,9 +41,9 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
 }
 
 /// The runner's `src/cases.rs`: a test target without libtest's harness that runs the cases
-/// of every area turned on.
-pub fn runner_rs(ir: &Ir) -> TokenStream {
-    let areas = builders::units(&ir.builders).into_iter().map(|unit| {
+/// of every unit whose area is turned on.
+pub fn runner_rs(units: &[Unit]) -> TokenStream {
+    let areas = units.iter().map(|unit| {
         let cfg = Features::area(&unit.feature).cfg();
         let area = ident(&layout::contract_area_crate(&unit.name));
         quote! { #cfg #area::cases }

@@ -129,6 +129,23 @@ pub struct RouteIr {
     pub examples: Vec<Example>,
 }
 
+impl RouteIr {
+    /// The Rust names of the model items its request method names: bodies, answers,
+    /// parameters and the update struct.
+    pub fn named_items(&self) -> impl Iterator<Item = &str> {
+        let answers = (self.response.iter().map(|r| &r.ty)).chain(
+            self.download
+                .iter()
+                .filter_map(|d| d.json.as_ref().map(|r| &r.ty)),
+        );
+        (self.request_type.iter())
+            .chain(answers)
+            .chain(self.parameters.iter().map(|p| &p.ty))
+            .filter_map(FieldType::item_name)
+            .chain(self.update_type.as_deref())
+    }
+}
+
 /// A response body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseIr {
@@ -205,6 +222,17 @@ pub enum FieldType {
     Poly(String),
     /// Untyped JSON, for undocumented types.
     Json,
+}
+
+impl FieldType {
+    /// The Rust name of the model item it names, if any.
+    pub fn item_name(&self) -> Option<&str> {
+        match self {
+            FieldType::Struct(name) | FieldType::Poly(name) => Some(name),
+            FieldType::Enum { rust_name, .. } => Some(rust_name),
+            FieldType::Primitive(_) | FieldType::Json => None,
+        }
+    }
 }
 
 /// A generated enum.

@@ -117,13 +117,13 @@ pub fn generate(
             layout::client_manifest(names, spec_file, &ir.features, &units),
         ),
         rust(&client, "src/lib.rs", client::lib_rs(spec_file))?,
-        rust(&client, "src/requests.rs", client::requests_rs(&ir))?,
+        rust(&client, "src/requests.rs", client::requests_rs(&ir, &units))?,
         manifest(
             &contract,
             layout::contract_manifest(names, spec_file, &ir.features, &units),
         ),
         rust(&contract, "src/lib.rs", contract::lib_rs(spec_file))?,
-        rust(&contract, "src/cases.rs", contract::runner_rs(&ir))?,
+        rust(&contract, "src/cases.rs", contract::runner_rs(&units))?,
     ];
     let part_by_name = parts::part_by_name(&ir, &parts);
     let case_names = contract::case_names(&ir);

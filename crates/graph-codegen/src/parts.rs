@@ -6,18 +6,23 @@
 //!
 //! - A part holds items of one feature set ([`crate::areas`]), so an area feature compiles
 //!   whole parts or none, and nothing inside a part is gated.
+//! - A part holds items of one set of users: the client crates ([`crate::builders::Unit`])
+//!   whose requests reach them. A change to an item then rebuilds only the client crates (and
+//!   their contract cases) that can see it: on the whole beta, a `deviceManagement` type no
+//!   longer rebuilds every `deviceManagement` crate because it shared a part with types they
+//!   all use.
 //! - Items are placed by level, dependencies first (mutually recursive items kept together),
 //!   and cut into parts of at most [`PART_SIZE`] items. The cut counts items, not fields, so
 //!   adding a property to a type moves nothing between parts.
-//! - A part uses parts of its own feature set placed before it, and parts of feature sets that
-//!   include its own (an item's contents are compiled by every area that compiles the item), so
-//!   parts never form a cycle; [`split`] checks that.
+//! - An item's features and users include those of every item that uses it, so a part uses
+//!   parts of its own feature set and users placed before it, and parts whose feature set and
+//!   users include its own: parts never form a cycle; [`split`] checks that.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::CodegenError;
 use crate::areas::Features;
-use crate::ir::{FieldType, Ir};
+use crate::ir::Ir;
 
 /// At most this many items (structs, polymorphic wrappers, enums) in one part, unless more
 /// items than that use each other (they get a part of their own): small enough that a part
@@ -50,13 +55,16 @@ pub struct Part {
 /// Splits the model's items into parts; see the module docs.
 pub fn split(ir: &Ir) -> Result<Vec<Part>, CodegenError> {
     let graph = ItemGraph::new(ir);
+    let components = graph.components_by_level();
+    let users = graph.users(&components);
     let mut parts: Vec<Part> = Vec::new();
-    // The part being filled for each feature set.
-    let mut open: BTreeMap<&[String], usize> = BTreeMap::new();
+    // The part being filled for each feature set and set of users.
+    let mut open: BTreeMap<(&[String], &BTreeSet<&str>), usize> = BTreeMap::new();
     let mut part_of = vec![usize::MAX; graph.items.len()];
-    for component in graph.components_by_level() {
+    for component in components {
         let features = graph.features(component[0]);
-        let index = match open.get(features.0.as_slice()) {
+        let key = (features.0.as_slice(), &users[component[0]]);
+        let index = match open.get(&key) {
             Some(&index) if parts[index].items.len() + component.len() <= PART_SIZE => index,
             _ => {
                 parts.push(Part {
@@ -64,7 +72,7 @@ pub fn split(ir: &Ir) -> Result<Vec<Part>, CodegenError> {
                     items: Vec::new(),
                     dependencies: BTreeSet::new(),
                 });
-                open.insert(features.0.as_slice(), parts.len() - 1);
+                open.insert(key, parts.len() - 1);
                 parts.len() - 1
             }
         };
@@ -106,6 +114,8 @@ pub fn part_by_name<'a>(ir: &'a Ir, parts: &[Part]) -> BTreeMap<&'a str, usize> 
 struct ItemGraph<'a> {
     ir: &'a Ir,
     items: Vec<Item>,
+    /// Each item's index in `items`, by its Rust name.
+    node_of: BTreeMap<&'a str, usize>,
     /// For each item, the items it names, by index in `items`.
     edges: Vec<Vec<usize>>,
 }
@@ -117,12 +127,12 @@ impl<'a> ItemGraph<'a> {
             .chain((0..ir.polymorphic.len()).map(Item::Polymorphic))
             .chain((0..ir.enums.len()).map(Item::Enum))
             .collect();
-        let by_name: BTreeMap<&str, usize> = items
+        let node_of: BTreeMap<&str, usize> = items
             .iter()
             .enumerate()
             .map(|(node, &item)| (rust_name(ir, item), node))
             .collect();
-        let node = |name: &str| by_name.get(name).copied();
+        let node = |name: &str| node_of.get(name).copied();
         let edges = items
             .iter()
             .map(|item| {
@@ -130,11 +140,7 @@ impl<'a> ItemGraph<'a> {
                     Item::Struct(i) => ir.structs[i]
                         .fields
                         .iter()
-                        .filter_map(|f| match &f.ty {
-                            FieldType::Struct(name) | FieldType::Poly(name) => node(name),
-                            FieldType::Enum { rust_name, .. } => node(rust_name),
-                            FieldType::Primitive(_) | FieldType::Json => None,
-                        })
+                        .filter_map(|f| node(f.ty.item_name()?))
                         .collect(),
                     Item::Polymorphic(i) => ir.polymorphic[i]
                         .variants
@@ -146,7 +152,12 @@ impl<'a> ItemGraph<'a> {
                 used.into_iter().collect()
             })
             .collect();
-        ItemGraph { ir, items, edges }
+        ItemGraph {
+            ir,
+            items,
+            node_of,
+            edges,
+        }
     }
 
     fn features(&self, node: usize) -> &'a Features {
@@ -155,6 +166,31 @@ impl<'a> ItemGraph<'a> {
             Item::Polymorphic(i) => &self.ir.polymorphic[i].features,
             Item::Enum(i) => &self.ir.enums[i].features,
         }
+    }
+
+    /// For each item, the units (client crates, see [`crate::builders::Unit`]) whose requests
+    /// reach it: name it, or name an item that uses it. `components` must be by level.
+    fn users(&self, components: &[Vec<usize>]) -> Vec<BTreeSet<&'a str>> {
+        let mut users = vec![BTreeSet::new(); self.items.len()];
+        for route in &self.ir.routes {
+            let unit = self.ir.builders[route.client.builder].unit.as_str();
+            for name in route.named_items() {
+                if let Some(&node) = self.node_of.get(name) {
+                    users[node].insert(unit);
+                }
+            }
+        }
+        // An item's users reach what it uses: users first, so every level above is complete.
+        for component in components.iter().rev() {
+            let all: BTreeSet<&str> = component.iter().flat_map(|&n| users[n].clone()).collect();
+            for &node in component {
+                users[node].clone_from(&all);
+                for &used in &self.edges[node] {
+                    users[used].extend(all.iter().copied());
+                }
+            }
+        }
+        users
     }
 
     /// The strongly connected components by level: those that use nothing else first (level 0),

@@ -72,17 +72,15 @@ fn every_item_is_in_one_part_that_shares_its_features() {
 fn a_part_of_one_area_uses_the_always_compiled_part() {
     let ir = Ir::build(&fixture("navigation"));
     let parts = split(&ir).unwrap();
-    let library = parts
-        .iter()
-        .position(|p| p.features.0 == ["library"])
-        .expect("a part of the library area");
-    let always = parts
-        .iter()
-        .position(|p| p.features.0.is_empty())
-        .expect("an always-compiled part");
+    let holding = |name: &str| {
+        (parts.iter())
+            .position(|p| struct_names(&ir, p).contains(&name.to_owned()))
+            .unwrap_or_else(|| panic!("a part holds `{name}`"))
+    };
     // `shelf` (library) has a `lastReader` property of type `reader` (always compiled).
-    assert!(struct_names(&ir, &parts[library]).contains(&"shelf".to_owned()));
-    assert!(struct_names(&ir, &parts[always]).contains(&"reader".to_owned()));
+    let (library, always) = (holding("shelf"), holding("reader"));
+    assert_eq!(parts[library].features.0, ["library"]);
+    assert!(parts[always].features.0.is_empty());
     assert!(parts[library].dependencies.contains(&always));
     assert!(parts[always].dependencies.is_empty());
 }

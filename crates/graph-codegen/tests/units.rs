@@ -2,16 +2,25 @@
 //! the area's top keeps its own routes; each unit's top builder is made from a transport with
 //! its fixed path, and its contract cases start there.
 
+use std::collections::BTreeSet;
+
 use graph_codegen::builders::{SPLIT_AREA_ROUTES, UNIT_ROUTES, Unit, units};
+use graph_codegen::client::area_parts;
 use graph_codegen::ir::Ir;
+use graph_codegen::parts::{part_by_name, split};
 use graph_spec::Spec;
 use serde_json::json;
 
-/// A `GET` of `path` answering a `thing`.
+/// A `GET` of `path` answering a `thing`, or a `largeThing` (which holds a `thing`) below
+/// `/big/large`.
 fn get(path: &str, line: usize) -> serde_json::Value {
+    let answer = match path.starts_with("/big/large/") {
+        true => "largeThing",
+        false => "thing",
+    };
     json!({
         "kind": "get", "method": "GET", "paths": [{"template": path}], "summary": "Get",
-        "response": {"status": 200, "body": {"type": "thing"}},
+        "response": {"status": 200, "body": {"type": answer}},
         "permissions": {
             "delegatedWork": {"status": "scopes", "scopes": ["Thing.Read.All"]},
             "delegatedPersonal": {"status": "notSupported"},
@@ -48,9 +57,17 @@ fn spec() -> Spec {
         "properties": [{"name": "name", "type": "Edm.String"}],
         "source": {"file": "synthetic", "line": 1}
     });
+    let large_thing = json!({
+        "kind": "complex",
+        "properties": [
+            {"name": "name", "type": "Edm.String"},
+            {"name": "thing", "type": "thing"}
+        ],
+        "source": {"file": "synthetic", "line": 2}
+    });
     let spec = json!({
         "namespace": "microsoft.graph",
-        "types": {"thing": thing},
+        "types": {"thing": thing, "largeThing": large_thing},
         "operations": operations
     });
     serde_json::from_value(spec).unwrap()
@@ -118,4 +135,31 @@ fn a_large_area_is_cut_into_its_top_its_large_subtrees_and_the_rest() {
         ),
         "{facade}"
     );
+}
+
+#[test]
+fn a_type_only_one_unit_reaches_is_in_a_part_no_other_unit_builds() {
+    let ir = Ir::build(&spec());
+    let parts = split(&ir).unwrap();
+    let by_name = part_by_name(&ir, &parts);
+    let (large_thing, thing) = (by_name["LargeThing"], by_name["Thing"]);
+    // Both are of the same feature and fit one part; only their users tell them apart.
+    assert_ne!(large_thing, thing);
+    assert!(parts[large_thing].dependencies.contains(&thing));
+    for unit in units(&ir.builders) {
+        // The parts a unit's crate builds: those it names and everything they use.
+        let mut built = BTreeSet::new();
+        let mut pending: Vec<usize> = area_parts(&ir, &by_name, &unit.name).into_iter().collect();
+        while let Some(part) = pending.pop() {
+            if built.insert(part) {
+                pending.extend(parts[part].dependencies.iter().copied());
+            }
+        }
+        assert_eq!(
+            built.contains(&large_thing),
+            unit.name == "big-large",
+            "{}: {built:?}",
+            unit.name
+        );
+    }
 }

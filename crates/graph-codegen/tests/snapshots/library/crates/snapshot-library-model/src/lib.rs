@@ -19,6 +19,7 @@
 #[rustfmt::skip]
 mod spec;
 pub use graph_model_part_000::*;
+pub use graph_model_part_001::*;
 pub use graph_odata::from_json;
 pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};
 pub use graph_odata::{ODataError, OpenEnum, Patch, Schema, Violation, ViolationKind};

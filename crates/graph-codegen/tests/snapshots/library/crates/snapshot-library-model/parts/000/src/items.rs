@@ -495,8 +495,6 @@ impl graph_odata::OpenEnum for BookState {
     }
 }
 graph_odata::open_enum_serde!(BookState);
-/// `mimeContent` is not documented by the imported pages, so any JSON is kept as it is.
-pub type MimeContent = Value;
 /// A `assignmentTarget` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
 /// reads as the base type, with unknown properties kept in `additional_data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
