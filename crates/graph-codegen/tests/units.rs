@@ -11,12 +11,14 @@ use graph_codegen::parts::{part_by_name, split};
 use graph_spec::Spec;
 use serde_json::json;
 
-/// A `GET` of `path` answering a `thing`, or a `largeThing` (which holds a `thing`) below
-/// `/big/large`.
+/// A `GET` of `path` answering a `thing`; a `largeThing` (which holds a `thing`) below
+/// `/big/large`, a `topThing` at `/big` and a `restThing` at `/big/s0`.
 fn get(path: &str, line: usize) -> serde_json::Value {
-    let answer = match path.starts_with("/big/large/") {
-        true => "largeThing",
-        false => "thing",
+    let answer = match path {
+        "/big" => "topThing",
+        "/big/s0" => "restThing",
+        _ if path.starts_with("/big/large/") => "largeThing",
+        _ => "thing",
     };
     json!({
         "kind": "get", "method": "GET", "paths": [{"template": path}], "summary": "Get",
@@ -67,7 +69,12 @@ fn spec() -> Spec {
     });
     let spec = json!({
         "namespace": "microsoft.graph",
-        "types": {"thing": thing, "largeThing": large_thing},
+        "types": {
+            "thing": thing.clone(),
+            "largeThing": large_thing,
+            "topThing": thing.clone(),
+            "restThing": thing
+        },
         "operations": operations
     });
     serde_json::from_value(spec).unwrap()
@@ -162,4 +169,16 @@ fn a_type_only_one_unit_reaches_is_in_a_part_no_other_unit_builds() {
             unit.name
         );
     }
+}
+
+#[test]
+fn small_parts_of_few_users_are_merged() {
+    let ir = Ir::build(&spec());
+    let parts = split(&ir).unwrap();
+    let by_name = part_by_name(&ir, &parts);
+    // `topThing` (only the top's crate reaches it) and `restThing` (only the rest's) are of one
+    // feature and use nothing: two small groups of two users in all, so one part.
+    assert_eq!(by_name["TopThing"], by_name["RestThing"]);
+    // `largeThing` uses `thing`, so it lies deeper and stays apart.
+    assert_ne!(by_name["LargeThing"], by_name["TopThing"]);
 }

@@ -22,7 +22,6 @@ pub use graph_model_part_000::*;
 #[cfg(feature = "library")]
 pub use graph_model_part_001::*;
 pub use graph_model_part_002::*;
-pub use graph_model_part_003::*;
 pub use graph_odata::from_json;
 pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};
 pub use graph_odata::{ODataError, OpenEnum, Patch, Schema, Violation, ViolationKind};

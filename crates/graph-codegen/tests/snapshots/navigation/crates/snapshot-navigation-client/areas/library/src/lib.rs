@@ -4,7 +4,6 @@
 pub mod model {
     pub use graph_model_part_000::*;
     pub use graph_model_part_001::*;
-    pub use graph_model_part_002::*;
     pub use graph_odata::{CollectionPage, DateTimeOffset, Flags, GraphType, Patch};
 }
 #[rustfmt::skip]

@@ -133,3 +133,191 @@ impl LoanActivity {
         serde_json::to_vec(self)
     }
 }
+/// The `shelfSummary` type.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ShelfSummary {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `id` property.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `count` property.
+    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ShelfSummary {
+    const NAME: &'static str = "shelfSummary";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.shelfSummary";
+}
+impl<'de> serde::Deserialize<'de> for ShelfSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ShelfSummary {
+    const EXPECTING: &'static str = "shelfSummary";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl ShelfSummary {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// A reader: the second area, to test area features.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Reader {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `id` property.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `displayName` property.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// What friends call the reader. Returned only on `$select`, as Graph does for some user properties.
+    #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// A type both areas use, so always compiled.
+    #[serde(rename = "favoriteShelf", skip_serializing_if = "Option::is_none")]
+    pub favorite_shelf: Option<ShelfSummary>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for Reader {
+    const NAME: &'static str = "reader";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.reader";
+}
+impl<'de> serde::Deserialize<'de> for Reader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for Reader {
+    const EXPECTING: &'static str = "reader";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "favoriteShelf" => self.favorite_shelf = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl Reader {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// An update (PATCH) body for [`Reader`]: a field left [`Patch::Absent`] is not sent and keeps its value,
+/// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ReaderUpdate {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The `id` property.
+    #[serde(rename = "id", skip_serializing_if = "Patch::is_absent")]
+    pub id: Patch<String>,
+    /// The `displayName` property.
+    #[serde(rename = "displayName", skip_serializing_if = "Patch::is_absent")]
+    pub display_name: Patch<String>,
+    /// What friends call the reader. Returned only on `$select`, as Graph does for some user properties.
+    #[serde(rename = "nickname", skip_serializing_if = "Patch::is_absent")]
+    pub nickname: Patch<String>,
+    /// A type both areas use, so always compiled.
+    #[serde(rename = "favoriteShelf", skip_serializing_if = "Patch::is_absent")]
+    pub favorite_shelf: Patch<ShelfSummary>,
+    /// Properties the spec does not declare, kept as they are.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReaderUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ReaderUpdate {
+    const EXPECTING: &'static str = "reader";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "favoriteShelf" => self.favorite_shelf = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl ReaderUpdate {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}

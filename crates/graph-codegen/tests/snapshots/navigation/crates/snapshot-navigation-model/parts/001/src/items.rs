@@ -3,7 +3,7 @@
 #![allow(unused_imports)]
 use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
-use graph_model_part_002::*;
+use graph_model_part_000::*;
 /// A singleton.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Library {
