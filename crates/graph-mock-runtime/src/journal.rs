@@ -2,8 +2,8 @@
 //! code sent (`GET <base>/$mock/requests`, or [`crate::MockServer::received_requests`]).
 //!
 //! It is a ring buffer: when full, the oldest entry goes, so it never grows without limit.
-//! Recording keeps the raw parts (cheap clones: the body is reference-counted); they become
-//! [`JournalEntry`]s only when someone reads the journal, off the request path.
+//! Recording copies the request's target, headers and body into one buffer ([`RequestCopy`]);
+//! they become [`JournalEntry`]s only when someone reads the journal, off the request path.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -46,12 +46,8 @@ pub struct JournalEntry {
 pub struct Recorded {
     /// The method.
     pub method: Method,
-    /// The URI.
-    pub uri: Uri,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Bytes,
+    /// The target, headers and body.
+    pub request: RequestCopy,
     /// The status answered.
     pub status: u16,
     /// The operation served.
@@ -60,30 +56,91 @@ pub struct Recorded {
     pub time: SystemTime,
 }
 
+/// A request's target (path and query), headers (without `Authorization`) and body, copied
+/// into one allocation: the target, then each header as `name:value\n` (a header value holds
+/// no newline, a name no colon), then the body.
+///
+/// A copy, not clones of the request's parts: those are slices of the connection's read
+/// buffer, and an entry holding them kept that buffer alive until it left the ring, so hyper
+/// allocated a new buffer for nearly every request.
+#[derive(Debug, Clone)]
+pub struct RequestCopy {
+    bytes: Bytes,
+    target_end: usize,
+    headers_end: usize,
+}
+
+impl RequestCopy {
+    /// Copies `uri`'s target, `headers` (all but `Authorization`) and `body`.
+    pub fn new(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> RequestCopy {
+        let target = uri
+            .path_and_query()
+            .map_or(uri.path(), |target| target.as_str());
+        let kept = || {
+            headers
+                .iter()
+                .filter(|(name, _)| *name != header::AUTHORIZATION)
+        };
+        let headers_len: usize = kept()
+            .map(|(name, value)| name.as_str().len() + value.len() + 2)
+            .sum();
+        let mut bytes = Vec::with_capacity(target.len() + headers_len + body.len());
+        bytes.extend_from_slice(target.as_bytes());
+        let target_end = bytes.len();
+        for (name, value) in kept() {
+            bytes.extend_from_slice(name.as_str().as_bytes());
+            bytes.push(b':');
+            bytes.extend_from_slice(value.as_bytes());
+            bytes.push(b'\n');
+        }
+        let headers_end = bytes.len();
+        bytes.extend_from_slice(body);
+        RequestCopy {
+            bytes: Bytes::from(bytes),
+            target_end,
+            headers_end,
+        }
+    }
+
+    /// The path and query, as sent.
+    fn target(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes[..self.target_end])
+    }
+
+    /// The headers, in the order they came.
+    fn headers(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        (self.bytes[self.target_end..self.headers_end].split(|&b| b == b'\n')).filter_map(|line| {
+            let colon = line.iter().position(|&b| b == b':')?;
+            Some((&line[..colon], &line[colon + 1..]))
+        })
+    }
+
+    fn body(&self) -> &[u8] {
+        &self.bytes[self.headers_end..]
+    }
+}
+
 impl Recorded {
     fn entry(&self) -> JournalEntry {
-        let headers = self
-            .headers
-            .iter()
-            .filter(|(name, _)| *name != header::AUTHORIZATION)
-            .map(|(name, value)| {
-                (
-                    name.to_string(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        let headers = (self.request.headers())
+            .map(|(name, value)| (text(name), text(value)))
             .collect();
-        let body = (!self.body.is_empty()).then(|| {
-            serde_json::from_slice(&self.body)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.body).into_owned()))
-        });
+        let body = self.request.body();
+        let body = (!body.is_empty())
+            .then(|| serde_json::from_slice(body).unwrap_or_else(|_| Value::String(text(body))));
         let time = time::OffsetDateTime::from(self.time)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
+        let target = self.request.target();
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (target.as_ref(), None),
+        };
         JournalEntry {
             method: self.method.to_string(),
-            path: self.uri.path().to_owned(),
-            query: self.uri.query().map(str::to_owned),
+            path: path.to_owned(),
+            query: query.map(str::to_owned),
             operation: self.operation.map(OperationMeta::key),
             headers,
             body,
@@ -159,9 +216,7 @@ mod tests {
     fn recorded(status: u16) -> Recorded {
         Recorded {
             method: Method::GET,
-            uri: Uri::from_static("/x?a=1"),
-            headers: HeaderMap::new(),
-            body: Bytes::new(),
+            request: RequestCopy::new(&Uri::from_static("/x?a=1"), &HeaderMap::new(), b""),
             status,
             operation: None,
             time: SystemTime::now(),
@@ -179,5 +234,46 @@ mod tests {
         assert_eq!(entries[0].query.as_deref(), Some("a=1"));
         journal.clear();
         assert!(journal.entries().is_empty());
+    }
+
+    #[test]
+    fn a_copy_keeps_target_headers_and_body_but_not_the_token() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, "Bearer secret".parse().unwrap());
+        headers.append("x-many", "one".parse().unwrap());
+        headers.append("x-many", "two: with colon".parse().unwrap());
+        headers.insert(
+            "x-bytes",
+            axum::http::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+        );
+        let uri = Uri::from_static("http://h/beta/users?$top=2&$select=id");
+        let recorded = Recorded {
+            method: Method::PATCH,
+            request: RequestCopy::new(&uri, &headers, br#"{"a":1}"#),
+            status: 200,
+            operation: None,
+            time: SystemTime::now(),
+        };
+        let entry = recorded.entry();
+        assert_eq!(entry.path, "/beta/users");
+        assert_eq!(entry.query.as_deref(), Some("$top=2&$select=id"));
+        let pair = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        assert_eq!(
+            entry.headers,
+            [
+                pair("x-many", "one"),
+                pair("x-many", "two: with colon"),
+                pair("x-bytes", "caf\u{fffd}"),
+            ]
+        );
+        assert_eq!(entry.body, Some(serde_json::json!({"a": 1})));
+        let empty = RequestCopy::new(&Uri::from_static("/x"), &HeaderMap::new(), b"not json");
+        let entry = Recorded {
+            request: empty,
+            ..recorded
+        }
+        .entry();
+        assert_eq!((entry.path.as_str(), entry.query), ("/x", None));
+        assert_eq!(entry.body, Some(Value::String("not json".to_owned())));
     }
 }

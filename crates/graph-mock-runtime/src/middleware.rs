@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::journal::Recorded;
+use crate::journal::{Recorded, RequestCopy};
 use crate::operation::OperationMeta;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
@@ -144,9 +144,7 @@ async fn record(request: Request, limit: usize) -> Result<(Request, Option<Recor
     };
     let recorded = Recorded {
         method: parts.method.clone(),
-        uri: parts.uri.clone(),
-        headers: parts.headers.clone(),
-        body: bytes.clone(),
+        request: RequestCopy::new(&parts.uri, &parts.headers, &bytes),
         status: 0,
         operation: None,
         time: std::time::SystemTime::now(),
