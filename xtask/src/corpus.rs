@@ -452,4 +452,21 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn results_are_counted_from_padded_lines_with_ignore_reasons() {
+        let output = "\
+running 5 tests
+test cases::a       ... ok
+test cases::b_long  ... FAILED
+test cases::c       ... ignored (doc defect: the example is not JSON ... at all)
+test cases::d       ... ignored
+test other::e       ... ok
+
+test result: FAILED. 2 passed; 1 failed; 2 ignored; 0 measured; 0 filtered out
+";
+        let results = count_results(output, "cases::");
+        assert_eq!((results.passed, results.failed, results.ignored), (1, 1, 2));
+        assert_eq!(results.failures, ["cases::b_long"]);
+    }
 }

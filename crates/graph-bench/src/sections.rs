@@ -717,7 +717,11 @@ fn compile_times(rows: &mut Vec<Row>) {
         ));
         return;
     };
-    let seconds = |key: &str| format!("{:.1} s", timings[key].as_f64().unwrap_or(0.0));
+    // A key an older `cargo xtask corpus` did not write is shown as missing, not as 0.
+    let seconds = |key: &str| match timings[key].as_f64() {
+        Some(seconds) => format!("{seconds:.1} s"),
+        None => "not in the last run's timings: run `cargo xtask corpus` again".to_owned(),
+    };
     let kind = if timings["cold"].as_bool().unwrap_or(false) {
         "cold build"
     } else {

@@ -256,7 +256,10 @@ impl<'a> ItemGraph<'a> {
         }
         // An item's users reach what it uses: users first, so every level above is complete.
         for component in components.iter().rev() {
-            let all: BTreeSet<&str> = component.iter().flat_map(|&n| users[n].clone()).collect();
+            let all: BTreeSet<&str> = component
+                .iter()
+                .flat_map(|&n| users[n].iter().copied())
+                .collect();
             for &node in component {
                 users[node].clone_from(&all);
                 for &used in &self.edges[node] {

@@ -1,6 +1,6 @@
 //! graph-contract's runner, which runs the generated contract cases: a case that returns
 //! passes, one that panics (a mismatch with the doc) fails, and a skipped one is counted as
-//! ignored; every case gets a mock of its own.
+//! ignored, with its reason; every case gets a mock of its own.
 
 use graph_contract::{Case, CaseFuture, Harness};
 use libtest_mimic::Arguments;
@@ -72,4 +72,9 @@ fn a_panicking_case_fails_and_a_skipped_one_is_ignored() {
     let report = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);
     assert!(report.contains("no request was sent"), "{report}");
+    let skipped = report.lines().find(|l| l.contains("cases::skipped"));
+    assert!(
+        skipped.is_some_and(|l| l.ends_with("ignored (doc defect: none)")),
+        "{report}"
+    );
 }
