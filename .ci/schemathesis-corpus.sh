@@ -38,7 +38,8 @@ for operation in spec["operations"]:
     kinds = ("delegatedWork", "delegatedPersonal") if kind == "delegated" else ("application",)
     for name in kinds:
         if permissions.get(name, {}).get("status") == "scopes":
-            granted.update(permissions[name]["scopes"])
+            # An entry "A and B" needs both scopes.
+            granted.update(s for all in permissions[name]["scopes"] for s in all.split(" and "))
 claims = {"scp": " ".join(sorted(granted))} if kind == "delegated" else {"roles": sorted(granted)}
 part = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
 print(part({"alg": "none", "typ": "JWT"}) + "." + part(claims) + ".")

@@ -350,6 +350,7 @@ fn permissions_line(label: &str, set: &PermissionSet) -> String {
     match set {
         PermissionSet::Scopes(scopes) => format!("{label}: {}", scopes.join(", ")),
         PermissionSet::NotSupported => format!("{label}: not supported"),
+        PermissionSet::NoneRequired => format!("{label}: none required"),
         PermissionSet::Undetermined => format!("{label}: not documented"),
     }
 }

@@ -138,6 +138,7 @@ fn permission(set: &PermissionSet) -> TokenStream {
     match set {
         PermissionSet::Scopes(scopes) => quote! { Permission::Scopes(&[#(#scopes),*]) },
         PermissionSet::NotSupported => quote! { Permission::NotSupported },
+        PermissionSet::NoneRequired => quote! { Permission::NoneRequired },
         PermissionSet::Undetermined => quote! { Permission::Undetermined },
     }
 }

@@ -264,6 +264,10 @@ pub fn permissions_table(header: &Row, rows: &[Row], report: &mut Report) -> Per
     permissions
 }
 
+/// One cell of the permissions table. Its permissions are alternatives, separated by commas
+/// (or, on hand-written pages, by spaces or "or"); "A and B" (or "A plus B") is one alternative
+/// that needs both. Words that are no permission name ("One from", "for a chat message") are
+/// reported and left out; a cell with no name at all is undetermined.
 fn permission_cell(text: &str, most_first: bool, line: u32, report: &mut Report) -> PermissionSet {
     let text = text.trim();
     if text.contains("TODO") {
@@ -274,35 +278,103 @@ fn permission_cell(text: &str, most_first: bool, line: u32, report: &mut Report)
         );
         return PermissionSet::Undetermined;
     }
-    if text.is_empty()
-        || text
-            .trim_end_matches('.')
-            .eq_ignore_ascii_case("Not supported")
+    let bare = text.trim_end_matches('.').trim();
+    if ["", "Not supported", "Not applicable", "n/a"]
+        .iter()
+        .any(|word| bare.eq_ignore_ascii_case(word))
     {
         return PermissionSet::NotSupported;
     }
-    let mut scopes: Vec<String> = if text.contains(',') {
-        text.split(',')
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect()
-    } else {
-        text.split_whitespace().map(str::to_owned).collect()
-    };
-    if !text.contains(',') && scopes.len() > 1 {
+    if bare.eq_ignore_ascii_case("None") {
+        return PermissionSet::NoneRequired;
+    }
+    let read = read_permissions(text);
+    if !read.ignored.is_empty() {
+        report.defect(
+            line,
+            DefectKind::MalformedPermissions,
+            format!(
+                "`{}` in the permissions `{text}` is no permission name; left out",
+                read.ignored.join(" ")
+            ),
+        );
+    }
+    if read.alternatives.is_empty() {
+        return PermissionSet::Undetermined;
+    }
+    if read.unseparated {
         report.defect(
             line,
             DefectKind::MalformedPermissions,
             format!(
                 "the scopes `{text}` are not separated by commas; read as {} scopes",
-                scopes.len()
+                read.alternatives.len()
             ),
         );
     }
+    let mut scopes: Vec<String> = (read.alternatives.iter())
+        .map(|all| all.join(" and "))
+        .collect();
     if most_first {
         scopes.reverse();
     }
     PermissionSet::Scopes(scopes)
+}
+
+/// What [`read_permissions`] found in a cell.
+#[derive(Debug, Default)]
+struct ReadPermissions<'a> {
+    /// Each alternative's scopes, all of which it needs.
+    alternatives: Vec<Vec<&'a str>>,
+    /// Two names followed each other with no comma or word between them.
+    unseparated: bool,
+    /// The words that are no permission name.
+    ignored: Vec<&'a str>,
+}
+
+fn read_permissions(text: &str) -> ReadPermissions<'_> {
+    let mut read = ReadPermissions::default();
+    for segment in text.split(',') {
+        // Whether the last word of this segment was a name, and whether a name joins it.
+        let (mut after_name, mut joining) = (false, false);
+        // "For user resource:User.Read": a colon ends a word too.
+        for word in segment
+            .split(|c: char| c.is_whitespace() || c == ':')
+            .filter(|w| !w.is_empty())
+        {
+            // `Schedule.ReadWrite.All*`: an asterisk points at a footnote.
+            let name = (word.trim_matches(['(', ')', ';', '`'])).trim_end_matches(['.', '*']);
+            match name.to_ascii_lowercase().as_str() {
+                // "A, B, and C" lists alternatives: only "and" after a name joins.
+                "and" | "plus" => joining = after_name,
+                "or" => (after_name, joining) = (false, false),
+                _ if is_permission_name(name) => {
+                    match (joining, read.alternatives.last_mut()) {
+                        (true, Some(all)) => all.push(name),
+                        _ => {
+                            read.unseparated |= after_name;
+                            read.alternatives.push(vec![name]);
+                        }
+                    }
+                    (after_name, joining) = (true, false);
+                }
+                _ => {
+                    read.ignored.push(word);
+                    (after_name, joining) = (false, false);
+                }
+            }
+        }
+    }
+    read
+}
+
+/// `User.Read.All`, `eDiscovery.ReadWrite.All`: dotted words of letters, digits and `_`.
+fn is_permission_name(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word.contains('.')
+        && word.split('.').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 /// Reads the Header|Value table.
@@ -589,6 +661,75 @@ mod tests {
             report.into_defects()[0].kind,
             DefectKind::MalformedPermissions
         );
+    }
+
+    #[test]
+    fn combined_none_and_prose_permissions_are_read_as_the_docs_mean_them() {
+        let header = row(
+            &[
+                "Permission type",
+                "Permissions (from least to most privileged)",
+            ],
+            1,
+        );
+        let read = |cell: &str| {
+            let mut report = Report::new("p.md");
+            let p = permissions_table(&header, &[row(&["Application", cell], 2)], &mut report);
+            let kinds: Vec<DefectKind> = report.into_defects().iter().map(|d| d.kind).collect();
+            (p.application, kinds)
+        };
+        let scopes =
+            |s: &[&str]| PermissionSet::Scopes(s.iter().map(|s| (*s).to_owned()).collect());
+        let malformed = vec![DefectKind::MalformedPermissions];
+        let cases = [
+            (
+                "Policy.Read.All and Application.Read.All, Directory.Read.All",
+                scopes(&[
+                    "Policy.Read.All and Application.Read.All",
+                    "Directory.Read.All",
+                ]),
+                vec![],
+            ),
+            (
+                "EduRoster.ReadWrite.All plus Directory.Read.All",
+                scopes(&["EduRoster.ReadWrite.All and Directory.Read.All"]),
+                vec![],
+            ),
+            (
+                "Calls.JoinGroupCalls.All or Calls.JoinGroupCallsasGuest.All",
+                scopes(&[
+                    "Calls.JoinGroupCalls.All",
+                    "Calls.JoinGroupCallsasGuest.All",
+                ]),
+                vec![],
+            ),
+            // An Oxford comma lists alternatives; a trailing full stop is no part of a name.
+            (
+                "A.Read.All, B.Read.All, and C.Read.All.",
+                scopes(&["A.Read.All", "B.Read.All", "C.Read.All"]),
+                vec![],
+            ),
+            (
+                "Schedule.ReadWrite.All*",
+                scopes(&["Schedule.ReadWrite.All"]),
+                vec![],
+            ),
+            (
+                "One from EduRoster.ReadBasic, EduRoster.Read",
+                scopes(&["EduRoster.ReadBasic", "EduRoster.Read"]),
+                malformed.clone(),
+            ),
+            ("None.", PermissionSet::NoneRequired, vec![]),
+            ("n/a", PermissionSet::NotSupported, vec![]),
+            (
+                "Permission required to create subscription",
+                PermissionSet::Undetermined,
+                malformed.clone(),
+            ),
+        ];
+        for (cell, permissions, defects) in cases {
+            assert_eq!(read(cell), (permissions, defects), "{cell}");
+        }
     }
 
     #[test]

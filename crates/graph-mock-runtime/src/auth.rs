@@ -2,7 +2,8 @@
 //!
 //! In `scopes` mode the bearer token is read as an unsigned JWT: its `scp` claim (delegated,
 //! space-separated) or `roles` claim (application) must hold one of the operation's documented
-//! permissions, and an `exp` in the past is refused. Operations whose docs have TODO
+//! permissions (all the scopes of one that names several, "A and B"), and an `exp` in the past
+//! is refused. Where the docs need no permission ("None.") any token of that kind will do. Operations whose docs have TODO
 //! placeholders instead of permissions take any such token that is well formed and unexpired.
 
 use axum::http::HeaderMap;
@@ -54,7 +55,10 @@ pub fn check(
             (scopes, &operation.permissions.delegated, "delegated")
         };
     let granted = match allowed {
-        Permission::Scopes(scopes) => held.iter().any(|h| scopes.contains(h)),
+        Permission::Scopes(alternatives) => alternatives
+            .iter()
+            .any(|all| all.split(" and ").all(|scope| held.contains(&scope))),
+        Permission::NoneRequired => true,
         Permission::NotSupported | Permission::Undetermined => false,
     };
     if granted {
@@ -155,5 +159,30 @@ mod tests {
         }
         // `--auth bearer` takes any bearer token.
         assert!(super::check(AuthMode::Bearer, &bearer("not-a-jwt"), &UNDETERMINED).is_ok());
+    }
+
+    /// "A and B" needs both scopes; "None." needs none, for its kind of caller only.
+    #[test]
+    fn a_combined_permission_needs_all_its_scopes_and_none_needs_no_scope() {
+        let operation = OperationMeta {
+            permissions: Permissions {
+                delegated: Permission::Scopes(&["Policy.Read.All and Application.Read.All"]),
+                application: Permission::NoneRequired,
+            },
+            ..UNDETERMINED
+        };
+        let status = |claims: serde_json::Value| {
+            let headers = bearer(&unsigned_token(&claims));
+            check(AuthMode::Scopes, &headers, &operation)
+                .map_or_else(|e| e.status.as_u16(), |()| 200)
+        };
+        use serde_json::json;
+        assert_eq!(
+            status(json!({ "scp": "Application.Read.All Policy.Read.All" })),
+            200
+        );
+        assert_eq!(status(json!({ "scp": "Policy.Read.All" })), 403);
+        assert_eq!(status(json!({ "scp": "Policy.Read.All and" })), 403);
+        assert_eq!(status(json!({ "roles": [] })), 200);
     }
 }

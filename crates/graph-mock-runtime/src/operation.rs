@@ -6,10 +6,12 @@ pub use graph_spec::OperationKind as Kind;
 /// One row of the permissions table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
-    /// Any of these scopes, least privileged first.
+    /// Any of these, least privileged first; an entry of scopes joined by ` and ` needs them all.
     Scopes(&'static [&'static str]),
     /// Not supported for this kind of caller.
     NotSupported,
+    /// No permission needed: any valid token of this kind.
+    NoneRequired,
     /// The docs have a TODO placeholder.
     Undetermined,
 }

@@ -35,7 +35,11 @@ async fn call(h: &Harness, operation: &OperationMeta, token: &str) -> u16 {
     request.send().await.unwrap().status().as_u16()
 }
 
-fn token(claim: &str, scopes: &[&str], exp: i64) -> String {
+/// A token holding every scope of `permissions` (an entry `A and B` holds both).
+fn token(claim: &str, permissions: &[&str], exp: i64) -> String {
+    let scopes: Vec<&str> = (permissions.iter())
+        .flat_map(|all| all.split(" and "))
+        .collect();
     let value = if claim == "scp" {
         Value::String(scopes.join(" "))
     } else {

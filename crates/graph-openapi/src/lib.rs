@@ -684,6 +684,7 @@ fn permission(set: &PermissionSet) -> Value {
     match set {
         PermissionSet::Scopes(scopes) => json!(scopes),
         PermissionSet::NotSupported => json!("not supported"),
+        PermissionSet::NoneRequired => json!("none required"),
         PermissionSet::Undetermined => json!("not documented"),
     }
 }

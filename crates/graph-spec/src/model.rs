@@ -554,11 +554,14 @@ pub struct Permissions {
     content = "scopes"
 )]
 pub enum PermissionSet {
-    /// Any one of these scopes grants access; least privileged first.
+    /// Any one of these grants access; least privileged first. An entry of several scopes joined
+    /// by ` and ` (the doc's "Policy.Read.All and Application.Read.All") needs all of them.
     Scopes(Vec<String>),
     /// The doc says "Not supported."
     #[default]
     NotSupported,
+    /// The doc says "None.": any caller of this kind may call it, without a permission.
+    NoneRequired,
     /// The doc has a TODO placeholder instead of scopes.
     Undetermined,
 }
