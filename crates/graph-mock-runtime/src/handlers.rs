@@ -468,8 +468,13 @@ impl Context<'_> {
         Ok(StoredEntity::from_map(&object))
     }
 
-    async fn update(&self, body: Map<String, Value>) -> Result<Response, ApiError> {
+    async fn update(&self, mut body: Map<String, Value>) -> Result<Response, ApiError> {
         self.validate(&body)?;
+        // `"id": null` (schema-valid where the docs give `id` no key annotation) changes
+        // nothing; as a merge patch it would remove the stored id.
+        if body.get("id").is_some_and(Value::is_null) {
+            body.remove("id");
+        }
         self.parent_exists()?;
         // Only a cast needs the entity read first (to check its type): the store's update
         // answers a missing entity itself.

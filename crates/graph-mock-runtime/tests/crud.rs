@@ -113,6 +113,13 @@ async fn get_list_update_delete() {
         .error(400, "BadRequest");
     assert!(message.contains("'id'"), "{message}");
     assert_eq!(h.store_dump(), before);
+    // A null id changes nothing (it does not remove the stored one).
+    let unchanged = h
+        .send(Method::PATCH, &item, Some(json!({"id": null})))
+        .await;
+    assert_eq!(unchanged.status, StatusCode::OK, "{}", unchanged.body);
+    assert_eq!(unchanged.body["id"], id.as_str());
+    assert_eq!(h.store_dump(), before);
 
     let deleted = h.send(Method::DELETE, &item, None).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
