@@ -38,7 +38,7 @@ for operation in spec["operations"]:
     kinds = ("delegatedWork", "delegatedPersonal") if kind == "delegated" else ("application",)
     for name in kinds:
         if permissions.get(name, {}).get("status") == "scopes":
-            # An entry "A and B" needs both scopes.
+            # An entry "A and B" needs both scopes (graph_spec::ALL_OF_SEPARATOR).
             granted.update(s for all in permissions[name]["scopes"] for s in all.split(" and "))
 claims = {"scp": " ".join(sorted(granted))} if kind == "delegated" else {"roles": sorted(granted)}
 part = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")

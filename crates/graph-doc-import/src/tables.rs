@@ -313,7 +313,7 @@ fn permission_cell(text: &str, most_first: bool, line: u32, report: &mut Report)
         );
     }
     let mut scopes: Vec<String> = (read.alternatives.iter())
-        .map(|all| all.join(" and "))
+        .map(|all| all.join(graph_spec::ALL_OF_SEPARATOR))
         .collect();
     if most_first {
         scopes.reverse();

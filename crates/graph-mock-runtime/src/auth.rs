@@ -3,8 +3,9 @@
 //! In `scopes` mode the bearer token is read as an unsigned JWT: its `scp` claim (delegated,
 //! space-separated) or `roles` claim (application) must hold one of the operation's documented
 //! permissions (all the scopes of one that names several, "A and B"), and an `exp` in the past
-//! is refused. Where the docs need no permission ("None.") any token of that kind will do. Operations whose docs have TODO
-//! placeholders instead of permissions take any such token that is well formed and unexpired.
+//! is refused. Where the docs need no permission ("None.") any token of that kind will do.
+//! Operations whose docs have TODO placeholders instead of permissions take any such token that
+//! is well formed and unexpired.
 
 use axum::http::HeaderMap;
 use base64::Engine;
@@ -57,7 +58,7 @@ pub fn check(
     let granted = match allowed {
         Permission::Scopes(alternatives) => alternatives
             .iter()
-            .any(|all| all.split(" and ").all(|scope| held.contains(&scope))),
+            .any(|all| graph_spec::scopes_of(all).all(|scope| held.contains(&scope))),
         Permission::NoneRequired => true,
         Permission::NotSupported | Permission::Undetermined => false,
     };

@@ -38,7 +38,7 @@ async fn call(h: &Harness, operation: &OperationMeta, token: &str) -> u16 {
 /// A token holding every scope of `permissions` (an entry `A and B` holds both).
 fn token(claim: &str, permissions: &[&str], exp: i64) -> String {
     let scopes: Vec<&str> = (permissions.iter())
-        .flat_map(|all| all.split(" and "))
+        .flat_map(|all| graph_spec::scopes_of(all))
         .collect();
     let value = if claim == "scp" {
         Value::String(scopes.join(" "))

@@ -555,7 +555,8 @@ pub struct Permissions {
 )]
 pub enum PermissionSet {
     /// Any one of these grants access; least privileged first. An entry of several scopes joined
-    /// by ` and ` (the doc's "Policy.Read.All and Application.Read.All") needs all of them.
+    /// by [`ALL_OF_SEPARATOR`] (the doc's "Policy.Read.All and Application.Read.All") needs all
+    /// of them: see [`scopes_of`].
     Scopes(Vec<String>),
     /// The doc says "Not supported."
     #[default]
@@ -564,6 +565,14 @@ pub enum PermissionSet {
     NoneRequired,
     /// The doc has a TODO placeholder instead of scopes.
     Undetermined,
+}
+
+/// Joins the scopes of one [`PermissionSet::Scopes`] entry that needs all of them.
+pub const ALL_OF_SEPARATOR: &str = " and ";
+
+/// The scopes one [`PermissionSet::Scopes`] entry needs, all of them.
+pub fn scopes_of(entry: &str) -> impl Iterator<Item = &str> {
+    entry.split(ALL_OF_SEPARATOR)
 }
 
 /// A documented example exchange.
