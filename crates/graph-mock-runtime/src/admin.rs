@@ -30,13 +30,7 @@ pub fn router(base_path: &str) -> Router<AppState> {
 /// `GET <base>/$openapi`: the OpenAPI 3.1 document of what this mock serves, with this server's
 /// base URL, for Prism, Swagger UI and schemathesis.
 pub async fn openapi(State(state): State<AppState>, request: axum::extract::Request) -> Response {
-    let host = request
-        .headers()
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = crate::tls::scheme(request.extensions());
-    let server = format!("{scheme}{host}{}", state.base_path);
+    let server = crate::handlers::base_url(&request, &state.base_path);
     let mut document = state.openapi().clone();
     document["servers"] = serde_json::json!([{ "url": server }]);
     axum::Json(document).into_response()

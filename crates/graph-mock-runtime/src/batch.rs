@@ -65,7 +65,7 @@ pub async fn batch(State(state): State<AppState>, request: Request) -> Response 
 async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, ApiError> {
     let authorization = request.headers().get(header::AUTHORIZATION).cloned();
     // Inner requests are addressed to the same host: their next links and `Location`s name it.
-    let host = request.headers().get(header::HOST).cloned();
+    let host = crate::handlers::request_host(&request).and_then(|h| HeaderValue::from_str(h).ok());
     let https = request.extensions().get::<crate::tls::Https>().copied();
     let body = read_json_object(request, state.config.max_body).await?;
     let items = parse_items(body)?;

@@ -147,14 +147,23 @@ async fn handle(
     }
 }
 
-/// `http://host/beta` (or `https://`), from the request's scheme and Host header.
-fn base_url(request: &Request, base_path: &str) -> String {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
+/// `http://host/beta` (or `https://`), from the request's scheme and host.
+pub(crate) fn base_url(request: &Request, base_path: &str) -> String {
+    let host = request_host(request).unwrap_or("localhost");
     concat(&[crate::tls::scheme(request.extensions()), host, base_path])
+}
+
+/// The host (and port) the client addressed: HTTP/1.1's `Host` header, or over HTTP/2 the
+/// `:authority`, which hyper puts in the URI (such a request has no `Host` header).
+pub(crate) fn request_host(request: &Request) -> Option<&str> {
+    (request.headers().get(header::HOST))
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.as_str())
+        })
 }
 
 /// The pieces joined, in one allocation (what `format!` would make, without its machinery:
