@@ -64,19 +64,28 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
     let http_section = doc
         .section_at_any_level(&["HTTP Request"])
         .ok_or_else(|| error(1, "the page has no `## HTTP Request` section"))?;
-    let (lines, unreadable) = http_section
-        .blocks
-        .iter()
-        .find_map(|b| match b {
+    // Hand-written pages often give each form its own block ("For a specific user:" then
+    // `GET /users/{id}`, "For the signed-in user:" then `GET /me`): every block counts.
+    let mut blocks = (http_section.blocks.iter())
+        .filter_map(|b| match b {
             Block::Code { text, line, .. } => Some(http::request_lines(text, *line)),
             _ => None,
         })
-        .ok_or_else(|| {
-            error(
-                http_section.line,
-                "the `## HTTP Request` section has no code block",
-            )
-        })?;
+        .peekable();
+    if blocks.peek().is_none() {
+        return Err(error(
+            http_section.line,
+            "the `## HTTP Request` section has no code block",
+        ));
+    }
+    let (mut lines, mut unreadable) = (Vec::new(), Vec::new());
+    for (index, (block_lines, block_unreadable)) in blocks.enumerate() {
+        // A later block with a query shows a use of another operation (`GET /me?$expand=manager`
+        // on the list-manager page), not a path of this one.
+        let is_path = |l: &http::RequestLine| index == 0 || !l.path.contains('?');
+        lines.extend(block_lines.into_iter().filter(is_path));
+        unreadable.extend(block_unreadable);
+    }
     for (line, text) in unreadable {
         report.defect(
             line,
@@ -116,6 +125,14 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
         if let Some(stripped) = path.strip_suffix("/$ref") {
             let stripped = stripped.to_owned();
             ref_lines.push((l.line, std::mem::replace(&mut path, stripped)));
+        }
+        if path.split('/').any(|segment| segment == "...") {
+            report.defect(
+                l.line,
+                DefectKind::MalformedPath,
+                format!("`{path}`: a `...` segment stands for any depth of folders; skipped"),
+            );
+            continue;
         }
         match PathTemplate::parse(&path) {
             Ok(template) if paths.contains(&template) => {}

@@ -47,22 +47,24 @@ fn relative_path(written: &str) -> Option<String> {
     let path = written.trim();
     let path = path.strip_prefix('~').unwrap_or(path);
     let path = match path.split_once("://") {
-        Some((_, rest)) => {
-            let after_host = &rest[rest.find('/')?..];
-            // The version segment, `/beta` or `/v1.0`, is the base URL's, not the path's.
-            let mut segments = after_host.splitn(3, '/');
-            match (segments.next(), segments.next(), segments.next()) {
-                (Some(""), Some("beta" | "v1.0"), Some(rest)) => format!("/{rest}"),
-                _ => after_host.to_owned(),
-            }
-        }
-        None if path.starts_with('/') => path.to_owned(),
+        Some((_, rest)) => without_version(&rest[rest.find('/')?..]),
+        None if path.starts_with('/') => without_version(path),
         None if path.starts_with(|c: char| c.is_ascii_alphabetic() || c == '{') => {
             format!("/{path}")
         }
         None => return None,
     };
     Some(angle_placeholders(&path))
+}
+
+/// The path without a leading version segment (`/beta/teams/{id}` is `/teams/{id}`): the version
+/// is the base URL's, not the path's.
+fn without_version(path: &str) -> String {
+    let mut segments = path.splitn(3, '/');
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some(""), Some("beta" | "v1.0"), Some(rest)) => format!("/{rest}"),
+        _ => path.to_owned(),
+    }
 }
 
 /// Placeholders written in angle brackets read as the usual braces: a segment
@@ -223,7 +225,7 @@ mod tests {
     #[test]
     fn request_paths_without_a_slash_or_as_urls_read_as_paths() {
         let (lines, bad) = request_lines(
-            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\nGET /r/<resourceId>/s\nGET /w/range(address='<address>')/cell(row=<row>,column=<column>)\nGET /a<b/c<>\n",
+            "GET policies/x\nGET https://graph.microsoft.com/beta/users/{id}\nGET {id}/y\nGET ?x\nDELETE/a/$ref\nPATCH ~/b\nGET /r/<resourceId>/s\nGET /w/range(address='<address>')/cell(row=<row>,column=<column>)\nGET /a<b/c<>\nGET /beta/teams/{id}/photo\n",
             1,
         );
         let paths: Vec<&str> = lines.iter().map(|l| l.path.as_str()).collect();
@@ -237,7 +239,8 @@ mod tests {
                 "/b",
                 "/r/{resourceId}/s",
                 "/w/range(address='{address}')/cell(row={row},column={column})",
-                "/a<b/c<>"
+                "/a<b/c<>",
+                "/teams/{id}/photo"
             ]
         );
         assert_eq!(bad, [(4, "GET ?x".to_owned())]);

@@ -263,6 +263,47 @@ fn request_lines_are_read_as_paths_without_queries_or_trailing_slashes() {
 }
 
 #[test]
+fn every_request_block_gives_paths_but_a_later_query_is_a_use_not_a_path() {
+    // As user-get.md: "For a specific user:" `GET /users/{id}`, "For the signed-in user:"
+    // `GET /me`, each in its own block; other pages add a block of `?$expand=` uses.
+    let request = "GET /library/books/{id}\n```\n\nFor the featured book:\n\n``` http\nGET /beta/library/featured\n```\n\nWith its shelf:\n\n``` http\nGET /library/books/{id}?$expand=shelf\nGET /library/.../books/{id}";
+    let pages = vec![
+        page(
+            "r/book.md",
+            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+        ),
+        page(
+            "a/book-get.md",
+            &api(
+                "Get book",
+                request,
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a [book](../resources/book.md) object in the response body.",
+                "",
+            ),
+        ),
+    ];
+    let result = import(&pages);
+    let paths: Vec<String> = result.spec.operations[0]
+        .paths
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(paths, ["/library/books/{id}", "/library/featured"]);
+    assert!(
+        result
+            .defects
+            .iter()
+            .any(|d| d.kind == DefectKind::MalformedPath
+                && d.source.line > 20
+                && d.message
+                    .contains("`/library/.../books/{id}`: a `...` segment")),
+        "{:#?}",
+        result.defects
+    );
+}
+
+#[test]
 fn hand_written_pages_without_key_annotations_still_give_entities() {
     // No `keyProperty` anywhere: `entity` has an id, `chat` inherits from it without listing
     // the id, and `chat` points at `message`, whose page says nothing about being an entity.
