@@ -18,7 +18,7 @@ from kiota_abstractions.authentication import (
     BaseBearerTokenAuthenticationProvider,
 )
 from kiota_abstractions.base_request_configuration import RequestConfiguration
-from msgraph_beta import GraphRequestAdapter, GraphServiceClient
+from msgraph_beta import GraphRequestAdapter, GraphServiceClient, graph_request_adapter
 from msgraph_beta.generated.device_management.domain_join_connectors.domain_join_connectors_request_builder import (
     DomainJoinConnectorsRequestBuilder,
 )
@@ -50,8 +50,12 @@ class StaticToken(AccessTokenProvider):
 
 
 def graph():
+    # The middleware options GraphRequestAdapter uses by default (its client would not trust
+    # the mock's certificate): among them the URL replacement that sends `me()` as /me.
     http = GraphClientFactory.create_with_default_middleware(
-        api_version=APIVersion.beta, client=httpx.AsyncClient(verify=CA)
+        api_version=APIVersion.beta,
+        client=httpx.AsyncClient(verify=CA),
+        options=graph_request_adapter.options,
     )
     adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(StaticToken()), http)
     adapter.base_url = BASE_URL
