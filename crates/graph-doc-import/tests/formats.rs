@@ -26,12 +26,17 @@ fn api(title: &str, request: &str, body_section: &str, response: &str, examples:
     )
 }
 
+/// The `book` resource page most tests start from: a key and a title.
+fn book() -> PageInput {
+    page(
+        "r/book.md",
+        &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
+    )
+}
+
 fn corpus() -> Vec<PageInput> {
     vec![
-        page(
-            "r/book.md",
-            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
-        ),
+        book(),
         page(
             "r/ebook.md",
             &resource(
@@ -210,10 +215,7 @@ fn defects_cover_wrapping_unknown_parameters_missing_pages_and_skips() {
 #[test]
 fn request_lines_are_read_as_paths_without_queries_or_trailing_slashes() {
     let pages = vec![
-        page(
-            "r/book.md",
-            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
-        ),
+        book(),
         page(
             "a/book-get.md",
             &api(
@@ -268,10 +270,7 @@ fn every_request_block_gives_paths_but_a_later_query_is_a_use_not_a_path() {
     // `GET /me`, each in its own block; other pages add a block of `?$expand=` uses.
     let request = "GET /library/books/{id}\n```\n\nFor the featured book:\n\n``` http\nGET /beta/library/featured\n```\n\nWith its shelf:\n\n``` http\nGET /library/books/{id}?$expand=shelf\nGET /library/.../books/{id}";
     let pages = vec![
-        page(
-            "r/book.md",
-            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
-        ),
+        book(),
         page(
             "a/book-get.md",
             &api(
@@ -352,10 +351,7 @@ fn hand_written_pages_without_key_annotations_still_give_entities() {
 #[test]
 fn prose_that_names_no_type_is_a_defect_and_the_spec_still_loads() {
     let pages = vec![
-        page(
-            "r/book.md",
-            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
-        ),
+        book(),
         page(
             "a/book-create.md",
             &api(
@@ -591,10 +587,7 @@ fn multi_enum_pages_and_namespace_case() {
 fn bare_json_example_blocks_are_the_request_body_and_the_response() {
     let examples = "### Request\n\n```http\nPOST https://graph.microsoft.com/beta/library/books\n```\n\nThe request body:\n\n```json\n{\"title\": \"Dune\"}\n```\n\n### Response\n\nHere is an example of the response.\n\n```json\n{\"id\": \"b1\", \"title\": \"Dune\"}\n```\n";
     let pages = vec![
-        page(
-            "r/book.md",
-            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
-        ),
+        book(),
         page(
             "a/book-post.md",
             &api(
@@ -894,10 +887,7 @@ fn write_pages_without_types_take_the_entity_they_write() {
 #[test]
 fn ref_pages_are_reference_operations() {
     let pages = vec![
-        page(
-            "r/book.md",
-            &resource("book", None, "|id|String|Key.|\n|title|String|Title.|"),
-        ),
+        book(),
         page(
             "a/shelf-post-books.md",
             &api(
