@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::AppState;
 use crate::calls::{self, FunctionArguments};
+use crate::count::CountRequest;
 use crate::error::ApiError;
 use crate::json::push_string;
 use crate::listing::ListRequest;
@@ -73,6 +74,13 @@ async fn handle(
             linking,
         ));
     }
+    // A path that ended in `/$count` counts a collection; nothing else has a count.
+    let counting = request.extensions().get::<CountRequest>().is_some();
+    if counting && operation.kind != Kind::List {
+        return Err(ApiError::not_found(
+            "Resource not found for the segment '$count'.",
+        ));
+    }
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
     let resource = Resource::resolve(operation, &values)?;
@@ -86,6 +94,10 @@ async fn handle(
     // A delete of the link is the plain delete of what is stored under the path.
     if let Some(method) = reference.filter(|method| method != Method::DELETE) {
         return context.reference(&method, request).await;
+    }
+
+    if counting {
+        return context.count(&options);
     }
 
     match operation.kind {
@@ -542,6 +554,23 @@ impl Context<'_> {
             Err(StoreError::NotFound) => Err(self.not_found()),
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// `GET <collection>/$count`: how many items match `$filter`, as a plain number.
+    fn count(&self, options: &QueryOptions) -> Result<Response, ApiError> {
+        self.parent_exists()?;
+        let page = self.state.store.list(
+            &self.resource.collection,
+            ListRequest {
+                filter: options.filter.as_ref(),
+                order_by: &[],
+                skip: 0,
+                token: None,
+                page_size: 0,
+            },
+        )?;
+        let text_plain = HeaderValue::from_static("text/plain; charset=utf-8");
+        Ok(([(header::CONTENT_TYPE, text_plain)], page.total.to_string()).into_response())
     }
 
     fn list(&self, options: &QueryOptions, raw_query: Option<&str>) -> Result<Response, ApiError> {

@@ -23,6 +23,7 @@ mod batch;
 mod calls;
 pub mod cli;
 mod config;
+mod count;
 mod delta;
 mod error;
 pub mod faults;

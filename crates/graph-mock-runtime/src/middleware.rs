@@ -52,7 +52,8 @@ pub async fn request_context(state: &AppState, request: Request, routes: Router)
     let logged = tracing::enabled!(target: "graph_mock::request", tracing::Level::INFO)
         .then(|| (request.method().clone(), request.uri().path().to_owned()));
 
-    let request = crate::calls::split_function_call(crate::references::split_reference(request));
+    let request = crate::references::split_reference(crate::count::split_count(request));
+    let request = crate::calls::split_function_call(request);
     let response = match routes.oneshot(request).await {
         Ok(response) => response,
         Err(infallible) => match infallible {},

@@ -299,3 +299,46 @@ async fn top_sizes_each_page_and_next_links_go_on_to_the_end() {
     let first = h.get_url(&h.url(&format!("{CONNECTORS}?$top=50"))).await;
     assert_eq!(first.body["value"].as_array().unwrap().len(), 50);
 }
+
+/// `GET <collection>/$count` answers how many items match, as a plain number (the SDKs'
+/// `count` request builders call it); a path that is no collection has no count.
+#[tokio::test]
+async fn the_count_segment_counts_what_matches_as_plain_text() {
+    let h = fleet().await;
+    let count = |query: &'static str| {
+        let request = h.http.get(h.url(&format!("{CONNECTORS}/$count{query}")));
+        async move {
+            let response = request.bearer_auth("token").send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200, "{query}");
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(kind.starts_with("text/plain"), "{kind}");
+            response.text().await.unwrap()
+        }
+    };
+    assert_eq!(count("").await, "5");
+    assert_eq!(count("?$filter=state eq 'active'").await, "2");
+    // `$top` pages a list; a count is of everything that matches.
+    assert_eq!(count("?$top=1").await, "5");
+    let id = h.create(json!({"displayName": "Foxtrot"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(count("").await, "6");
+    let not_a_collection = h
+        .send(Method::GET, &format!("{CONNECTORS}/{id}/$count"), None)
+        .await;
+    let message = not_a_collection.error(404, "ResourceNotFound");
+    assert!(message.contains("'$count'"), "{message}");
+    // Only a GET counts: `$count` is no entity to write.
+    let post = h
+        .send(
+            Method::POST,
+            &format!("{CONNECTORS}/$count"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(post.status.as_u16(), 405, "{}", post.body);
+}

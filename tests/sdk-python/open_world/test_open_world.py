@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from kiota_abstractions.api_error import APIError
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph_beta.generated.models.body_type import BodyType
 from msgraph_beta.generated.models.chat import Chat
 from msgraph_beta.generated.models.chat_message import ChatMessage
@@ -55,7 +56,13 @@ def test_users_are_created_read_updated_and_deleted():
         await user.patch(User(job_title="Buyer"))
         read = await user.get()
         assert (read.display_name, read.job_title) == ("Adele", "Buyer")
+        # GET /users/$count answers a plain number, which the SDK reads as an int.
+        count = RequestConfiguration()
+        count.headers.add("ConsistencyLevel", "eventual")
+        before = await client.users.count.get(request_configuration=count)
+        assert isinstance(before, int) and before >= 1
         await user.delete()
+        assert await client.users.count.get(request_configuration=count) == before - 1
         with pytest.raises(APIError) as gone:
             await user.get()
         assert gone.value.response_status_code == 404
