@@ -8,7 +8,7 @@
 //! segment.
 
 use axum::extract::Request;
-use axum::http::{Method, Uri};
+use axum::http::Method;
 
 /// Marks a request whose path ended in `/$count`.
 #[derive(Debug, Clone, Copy)]
@@ -16,22 +16,10 @@ pub struct CountRequest;
 
 /// Takes a trailing `/$count` off a `GET`'s path and marks the request with a [`CountRequest`].
 pub fn split_count(mut request: Request) -> Request {
-    if request.method() != Method::GET {
-        return request;
+    if request.method() == Method::GET
+        && crate::middleware::strip_trailing_segment(&mut request, "$count")
+    {
+        request.extensions_mut().insert(CountRequest);
     }
-    let path = request.uri().path();
-    let Some(stripped) = (path.strip_suffix("/$count")).or_else(|| path.strip_suffix("/%24count"))
-    else {
-        return request;
-    };
-    let target = match request.uri().query() {
-        Some(query) => format!("{stripped}?{query}"),
-        None => stripped.to_owned(),
-    };
-    let Ok(uri) = target.parse::<Uri>() else {
-        return request;
-    };
-    *request.uri_mut() = uri;
-    request.extensions_mut().insert(CountRequest);
     request
 }

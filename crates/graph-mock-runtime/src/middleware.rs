@@ -163,3 +163,27 @@ fn is_json(response: &Response) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"))
 }
+
+/// Takes a trailing OData segment (`$ref`, `$count`; also percent-encoded, `%24ref`) off the
+/// request's path, keeping the query. Whether it was there.
+pub(crate) fn strip_trailing_segment(request: &mut Request, segment: &str) -> bool {
+    let path = request.uri().path();
+    let encoded = segment.replacen('$', "%24", 1);
+    let Some(stripped) = (path.strip_suffix(segment))
+        .or_else(|| path.strip_suffix(encoded.as_str()))
+        .and_then(|rest| rest.strip_suffix('/'))
+    else {
+        return false;
+    };
+    let target = match request.uri().query() {
+        Some(query) => format!("{stripped}?{query}"),
+        None => stripped.to_owned(),
+    };
+    match target.parse() {
+        Ok(uri) => {
+            *request.uri_mut() = uri;
+            true
+        }
+        Err(_) => false,
+    }
+}

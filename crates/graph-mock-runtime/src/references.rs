@@ -26,7 +26,7 @@
 //! `/$ref` is one, and so is `DELETE /groups/{id}/members/{id}`.
 
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -51,23 +51,10 @@ pub struct ReferenceRequest {
 
 /// Takes `/$ref` off the path before routing: see the module documentation.
 pub fn split_reference(mut request: Request) -> Request {
-    let path = request.uri().path();
-    let Some(stripped) = path
-        .strip_suffix("/$ref")
-        .or_else(|| path.strip_suffix("/%24ref"))
-    else {
-        return request;
-    };
-    let new_uri = match request.uri().query() {
-        Some(query) => format!("{stripped}?{query}"),
-        None => stripped.to_owned(),
-    };
-    let Ok(uri) = new_uri.parse::<Uri>() else {
-        return request;
-    };
-    let method = request.method().clone();
-    *request.uri_mut() = uri;
-    request.extensions_mut().insert(ReferenceRequest { method });
+    if crate::middleware::strip_trailing_segment(&mut request, "$ref") {
+        let method = request.method().clone();
+        request.extensions_mut().insert(ReferenceRequest { method });
+    }
     request
 }
 
