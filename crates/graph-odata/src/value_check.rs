@@ -248,12 +248,15 @@ impl Checker<'_> {
         let navigation = self.schema.all_navigation(&actual);
         let open = self.schema.types.get(&actual).is_some_and(|t| t.open);
         for (key, item) in object {
-            // Instance and property annotations (`@odata.type`, `x@odata.bind`) are not properties.
-            if key.contains('@') {
+            let declared = properties.iter().find(|p| &p.name == key);
+            // Instance and property annotations (`@odata.type`, `x@odata.bind`) are not
+            // properties, unless the type's page declares one as a property (`shiftPreferences`
+            // lists `@odata.etag` as a String): then its value is checked as any other.
+            if key.contains('@') && declared.is_none() {
                 continue;
             }
             let at = join(path, key);
-            if let Some(p) = properties.iter().find(|p| &p.name == key) {
+            if let Some(p) = declared {
                 self.value(&p.type_ref, p.collection, item, &at);
             } else if let Some(n) = navigation.iter().find(|n| &n.name == key) {
                 self.value(&n.type_ref, n.collection, item, &at);
@@ -442,6 +445,27 @@ mod tests {
             msg.starts_with("The property 'nope' does not exist on type 'microsoft.graph.thing'."),
             "{msg}"
         );
+    }
+
+    /// Annotations are not properties, unless a page declares one as a property (the whole
+    /// beta's `shiftPreferences` lists `@odata.etag` as a String): then it is checked.
+    #[test]
+    fn a_declared_annotation_is_checked_and_others_are_left_alone() {
+        let schema: Schema = serde_json::from_value(json!({
+          "namespace": "microsoft.graph",
+          "types": {"prefs": {"properties": [{"name": "@odata.etag", "type": "Edm.String"}]}}
+        }))
+        .unwrap();
+        let wrong = check_object(&schema, "prefs", &json!({"@odata.etag": {}}));
+        assert_eq!(
+            wrong
+                .iter()
+                .map(|v| (v.path.as_str(), v.kind.clone()))
+                .collect::<Vec<_>>(),
+            [("@odata.etag", ViolationKind::WrongType)]
+        );
+        let fine = json!({"@odata.etag": "W/\"1\"", "@odata.context": {}, "x@odata.bind": 1});
+        assert_eq!(check_object(&schema, "prefs", &fine), vec![]);
     }
 
     #[test]
