@@ -17,7 +17,7 @@ pub struct CountRequest;
 /// Takes a trailing `/$count` off a `GET`'s path and marks the request with a [`CountRequest`].
 pub fn split_count(mut request: Request) -> Request {
     if request.method() == Method::GET
-        && crate::middleware::strip_trailing_segment(&mut request, "$count")
+        && crate::middleware::strip_trailing_segment(&mut request, "count")
     {
         request.extensions_mut().insert(CountRequest);
     }

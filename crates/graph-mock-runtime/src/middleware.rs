@@ -164,13 +164,13 @@ fn is_json(response: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-/// Takes a trailing OData segment (`$ref`, `$count`; also percent-encoded, `%24ref`) off the
-/// request's path, keeping the query. Whether it was there.
-pub(crate) fn strip_trailing_segment(request: &mut Request, segment: &str) -> bool {
+/// Takes a trailing OData segment (`/$ref`, `/$count`, named without the `$`; also
+/// percent-encoded, `/%24ref`) off the request's path, keeping the query. Whether it was there.
+/// Runs on every request, so a path without it costs no allocation.
+pub(crate) fn strip_trailing_segment(request: &mut Request, name: &str) -> bool {
     let path = request.uri().path();
-    let encoded = segment.replacen('$', "%24", 1);
-    let Some(stripped) = (path.strip_suffix(segment))
-        .or_else(|| path.strip_suffix(encoded.as_str()))
+    let Some(stripped) = (path.strip_suffix(name))
+        .and_then(|rest| rest.strip_suffix('$').or_else(|| rest.strip_suffix("%24")))
         .and_then(|rest| rest.strip_suffix('/'))
     else {
         return false;

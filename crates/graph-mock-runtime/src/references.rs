@@ -51,7 +51,7 @@ pub struct ReferenceRequest {
 
 /// Takes `/$ref` off the path before routing: see the module documentation.
 pub fn split_reference(mut request: Request) -> Request {
-    if crate::middleware::strip_trailing_segment(&mut request, "$ref") {
+    if crate::middleware::strip_trailing_segment(&mut request, "ref") {
         let method = request.method().clone();
         request.extensions_mut().insert(ReferenceRequest { method });
     }
