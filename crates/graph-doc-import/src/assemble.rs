@@ -112,6 +112,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     add_missing_types(&mut spec, &mentions, defects);
     infer_entities(&mut spec);
 
+    unify_path_spellings(&spec, &mut every_operation, defects);
     let mut operations = merge_operations(&spec, &every_operation, defects);
     infer_write_types(&spec, &mut operations, defects);
     infer_example_types(&mut spec, &operations, defects);
@@ -262,6 +263,82 @@ fn merge_operations(
         merged.push(kept);
     }
     drop_repeated_paths(merged)
+}
+
+/// Graph matches a URL's segments in any case, and the docs spell some in two
+/// (`/me/calendarGroups` and `/me/calendargroups`, `/directory/deletedItems` and
+/// `/directory/deleteditems`, `.../range` and `.../Range`): two spellings would be two routes
+/// holding two sets of data. Each literal takes one spelling at its place in the path (the
+/// segments before it, in any case): the name of a property or navigation property where one
+/// spelling is, else a camel-case one (`deletedItems` over `deleteditems`, `range` over
+/// `Range`), else the most common one, else the first in sort order. Each path respelt is
+/// reported.
+fn unify_path_spellings(spec: &Spec, operations: &mut [Operation], defects: &mut Vec<Defect>) {
+    // The place of each segment of `path`: its shape up to and with the segment, in lower case.
+    let places = |path: &graph_spec::PathTemplate| -> Vec<String> {
+        let mut place = String::new();
+        (path.segments().iter())
+            .map(|segment| {
+                place.push('/');
+                match segment {
+                    graph_spec::Segment::Key(_) => place.push_str("{}"),
+                    other => place.push_str(&other.to_string().to_ascii_lowercase()),
+                }
+                place.clone()
+            })
+            .collect()
+    };
+    let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for path in operations.iter().flat_map(|op| &op.paths) {
+        for (segment, place) in path.segments().iter().zip(places(path)) {
+            if let graph_spec::Segment::Literal(text) = segment {
+                *spellings
+                    .entry(place)
+                    .or_default()
+                    .entry(text.clone())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let member_names: BTreeSet<&str> = (spec.types.values())
+        .flat_map(|t| {
+            let properties = t.properties.iter().map(|p| p.name.as_str());
+            properties.chain(t.navigation_properties.iter().map(|n| n.name.as_str()))
+        })
+        .collect();
+    let kept: BTreeMap<String, String> = (spellings.into_iter())
+        .filter(|(_, spelt)| spelt.len() > 1)
+        .filter_map(|(place, spelt)| {
+            let rank = |(text, count): (&String, &usize)| {
+                let camel = text.starts_with(|c: char| c.is_ascii_lowercase())
+                    && text.contains(|c: char| c.is_ascii_uppercase());
+                (member_names.contains(text.as_str()), camel, *count)
+            };
+            // `max_by_key` keeps the last of equals: the reversed sort order makes it the first.
+            let kept = spelt.iter().rev().max_by_key(|&s| rank(s))?.0.clone();
+            Some((place, kept))
+        })
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    for op in operations {
+        for path in &mut op.paths {
+            let places = places(path);
+            let respelt = path
+                .respell_literals(|i, text| kept.get(&places[i]).filter(|k| *k != text).cloned());
+            if respelt != *path {
+                defects.push(Defect {
+                    source: op.source.clone(),
+                    kind: DefectKind::NameCase,
+                    message: format!(
+                        "path `{path}` is read as `{respelt}`: the docs spell a segment in two cases"
+                    ),
+                });
+                *path = respelt;
+            }
+        }
+    }
 }
 
 /// A secondary path of one operation can be the primary path of another (the same URL

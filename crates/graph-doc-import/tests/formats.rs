@@ -303,6 +303,59 @@ fn every_request_block_gives_paths_but_a_later_query_is_a_use_not_a_path() {
 }
 
 #[test]
+fn a_segment_spelt_in_two_cases_is_one_path() {
+    // As `/me/calendarGroups/...` and `/me/calendargroups/...`: Graph matches either, so the
+    // spec keeps one spelling (the most common here) and reports the others.
+    let get = |file: &str, title: &str, request: &str| {
+        page(
+            file,
+            &api(
+                title,
+                request,
+                "Do not supply a request body for this method.",
+                "If successful, this method returns a `200 OK` response code and a [book](../resources/book.md) object in the response body.",
+                "",
+            ),
+        )
+    };
+    let pages = vec![
+        book(),
+        get("a/book-get.md", "Get book", "GET /library/books/{id}"),
+        get("a/book-list.md", "List books", "GET /library/books"),
+        get(
+            "a/book-get-again.md",
+            "Get book",
+            "GET /Library/books/{bookId}\nGET /library/books/{id}/cover",
+        ),
+    ];
+    let result = import(&pages);
+    let mut paths: Vec<String> = (result.spec.operations.iter())
+        .flat_map(|o| o.paths.iter().map(ToString::to_string))
+        .collect();
+    paths.sort();
+    // The two pages of `GET /library/books/{id}` are one operation (the last page's).
+    assert_eq!(
+        paths,
+        [
+            "/library/books",
+            "/library/books/{bookId}",
+            "/library/books/{id}/cover"
+        ]
+    );
+    let respelt: Vec<_> = (result.defects.iter())
+        .filter(|d| d.kind == DefectKind::NameCase)
+        .collect();
+    assert_eq!(respelt.len(), 1, "{respelt:#?}");
+    assert_eq!(respelt[0].source.file, "a/book-get-again.md");
+    assert!(
+        (respelt[0].message)
+            .contains("`/Library/books/{bookId}` is read as `/library/books/{bookId}`"),
+        "{}",
+        respelt[0].message
+    );
+}
+
+#[test]
 fn hand_written_pages_without_key_annotations_still_give_entities() {
     // No `keyProperty` anywhere: `entity` has an id, `chat` inherits from it without listing
     // the id, and `chat` points at `message`, whose page says nothing about being an entity.

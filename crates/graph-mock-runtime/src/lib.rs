@@ -34,6 +34,7 @@ mod log_writer;
 mod middleware;
 mod mock_server;
 pub mod operation;
+mod path_case;
 mod references;
 mod resource;
 mod schema_view;
@@ -106,6 +107,8 @@ pub struct SharedState {
     /// By type, the properties Graph returns only when `$select` names them; made when first
     /// needed.
     select_only: Arc<OnceLock<BTreeMap<String, Vec<String>>>>,
+    /// The routes' literals, to match a request's path in any case.
+    spellings: Arc<path_case::PathSpellings>,
 }
 
 type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
@@ -134,6 +137,7 @@ impl AppState {
             base_path: Arc::from(config.normalised_base_path(api.version)),
             openapi: Arc::default(),
             select_only: Arc::default(),
+            spellings: Arc::new(path_case::PathSpellings::new(api.operations())),
             config: Arc::new(config),
             store: Arc::new(store::Tracked::new(store, changes.clone())),
             changes,

@@ -54,6 +54,7 @@ pub async fn request_context(state: &AppState, request: Request, routes: Router)
 
     let request = crate::references::split_reference(crate::count::split_count(request));
     let request = crate::calls::split_function_call(request);
+    let request = crate::path_case::respell_literals(&state.spellings, &state.base_path, request);
     let response = match routes.oneshot(request).await {
         Ok(response) => response,
         Err(infallible) => match infallible {},

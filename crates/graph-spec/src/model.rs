@@ -704,7 +704,8 @@ pub enum DefectKind {
     /// is not a property).
     InconsistentAnnotation,
     /// The docs spell a name in another case than its definition: a sub-namespace
-    /// (`termStore`, `termstore`) or a type (`DriveItem` for `driveItem`); one spelling is kept.
+    /// (`termStore`, `termstore`), a type (`DriveItem` for `driveItem`) or a path segment
+    /// (`calendargroups` for `calendarGroups`); one spelling is kept.
     NameCase,
     /// A function call in the HTTP Request path writes an example value for an argument
     /// (`filterByCurrentUser(on='reviewer')`), or an argument the parameters table does not

@@ -252,6 +252,23 @@ impl PathTemplate {
         PathTemplate { segments }
     }
 
+    /// The same template with each literal segment at index `i` respelt as `respell(i, text)`
+    /// says (`None` keeps it).
+    pub fn respell_literals(
+        &self,
+        mut respell: impl FnMut(usize, &str) -> Option<String>,
+    ) -> PathTemplate {
+        let segments = (self.segments.iter().enumerate())
+            .map(|(i, segment)| match segment {
+                Segment::Literal(text) => {
+                    Segment::Literal(respell(i, text).unwrap_or_else(|| text.clone()))
+                }
+                other => other.clone(),
+            })
+            .collect();
+        PathTemplate { segments }
+    }
+
     /// The last segment, `None` for the root.
     pub fn last(&self) -> Option<&Segment> {
         self.segments.last()
