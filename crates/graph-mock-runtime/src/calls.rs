@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::operation::{Api, OperationMeta};
+use crate::operation::{Api, Kind, OperationMeta};
+use crate::resource::MAX_KEY_LEN;
 
 /// The raw argument list of a function call, `name='value',n=3`, taken from the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,19 +82,16 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Which of a function's overloads (`first` and `others`) a call means: the first whose
-/// parameter names are the call's argument names, else `first` (whose argument check then
-/// reports the difference).
+/// parameter names are the call's argument names, else (for a call, `.../f(x=1)`) the first
+/// function, else `first` (whose argument check then reports the difference).
 pub fn overload(
     api: &Api,
     first: &'static OperationMeta,
     others: &[&'static OperationMeta],
     request: &Request,
 ) -> &'static OperationMeta {
-    let arguments = request
-        .extensions()
-        .get::<FunctionArguments>()
-        .and_then(|a| parse_arguments(&a.0).ok())
-        .unwrap_or_default();
+    let call = request.extensions().get::<FunctionArguments>();
+    let arguments = (call.and_then(|a| parse_arguments(&a.0).ok())).unwrap_or_default();
     let spec = api.spec();
     let fits = |operation: &&OperationMeta| {
         spec.operations.get(operation.operation).is_some_and(|op| {
@@ -104,8 +102,29 @@ pub fn overload(
                     .all(|p| arguments.contains_key(&p.name))
         })
     };
-    let overloads = std::iter::once(&first).chain(others);
-    overloads.copied().find(fits).unwrap_or(first)
+    let mut overloads = std::iter::once(&first).chain(others).copied();
+    let function = |o: &&OperationMeta| call.is_some() && o.kind == Kind::Function;
+    (overloads.clone().find(fits))
+        .or_else(|| overloads.find(function))
+        .unwrap_or(first)
+}
+
+/// The answer to a call (`.../name(args)`) that reached an operation that is no function:
+/// `PATCH .../range(address='A1')` reaches the route of `PATCH .../range` once its arguments
+/// leave the path. Where a function has that route, Graph's 405 (functions are called with
+/// `GET`); else the segment (`name`, the call's) is not found.
+pub fn not_a_function(api: &Api, route: &str, name: &str) -> ApiError {
+    let functions = (api.operations().iter()).any(|o| o.route == route && o.kind == Kind::Function);
+    if functions {
+        let mut error = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "The HTTP method is not allowed on this resource.",
+        );
+        error.allow = Some("GET,HEAD".to_owned());
+        return error;
+    }
+    ApiError::not_found(format!("Resource not found for the segment '{name}'."))
 }
 
 /// Parses a function's argument list (see [`graph_odata::literals::parse_function_arguments`]).
@@ -121,6 +140,18 @@ pub fn check_arguments(
     operation: &Operation,
     arguments: &Map<String, Value>,
 ) -> Result<(), ApiError> {
+    // A function's arguments are in its path, where no part may be longer than a key.
+    if operation.kind == OperationKind::Function
+        && let Some((name, _)) = (arguments.iter()).find(|(_, value)| {
+            value
+                .as_str()
+                .is_some_and(|v| v.chars().count() > MAX_KEY_LEN)
+        })
+    {
+        return Err(ApiError::bad_request(format!(
+            "The value of the argument '{name}' is longer than {MAX_KEY_LEN} characters."
+        )));
+    }
     if operation.kind == OperationKind::Function
         && let Some((name, _)) = arguments.iter().find(|(_, value)| value.is_null())
         && let Some(parameter) = operation.parameters.iter().find(|p| &p.name == name)

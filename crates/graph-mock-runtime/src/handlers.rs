@@ -74,6 +74,14 @@ async fn handle(
             linking,
         ));
     }
+    // A call (`.../f(x=1)`) is a function's (or an action's, where a page writes its
+    // parameters in the path): a create, read, update or delete at its route is not called.
+    let calling = request.extensions().get::<FunctionArguments>().is_some();
+    if calling && !matches!(operation.kind, Kind::Function | Kind::Action) {
+        let path = request.uri().path();
+        let name = path.rsplit('/').next().unwrap_or(path);
+        return Err(calls::not_a_function(state.api, operation.route, name));
+    }
     // A path that ended in `/$count` counts a collection; nothing else has a count.
     let counting = request.extensions().get::<CountRequest>().is_some();
     if counting && operation.kind != Kind::List {

@@ -8,8 +8,9 @@
 use crate::error::ApiError;
 use crate::operation::{Kind, OperationMeta, PathSegment};
 
-/// The longest key accepted in a path.
-const MAX_KEY_LEN: usize = 1024;
+/// The longest key (or function argument) accepted in a path: the OpenAPI document's
+/// `maxLength` of a path parameter.
+pub(crate) const MAX_KEY_LEN: usize = 1024;
 
 /// The key under which a singleton (`/deviceManagement`, `/x/{id}/installSummary`) is stored in
 /// the collection named by its own path.
