@@ -116,11 +116,7 @@ pub fn overload(
 pub fn not_a_function(api: &Api, route: &str, name: &str) -> ApiError {
     let functions = (api.operations().iter()).any(|o| o.route == route && o.kind == Kind::Function);
     if functions {
-        let mut error = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowed",
-            "The HTTP method is not allowed on this resource.",
-        );
+        let mut error = ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED);
         error.allow = Some("GET,HEAD".to_owned());
         return error;
     }

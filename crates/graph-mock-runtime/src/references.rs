@@ -116,11 +116,7 @@ pub(crate) fn method_not_allowed(api: &Api, route: &str, linking: bool) -> ApiEr
     }
     allow.sort_unstable();
     allow.dedup();
-    let mut error = ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "MethodNotAllowed",
-        "The HTTP method is not allowed on this resource.",
-    );
+    let mut error = ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED);
     error.allow = Some(allow.join(","));
     error
 }
