@@ -280,10 +280,8 @@ fn unify_path_spellings(spec: &Spec, operations: &mut [Operation], defects: &mut
         (path.segments().iter())
             .map(|segment| {
                 place.push('/');
-                match segment {
-                    graph_spec::Segment::Key(_) => place.push_str("{}"),
-                    other => place.push_str(&other.to_string().to_ascii_lowercase()),
-                }
+                segment.push_shape(&mut place);
+                place.make_ascii_lowercase();
                 place.clone()
             })
             .collect()

@@ -39,13 +39,14 @@ struct Children {
 
 impl Children {
     fn child(&mut self, name: &'static str) -> &mut Node {
-        let at = match self.folded.get(&name.to_ascii_lowercase()) {
+        let folded = name.to_ascii_lowercase();
+        let at = match self.folded.get(&folded) {
             Some(&at) => at,
             None => {
                 self.nodes.push((name, Node::default()));
                 let at = self.nodes.len() - 1;
                 self.exact.insert(name, at);
-                self.folded.insert(name.to_ascii_lowercase(), at);
+                self.folded.insert(folded, at);
                 at
             }
         };
@@ -117,6 +118,7 @@ impl PathSpellings {
         Some(text)
     }
 }
+
 /// Respells the literals of `request`'s path after `base_path` (see the module doc), keeping
 /// its query.
 pub fn respell_literals(

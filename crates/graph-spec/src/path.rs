@@ -74,6 +74,15 @@ impl Segment {
         }
     }
 
+    /// Appends the segment as a [`PathTemplate::shape`] writes it: a key as `{}`, anything
+    /// else as written.
+    pub fn push_shape(&self, shape: &mut String) {
+        match self {
+            Segment::Key(_) => shape.push_str("{}"),
+            other => shape.push_str(&other.to_string()),
+        }
+    }
+
     /// The unqualified type name of a cast (`windows10Device`), `None` for other segments.
     pub fn cast_type(&self) -> Option<&str> {
         match self {
@@ -203,10 +212,7 @@ impl PathTemplate {
         let mut shape = String::new();
         for segment in &self.segments {
             shape.push('/');
-            match segment {
-                Segment::Key(_) => shape.push_str("{}"),
-                other => shape.push_str(&other.to_string()),
-            }
+            segment.push_shape(&mut shape);
         }
         shape
     }
