@@ -1,8 +1,7 @@
 //! Every operation of the domainJoinConnector family, over HTTP.
 
-mod common;
-
-use common::{CONNECTORS, Harness, connector};
+use crate::common;
+use crate::common::{CONNECTORS, Harness, connector};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

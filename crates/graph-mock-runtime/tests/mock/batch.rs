@@ -1,8 +1,6 @@
 //! JSON batching over HTTP: `POST <base>/$batch` in Graph's format and with Graph's rules.
 
-mod common;
-
-use common::{CONNECTORS, Harness, connector};
+use crate::common::{CONNECTORS, Harness, connector};
 use graph_mock_runtime::{AuthMode, Config};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,8 +1,6 @@
 //! Authentication in all three modes.
 
-mod common;
-
-use common::{CONNECTORS, Harness, Reply, connector};
+use crate::common::{CONNECTORS, Harness, Reply, connector};
 use graph_mock_runtime::{AuthMode, Config, auth::unsigned_token};
 use reqwest::StatusCode;
 use serde_json::json;

@@ -1,12 +1,10 @@
 //! 10,000 creates from 64 concurrent tasks, with updates and deletes on other ids at the same
 //! time; the end state must be exact.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::{CONNECTORS, Harness};
+use crate::common::{CONNECTORS, Harness};
 use graph_mock_runtime::Config;
 use serde_json::{Value, json};
 

@@ -2,9 +2,7 @@
 //! fixture (its `/library/shelves` has a documented `delta` function): a full round, a change
 //! round resumed from a saved link, and an expired link as a typed error.
 
-mod navigation;
-
-use navigation::{shelf, start};
+use crate::navigation::{shelf, start};
 use snapshot_navigation_client::model::AnyShelf;
 use snapshot_navigation_client::{DeltaItem, DeltaRound, Error};
 

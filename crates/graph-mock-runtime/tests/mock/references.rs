@@ -2,9 +2,7 @@
 //! collection) are linked to a shelf through `/library/shelves/{id}/readers/$ref`, the way Graph
 //! adds a member to a group.
 
-mod common;
-
-use common::{Harness, Reply};
+use crate::common::{Harness, Reply};
 use graph_mock_runtime::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -1,9 +1,7 @@
 //! Graph matches a URL's fixed segments (names, casts, function names) in any case, and keys as
 //! they are sent; so does the mock. On the `navigation` fixture's generated mock.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use graph_mock_runtime::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -1,8 +1,6 @@
 //! The request journal, expectations, fixtures, reset and the admin switch.
 
-mod common;
-
-use common::{CONNECTORS, Harness, Reply, connector};
+use crate::common::{CONNECTORS, Harness, Reply, connector};
 use graph_mock_runtime::{Config, MockServer};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -2,9 +2,7 @@
 //! `POST /library/shelves/{shelfId}/assign` takes `readerIds` and `notify`, the mock answers an
 //! empty body with Graph's 400 and runs the action on any valid object, if only `{}`.
 
-mod navigation;
-
-use navigation::{post_json, shelf, start};
+use crate::navigation::{post_json, shelf, start};
 
 #[tokio::test]
 async fn an_action_with_parameters_needs_a_json_body() {

@@ -3,9 +3,7 @@
 //! date, the mock answers well-typed arguments and refuses a `null` or a mistyped one with
 //! Graph's 400, naming what was wrong.
 
-mod navigation;
-
-use navigation::start;
+use crate::navigation::start;
 
 #[tokio::test]
 async fn function_arguments_are_typed_and_never_null() {

@@ -2,9 +2,7 @@
 //! input. Each must get the right 4xx with a Graph error body, leave the store byte-for-byte
 //! unchanged, and leave the server answering.
 
-mod common;
-
-use common::{Harness, Reply};
+use crate::common::{Harness, Reply};
 use graph_mock::API;
 use graph_mock_runtime::operation::{Kind, OperationMeta};
 use graph_odata::{Primitive, TypeRef};

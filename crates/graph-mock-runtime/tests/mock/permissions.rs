@@ -2,9 +2,7 @@
 //! permission is enough, a read-only permission is refused on writes, and an expired token is
 //! refused everywhere.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use graph_mock::API;
 use graph_mock_runtime::auth::unsigned_token;
 use graph_mock_runtime::operation::{Kind, OperationMeta, Permission};

@@ -1,8 +1,6 @@
 //! Every row of the bad-input table: the right status, a Graph error body, and an unchanged store.
 
-mod common;
-
-use common::{CONNECTORS, Harness, Reply, connector};
+use crate::common::{CONNECTORS, Harness, Reply, connector};
 use graph_mock_runtime::Config;
 use reqwest::Method;
 use serde_json::json;

@@ -2,9 +2,7 @@
 //! fixture: its `/library/shelves/{id}/readers` is documented with `POST .../readers/$ref` (a
 //! link to an existing reader) and `DELETE .../readers/{id}/$ref` (removing the link).
 
-mod navigation;
-
-use navigation::{post_json, shelf, start};
+use crate::navigation::{post_json, shelf, start};
 use snapshot_navigation_client::Error;
 use snapshot_navigation_client::model::{AnyShelf, Reader};
 

@@ -1,7 +1,6 @@
 //! The binary's flags: fixtures, the admin switch, fault flags, and clear errors for bad input.
 
-mod common;
-
+use crate::common;
 use std::process::Command;
 
 fn mock() -> Command {

@@ -3,9 +3,7 @@
 //! them, and the generated client reads them when it asks. On the `navigation` fixture, whose
 //! `reader.nickname` is marked so.
 
-mod navigation;
-
-use navigation::start;
+use crate::navigation::start;
 use snapshot_navigation_client::model::Reader;
 
 #[tokio::test]

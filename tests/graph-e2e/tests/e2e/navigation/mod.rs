@@ -21,7 +21,6 @@ pub async fn start() -> (MockServer, Client) {
 }
 
 /// A shelf with an id and a label.
-#[allow(dead_code)] // Each test file compiles this module; not every one makes shelves.
 pub fn shelf(id: &str, label: &str) -> AnyShelf {
     AnyShelf::Shelf(Shelf {
         id: Some(id.into()),
@@ -31,7 +30,6 @@ pub fn shelf(id: &str, label: &str) -> AnyShelf {
 }
 
 /// `POST url` with a JSON body, as raw HTTP (what the typed client would never send).
-#[allow(dead_code)] // Each test file compiles this module; not every one posts raw JSON.
 pub async fn post_json(url: &str, body: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(url)

@@ -1,10 +1,8 @@
 //! Paging, `$filter`, `$select`, `$orderby`, `$count`, `$top` and `$skip` over HTTP.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{CONNECTORS, Harness};
+use crate::common::{CONNECTORS, Harness};
 use graph_mock_runtime::Config;
 use reqwest::Method;
 use serde_json::{Value, json};

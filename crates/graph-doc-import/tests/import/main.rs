@@ -1,0 +1,6 @@
+//! The integration tests of the importer, one module per subject, built as one test binary
+//! (one binary per file would link the same dependencies again for each).
+
+mod formats;
+mod open_world;
+mod seed;
