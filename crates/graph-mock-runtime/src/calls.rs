@@ -295,6 +295,44 @@ mod tests {
         assert_eq!(plain.uri().path(), "/beta/a/b");
     }
 
+    /// A call on an update's route (`PATCH .../range(address='A1')`) is Graph's 405 where a
+    /// function has the route, and a 404 naming the call's segment where none has.
+    #[test]
+    fn a_call_that_reaches_no_function_is_a_405_or_a_404() {
+        const fn meta(kind: Kind, method: &'static str) -> OperationMeta {
+            OperationMeta {
+                kind,
+                method,
+                path: "/book/range",
+                route: "/book/range",
+                segments: &[],
+                entity_type: "workbookRange",
+                status: 200,
+                permissions: crate::operation::Permissions {
+                    delegated: crate::operation::Permission::NoneRequired,
+                    application: crate::operation::Permission::NoneRequired,
+                },
+                operation: 0,
+            }
+        }
+        static FUNCTION: OperationMeta = meta(Kind::Function, "GET");
+        static UPDATE: OperationMeta = meta(Kind::Update, "PATCH");
+        static OPERATIONS: [&OperationMeta; 2] = [&FUNCTION, &UPDATE];
+        let api = Api {
+            operations: || &OPERATIONS,
+            schema: || unreachable!("a call's answer reads only the operations"),
+            spec: || unreachable!("a call's answer reads only the operations"),
+            version: "beta",
+        };
+        let refused = not_a_function(&api, "/book/range", "range");
+        assert_eq!(refused.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(refused.allow.as_deref(), Some("GET,HEAD"));
+        let unknown = not_a_function(&api, "/book", "book");
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        assert_eq!(unknown.allow, None);
+        assert!(unknown.message.contains("'book'"), "{}", unknown.message);
+    }
+
     /// A doc example is served only where the importer found it true to its schema.
     #[tokio::test]
     async fn examples_that_break_their_schema_are_not_served() {
