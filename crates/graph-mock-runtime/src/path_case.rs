@@ -57,7 +57,12 @@ impl Children {
     fn find(&self, name: &str) -> Option<&(&'static str, Node)> {
         let at = match self.exact.get(name) {
             Some(&at) => at,
-            None => *self.folded.get(&name.to_ascii_lowercase())?,
+            // Most segments that miss are keys, often lower-case already (GUIDs): those are
+            // looked up as they are, without a lower-cased copy.
+            None if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                *self.folded.get(&name.to_ascii_lowercase())?
+            }
+            None => *self.folded.get(name)?,
         };
         self.nodes.get(at)
     }
