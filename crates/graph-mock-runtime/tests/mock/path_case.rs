@@ -73,6 +73,12 @@ async fn fixed_segments_match_in_any_case_and_keys_as_sent() {
         "/Library/shelves/GetShelvesForReader(label='s')".to_owned(),
     )
     .await;
+    // All lower-case: a spelling looked up without a lower-cased copy.
+    same(
+        "/library/shelves/getShelvesForReader(label='s')".to_owned(),
+        "/library/shelves/getshelvesforreader(label='s')".to_owned(),
+    )
+    .await;
     same("/library".to_owned(), "/Library".to_owned()).await;
 
     // A name no route has is still not found, and named as it was sent.
