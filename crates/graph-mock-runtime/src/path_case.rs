@@ -5,7 +5,9 @@
 //! spells it. Keys are left as they came, and a literal wins over a key where both fit (as the
 //! router prefers a literal).
 
-use std::collections::HashMap;
+// hashbrown's default hasher (foldhash), faster than std's SipHash for a walk made on every
+// request; the maps are filled at start, so no request can fill them with colliding keys.
+use hashbrown::HashMap;
 
 use axum::extract::Request;
 
