@@ -280,8 +280,9 @@ fn unify_path_spellings(spec: &Spec, operations: &mut [Operation], defects: &mut
         (path.segments().iter())
             .map(|segment| {
                 place.push('/');
+                let start = place.len();
                 segment.push_shape(&mut place);
-                place.make_ascii_lowercase();
+                place[start..].make_ascii_lowercase();
                 place.clone()
             })
             .collect()

@@ -1,7 +1,6 @@
 //! Every operation of the domainJoinConnector family, over HTTP.
 
-use crate::common;
-use crate::common::{CONNECTORS, Harness, connector};
+use crate::common::{self, CONNECTORS, Harness, connector};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

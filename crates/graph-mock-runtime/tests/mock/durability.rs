@@ -2,14 +2,13 @@
 //! either wholly there or wholly absent. Runs the binary, loads it from 16 tasks, kills it
 //! mid-load, restarts it and checks, 20 times.
 
-use crate::common;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::CONNECTORS;
+use crate::common::{self, CONNECTORS};
 
 /// Starts the mock binary on a free port with `--data`, returning it and its base URL.
 fn start(data: &std::path::Path) -> (std::process::Child, String) {

@@ -1,13 +1,10 @@
 //! Helpers for driving the real mock over HTTP on 127.0.0.1.
 
-#![allow(dead_code)]
-
 use graph_mock_runtime::{Api, Config, MockServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 pub const CONNECTORS: &str = "/deviceManagement/domainJoinConnectors";
-pub const STORE_KEY: &str = "/deviceManagement/domainJoinConnectors";
 
 pub struct Harness {
     pub server: MockServer,
