@@ -497,7 +497,7 @@ fn routes(
                 OperationKind::Delete => "DELETE",
             };
             let const_name = scope.claim(&format!("{}_{kind}", words.join("_")));
-            let route_path = route_path(path);
+            let route_path = path.route();
             let feature = areas::feature_of(path.segments());
             routes.push(RouteIr {
                 operation,
@@ -611,23 +611,4 @@ impl<'a> Recursion<'a> {
         }
         false
     }
-}
-
-/// `path` for the router: keys become captures named by position (`{p0}`, `{p1}`), so that
-/// templates whose parameter names differ never conflict, and a function segment is its name.
-fn route_path(path: &PathTemplate) -> String {
-    let mut route = String::new();
-    let mut position = 0;
-    for segment in path.segments() {
-        route.push('/');
-        match segment {
-            Segment::Key(_) => {
-                route.push_str(&format!("{{p{position}}}"));
-                position += 1;
-            }
-            Segment::Function { name, .. } => route.push_str(name),
-            Segment::Literal(text) | Segment::Cast(text) => route.push_str(text),
-        }
-    }
-    route
 }

@@ -184,36 +184,19 @@ const NO_TEST_HARNESS: &str = "\n[lib]\n# No unit tests here: without this, `car
 const NO_TESTS: &str =
     "\n[lib]\n# No unit tests or doc examples here.\ntest = false\ndoctest = false\n";
 
-/// A `[features]` table with one feature per area ([`crate::areas`]), all on by default:
-/// `defaults` are the crate's other default features, `own` its other features' lines, and
-/// `enables` what each area feature turns on.
-fn features_table(
-    features: &[String],
-    defaults: &[&str],
-    own: &str,
-    enables: impl Fn(&str) -> Vec<String>,
-) -> String {
+/// A `[features]` table with one feature per area ([`crate::areas`]), all on by default;
+/// `enables` says what each area feature turns on.
+fn features_table(features: &[String], enables: impl Fn(&str) -> Vec<String>) -> String {
     let mut text = String::from(
         "\n[features]\n# One feature per area (a path's first segment), each compiling that area's part.\n",
     );
-    let default: Vec<String> = defaults
-        .iter()
-        .map(|d| d.to_string())
-        .chain(features.iter().cloned())
-        .map(|f| format!("{f:?}"))
-        .collect();
+    let default: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
     text.push_str(&format!("default = [{}]\n", default.join(", ")));
-    text.push_str(own);
     for feature in features {
         let enabled: Vec<String> = enables(feature).iter().map(|e| format!("{e:?}")).collect();
         text.push_str(&format!("{feature} = [{}]\n", enabled.join(", ")));
     }
     text
-}
-
-/// What an area feature of the mock or the client turns on: the model's.
-fn model_feature(feature: &str) -> Vec<String> {
-    vec![format!("graph-model/{feature}")]
 }
 
 /// The banner of every generated manifest.
@@ -246,7 +229,7 @@ pub fn model_manifest(
             "The Microsoft Graph model types of {spec_label}, shared by its mock and its client."
         ),
     ) + NO_TEST_HARNESS
-        + &features_table(features, &[], "", enables)
+        + &features_table(features, enables)
         + &dependencies
         + LINTS
 }
@@ -273,8 +256,10 @@ pub fn model_part_manifest(
         + LINTS
 }
 
-/// The mock crate's `Cargo.toml`: a library (its `API`) and the `<prefix>-mock` binary.
-pub fn mock_manifest(names: &CrateNames, spec_label: &str, features: &[String]) -> String {
+/// The mock crate's `Cargo.toml`: a library (its `API`) and the `<prefix>-mock` binary. It has
+/// no area features: the engine builds its routes from the embedded spec at run time, so an
+/// area costs no compile time, and it depends on no model crate.
+pub fn mock_manifest(names: &CrateNames, spec_label: &str) -> String {
     package(
         spec_label,
         &names.name("mock"),
@@ -286,32 +271,28 @@ pub fn mock_manifest(names: &CrateNames, spec_label: &str, features: &[String]) 
             "\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n",
             name = names.name("mock")
         )
-        + &features_table(
-            features,
-            &["mimalloc"],
-            "# The binary's global allocator; a library user may turn it off.\nmimalloc = [\"dep:mimalloc\"]\n",
-            model_feature,
-        )
+        + "\n[features]\ndefault = [\"mimalloc\"]\n\
+           # The binary's global allocator; a library user may turn it off.\n\
+           mimalloc = [\"dep:mimalloc\"]\n"
         + "\n[dependencies]\n"
-        + &names.model_by_features()
         + "graph-mock-runtime.workspace = true\nmimalloc = { workspace = true, optional = true }\n"
         + LINTS
 }
 
 /// A facade over the area crates of `kind` (in its `areas/` folder), one per unit: what each
 /// area feature turns on (its units' crates, and the feature of the same name of the
-/// dependency `also`), and the optional dependency lines on the crates.
+/// dependency `also`, if any), and the optional dependency lines on the crates.
 fn area_facade<'a>(
     names: &CrateNames,
     kind: &'a str,
-    also: &'a str,
+    also: Option<&'a str>,
     units: &'a [Unit],
 ) -> (impl Fn(&str) -> Vec<String> + 'a, String) {
     let enables = move |feature: &str| {
         (units.iter())
             .filter(|unit| unit.feature == feature)
             .map(|unit| format!("dep:{}", area_key(kind, &unit.name)))
-            .chain([format!("{also}/{feature}")])
+            .chain(also.map(|also| format!("{also}/{feature}")))
             .collect()
     };
     let dependencies = (units.iter())
@@ -331,7 +312,7 @@ pub fn client_manifest(
     features: &[String],
     units: &[Unit],
 ) -> String {
-    let (enables, areas) = area_facade(names, "client-area", "graph-model", units);
+    let (enables, areas) = area_facade(names, "client-area", Some("graph-model"), units);
     let dependencies = String::from("\n[dependencies]\ngraph-client-runtime.workspace = true\n")
         + &names.model_by_features()
         + &areas
@@ -343,7 +324,7 @@ pub fn client_manifest(
             "A typed Microsoft Graph client for the API of {spec_label}, on graph-client-runtime."
         ),
     ) + NO_TEST_HARNESS
-        + &features_table(features, &[], "", enables)
+        + &features_table(features, enables)
         + &dependencies
         + LINTS
 }
@@ -382,14 +363,14 @@ pub fn client_area_manifest(
 }
 
 /// The contract tests' `Cargo.toml`: the runner (a test target without libtest's harness),
-/// each area feature turning on its cases and the mock's area.
+/// each area feature turning on its cases (the mock serves every area).
 pub fn contract_manifest(
     names: &CrateNames,
     spec_label: &str,
     features: &[String],
     units: &[Unit],
 ) -> String {
-    let (enables, areas) = area_facade(names, "contract-tests-area", "graph-mock", units);
+    let (enables, areas) = area_facade(names, "contract-tests-area", None, units);
     let dependencies = String::from("\n[dependencies]\ngraph-contract.workspace = true\n")
         + &names.dependency("mock", "../../crates", ", default-features = false")
         + &areas;
@@ -401,7 +382,7 @@ pub fn contract_manifest(
         ),
     ) + NO_TESTS
         + "\n[[test]]\n# The cases of every area, run by graph-contract's runner (libtest-mimic).\nname = \"cases\"\npath = \"src/cases.rs\"\nharness = false\n"
-        + &features_table(features, &[], "", enables)
+        + &features_table(features, enables)
         + &dependencies
         + LINTS
 }

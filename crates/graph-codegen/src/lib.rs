@@ -98,7 +98,7 @@ pub fn generate(
         rust(&model, "src/lib.rs", model::lib_rs(spec_file, &parts))?,
         rust(&model, "src/spec.rs", model::spec_rs())?,
         text(&model, "src/schema.json", schema_json),
-        manifest(&mock, layout::mock_manifest(names, spec_file, &ir.features)),
+        manifest(&mock, layout::mock_manifest(names, spec_file)),
         rust(
             &mock,
             "src/lib.rs",
@@ -109,8 +109,6 @@ pub fn generate(
             "src/main.rs",
             server::main_rs(spec_file, &names.mock_crate()),
         )?,
-        rust(&mock, "src/routes.rs", server::routes_rs(&ir))?,
-        rust(&mock, "src/spec.rs", server::spec_rs())?,
         text(&mock, "src/spec.json", spec_json),
         manifest(
             &client,

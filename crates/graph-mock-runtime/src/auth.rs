@@ -125,20 +125,15 @@ mod tests {
     use axum::http::HeaderValue;
 
     /// An operation whose docs leave its permissions as TODOs.
-    const UNDETERMINED: OperationMeta = OperationMeta {
-        kind: Kind::Get,
-        method: "GET",
-        path: "/things",
-        route: "/things",
-        segments: &[],
-        entity_type: "thing",
-        status: 200,
-        permissions: Permissions {
-            delegated: Permission::Undetermined,
-            application: Permission::Undetermined,
-        },
-        operation: 0,
-    };
+    fn undetermined() -> OperationMeta {
+        OperationMeta {
+            permissions: Permissions {
+                delegated: Permission::Undetermined,
+                application: Permission::Undetermined,
+            },
+            ..OperationMeta::for_test(Kind::Get, Vec::new())
+        }
+    }
 
     fn bearer(token: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -150,7 +145,8 @@ mod tests {
     /// Without documented permissions any scope will do, but the token must still be one.
     #[test]
     fn undetermined_permissions_still_need_a_valid_token() {
-        let check = |headers: &HeaderMap| check(AuthMode::Scopes, headers, &UNDETERMINED);
+        let undetermined = undetermined();
+        let check = |headers: &HeaderMap| check(AuthMode::Scopes, headers, &undetermined);
         let valid = unsigned_token(&serde_json::json!({ "scp": "" }));
         assert!(check(&bearer(&valid)).is_ok());
         let expired = unsigned_token(&serde_json::json!({ "scp": "", "exp": 1_000 }));
@@ -159,7 +155,7 @@ mod tests {
             assert_eq!(error.status.as_u16(), 401, "{}", error.message);
         }
         // `--auth bearer` takes any bearer token.
-        assert!(super::check(AuthMode::Bearer, &bearer("not-a-jwt"), &UNDETERMINED).is_ok());
+        assert!(super::check(AuthMode::Bearer, &bearer("not-a-jwt"), &undetermined).is_ok());
     }
 
     /// "A and B" needs both scopes; "None." needs none, for its kind of caller only.
@@ -167,10 +163,12 @@ mod tests {
     fn a_combined_permission_needs_all_its_scopes_and_none_needs_no_scope() {
         let operation = OperationMeta {
             permissions: Permissions {
-                delegated: Permission::Scopes(&["Policy.Read.All and Application.Read.All"]),
+                delegated: Permission::Scopes(vec![
+                    "Policy.Read.All and Application.Read.All".to_owned(),
+                ]),
                 application: Permission::NoneRequired,
             },
-            ..UNDETERMINED
+            ..undetermined()
         };
         let status = |claims: serde_json::Value| {
             let headers = bearer(&unsigned_token(&claims));

@@ -299,31 +299,15 @@ mod tests {
     /// function has the route, and a 404 naming the call's segment where none has.
     #[test]
     fn a_call_that_reaches_no_function_is_a_405_or_a_404() {
-        const fn meta(kind: Kind, method: &'static str) -> OperationMeta {
-            OperationMeta {
-                kind,
-                method,
-                path: "/book/range",
-                route: "/book/range",
-                segments: &[],
-                entity_type: "workbookRange",
-                status: 200,
-                permissions: crate::operation::Permissions {
-                    delegated: crate::operation::Permission::NoneRequired,
-                    application: crate::operation::Permission::NoneRequired,
-                },
-                operation: 0,
-            }
-        }
-        static FUNCTION: OperationMeta = meta(Kind::Function, "GET");
-        static UPDATE: OperationMeta = meta(Kind::Update, "PATCH");
-        static OPERATIONS: [&OperationMeta; 2] = [&FUNCTION, &UPDATE];
-        let api = Api {
-            operations: || &OPERATIONS,
-            schema: || unreachable!("a call's answer reads only the operations"),
-            spec: || unreachable!("a call's answer reads only the operations"),
-            version: "beta",
+        let meta = |kind: Kind, method: &'static str| OperationMeta {
+            method,
+            route: "/book/range".to_owned(),
+            ..OperationMeta::for_test(kind, Vec::new())
         };
+        let api = Api::of_operations(vec![
+            meta(Kind::Function, "GET"),
+            meta(Kind::Update, "PATCH"),
+        ]);
         let refused = not_a_function(&api, "/book/range", "range");
         assert_eq!(refused.status, StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(refused.allow.as_deref(), Some("GET,HEAD"));

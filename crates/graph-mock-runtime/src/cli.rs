@@ -16,6 +16,10 @@ use crate::{Api, AppState, AuthMode, Config};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
+    /// Serve this spec (a folder written by `cargo xtask import`, or its `api.json`) instead of
+    /// the one built in: nothing is generated or compiled for it.
+    #[arg(long, value_name = "DIR|FILE")]
+    spec: Option<PathBuf>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
@@ -189,6 +193,17 @@ pub async fn run(api: &'static Api) -> ExitCode {
         .with_writer(writer)
         .init();
     let cli = Cli::parse();
+    let api = match &cli.spec {
+        None => api,
+        // Served for the life of the process, as a built-in model is.
+        Some(path) => match Api::load(path) {
+            Ok(loaded) => Box::leak(Box::new(loaded)),
+            Err(e) => {
+                eprintln!("error: --spec: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let ready = state(api, &cli).await;
     let (state, certificates) = match ready.and_then(|s| Ok((s, certificates(&cli)?))) {
         Ok(ready) => ready,

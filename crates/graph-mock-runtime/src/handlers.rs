@@ -53,7 +53,7 @@ async fn handle(
     operation: &'static OperationMeta,
 ) -> Result<Response, ApiError> {
     crate::auth::check(state.config.auth, request.headers(), operation)?;
-    let kinds = crate::schema_view::property_kinds(state.api.schema(), operation.entity_type);
+    let kinds = crate::schema_view::property_kinds(state.api.schema(), &operation.entity_type);
     let documented = state.api.documented(operation);
     // A download (a usage report, a file's content) answers with a redirect to its file.
     let download = documented.filter(|op| op.response.download.is_some());
@@ -70,7 +70,7 @@ async fn handle(
     if !crate::references::serves(state.api, operation, linking) {
         return Err(crate::references::method_not_allowed(
             state.api,
-            operation.route,
+            &operation.route,
             linking,
         ));
     }
@@ -80,7 +80,7 @@ async fn handle(
     if calling && !matches!(operation.kind, Kind::Function | Kind::Action) {
         let path = request.uri().path();
         let name = path.rsplit('/').next().unwrap_or(path);
-        return Err(calls::not_a_function(state.api, operation.route, name));
+        return Err(calls::not_a_function(state.api, &operation.route, name));
     }
     // A path that ended in `/$count` counts a collection; nothing else has a count.
     let counting = request.extensions().get::<CountRequest>().is_some();
@@ -332,7 +332,7 @@ impl Context<'_> {
     /// namespace.
     fn odata_type(&self) -> String {
         let namespace = &self.state.api.schema().namespace;
-        concat(&["#", namespace, ".", self.operation.entity_type])
+        concat(&["#", namespace, ".", &self.operation.entity_type])
     }
 
     fn singleton_default(&self) -> Map<String, Value> {
@@ -346,7 +346,7 @@ impl Context<'_> {
             .state
             .api
             .schema()
-            .check_write_object(self.operation.entity_type, body);
+            .check_write_object(&self.operation.entity_type, body);
         match violations.into_iter().next() {
             Some(first) => Err(ApiError::bad_request(first.message)),
             None => Ok(()),
@@ -427,7 +427,7 @@ impl Context<'_> {
         expand: &[Expand],
     ) -> Result<StoredEntity, ApiError> {
         let schema = self.schema();
-        let declared = self.operation.entity_type;
+        let declared = self.operation.entity_type.as_str();
         // A derived entity (by its `@odata.type`) has its own navigation properties too.
         let actual = type_name(entity)
             .filter(|t| schema.ancestry(t).contains(&declared))
@@ -669,7 +669,7 @@ impl Context<'_> {
             return &[];
         }
         let name = type_name(entity);
-        let name = name.as_deref().unwrap_or(self.operation.entity_type);
+        let name = name.as_deref().unwrap_or(&self.operation.entity_type);
         by_type.get(name).map_or(&[], Vec::as_slice)
     }
 

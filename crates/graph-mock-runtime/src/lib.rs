@@ -1,8 +1,9 @@
 //! The engine of the Microsoft Graph mock: everything a generated mock crate runs on.
 //!
-//! A generated mock crate (`graph-mock` for this repository's spec) holds only its operation
-//! table and routes, as one [`Api`] value; this crate holds the behaviour behind them, for any
-//! spec:
+//! What the mock serves is an [`Api`], built from a spec when the mock starts: a generated mock
+//! crate (`graph-mock` for this repository's spec) embeds its spec and builds one, and
+//! `graph-mock --spec DIR` loads one from a file. This crate holds the behaviour behind it, for
+//! any spec:
 //!
 //! - [`store`]: the entity stores (memory and SQLite) behind one trait; they know no HTTP;
 //! - the query engine (paging, `$filter`, `$orderby`) over any store, and the query options;
@@ -14,8 +15,8 @@
 //! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`app`]: the bare service;
 //!   [`cli`]: the binary.
 //!
-//! Bodies are validated with the generated model crate's schema ([`Api::schema`]), so the mock
-//! and the client agree on every type by construction.
+//! Bodies are validated with the spec's runtime schema ([`Api::schema`]), the same one the
+//! generated model crate embeds, so the mock and the client agree on every type.
 
 mod admin;
 pub mod auth;
@@ -52,7 +53,7 @@ pub mod json;
 #[doc(hidden)]
 pub mod query;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
@@ -85,7 +86,7 @@ impl std::ops::Deref for AppState {
 /// The parts of an [`AppState`].
 #[derive(Debug)]
 pub struct SharedState {
-    /// The generated operations, routes and schema this mock serves.
+    /// The model of the spec this mock serves: its operations and schema.
     pub api: &'static Api,
     /// The settings.
     pub config: Arc<Config>,
@@ -100,7 +101,7 @@ pub struct SharedState {
     pub faults: Arc<faults::Faults>,
     /// What `POST $mock/reset` restores: the store as it was once started (fixtures loaded).
     start_state: Arc<Mutex<StartState>>,
-    /// `config.normalised_base_path(api.version)`, made once rather than per request.
+    /// `config.normalised_base_path(api.version())`, made once rather than per request.
     base_path: Arc<str>,
     /// The API's OpenAPI document, built on its first request rather than at start.
     openapi: Arc<OnceLock<serde_json::Value>>,
@@ -134,7 +135,7 @@ impl AppState {
         let changes = Arc::new(store::ChangeLog::default());
         AppState(Arc::new(SharedState {
             api,
-            base_path: Arc::from(config.normalised_base_path(api.version)),
+            base_path: Arc::from(config.normalised_base_path(api.version())),
             openapi: Arc::default(),
             select_only: Arc::default(),
             spellings: Arc::new(path_case::PathSpellings::new(api.operations())),
@@ -183,24 +184,10 @@ impl AppState {
             .get_or_init(|| self.api.schema().select_only_properties())
     }
 
-    /// The OpenAPI document of the operations this mock serves (those of the areas its crate's
-    /// features compile), built once.
+    /// The OpenAPI document of the spec this mock serves, built once.
     fn openapi(&self) -> &serde_json::Value {
         self.openapi.get_or_init(|| {
-            let spec = self.api.spec();
-            let served: HashSet<usize> =
-                self.api.operations().iter().map(|o| o.operation).collect();
-            let document =
-                |spec: &Spec| graph_openapi::document(spec, graph_openapi::PLACEHOLDER_SERVER);
-            if served.len() == spec.operations.len() {
-                return document(spec);
-            }
-            let mut some = spec.clone();
-            some.operations = (spec.operations.iter().enumerate())
-                .filter(|(index, _)| served.contains(index))
-                .map(|(_, op)| op.clone())
-                .collect();
-            document(&some)
+            graph_openapi::document(self.api.spec(), graph_openapi::PLACEHOLDER_SERVER)
         })
     }
 
@@ -339,8 +326,8 @@ where
 /// operations costs no generic code per operation.
 fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
     let mut by_route: BTreeMap<&str, BTreeMap<&str, Vec<&'static OperationMeta>>> = BTreeMap::new();
-    for &operation in api.operations() {
-        (by_route.entry(operation.route).or_default())
+    for operation in api.operations() {
+        (by_route.entry(&operation.route).or_default())
             .entry(operation.method)
             .or_default()
             .push(operation);

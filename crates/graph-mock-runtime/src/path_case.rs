@@ -73,12 +73,12 @@ impl Children {
 impl PathSpellings {
     /// The tree of `operations`' segments. Where two routes spell one literal in two cases at
     /// the same place, the first one's spelling is kept (the importer unifies such spellings).
-    pub fn new(operations: &[&'static OperationMeta]) -> PathSpellings {
+    pub fn new(operations: &'static [OperationMeta]) -> PathSpellings {
         let mut root = Node::default();
         for operation in operations {
             let mut node = &mut root;
-            for segment in operation.segments {
-                node = match *segment {
+            for segment in &operation.segments {
+                node = match segment {
                     PathSegment::Literal(name) => node.literals.child(name),
                     PathSegment::Cast(name) => node.casts.child(name),
                     PathSegment::Key => node.key.get_or_insert_with(Box::default),

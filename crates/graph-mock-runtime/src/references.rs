@@ -67,7 +67,7 @@ fn links(api: &Api, operation: &OperationMeta) -> bool {
 /// Whether the single-valued property `operation` reads holds a link (`manager`), which a
 /// `$ref` page sets: unset, it is a 404, where a contained one (`settings`) always exists.
 pub(crate) fn is_link_property(api: &Api, operation: &OperationMeta) -> bool {
-    linked_by(api, operation.route, Kind::Update)
+    linked_by(api, &operation.route, Kind::Update)
 }
 
 /// Whether a `$ref` page's `kind` (its add or set) writes links at `route`.
@@ -101,7 +101,7 @@ pub(crate) fn serves(api: &Api, operation: &OperationMeta, linking: bool) -> boo
         Kind::Get => Kind::Update,
         Kind::Action | Kind::Function => return false,
     };
-    linked_by(api, operation.route, written_by)
+    linked_by(api, &operation.route, written_by)
 }
 
 /// Graph's 405 for a method `route` does not take with `/$ref` (`linking`) or without; `Allow`
@@ -271,7 +271,7 @@ impl Context<'_> {
             (&Method::GET, true) => self.reference_link(),
             _ => Err(method_not_allowed(
                 self.state.api,
-                self.operation.route,
+                &self.operation.route,
                 true,
             )),
         }

@@ -61,7 +61,7 @@ impl Resource {
         let mut values = values.iter();
         let mut last_is_key = false;
         for (at, segment) in operation.segments.iter().enumerate() {
-            match *segment {
+            match segment {
                 PathSegment::Key => {
                     let value = values.next().copied().unwrap_or_default();
                     check_key(value)?;
@@ -165,33 +165,23 @@ fn check_key(key: &str) -> Result<(), ApiError> {
 mod tests {
     use super::*;
     use crate::operation::PathSegment::{Cast, Key, Literal};
-    use crate::operation::{Permission, Permissions};
 
-    fn op(kind: Kind, segments: &'static [PathSegment]) -> OperationMeta {
-        let p = Permission::NotSupported;
-        OperationMeta {
-            kind,
-            method: "GET",
-            path: "/template",
-            route: "/template",
-            segments,
-            entity_type: "x",
-            status: 200,
-            permissions: Permissions {
-                delegated: p,
-                application: p,
-            },
-            operation: 0,
-        }
+    fn op(kind: Kind, segments: &[PathSegment]) -> OperationMeta {
+        OperationMeta::for_test(kind, segments.to_vec())
+    }
+
+    fn lit(name: &str) -> PathSegment {
+        Literal(name.to_owned())
+    }
+
+    fn cast(name: &str) -> PathSegment {
+        Cast(name.to_owned())
     }
 
     #[test]
     fn items_collections_and_ancestors() {
         let get = Resource::resolve(
-            &op(
-                Kind::Get,
-                &[Literal("a"), Key, Cast("t"), Literal("b"), Key],
-            ),
+            &op(Kind::Get, &[lit("a"), Key, cast("t"), lit("b"), Key]),
             &["1", "2"],
         )
         .unwrap();
@@ -206,8 +196,7 @@ mod tests {
             }]
         );
         assert_eq!(get.context_path(), "a('1')/b");
-        let list =
-            Resource::resolve(&op(Kind::List, &[Literal("a"), Key, Literal("b")]), &["1"]).unwrap();
+        let list = Resource::resolve(&op(Kind::List, &[lit("a"), Key, lit("b")]), &["1"]).unwrap();
         assert_eq!(
             (list.collection.as_str(), list.ancestors.len()),
             ("/a/1/b", 1)
@@ -217,24 +206,19 @@ mod tests {
 
     #[test]
     fn singletons_and_casts_on_the_addressed_entity() {
-        let singleton = Resource::resolve(
-            &op(Kind::Get, &[Literal("a"), Key, Literal("summary")]),
-            &["1"],
-        )
-        .unwrap();
+        let singleton =
+            Resource::resolve(&op(Kind::Get, &[lit("a"), Key, lit("summary")]), &["1"]).unwrap();
         assert!(singleton.singleton);
         assert_eq!(
             (singleton.collection.as_str(), singleton.id().unwrap()),
             ("/a/1/summary", SINGLETON_KEY)
         );
-        let root =
-            Resource::resolve(&op(Kind::Update, &[Literal("deviceManagement")]), &[]).unwrap();
+        let root = Resource::resolve(&op(Kind::Update, &[lit("deviceManagement")]), &[]).unwrap();
         assert_eq!(
             (root.collection.as_str(), root.singleton),
             ("/deviceManagement", true)
         );
-        let cast =
-            Resource::resolve(&op(Kind::Get, &[Literal("a"), Key, Cast("t")]), &["1"]).unwrap();
+        let cast = Resource::resolve(&op(Kind::Get, &[lit("a"), Key, cast("t")]), &["1"]).unwrap();
         assert_eq!(
             (cast.id().unwrap(), cast.cast.as_deref(), cast.singleton),
             ("1", Some("t"), false)
@@ -244,7 +228,7 @@ mod tests {
     #[test]
     fn tricky_keys_are_refused() {
         for key in ["../x", "a\0b", "a\\b", &"k".repeat(4000)] {
-            let err = Resource::resolve(&op(Kind::Get, &[Literal("a"), Key]), &[key]).unwrap_err();
+            let err = Resource::resolve(&op(Kind::Get, &[lit("a"), Key]), &[key]).unwrap_err();
             assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
         }
     }

@@ -217,6 +217,27 @@ impl PathTemplate {
         shape
     }
 
+    /// The path a router serves the template at: keys become captures named by position
+    /// (`{p0}`, `{p1}`), so that templates whose parameter names differ never conflict, and a
+    /// function segment is its name (the mock takes a call's arguments off before routing).
+    /// The mock engine routes on it and the generated code names it, from this one function.
+    pub fn route(&self) -> String {
+        let mut route = String::new();
+        let mut position = 0;
+        for segment in &self.segments {
+            route.push('/');
+            match segment {
+                Segment::Key(_) => {
+                    route.push_str(&format!("{{p{position}}}"));
+                    position += 1;
+                }
+                Segment::Function { name, .. } => route.push_str(name),
+                Segment::Literal(text) | Segment::Cast(text) => route.push_str(text),
+            }
+        }
+        route
+    }
+
     /// The template without its last segment, `None` for the root.
     pub fn parent(&self) -> Option<PathTemplate> {
         let (_, parent) = self.segments.split_last()?;

@@ -23,7 +23,7 @@ struct Case {
 /// The properties of the operation's type with a given primitive, or of any enum type.
 fn property_of(operation: &OperationMeta, wanted: &dyn Fn(&TypeRef) -> bool) -> Option<String> {
     let spec = graph_model::schema();
-    spec.all_properties(operation.entity_type)
+    spec.all_properties(&operation.entity_type)
         .into_iter()
         .find(|p| !p.collection && wanted(&p.type_ref))
         .map(|p| p.name.clone())

@@ -1,4 +1,5 @@
-//! The binary's flags: fixtures, the admin switch, fault flags, and clear errors for bad input.
+//! The binary's flags: another spec, fixtures, the admin switch, fault flags, and clear errors
+//! for bad input.
 
 use crate::common;
 use std::process::Command;
@@ -139,4 +140,95 @@ fn a_log_that_is_not_a_terminal_has_no_colour_codes() {
         !first.contains('\u{1b}'),
         "escape codes in a piped log: {first:?}"
     );
+}
+
+/// The `navigation` codegen fixture, a spec no crate of this workspace's mock was generated
+/// from.
+fn navigation_spec() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../graph-codegen/tests/fixtures/navigation.json")
+}
+
+/// `--spec` serves another spec, with nothing generated or compiled for it: its routes answer,
+/// and the built-in spec's do not.
+#[tokio::test]
+async fn spec_serves_another_spec_without_compiling() {
+    let spec = navigation_spec();
+    let args = ["--port", "0", "--auth", "none", "--spec"];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    args.push(spec.as_os_str());
+    let (mut child, url) = common::start_binary(&args);
+    let http = reqwest::Client::new();
+    let created: serde_json::Value = http
+        .post(format!("{url}/library/shelves"))
+        .json(&serde_json::json!({ "label": "Poetry" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        created["@odata.type"], "#microsoft.graph.shelf",
+        "{created}"
+    );
+    let id = created["id"].as_str().unwrap();
+    let read = http
+        .get(format!("{url}/library/shelves/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status().as_u16(), 200);
+    let built_in = http
+        .get(format!("{url}/deviceManagement/domainJoinConnectors"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(built_in.status().as_u16(), 404);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// A spec that cannot be served is refused at start with the loader's words (the file and the
+/// JSON path), exit code 2, and nothing served.
+#[test]
+fn a_spec_that_does_not_load_is_refused_with_its_json_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown_field = dir.path().join("unknown-field.json");
+    std::fs::write(
+        &unknown_field,
+        r#"{"namespace": "microsoft.graph", "typos": {}}"#,
+    )
+    .unwrap();
+    let mut invalid: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(navigation_spec()).unwrap()).unwrap();
+    invalid["types"]["shelf"]["baseType"] = "noSuchType".into();
+    let invalid_file = dir.path().join("invalid.json");
+    std::fs::write(&invalid_file, invalid.to_string()).unwrap();
+    let empty_folder = dir.path().join("empty");
+    std::fs::create_dir(&empty_folder).unwrap();
+    for (spec, needles) in [
+        (unknown_field.clone(), vec!["unknown-field.json", "`typos`"]),
+        (invalid_file, vec!["invalid.json", "types.shelf.baseType"]),
+        (empty_folder, vec!["api.json", "cannot read"]),
+        (dir.path().join("missing"), vec!["missing", "cannot read"]),
+    ] {
+        let output = mock()
+            .args(["--port", "0", "--spec"])
+            .arg(&spec)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            spec.display()
+        );
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: --spec: "), "{stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{}: {stderr}", spec.display());
+        }
+    }
 }

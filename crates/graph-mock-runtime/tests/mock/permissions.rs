@@ -34,9 +34,9 @@ async fn call(h: &Harness, operation: &OperationMeta, token: &str) -> u16 {
 }
 
 /// A token holding every scope of `permissions` (an entry `A and B` holds both).
-fn token(claim: &str, permissions: &[&str], exp: i64) -> String {
+fn token(claim: &str, permissions: &[impl AsRef<str>], exp: i64) -> String {
     let scopes: Vec<&str> = (permissions.iter())
-        .flat_map(|all| graph_spec::scopes_of(all))
+        .flat_map(|all| graph_spec::scopes_of(all.as_ref()))
         .collect();
     let value = if claim == "scp" {
         Value::String(scopes.join(" "))
@@ -60,8 +60,8 @@ async fn every_operation_checks_its_documented_permissions() {
             Kind::Create | Kind::Update | Kind::Delete | Kind::Action
         );
         for (claim, permission) in [
-            ("scp", operation.permissions.delegated),
-            ("roles", operation.permissions.application),
+            ("scp", &operation.permissions.delegated),
+            ("roles", &operation.permissions.application),
         ] {
             let Permission::Scopes(scopes) = permission else {
                 continue;
