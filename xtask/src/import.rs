@@ -13,24 +13,65 @@ pub const SPEC_FILE: &str = "api.json";
 /// The defect list, next to the spec.
 pub const DEFECTS_FILE: &str = "defects.json";
 
+/// All of Graph, kept checked in beside the seed family's spec: one spec folder per version,
+/// imported from every page of that version's doc folder (relative to the workspace root).
+/// The `graph-mock` binary embeds these specs.
+pub const WHOLE_GRAPH: [(&str, &str); 2] = [
+    ("spec/graph/beta", "../shared/graph-docs-all"),
+    ("spec/graph/v1.0", "../shared/graph-docs-v1.0"),
+];
+
 pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.values("--docs")?;
     let out = args.path("--out")?;
     let check = args.flag("--check");
     let min_rate = args.rate("--min-import-rate")?;
     args.finish()?;
+    let mode = if check { Mode::Check } else { Mode::Write };
 
     let root = crate::workspace_root();
-    let out = out.unwrap_or_else(|| root.join("spec"));
-    let files = if docs.is_empty() {
-        manifest_pages(&root)?
-    } else {
-        folder_pages(&docs.iter().map(PathBuf::from).collect::<Vec<_>>())?
-    };
-    let result = import_files(&files);
+    if !docs.is_empty() {
+        let files = folder_pages(&docs.iter().map(PathBuf::from).collect::<Vec<_>>())?;
+        let out = out.unwrap_or_else(|| root.join("spec"));
+        return import_set(&files, &out, mode, min_rate, true);
+    }
+    if out.is_some() {
+        return Err("--out needs --docs: without it, import writes the checked-in specs".into());
+    }
+    // The checked-in specs: the seed family, then all of Graph, version by version. Every set
+    // is imported (and, with --check, checked) before any error is returned.
+    let mut errors = Vec::new();
+    let seed = manifest_pages(&root)
+        .and_then(|files| import_set(&files, &root.join("spec"), mode, min_rate, true));
+    errors.extend(seed.err());
+    for (spec, folder) in WHOLE_GRAPH {
+        println!("== {spec}: every page of {folder}");
+        let whole = root_relative_pages(&root, folder)
+            .and_then(|files| import_set(&files, &root.join(spec), mode, min_rate, false));
+        errors.extend(whole.err());
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(errors.join("\n")),
+    }
+}
+
+/// Imports `files` into the spec folder `out`: writes its spec and defect list, or with
+/// [`Mode::Check`] fails when they are stale. `list_skipped` prints each page not imported (a
+/// whole version's list is long: its defect list has them).
+fn import_set(
+    files: &[PageFile],
+    out: &Path,
+    mode: Mode,
+    min_rate: Option<f64>,
+    list_skipped: bool,
+) -> Result<(), String> {
+    let result = import_files(files);
     println!("{result}");
-    for skipped in &result.skipped {
-        println!("  skipped {skipped}");
+    if list_skipped {
+        for skipped in &result.skipped {
+            println!("  skipped {skipped}");
+        }
     }
     let spec_text = to_pretty_json(&result.spec);
     let problems = graph_spec::io::loader_problems(&spec_text, &out.join(SPEC_FILE));
@@ -41,7 +82,6 @@ pub fn run(mut args: Args) -> Result<(), String> {
         ));
     }
 
-    let mode = if check { Mode::Check } else { Mode::Write };
     let mut stale = Vec::new();
     for (name, text) in [
         (SPEC_FILE, spec_text),
@@ -73,6 +113,20 @@ pub fn run(mut args: Args) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Every page under `folder` (a path relative to the workspace root), named by that relative
+/// path wherever the command runs from, so the spec's sources are the same on every machine.
+fn root_relative_pages(root: &Path, folder: &str) -> Result<Vec<PageFile>, String> {
+    let pages = folder_pages(&[root.join(folder)])
+        .map_err(|e| format!("{e} (is ../shared beside the checkout?)"))?;
+    Ok(pages
+        .into_iter()
+        .map(|(_, path)| {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            (relative.display().to_string(), path)
+        })
+        .collect())
 }
 
 /// The pages listed in `spec/sources.json`, relative to the workspace root. Every page must be

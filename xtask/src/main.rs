@@ -20,7 +20,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
-      Reads doc pages into spec/*.json. Without --docs, imports the pages listed in spec/sources.json.
+      Reads doc pages into spec/*.json. Without --docs, imports the checked-in specs: the pages
+      listed in spec/sources.json into spec/, and all of Graph into spec/graph/<version>/.
   cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
       Generates the model, mock, client and contract-test crates from spec/, or a standalone
       workspace for the spec in --spec (default spec/) into --out.

@@ -158,7 +158,7 @@ fn config(cli: &Cli) -> Result<Config, String> {
 /// Opens the store and loads the start state.
 async fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
     let state =
-        AppState::open(api, config(cli)?).map_err(|e| format!("cannot open the store: {e:?}"))?;
+        AppState::open(api, config(cli)?).map_err(|e| format!("cannot open the store: {e}"))?;
     if cli.seed_examples {
         let count = state.seed_examples().await;
         tracing::info!("preloaded {count} entities from the doc examples");
@@ -172,7 +172,7 @@ async fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
     }
     state
         .capture_start_state()
-        .map_err(|e| format!("cannot read the store: {e:?}"))?;
+        .map_err(|e| format!("cannot read the store: {e}"))?;
     Ok(state)
 }
 

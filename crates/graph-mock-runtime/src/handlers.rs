@@ -404,7 +404,7 @@ impl Context<'_> {
     fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
         self.parent_exists()?;
         let entity = self.addressed()?;
-        let hidden = self.select_only(&entity);
+        let hidden = self.hidden(&entity);
         if options.expand.is_empty() {
             return Ok(self.entity_response(&entity, options.select.as_deref(), hidden));
         }
@@ -619,7 +619,7 @@ impl Context<'_> {
             if n > 0 {
                 body.push(',');
             }
-            let hidden = self.select_only(item);
+            let hidden = self.hidden(item);
             if options.expand.is_empty() {
                 write_entity(&mut body, None, item, options.select.as_deref(), hidden);
             } else {
@@ -661,10 +661,11 @@ impl Context<'_> {
     }
 
     /// What a read without `$select` leaves out of `entity`: the properties its type (its
-    /// `@odata.type`, else the operation's) returns only on `$select`. Reads only: a write's
-    /// answer echoes what was written.
-    fn select_only(&self, entity: &StoredEntity) -> &[String] {
-        let by_type = self.state.select_only();
+    /// `@odata.type`, else the operation's) returns only on `$select`, and those only another
+    /// version served declares ([`AppState::hidden`]). Reads only: a write's answer echoes what
+    /// was written.
+    fn hidden(&self, entity: &StoredEntity) -> &[String] {
+        let by_type = self.state.hidden();
         if by_type.is_empty() {
             return &[];
         }

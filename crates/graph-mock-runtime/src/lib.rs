@@ -105,47 +105,101 @@ pub struct SharedState {
     base_path: Arc<str>,
     /// The API's OpenAPI document, built on its first request rather than at start.
     openapi: Arc<OnceLock<serde_json::Value>>,
-    /// By type, the properties Graph returns only when `$select` names them; made when first
-    /// needed.
-    select_only: Arc<OnceLock<BTreeMap<String, Vec<String>>>>,
+    /// By type, the properties a read leaves out: those Graph returns only when `$select` names
+    /// them, and those only another version served over the same store declares; made when
+    /// first needed.
+    hidden: Arc<OnceLock<BTreeMap<String, Vec<String>>>>,
+    /// Every version served over this store, this one among them, in the order given.
+    versions: Arc<[&'static Api]>,
     /// The routes' literals, to match a request's path in any case.
     spellings: Arc<path_case::PathSpellings>,
 }
 
 type StartState = BTreeMap<String, Vec<(String, serde_json::Value)>>;
 
+/// Why [`AppState::open_versions`] cannot serve what it was given.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The store could not be opened.
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    /// Two APIs of one version: each version is served once, under `/<version>`.
+    #[error("two specs of version `{0}`: each version is served once")]
+    SameVersion(String),
+    /// No API at all.
+    #[error("no API to serve")]
+    NoApi,
+}
+
 impl AppState {
     /// A fresh state for `api` with an empty in-memory store (whatever `config.data` says).
     pub fn new(api: &'static Api, config: Config) -> AppState {
-        AppState::with_store(api, config, Arc::new(MemoryStore::default()))
+        AppState::with_store(&[api], config, Arc::new(MemoryStore::default())).remove(0)
     }
 
     /// The state `config` asks for: SQLite at `config.data`, else memory.
     pub fn open(api: &'static Api, config: Config) -> Result<AppState, StoreError> {
         let store = store::open(config.data.as_deref())?;
-        Ok(AppState::with_store(api, config, store))
+        Ok(AppState::with_store(&[api], config, store).remove(0))
     }
 
-    fn with_store(api: &'static Api, config: Config, store: Arc<dyn Store>) -> AppState {
+    /// One state per API of `apis`, all over one store, as Graph serves its versions: an entity
+    /// written through one is read through the others, each validating writes against its own
+    /// schema and leaving out of its answers the properties only the others declare. With more
+    /// than one API each is served under `/<its version>` (`config.base_path` is for one API
+    /// alone), so no two may have the same version; [`app_of`] serves them on one port.
+    pub fn open_versions(
+        apis: &[&'static Api],
+        config: Config,
+    ) -> Result<Vec<AppState>, OpenError> {
+        if apis.is_empty() {
+            return Err(OpenError::NoApi);
+        }
+        for (at, api) in apis.iter().enumerate() {
+            if apis[..at]
+                .iter()
+                .any(|other| other.version() == api.version())
+            {
+                return Err(OpenError::SameVersion(api.version().to_owned()));
+            }
+        }
+        let store = store::open(config.data.as_deref())?;
+        Ok(AppState::with_store(apis, config, store))
+    }
+
+    fn with_store(apis: &[&'static Api], config: Config, store: Arc<dyn Store>) -> Vec<AppState> {
         let journal = Arc::new(journal::Journal::new(config.journal_size));
         let faults = Arc::new(faults::Faults::new(
             config.faults.clone(),
             config.fault_seed,
         ));
         let changes = Arc::new(store::ChangeLog::default());
-        AppState(Arc::new(SharedState {
-            api,
-            base_path: Arc::from(config.normalised_base_path(api.version())),
-            openapi: Arc::default(),
-            select_only: Arc::default(),
-            spellings: Arc::new(path_case::PathSpellings::new(api.operations())),
-            config: Arc::new(config),
-            store: Arc::new(store::Tracked::new(store, changes.clone())),
-            changes,
-            journal,
-            faults,
-            start_state: Arc::default(),
-        }))
+        let store: Arc<dyn Store> = Arc::new(store::Tracked::new(store, changes.clone()));
+        let versions: Arc<[&'static Api]> = apis.into();
+        let config = Arc::new(config);
+        let start_state: Arc<Mutex<StartState>> = Arc::default();
+        apis.iter()
+            .map(|&api| {
+                let base_path = match apis.len() {
+                    1 => config.normalised_base_path(api.version()),
+                    _ => ["/", api.version()].concat(),
+                };
+                AppState(Arc::new(SharedState {
+                    api,
+                    base_path: Arc::from(base_path),
+                    openapi: Arc::default(),
+                    hidden: Arc::default(),
+                    versions: versions.clone(),
+                    spellings: Arc::new(path_case::PathSpellings::new(api.operations())),
+                    config: config.clone(),
+                    store: store.clone(),
+                    changes: changes.clone(),
+                    journal: journal.clone(),
+                    faults: faults.clone(),
+                    start_state: start_state.clone(),
+                }))
+            })
+            .collect()
     }
 
     /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as
@@ -170,18 +224,36 @@ impl AppState {
                 match self.store.insert(collection, id, object.clone()).await {
                     Ok(_) => added += 1,
                     Err(StoreError::Conflict) => {}
-                    Err(e) => return Err(format!("cannot store fixture `{id}`: {e:?}")),
+                    Err(e) => return Err(format!("cannot store fixture `{id}`: {e}")),
                 }
             }
         }
         Ok(added)
     }
 
-    /// By type, the properties (inherited ones too) that an answer leaves out unless `$select`
-    /// names them: those the docs say are "Returned only on `$select`".
-    pub(crate) fn select_only(&self) -> &BTreeMap<String, Vec<String>> {
-        self.select_only
-            .get_or_init(|| self.api.schema().select_only_properties())
+    /// By type, the properties (inherited ones too) that a read leaves out: those the docs say
+    /// are "Returned only on `$select`", and, where other versions are served over the same
+    /// store, those they declare and this version's schema lacks (a `/v1.0` read of a user
+    /// written through `/beta` has no beta-only property).
+    pub(crate) fn hidden(&self) -> &BTreeMap<String, Vec<String>> {
+        self.hidden.get_or_init(|| {
+            let schema = self.api.schema();
+            let mut hidden = schema.select_only_properties();
+            let others = self
+                .versions
+                .iter()
+                .filter(|api| !std::ptr::eq(**api, self.api));
+            for other in others {
+                for (type_name, foreign) in schema.properties_only_in(other.schema()) {
+                    hidden.entry(type_name).or_default().extend(foreign);
+                }
+            }
+            for names in hidden.values_mut() {
+                names.sort_unstable();
+                names.dedup();
+            }
+            hidden
+        })
     }
 
     /// The OpenAPI document of the spec this mock serves, built once.
@@ -230,9 +302,32 @@ impl AppState {
     }
 }
 
-/// The whole mock: the generated routes under the base path, JSON batching, a Graph 404 for
+/// The whole mock of one API: its routes under the base path, JSON batching, a Graph 404 for
 /// anything else, and the request middleware around it all.
 pub fn app(state: AppState) -> App {
+    app_of(vec![state])
+}
+
+/// The mock of several APIs on one port, as Graph serves `/v1.0` and `/beta` on one host: the
+/// states of [`AppState::open_versions`], each under its own base path. A request goes to the
+/// version its path starts with, anything else to the first one (the token endpoint, and a 404
+/// for an unknown version).
+pub fn app_of(states: Vec<AppState>) -> App {
+    let versions = states
+        .into_iter()
+        .map(|state| Version {
+            routes: version_routes(&state),
+            state,
+        })
+        .collect();
+    App {
+        versions,
+        https: false,
+    }
+}
+
+/// One API's routes with its state.
+fn version_routes(state: &AppState) -> Router {
     let base_path = state.base_path.clone();
     let mut routes = operation_routes(state.api, &base_path)
         .route(
@@ -255,11 +350,7 @@ pub fn app(state: AppState) -> App {
     if state.config.admin {
         routes = routes.merge(admin::router(&base_path));
     }
-    App {
-        routes: routes.fallback(unknown_route).with_state(state.clone()),
-        state,
-        https: false,
-    }
+    routes.fallback(unknown_route).with_state(state.clone())
 }
 
 /// The mock as one tower service (what [`app`] makes): each request goes through
@@ -269,10 +360,17 @@ pub fn app(state: AppState) -> App {
 /// about a tenth of a GET's instructions in its catch-all route.
 #[derive(Debug, Clone)]
 pub struct App {
-    routes: Router,
-    state: AppState,
+    /// The APIs served, the first one for paths under none of their base paths.
+    versions: Arc<[Version]>,
     /// Whether it is served over HTTPS (the scheme of the URLs it writes).
     https: bool,
+}
+
+/// One API of an [`App`]: its state and its routes.
+#[derive(Debug)]
+struct Version {
+    state: AppState,
+    routes: Router,
 }
 
 impl App {
@@ -285,6 +383,19 @@ impl App {
     /// What `axum::serve` takes: a clone of the app per connection.
     pub fn into_make_service(self) -> axum::routing::IntoMakeService<App> {
         axum::ServiceExt::<Request>::into_make_service(self)
+    }
+
+    /// The version that serves `path`: the one whose base path it starts with, else the first.
+    fn version(&self, path: &str) -> &Version {
+        let serves = |version: &&Version| {
+            let base = version.state.base_path();
+            path.strip_prefix(base)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        match self.versions.as_ref() {
+            [only] => only,
+            versions => versions.iter().find(serves).unwrap_or(&versions[0]),
+        }
     }
 }
 
@@ -311,10 +422,9 @@ where
         if self.https {
             request.extensions_mut().insert(tls::Https);
         }
-        let app = self.clone();
-        Box::pin(
-            async move { Ok(middleware::request_context(&app.state, request, app.routes).await) },
-        )
+        let version = self.version(request.uri().path());
+        let (state, routes) = (version.state.clone(), version.routes.clone());
+        Box::pin(async move { Ok(middleware::request_context(&state, request, routes).await) })
     }
 }
 

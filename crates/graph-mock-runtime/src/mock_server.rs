@@ -51,7 +51,17 @@ impl MockServer {
 
     /// Starts the mock of `api` with `config` on `127.0.0.1:0`.
     pub async fn try_start(api: &'static Api, config: Config) -> std::io::Result<MockServer> {
-        MockServer::launch(api, config, None).await
+        MockServer::launch(&[api], config, None).await
+    }
+
+    /// Starts the mock of several APIs (`/v1.0` and `/beta`, say) over one store on
+    /// `127.0.0.1:0`, each under `/<its version>`, as Graph serves them
+    /// ([`AppState::open_versions`]); [`MockServer::base_url`] is the first one's.
+    pub async fn try_start_versions(
+        apis: &[&'static Api],
+        config: Config,
+    ) -> std::io::Result<MockServer> {
+        MockServer::launch(apis, config, None).await
     }
 
     /// Starts the mock of `api` over HTTPS with the default settings, with a certificate made
@@ -67,23 +77,23 @@ impl MockServer {
     /// Starts the mock of `api` with `config` over HTTPS on `127.0.0.1:0`.
     pub async fn try_start_https(api: &'static Api, config: Config) -> std::io::Result<MockServer> {
         let certificates = Certificates::generate().map_err(std::io::Error::other)?;
-        MockServer::launch(api, config, Some(certificates)).await
+        MockServer::launch(&[api], config, Some(certificates)).await
     }
 
     async fn launch(
-        api: &'static Api,
+        apis: &[&'static Api],
         config: Config,
         tls: Option<Certificates>,
     ) -> std::io::Result<MockServer> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         let address = listener.local_addr()?;
-        let state = AppState::open(api, config)
-            .map_err(|e| std::io::Error::other(format!("cannot open the store: {e:?}")))?;
+        let states = AppState::open_versions(apis, config).map_err(std::io::Error::other)?;
+        let state = states[0].clone();
         let base_path = state.base_path().to_owned();
         state
             .capture_start_state()
-            .map_err(|e| std::io::Error::other(format!("cannot read the store: {e:?}")))?;
-        let app = crate::app(state.clone());
+            .map_err(|e| std::io::Error::other(format!("cannot read the store: {e}")))?;
+        let app = crate::app_of(states);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let certificate = tls.as_ref().map(|t| t.ca_pem().to_owned());
         match tls {

@@ -104,6 +104,31 @@ impl Schema {
             .collect()
     }
 
+    /// For each type of this schema, the properties (structural and navigation, inherited ones
+    /// included) that `other`'s type of the same name declares and this one does not: what
+    /// another version of the API stores on it that this version must not show. Types `other`
+    /// lacks, and types with nothing of the kind, are left out.
+    pub fn properties_only_in(&self, other: &Schema) -> BTreeMap<String, Vec<String>> {
+        let names = |schema: &Schema, type_name: &str| -> Vec<String> {
+            (schema.ancestry(type_name).iter())
+                .filter_map(|ancestor| schema.types.get(*ancestor))
+                .flat_map(|shape| shape.properties.iter().chain(&shape.navigation))
+                .map(|property| property.name.clone())
+                .collect()
+        };
+        self.types
+            .keys()
+            .filter(|name| other.types.contains_key(*name))
+            .filter_map(|name| {
+                let own = names(self, name);
+                let foreign: Vec<String> = (names(other, name).into_iter())
+                    .filter(|property| !own.contains(property))
+                    .collect();
+                (!foreign.is_empty()).then(|| (name.clone(), foreign))
+            })
+            .collect()
+    }
+
     /// `name` and the types it derives from, most derived first.
     pub fn ancestry<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
         let mut chain = vec![name];

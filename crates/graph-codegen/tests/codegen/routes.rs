@@ -53,6 +53,8 @@ fn the_engine_serves_exactly_the_routes_codegen_generates() {
         root.join("tests/fixtures/library.json"),
         root.join("tests/fixtures/navigation.json"),
         root.join("../../spec/api.json"),
+        root.join("../../spec/graph/beta/api.json"),
+        root.join("../../spec/graph/v1.0/api.json"),
     ];
     for file in specs {
         let spec = graph_spec::load(&file).unwrap();

@@ -31,15 +31,19 @@ pub use changes::{ChangeLog, Expired, Tracked};
 pub use entity::{Entity, StoredEntity};
 
 /// Why a store operation failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// The id is taken.
+    #[error("the id is taken")]
     Conflict,
     /// No entity has the id.
+    #[error("no entity has the id")]
     NotFound,
     /// The entity is too large to store (past 4 GiB).
+    #[error("the entity is too large to store (past 4 GiB)")]
     TooLarge,
     /// The backend failed (a disk error); nothing was changed.
+    #[error("the store failed: {0}")]
     Backend(String),
 }
 

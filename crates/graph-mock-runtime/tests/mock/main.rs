@@ -21,3 +21,4 @@ mod path_case;
 mod permissions;
 mod queries;
 mod references;
+mod versions;

@@ -49,7 +49,13 @@ impl Harness {
     }
 
     /// Starts the mock generated for `api` (a codegen fixture's), on the store `with` picks.
-    pub async fn on(api: &'static Api, mut config: Config) -> Harness {
+    pub async fn on(api: &'static Api, config: Config) -> Harness {
+        Harness::on_versions(&[api], config).await
+    }
+
+    /// Starts a mock of several APIs over one store, each under `/<its version>`, on the store
+    /// `with` picks; [`Harness::url`] is under the first one.
+    pub async fn on_versions(apis: &[&'static Api], mut config: Config) -> Harness {
         let data = match std::env::var("GRAPH_MOCK_TEST_STORE").as_deref() {
             Ok("sqlite") => {
                 let dir = tempfile::tempdir().expect("a temporary folder");
@@ -58,7 +64,7 @@ impl Harness {
             }
             _ => None,
         };
-        let server = MockServer::try_start(api, config)
+        let server = MockServer::try_start_versions(apis, config)
             .await
             .expect("the mock starts on 127.0.0.1:0");
         Harness {
@@ -74,10 +80,12 @@ impl Harness {
 
     /// Sends a request with a bearer token and, when given, a JSON body.
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        let mut request = self
-            .http
-            .request(method, self.url(path))
-            .bearer_auth("token");
+        self.send_url(method, &self.url(path), body).await
+    }
+
+    /// [`Harness::send`] to an absolute URL.
+    pub async fn send_url(&self, method: Method, url: &str, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, url).bearer_auth("token");
         if let Some(body) = body {
             request = request.json(&body);
         }
