@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
-# schemathesis against the mock generated for a corpus workspace, as `cargo xtask corpus` built
-# it: the examples phase (every doc example, all checks) on every operation, and the coverage
-# phase (boundary and negative cases) on the areas in COVERAGE_AREAS. The coverage phase
-# generates about a thousand cases per operation, hours for the whole beta, so CI runs it on a
-# few areas: those with `$ref` links, a singleton and contained collections. Called by .ci/run
-# after the whole-beta corpus; the virtualenv is the one .ci/schemathesis.sh made.
-# Usage: .ci/schemathesis-corpus.sh WORKSPACE
+# schemathesis against the mock of a whole version of Graph (a spec folder, served by
+# `graph-mock --spec`): the examples phase (every doc example, all checks) on every operation,
+# and the coverage phase (boundary and negative cases) on the areas in COVERAGE_AREAS. The
+# coverage phase generates about a thousand cases per operation, hours for the whole beta, so CI
+# runs it on a few areas: those with `$ref` links, a singleton and contained collections.
+# Called by .ci/run; the virtualenv is the one .ci/schemathesis.sh made.
+# Usage: .ci/schemathesis-corpus.sh SPEC_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
-workspace=$1
+spec=$1
 venv="${PYTHON_VENV:-target/python}"
 coverage_areas="${COVERAGE_AREAS:-administrativeUnits|contacts|devices}"
 
-# The corpus's own build command, so nothing is rebuilt: the binary is the workspace's mock.
-CARGO_TARGET_DIR="$PWD/target" cargo build --quiet --manifest-path "$workspace/Cargo.toml" \
-  --workspace --bins --tests
+cargo build --quiet -p graph-mock --locked
 port=18766
-target/debug/graph-mock --port "$port" --auth scopes > target/schemathesis-corpus-mock.log 2>&1 &
+target/debug/graph-mock --spec "$spec" --port "$port" --auth scopes > target/schemathesis-corpus-mock.log 2>&1 &
 mock=$!
 trap 'kill "$mock" 2>/dev/null || true' EXIT
-version=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$workspace/spec/api.json")
+version=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$spec/api.json")
 for _ in $(seq 100); do
   curl -fs "http://127.0.0.1:$port/$version/\$openapi" > /dev/null && break
   sleep 0.2
@@ -29,7 +27,7 @@ done
 # platform issues them (the mock reads a token with `roles` as an application's), so each
 # phase runs once per kind: an operation that supports only the other kind answers 403.
 token() {
-  python3 - "$workspace/spec/api.json" "$1" <<'PY'
+  python3 - "$spec/api.json" "$1" <<'PY'
 import base64, json, sys
 spec, kind = json.load(open(sys.argv[1])), sys.argv[2]
 granted = set()

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=18766
-source .ci/tls-mock.sh "$port"
+source .ci/tls-mock.sh "$port" --spec spec
 
 cd tests/sdk-js
 npm ci --no-audit --no-fund

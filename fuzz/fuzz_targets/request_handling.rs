@@ -20,7 +20,7 @@ fn kinds(path: &[String]) -> Option<PropertyKind> {
 fuzz_target!(|data: &[u8]| {
     if let Ok(body) = graph_mock_runtime::json::parse_object(data) {
         let value = serde_json::Value::Object(body.clone());
-        let _ = graph_model::schema().check_write("deviceManagementDomainJoinConnector", &value);
+        let _ = seed_model::schema().check_write("deviceManagementDomainJoinConnector", &value);
         if let Ok(text) = std::str::from_utf8(data) {
             if let Ok(expr) = filter::parse(text, &kinds) {
                 let _ = filter::matches(&expr, &body);

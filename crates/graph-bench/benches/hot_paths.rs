@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use graph_mock_runtime::filter::{self, PropertyKind};
-use graph_model::{DateTimeOffset, DeviceManagementDomainJoinConnector};
+use seed_model::{DateTimeOffset, DeviceManagementDomainJoinConnector};
 use serde_json::json;
 
 fn kinds(path: &[String]) -> Option<PropertyKind> {
@@ -32,7 +32,7 @@ fn hot_paths(c: &mut Criterion) {
         "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00", "version": "1.0"});
     c.bench_function("body validation", |b| {
         b.iter(|| {
-            graph_model::schema().check_write(
+            seed_model::schema().check_write(
                 "deviceManagementDomainJoinConnector",
                 std::hint::black_box(&body),
             )

@@ -20,7 +20,7 @@ type Server = BoxCloneService<Request<Body>, Response, Infallible>;
 
 fn mock() -> Server {
     let ids: Vec<String> = (0..ENTITIES).map(id_of).collect();
-    BoxCloneService::new(graph_mock::app(graph_bench::mock_state(&ids)))
+    BoxCloneService::new(seed_mock::app(graph_bench::mock_state(&ids)))
 }
 
 fn floor() -> Server {

@@ -1,6 +1,8 @@
 //! The real `graph-mock` binary, started as its own process: what the throughput cells measure
-//! (in its default configuration, access log on) and whose memory the memory section reads from
-//! `/proc`. `cargo xtask bench` builds the binary beside this one.
+//! (in its default configuration: all of Graph, v1.0 and beta, access log on), whose start the
+//! start section times, and whose memory holding connectors the memory section reads from
+//! `/proc` (serving this repository's spec alone, so that it counts the store). `cargo xtask
+//! bench` builds the binary beside this one.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -25,11 +27,22 @@ pub enum Logging {
     Quiet,
 }
 
+/// What the binary serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serving {
+    /// All of Graph, v1.0 and beta over one store: its default.
+    AllOfGraph,
+    /// This repository's spec alone (`--spec spec`), the connectors' family.
+    Seed,
+}
+
 /// A running `graph-mock` binary; killed on drop.
 pub struct Binary {
     child: Child,
-    /// Its base URL, `http://127.0.0.1:port/beta`.
+    /// Its base URL, `http://127.0.0.1:port/beta` (the connectors are beta's).
     pub url: String,
+    /// When it was started.
+    pub started: Instant,
 }
 
 impl Binary {
@@ -55,7 +68,7 @@ fn binary() -> Option<PathBuf> {
 /// Starts the binary on a free port and waits until it accepts connections. Its output goes
 /// to `/dev/null`: the bench measures what producing the log costs the mock, not the disk
 /// writeback of a log file growing by gigabytes over a run (which depends on the user's disk).
-pub fn start(logging: Logging) -> Result<Binary, String> {
+pub fn start(logging: Logging, serving: Serving) -> Result<Binary, String> {
     let binary = binary().ok_or("graph-mock is not built beside the bench")?;
     // A free port: taken and let go (nothing else on this machine races for it).
     let port = std::net::TcpListener::bind(("127.0.0.1", 0))
@@ -68,15 +81,21 @@ pub fn start(logging: Logging) -> Result<Binary, String> {
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    if serving == Serving::Seed {
+        let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec");
+        command.args(["--spec", spec]);
+    }
     if logging == Logging::Quiet {
         command.env("RUST_LOG", "info,graph_mock::request=off");
     }
+    let started = Instant::now();
     let child = command
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     let mut started = Binary {
         child,
         url: format!("http://127.0.0.1:{port}/beta"),
+        started,
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
@@ -86,9 +105,14 @@ pub fn start(logging: Logging) -> Result<Binary, String> {
         if let Ok(Some(status)) = started.child.try_wait() {
             return Err(format!("the mock exited ({status}) before it listened"));
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(5));
     }
     Err("the mock did not listen within 20 s".to_owned())
+}
+
+/// The size of the binary, in bytes.
+pub fn size() -> Option<u64> {
+    Some(std::fs::metadata(binary()?).ok()?.len())
 }
 
 /// POSTs `count` connectors from [`CONNECTIONS`] connections: with their ids
@@ -134,8 +158,10 @@ pub async fn fill(collection: &str, count: usize, keep_ids: bool) -> usize {
 
 /// Adds the row: the binary's peak resident memory once it holds `count` connectors.
 pub async fn peak_memory(count: usize, rows: &mut Vec<Row>) {
-    let what = format!("peak resident memory of the graph-mock binary holding {count} connectors");
-    let mock = match start(Logging::Quiet) {
+    let what = format!(
+        "peak resident memory of the graph-mock binary (--spec spec) holding {count} connectors"
+    );
+    let mock = match start(Logging::Quiet, Serving::Seed) {
         Ok(mock) => mock,
         Err(reason) => {
             rows.push(row(what, format!("skipped: {reason}")));

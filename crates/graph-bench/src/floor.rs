@@ -199,7 +199,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_floor_answers_as_the_mock_does() {
-        let mock = graph_mock::app(mock_state(&[id_of(0)]));
+        let mock = seed_mock::app(mock_state(&[id_of(0)]));
         let floor = app(floor_entities(1));
         let entity = format!("/beta{COLLECTION}/{}", id_of(0));
         let collection = format!("/beta{COLLECTION}");

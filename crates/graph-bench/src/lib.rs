@@ -39,7 +39,7 @@ pub const UPDATE_BODY: &str = r#"{"version":"2.0"}"#;
 /// A mock (no authentication) holding one connector per id, in order.
 pub fn mock_state(ids: &[String]) -> AppState {
     let state = AppState::new(
-        &graph_mock::API,
+        &seed_mock::API,
         Config {
             auth: AuthMode::None,
             ..Config::default()

@@ -9,7 +9,7 @@ use graph_bench::{COLLECTION, floor, floor_entities, id_of, mock_state};
 use graph_mock_runtime::AppState;
 use serde_json::Value;
 
-use crate::binary::{self, Logging};
+use crate::binary::{self, Logging, Serving};
 use crate::report::{Row, checked, median, ms, row};
 use crate::wrk::WrkRun;
 
@@ -32,6 +32,7 @@ pub struct Settings {
 /// The parts of a run, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    Start,
     Codegen,
     Compile,
     Memory,
@@ -43,7 +44,8 @@ pub enum Section {
 
 impl Section {
     /// Every section, in run order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
+        Section::Start,
         Section::Codegen,
         Section::Compile,
         Section::Memory,
@@ -56,6 +58,7 @@ impl Section {
     /// The name `--only` takes.
     pub fn name(self) -> &'static str {
         match self {
+            Section::Start => "start",
             Section::Codegen => "codegen",
             Section::Compile => "compile",
             Section::Memory => "memory",
@@ -71,6 +74,7 @@ impl Section {
     /// Measures this section and adds its rows.
     pub async fn run(self, settings: &Settings, rows: &mut Vec<Row>) {
         match self {
+            Section::Start => start_of_all_of_graph(settings, rows).await,
             Section::Codegen => codegen_speed(rows),
             Section::Compile => compile_times(rows),
             Section::Memory => memory_use(settings, rows).await,
@@ -117,7 +121,7 @@ async fn mock(count: usize) -> (AppState, Target) {
 /// caller, so that memory measurements count only what the mock holds).
 async fn mock_with(ids: Vec<String>) -> (AppState, Target) {
     let state = mock_state(&ids);
-    let address = serve(graph_mock::app(state.clone())).await;
+    let address = serve(seed_mock::app(state.clone())).await;
     let target = Target {
         collection: format!("http://{address}/beta{COLLECTION}"),
         ids: Arc::new(ids),
@@ -203,6 +207,62 @@ fn url_for(collection: &str, kind: Request) -> String {
     }
 }
 
+/// The `graph-mock` binary as `cargo run -p graph-mock` starts it (all of Graph, v1.0 and
+/// beta): from the start of the process to its first answer (a `GET /v1.0/users`), and its
+/// resident memory once idle; the median of a few starts. And its size.
+async fn start_of_all_of_graph(settings: &Settings, rows: &mut Vec<Row>) {
+    let what = "graph-mock (all of Graph): start to first answer, idle memory";
+    let http = reqwest::Client::new();
+    let (mut firsts, mut memories) = (Vec::new(), Vec::new());
+    for _ in 0..settings.rounds.clamp(1, 5) {
+        let mock = match binary::start(Logging::Quiet, Serving::AllOfGraph) {
+            Ok(mock) => mock,
+            Err(reason) => {
+                rows.push(checked(what, reason, "measured", false));
+                return;
+            }
+        };
+        let users = mock.url.replace("/beta", "/v1.0/users");
+        let answered = loop {
+            match http.get(&users).send().await {
+                Ok(response) => break response.status().is_success(),
+                Err(_) if mock.started.elapsed() < Duration::from_secs(20) => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err(_) => break false,
+            }
+        };
+        let first = mock.started.elapsed();
+        if !answered {
+            rows.push(checked(what, "GET /v1.0/users failed", "200", false));
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        firsts.push(first.as_secs_f64());
+        memories.push(memory_of(&mock.pid(), "VmRSS:").unwrap_or(u64::MAX) as f64);
+    }
+    let starts = firsts.len();
+    let (first, memory) = (median(firsts), median(memories));
+    rows.push(checked(
+        format!("graph-mock (all of Graph): start to first answer (median of {starts})"),
+        format!("{:.3} s", first),
+        "≤ 1 s",
+        first <= 1.0,
+    ));
+    rows.push(checked(
+        "graph-mock (all of Graph): resident memory when idle",
+        format!("{:.0} MB", memory / 1e6),
+        "≤ 150 MB",
+        memory <= 150e6,
+    ));
+    rows.push(row(
+        "graph-mock binary size (release)",
+        binary::size().map_or("unknown".to_owned(), |b| {
+            format!("{:.1} MB", b as f64 / 1e6)
+        }),
+    ));
+}
+
 /// Adds a failed row and answers true when `wrk` is not installed.
 fn without_wrk(what: &str, rows: &mut Vec<Row>) -> bool {
     let missing = !crate::wrk::available();
@@ -220,13 +280,13 @@ fn without_wrk(what: &str, rows: &mut Vec<Row>) -> bool {
 /// The `graph-mock` binary as users run it (in memory, one access log line per request; the
 /// log goes to `/dev/null`) against the floor, under `wrk`; then what the access log costs.
 async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
-    let what = "throughput of the graph-mock binary (wrk)";
+    let what = "throughput of the graph-mock binary, all of Graph (wrk)";
     if without_wrk(what, rows) {
         return;
     }
     let (mock, quiet) = match (
-        binary::start(Logging::Default),
-        binary::start(Logging::Quiet),
+        binary::start(Logging::Default, Serving::AllOfGraph),
+        binary::start(Logging::Quiet, Serving::AllOfGraph),
     ) {
         (Ok(mock), Ok(quiet)) => (mock, quiet),
         (Err(reason), _) | (_, Err(reason)) => {
@@ -343,7 +403,7 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
         data: Some(directory.join("durable.db")),
         ..graph_mock_runtime::Config::default()
     };
-    let durable = match AppState::open(&graph_mock::API, config) {
+    let durable = match AppState::open(&seed_mock::API, config) {
         Ok(state) => state,
         Err(e) => {
             rows.push(checked(what, format!("{e:?}"), "measured", false));
@@ -352,7 +412,7 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     };
     let durable_url = format!(
         "http://{}/beta{COLLECTION}",
-        serve(graph_mock::app(durable)).await
+        serve(seed_mock::app(durable)).await
     );
     let (_, memory) = mock(0).await;
     let floor = floor(0).await;
@@ -574,7 +634,7 @@ where
 
 async fn client_overhead(settings: &Settings, target: &Target, rows: &mut Vec<Row>) {
     let base = target.collection.trim_end_matches(COLLECTION).to_owned();
-    let client = graph_client::Client::new(base, "t").expect("a client");
+    let client = seed_client::Client::new(base, "t").expect("a client");
     let raw = reqwest::Client::new();
     let id = target.ids[0].clone();
     let connectors = client.device_management().domain_join_connectors();
@@ -587,7 +647,7 @@ async fn client_overhead(settings: &Settings, target: &Target, rows: &mut Vec<Ro
     let raw_get = || async {
         let started = Instant::now();
         for _ in 0..batch {
-            let _: graph_model::DeviceManagementDomainJoinConnector = raw
+            let _: seed_model::DeviceManagementDomainJoinConnector = raw
                 .get(format!("{}/{id}", target.collection))
                 .bearer_auth("t")
                 .send()
@@ -628,7 +688,7 @@ async fn client_overhead(settings: &Settings, target: &Target, rows: &mut Vec<Ro
 /// generated client, alternating (each first in every other round); the ratio is the median.
 async fn batch_cost(settings: &Settings, target: &Target, rows: &mut Vec<Row>) {
     let base = target.collection.trim_end_matches(COLLECTION).to_owned();
-    let client = graph_client::Client::new(base, "t").expect("a client");
+    let client = seed_client::Client::new(base, "t").expect("a client");
     let connectors = client.device_management().domain_join_connectors();
     let ids: Vec<String> = target.ids.iter().take(20).cloned().collect();
     let separately = || async {

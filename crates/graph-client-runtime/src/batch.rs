@@ -1,8 +1,8 @@
 //! JSON batching: up to 20 requests in one round trip to `POST <base>/$batch`.
 //!
 //! ```no_run
-//! # async fn demo(client: graph_client::Client) -> Result<(), graph_client::Error> {
-//! # use graph_client::model::DeviceManagementDomainJoinConnector as Connector;
+//! # async fn demo(client: seed_client::Client) -> Result<(), seed_client::Error> {
+//! # use seed_client::model::DeviceManagementDomainJoinConnector as Connector;
 //! let connectors = client.device_management().domain_join_connectors();
 //! let mut batch = client.batch();
 //! let created = batch.add(connectors.create(&Connector::default()));

@@ -2,8 +2,8 @@
 //! [`TokenProvider`].
 //!
 //! ```no_run
-//! # fn demo() -> Result<(), graph_client::Error> {
-//! use graph_client::{Client, ClientCredentials};
+//! # fn demo() -> Result<(), seed_client::Error> {
+//! use seed_client::{Client, ClientCredentials};
 //!
 //! let credentials = ClientCredentials::new("my-tenant-id", "my-client-id", "my-secret");
 //! let client: Client = Client::builder().token_provider(credentials).build()?;

@@ -5,9 +5,9 @@
 //! this repository's spec) holds the request builders and a `Client` that wraps a [`Transport`].
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), graph_client::Error> {
-//! use graph_client::Client;
-//! use graph_client::model::DeviceManagementDomainJoinConnector;
+//! # async fn demo() -> Result<(), seed_client::Error> {
+//! use seed_client::Client;
+//! use seed_client::model::DeviceManagementDomainJoinConnector;
 //!
 //! let client = Client::new("http://127.0.0.1:8080/beta", "token")?;
 //! let connectors = client.device_management().domain_join_connectors();

@@ -107,7 +107,7 @@ pub fn generate(
         rust(
             &mock,
             "src/main.rs",
-            server::main_rs(spec_file, &names.mock_crate()),
+            server::main_rs(spec_file, &names.mock_crate(), &ir.version),
         )?,
         text(&mock, "src/spec.json", spec_json),
         manifest(
@@ -195,7 +195,8 @@ pub fn workspace_jobs(root: &Path) -> std::io::Result<Vec<Job>> {
         spec: root.join("spec/api.json"),
         label: "spec/api.json".to_owned(),
         out: root.to_owned(),
-        names: CrateNames::default(),
+        // `seed-*`: `graph-mock` is the hand-written mock of all of Graph.
+        names: CrateNames::new("seed"),
         standalone: None,
     }];
     let fixtures = root.join("crates/graph-codegen/tests/fixtures");

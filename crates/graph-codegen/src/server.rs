@@ -41,8 +41,9 @@ pub fn lib_rs(spec_label: &str, crate_name: &str) -> TokenStream {
     }
 }
 
-/// The mock crate's `src/main.rs`: the runtime's command line over this crate's `API`.
-pub fn main_rs(spec_label: &str, crate_name: &str) -> TokenStream {
+/// The mock crate's `src/main.rs`: the runtime's command line over this crate's `API`, of
+/// `version`.
+pub fn main_rs(spec_label: &str, crate_name: &str, version: &str) -> TokenStream {
     let doc = format!(" Serves the mock of `{spec_label}`; `--help` lists the flags.");
     let library = ident(crate_name);
     quote! {
@@ -55,7 +56,11 @@ pub fn main_rs(spec_label: &str, crate_name: &str) -> TokenStream {
         static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
         fn main() -> std::process::ExitCode {
-            graph_mock_runtime::cli::run(&#library::API)
+            let api = graph_mock_runtime::cli::BuiltIn {
+                version: #version,
+                api: &#library::API,
+            };
+            graph_mock_runtime::cli::run(&[api])
         }
     }
 }

@@ -1,10 +1,12 @@
-//! The mock's command line: what a generated mock crate's `main` runs.
+//! The mock's command line: what a mock binary's `main` runs.
 //!
-//! A generated `main.rs` is one call, `graph_mock_runtime::cli::run(&API)`; the flags, the
-//! store, the logs and the shutdown live here, for every spec.
+//! A `main.rs` is one call, `graph_mock_runtime::cli::run(&[BuiltIn { .. }])`, naming the APIs
+//! the binary has built in (a generated mock crate's one spec; `graph-mock`'s v1.0 and beta);
+//! the flags, the choice of APIs, the store, the logs and the shutdown live here, for every spec.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use clap::Parser;
 
@@ -17,9 +19,14 @@ use crate::{Api, AppState, AuthMode, Config};
 #[command(version, about)]
 struct Cli {
     /// Serve this spec (a folder written by `cargo xtask import`, or its `api.json`) instead of
-    /// the one built in: nothing is generated or compiled for it.
-    #[arg(long, value_name = "DIR|FILE")]
-    spec: Option<PathBuf>,
+    /// the built-in ones: nothing is generated or compiled for it. Repeat it to serve several
+    /// versions on one port, each under `/<version>`, over one store.
+    #[arg(long, value_name = "DIR|FILE", conflicts_with = "api")]
+    spec: Vec<PathBuf>,
+    /// Which built-in API to serve: a version (`beta`, `v1.0`), or `both` (every one built in,
+    /// the default), each under `/<version>`, over one store.
+    #[arg(long, value_name = "VERSION|both")]
+    api: Option<String>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
@@ -155,12 +162,91 @@ fn config(cli: &Cli) -> Result<Config, String> {
     })
 }
 
-/// Opens the store and loads the start state.
-async fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
-    let state =
-        AppState::open(api, config(cli)?).map_err(|e| format!("cannot open the store: {e}"))?;
+/// An API a binary has built in: its version, and its model, built when first used (so that
+/// `--help`, or serving another, never parses it).
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltIn {
+    /// The API version, as its spec says (`beta`, `v1.0`).
+    pub version: &'static str,
+    /// Its model.
+    pub api: &'static LazyLock<Api>,
+}
+
+/// A problem with the flags that choose what to serve: one line, exit code 2.
+struct UsageError(String);
+
+/// The APIs the flags ask for: the `--spec` files, else the built-in ones `--api` names (all by
+/// default). Several are built at once, one thread each.
+fn apis(cli: &Cli, built_in: &[BuiltIn]) -> Result<Vec<&'static Api>, UsageError> {
+    let apis: Vec<&'static Api> = if cli.spec.is_empty() {
+        let chosen: Vec<&BuiltIn> = match cli.api.as_deref() {
+            None | Some("both") => built_in.iter().collect(),
+            Some(version) => built_in.iter().filter(|b| b.version == version).collect(),
+        };
+        if chosen.is_empty() {
+            let known: Vec<&str> = built_in.iter().map(|b| b.version).collect();
+            return Err(UsageError(format!(
+                "--api: `{}` is not built in; use one of: {}, both",
+                cli.api.as_deref().unwrap_or_default(),
+                known.join(", ")
+            )));
+        }
+        std::thread::scope(|scope| {
+            let building: Vec<_> = (chosen.iter())
+                .map(|b| scope.spawn(|| LazyLock::force(b.api)))
+                .collect();
+            building
+                .into_iter()
+                .map(|t| t.join())
+                .collect::<Result<_, _>>()
+        })
+        .map_err(|_| UsageError("a built-in spec could not be read".to_owned()))?
+    } else {
+        let loaded = std::thread::scope(|scope| {
+            let loading: Vec<_> = (cli.spec.iter())
+                .map(|path| scope.spawn(move || Api::load(path)))
+                .collect();
+            loading.into_iter().map(|t| t.join()).collect::<Vec<_>>()
+        });
+        let mut apis = Vec::new();
+        for api in loaded {
+            match api {
+                // Served for the life of the process, as a built-in model is.
+                Ok(Ok(api)) => apis.push(&*Box::leak(Box::new(api))),
+                Ok(Err(e)) => return Err(UsageError(format!("--spec: {e}"))),
+                Err(_) => return Err(UsageError("--spec: the spec could not be read".into())),
+            }
+        }
+        apis
+    };
+    for (at, api) in apis.iter().enumerate() {
+        if apis[..at]
+            .iter()
+            .any(|other| other.version() == api.version())
+        {
+            return Err(UsageError(format!(
+                "--spec: two specs of version `{}`: each version is served once",
+                api.version()
+            )));
+        }
+    }
+    if apis.len() > 1 && cli.base_path.is_some() {
+        return Err(UsageError(
+            "--base-path: serving several versions, each is under `/<version>`".to_owned(),
+        ));
+    }
+    Ok(apis)
+}
+
+/// Opens the store and loads the start state; the first state is the one fixtures go through.
+async fn states(apis: &[&'static Api], cli: &Cli) -> Result<Vec<AppState>, String> {
+    let states = AppState::open_versions(apis, config(cli)?).map_err(|e| e.to_string())?;
+    let state = &states[0];
     if cli.seed_examples {
-        let count = state.seed_examples().await;
+        let mut count = 0;
+        for state in &states {
+            count += state.seed_examples().await;
+        }
         tracing::info!("preloaded {count} entities from the doc examples");
     }
     if let Some(path) = &cli.fixtures {
@@ -173,12 +259,13 @@ async fn state(api: &'static Api, cli: &Cli) -> Result<AppState, String> {
     state
         .capture_start_state()
         .map_err(|e| format!("cannot read the store: {e}"))?;
-    Ok(state)
+    Ok(states)
 }
 
-/// Runs the mock of `api` with the process's command line, until Ctrl-C.
+/// Runs the mock of the APIs the command line chooses among `built_in` (or loads with
+/// `--spec`), until Ctrl-C.
 #[tokio::main]
-pub async fn run(api: &'static Api) -> ExitCode {
+pub async fn run(built_in: &[BuiltIn]) -> ExitCode {
     // The access log is written by a background thread, off the request path (see
     // `log_writer`); colours only on a terminal, so a log redirected to a file has no escape
     // codes. The guard flushes it on exit.
@@ -193,26 +280,23 @@ pub async fn run(api: &'static Api) -> ExitCode {
         .with_writer(writer)
         .init();
     let cli = Cli::parse();
-    let api = match &cli.spec {
-        None => api,
-        // Served for the life of the process, as a built-in model is.
-        Some(path) => match Api::load(path) {
-            Ok(loaded) => Box::leak(Box::new(loaded)),
-            Err(e) => {
-                eprintln!("error: --spec: {e}");
-                return ExitCode::from(2);
-            }
-        },
+    let apis = match apis(&cli, built_in) {
+        Ok(apis) => apis,
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
     };
-    let ready = state(api, &cli).await;
-    let (state, certificates) = match ready.and_then(|s| Ok((s, certificates(&cli)?))) {
+    let ready = states(&apis, &cli).await;
+    let (states, certificates) = match ready.and_then(|s| Ok((s, certificates(&cli)?))) {
         Ok(ready) => ready,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
-    let base_path = state.base_path().to_owned();
+    let base_paths: Vec<&str> = states.iter().map(|s| s.base_path()).collect();
+    let base_paths = base_paths.join(", ");
     let listener = match std::net::TcpListener::bind((cli.host.as_str(), cli.port)) {
         Ok(listener) => listener,
         Err(e) => {
@@ -229,9 +313,16 @@ pub async fn run(api: &'static Api) -> ExitCode {
     } else {
         "http"
     };
-    tracing::info!("Graph mock listening on {scheme}://{address}{base_path}");
+    // One line per address, the first as `listening on <url>` (what scripts and tests read).
+    tracing::info!(
+        "Graph mock listening on {scheme}://{address}{}",
+        states[0].base_path()
+    );
+    if states.len() > 1 {
+        tracing::info!("serving {base_paths} over one store");
+    }
     let served = match certificates {
-        None => serve_http(listener, crate::app(state)).await,
+        None => serve_http(listener, crate::app_of(states)).await,
         Some(certificates) => {
             let handle = axum_server::Handle::new();
             let stopper = handle.clone();
@@ -239,7 +330,7 @@ pub async fn run(api: &'static Api) -> ExitCode {
                 ctrl_c().await;
                 stopper.graceful_shutdown(None);
             });
-            crate::tls::serve(listener, &certificates, crate::app(state), handle)
+            crate::tls::serve(listener, &certificates, crate::app_of(states), handle)
                 .await
                 .map_err(|e| e.to_string())
         }

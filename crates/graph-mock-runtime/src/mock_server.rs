@@ -2,7 +2,7 @@
 //!
 //! ```no_run
 //! # async fn demo() {
-//! let server = graph_mock_runtime::MockServer::start(&graph_mock::API).await;
+//! let server = graph_mock_runtime::MockServer::start(&seed_mock::API).await;
 //! let url = format!("{}/deviceManagement/domainJoinConnectors", server.base_url());
 //! // ... point the client at `server.base_url()`; the server stops when `server` is dropped.
 //! # }

@@ -9,7 +9,7 @@ use graph_mock_runtime::Config;
 /// A started mock ([`Harness`]: the server, seeding, the statuses seen) and a generated client.
 pub struct Mock {
     /// The generated client, pointed at the mock.
-    pub client: graph_client::Client,
+    pub client: seed_client::Client,
     harness: Harness,
 }
 
@@ -21,7 +21,7 @@ impl Mock {
 
     /// Starts the mock with `config`.
     pub async fn with(config: Config) -> Mock {
-        let harness = Harness::with(&graph_mock::API, config).await;
+        let harness = Harness::with(&seed_mock::API, config).await;
         Mock {
             client: harness.client(),
             harness,

@@ -81,7 +81,7 @@ async fn expectations_that_hold_pass_on_drop() {
 )]
 async fn unmet_expectations_fail_on_drop_with_a_readable_message() {
     let server = MockServer::try_start(
-        &graph_mock::API,
+        &seed_mock::API,
         Config {
             auth: graph_mock_runtime::AuthMode::None,
             ..Config::default()

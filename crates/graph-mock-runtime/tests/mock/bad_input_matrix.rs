@@ -3,10 +3,10 @@
 //! unchanged, and leave the server answering.
 
 use crate::common::{Harness, Reply};
-use graph_mock::API;
 use graph_mock_runtime::operation::{Kind, OperationMeta};
 use graph_odata::{Primitive, TypeRef};
 use reqwest::Method;
+use seed_mock::API;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -22,7 +22,7 @@ struct Case {
 
 /// The properties of the operation's type with a given primitive, or of any enum type.
 fn property_of(operation: &OperationMeta, wanted: &dyn Fn(&TypeRef) -> bool) -> Option<String> {
-    let spec = graph_model::schema();
+    let spec = seed_model::schema();
     spec.all_properties(&operation.entity_type)
         .into_iter()
         .find(|p| !p.collection && wanted(&p.type_ref))
@@ -102,7 +102,7 @@ fn cases(operation: &OperationMeta, existing: &str) -> Vec<Case> {
             ..case("wrong Content-Type", b"{}".to_vec(), 415)
         },
     ]);
-    let spec = graph_model::schema();
+    let spec = seed_model::schema();
     if let Some(property) = property_of(operation, &|t| {
         t.named().is_some_and(|n| spec.enums.contains_key(n))
     }) {

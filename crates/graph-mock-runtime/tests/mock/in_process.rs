@@ -7,7 +7,7 @@ use tower::ServiceExt;
 
 #[tokio::test]
 async fn the_router_serves_oneshot_requests() {
-    let state = AppState::new(&graph_mock::API, Config::default());
+    let state = AppState::new(&seed_mock::API, Config::default());
     let request = Request::get("/beta/deviceManagement/domainJoinConnectors")
         .header("authorization", "Bearer t")
         .body(Body::empty())
@@ -19,7 +19,7 @@ async fn the_router_serves_oneshot_requests() {
 
 #[tokio::test]
 async fn seed_examples_preloads_the_documented_entities() {
-    let state = AppState::new(&graph_mock::API, Config::default());
+    let state = AppState::new(&seed_mock::API, Config::default());
     let inserted = state.seed_examples().await;
     assert!(inserted >= 1, "the create and get examples show an entity");
     let entity = state

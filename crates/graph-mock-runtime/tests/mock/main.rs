@@ -16,6 +16,7 @@ mod delta;
 mod downloads;
 mod durability;
 mod expand;
+mod graph_in_a_box;
 mod in_process;
 mod path_case;
 mod permissions;

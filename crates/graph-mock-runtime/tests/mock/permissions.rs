@@ -3,11 +3,11 @@
 //! refused everywhere.
 
 use crate::common::Harness;
-use graph_mock::API;
 use graph_mock_runtime::auth::unsigned_token;
 use graph_mock_runtime::operation::{Kind, OperationMeta, Permission};
 use graph_mock_runtime::{AuthMode, Config};
 use reqwest::Method;
+use seed_mock::API;
 use serde_json::{Value, json};
 
 fn in_an_hour() -> i64 {

@@ -11,7 +11,7 @@ use crate::common::{CONNECTORS, Harness, connector};
 /// This repository's spec as `v1.0`, without the connector's `version` property: a property
 /// only the beta declares, as Graph's beta has many.
 static V1: LazyLock<Api> = LazyLock::new(|| {
-    let mut spec = graph_mock::API.spec().clone();
+    let mut spec = seed_mock::API.spec().clone();
     spec.version = "v1.0".into();
     let connector = (spec.types.get_mut("deviceManagementDomainJoinConnector"))
         .expect("the spec's connector type");
@@ -20,7 +20,7 @@ static V1: LazyLock<Api> = LazyLock::new(|| {
 });
 
 async fn both_versions() -> Harness {
-    Harness::on_versions(&[&graph_mock::API, &V1], Config::default()).await
+    Harness::on_versions(&[&seed_mock::API, &V1], Config::default()).await
 }
 
 fn at(h: &Harness, version: &str, path: &str) -> String {

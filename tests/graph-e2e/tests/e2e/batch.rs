@@ -1,8 +1,8 @@
 //! The generated client's JSON batches against the generated mock.
 
-use graph_client::Error;
 use graph_e2e::Mock;
-use graph_model::DeviceManagementDomainJoinConnector as Connector;
+use seed_client::Error;
+use seed_model::DeviceManagementDomainJoinConnector as Connector;
 
 fn connector(name: &str) -> Connector {
     Connector {

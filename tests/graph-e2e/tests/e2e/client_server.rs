@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use futures::TryStreamExt;
-use graph_client::{Client, Error};
 use graph_e2e::Mock;
 use graph_mock_runtime::Config;
-use graph_model::{
+use seed_client::{Client, Error};
+use seed_model::{
     DateTimeOffset, DeviceManagementDomainJoinConnector as Connector,
     DeviceManagementDomainJoinConnectorState as State,
     DeviceManagementDomainJoinConnectorUpdate as ConnectorUpdate, Patch,

@@ -8,7 +8,7 @@ use libtest_mimic::Arguments;
 fn passes(h: Harness) -> CaseFuture {
     Box::pin(async move {
         // A fresh mock: nothing seeded by another case.
-        let page = graph_client::Client::from(h.transport.clone())
+        let page = seed_client::Client::from(h.transport.clone())
             .device_management()
             .domain_join_connectors()
             .list()
@@ -48,7 +48,7 @@ fn a_panicking_case_fails_and_a_skipped_one_is_ignored() {
         logfile: Some(log.display().to_string()),
         ..Arguments::default()
     };
-    let trials = graph_contract::trials(&graph_mock::API, &[cases]);
+    let trials = graph_contract::trials(&seed_mock::API, &[cases]);
     let names: Vec<&str> = trials.iter().map(|t| t.name()).collect();
     assert_eq!(
         names,

@@ -2,11 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use graph_client::{Client, Error, RetryPolicy};
 use graph_e2e::Mock;
 use graph_mock_runtime::Config;
 use graph_mock_runtime::faults::{FaultFile, FaultRules};
-use graph_model::DeviceManagementDomainJoinConnector as Connector;
+use seed_client::{Client, Error, RetryPolicy};
+use seed_model::DeviceManagementDomainJoinConnector as Connector;
 
 fn rules(rules: FaultRules) -> Config {
     Config {

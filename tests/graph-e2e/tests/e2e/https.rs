@@ -1,13 +1,13 @@
 //! The mock over HTTPS, as Graph is: the generated client trusts the mock's certificate.
 
-use graph_client::{Client, Error};
-use graph_mock::MockServer;
-use graph_model::DeviceManagementDomainJoinConnector as Connector;
+use seed_client::{Client, Error};
+use seed_mock::MockServer;
+use seed_model::DeviceManagementDomainJoinConnector as Connector;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_client_talks_to_the_mock_over_https_when_it_trusts_its_certificate() {
-    let server = MockServer::start_https(&graph_mock::API).await;
+    let server = MockServer::start_https(&seed_mock::API).await;
     assert!(
         server.base_url().starts_with("https://127.0.0.1:"),
         "{}",
@@ -82,7 +82,7 @@ async fn a_root_certificate_that_is_not_pem_is_invalid_input() {
 /// (they said `https://localhost/...` once, so a client following a next link went elsewhere).
 #[tokio::test]
 async fn over_http2_every_link_names_the_host_the_client_addressed() {
-    let server = MockServer::start_https(&graph_mock::API).await;
+    let server = MockServer::start_https(&seed_mock::API).await;
     let certificate = server.certificate_pem().unwrap().as_bytes();
     let http = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(certificate).unwrap())

@@ -1,11 +1,11 @@
 //! The generated model against real doc examples: every example body of the checked-in spec,
 //! and the seed page's, decodes into the generated type and encodes back to the same JSON.
 
-use graph_model::{
+use graph_spec::Spec;
+use seed_model::{
     DeviceManagementDomainJoinConnector, DeviceManagementDomainJoinConnectorState,
     DeviceManagementDomainJoinConnectorUpdate, OpenEnum, Patch, ViolationKind, from_json, schema,
 };
-use graph_spec::Spec;
 use serde_json::{Value, json};
 
 const CONNECTOR: &str = "deviceManagementDomainJoinConnector";

@@ -8,8 +8,8 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use graph_client::{Client, Error, RetryPolicy};
-use graph_model::DeviceManagementDomainJoinConnector;
+use seed_client::{Client, Error, RetryPolicy};
+use seed_model::DeviceManagementDomainJoinConnector;
 
 /// Serves `POST /beta/deviceManagement/domainJoinConnectors`, answering `status` with
 /// `retry_after` for the first `failures` calls, then 201. Returns the base URL and a call counter.

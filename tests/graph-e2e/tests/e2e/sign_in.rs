@@ -1,11 +1,11 @@
 //! An app's real sign-in flow against the mock: the client credentials grant at the mock's
 //! token endpoint, and the roles of the token it issues enforced with `--auth scopes`.
 
-use graph_client::{Client, ClientCredentials, Error};
 use graph_e2e::Mock;
 use graph_mock_runtime::token::AppRegistration;
 use graph_mock_runtime::{AuthMode, Config};
-use graph_model::DeviceManagementDomainJoinConnector as Connector;
+use seed_client::{Client, ClientCredentials, Error};
+use seed_model::DeviceManagementDomainJoinConnector as Connector;
 
 async fn mock() -> Mock {
     Mock::with(Config {

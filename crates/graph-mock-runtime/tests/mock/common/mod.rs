@@ -45,7 +45,7 @@ impl Harness {
     /// Starts a mock; with `GRAPH_MOCK_TEST_STORE=sqlite` the whole suite runs against the
     /// SQLite store (CI runs it both ways).
     pub async fn with(config: Config) -> Harness {
-        Harness::on(&graph_mock::API, config).await
+        Harness::on(&seed_mock::API, config).await
     }
 
     /// Starts the mock generated for `api` (a codegen fixture's), on the store `with` picks.
@@ -178,8 +178,14 @@ pub fn connector(name: &str) -> Value {
 /// Starts the mock binary with `args`, waits for the address it logs, and returns the child and
 /// its base URL. The logs keep being drained so the child never blocks on a full pipe.
 pub fn start_binary(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    start(&mock_binary(), args)
+}
+
+/// Starts `binary` with `args` (a free port among them) and returns it with the URL it logs
+/// first, once it listens.
+pub fn start(binary: &std::path::Path, args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(mock_binary())
+    let mut child = std::process::Command::new(binary)
         .args(args)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
@@ -201,9 +207,25 @@ pub fn start_binary(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) 
     (child, url)
 }
 
-/// The `graph-mock` binary generated for this repository's spec, built on first use. It lives in
+/// The `seed-mock` binary generated for this repository's spec, built on first use. It lives in
 /// another package (the generated one), so cargo gives this crate's tests no path to it.
 pub fn mock_binary() -> std::path::PathBuf {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            escargot::CargoBuild::new()
+                .package("seed-mock")
+                .bin("seed-mock")
+                .run()
+                .expect("cargo builds the seed-mock binary")
+                .path()
+                .to_owned()
+        })
+        .clone()
+}
+
+/// The `graph-mock` binary (all of Graph, v1.0 and beta), built on first use.
+pub fn graph_binary() -> std::path::PathBuf {
     static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     BINARY
         .get_or_init(|| {

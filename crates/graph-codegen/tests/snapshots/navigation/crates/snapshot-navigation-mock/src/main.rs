@@ -6,5 +6,9 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> std::process::ExitCode {
-    graph_mock_runtime::cli::run(&snapshot_navigation_mock::API)
+    let api = graph_mock_runtime::cli::BuiltIn {
+        version: "beta",
+        api: &snapshot_navigation_mock::API,
+    };
+    graph_mock_runtime::cli::run(&[api])
 }

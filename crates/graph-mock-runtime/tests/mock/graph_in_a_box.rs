@@ -1,0 +1,121 @@
+//! The `graph-mock` binary: all of Graph, v1.0 and beta on one port over one store, from the
+//! specs under `spec/graph/`, and the flags that choose otherwise.
+
+use std::ffi::OsStr;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::common;
+
+/// The URL's scheme, host and port, without the version the mock logged.
+fn host_of(url: &str) -> &str {
+    url.rsplit_once('/').map_or(url, |(host, _)| host)
+}
+
+async fn send(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, url).bearer_auth("t");
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// By default both versions are served over one store: a user created through `/beta` is read
+/// through `/v1.0`, and the seed's connector path is served under `/beta`.
+#[tokio::test]
+async fn both_versions_by_default_over_one_store() {
+    let args: Vec<&OsStr> = ["--port", "0"].iter().map(OsStr::new).collect();
+    let (mut child, url) = common::start(&common::graph_binary(), &args);
+    let host = host_of(&url).to_owned();
+    let user = json!({
+        "accountEnabled": true,
+        "displayName": "Ada Lovelace",
+        "mailNickname": "ada",
+        "userPrincipalName": "ada@contoso.com",
+    });
+    let (status, created) = send(
+        reqwest::Method::POST,
+        format!("{host}/beta/users"),
+        Some(user),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let (status, read) = send(
+        reqwest::Method::GET,
+        format!("{host}/v1.0/users/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["displayName"], "Ada Lovelace");
+    assert!(
+        read["@odata.context"].as_str().unwrap().contains("/v1.0/"),
+        "{read}"
+    );
+    let connector = json!({"displayName": "Connector A", "state": "active", "version": "1.0"});
+    let (status, created) = send(
+        reqwest::Method::POST,
+        format!("{host}/beta/deviceManagement/domainJoinConnectors"),
+        Some(connector),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, error) = send(reqwest::Method::GET, format!("{host}/v2.0/users"), None).await;
+    assert_eq!(
+        (status, &error["error"]["code"]),
+        (404, &json!("ResourceNotFound"))
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// `--api v1.0` serves that version alone, under its own base path.
+#[tokio::test]
+async fn api_chooses_one_version() {
+    let args: Vec<&OsStr> = ["--port", "0", "--api", "v1.0"]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+    let (mut child, url) = common::start(&common::graph_binary(), &args);
+    assert!(url.ends_with("/v1.0"), "{url}");
+    let host = host_of(&url).to_owned();
+    let (v1, _) = send(reqwest::Method::GET, format!("{host}/v1.0/users"), None).await;
+    let (beta, _) = send(reqwest::Method::GET, format!("{host}/beta/users"), None).await;
+    assert_eq!((v1, beta), (200, 404));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// What cannot be served is one line naming the flag, exit code 2, and nothing served.
+#[test]
+fn bad_choices_are_one_line_and_exit_code_2() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
+    let spec = spec.to_str().unwrap();
+    for (args, needle) in [
+        (vec!["--api", "v2.0"], "--api: `v2.0` is not built in"),
+        (
+            vec!["--spec", spec, "--spec", spec],
+            "two specs of version `beta`",
+        ),
+        (vec!["--base-path", "/graph"], "--base-path"),
+    ] {
+        let output = Command::new(common::graph_binary())
+            .args(["--port", "0"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    let both = Command::new(common::graph_binary())
+        .args(["--port", "0", "--api", "beta", "--spec", spec])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "--api and --spec conflict");
+}
