@@ -67,11 +67,19 @@ async fn run(state: &AppState, request: Request) -> Result<Vec<BatchAnswer>, Api
     // Inner requests are addressed to the same host: their next links and `Location`s name it.
     let host = crate::handlers::request_host(&request).and_then(|h| HeaderValue::from_str(h).ok());
     let https = request.extensions().get::<crate::tls::Https>().copied();
+    let app = request.extensions().get::<crate::App>().cloned();
     let body = read_json_object(request, state.config.max_body).await?;
-    let items = parse_items(body)?;
+    let mut items = parse_items(body)?;
+    for item in &mut items {
+        own_url(
+            item,
+            host.as_ref().and_then(|h| h.to_str().ok()),
+            state.base_path(),
+        )?;
+    }
     let order = execution_order(&items)?;
-    // The whole mock, built for this batch (the state cannot hold its own router: a cycle).
-    let router = crate::app(state.clone());
+    // The whole mock: the app that received the batch, or one built for it.
+    let router = app.unwrap_or_else(|| crate::app(state.clone()));
     let mut statuses: BTreeMap<&str, u16> = BTreeMap::new();
     let mut answers: BTreeMap<&str, BatchAnswer> = BTreeMap::new();
     for index in order {
@@ -131,21 +139,43 @@ fn parse_items(mut body: Map<String, Value>) -> Result<Vec<BatchItem>, ApiError>
                 item.id
             )));
         }
-        let url = item.url.trim_start_matches('/');
-        if item.url.contains("://") || item.url.starts_with("//") {
-            return Err(ApiError::bad_request(format!(
-                "The url of batch request '{}' must be relative to the version, e.g. '/users'.",
-                item.id
-            )));
-        }
-        if url.split(['?', '/']).next() == Some("$batch") {
-            return Err(ApiError::bad_request(format!(
-                "Batch request '{}' is itself a batch; batches do not nest.",
-                item.id
-            )));
-        }
     }
     Ok(items)
+}
+
+/// Makes `item`'s url relative to the version, as the mock runs it. An absolute url is taken
+/// when it addresses this mock's own host and version (`http://127.0.0.1:PORT/beta/users`, as
+/// msgraph-core writes items once its client has made a call, addressing Graph's); any other
+/// absolute url is refused, and so is a batch inside a batch.
+fn own_url(item: &mut BatchItem, host: Option<&str>, base_path: &str) -> Result<(), ApiError> {
+    if let Some((_, rest)) = item.url.split_once("://") {
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let relative = path
+            .strip_prefix(base_path)
+            .filter(|p| p.is_empty() || p.starts_with(['/', '?']));
+        match relative {
+            Some(relative) if host == Some(authority) => item.url = relative.to_owned(),
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "The url of batch request '{}' must be relative to the version (e.g. '/users') or address this service's own '{base_path}'.",
+                    item.id
+                )));
+            }
+        }
+    } else if item.url.starts_with("//") {
+        return Err(ApiError::bad_request(format!(
+            "The url of batch request '{}' must be relative to the version, e.g. '/users'.",
+            item.id
+        )));
+    }
+    let url = item.url.trim_start_matches('/');
+    if url.split(['?', '/']).next() == Some("$batch") {
+        return Err(ApiError::bad_request(format!(
+            "Batch request '{}' is itself a batch; batches do not nest.",
+            item.id
+        )));
+    }
+    Ok(())
 }
 
 /// The order to run the items in: each after what it depends on, otherwise as sent. An unknown

@@ -142,6 +142,11 @@ async fn a_malformed_batch_is_refused_whole_and_nothing_runs() {
             json!({"requests": [create("a"), {"id": "b", "method": "GET", "url": "https://graph.microsoft.com/beta/users"}]}),
             "relative",
         ),
+        // This mock's own host, another version.
+        (
+            json!({"requests": [create("a"), {"id": "b", "method": "GET", "url": format!("{}/v1.0{CONNECTORS}", h.server.uri())}]}),
+            "own '/beta'",
+        ),
         (
             json!({"requests": [create("a"), {"id": "b", "method": "POST", "url": "/$batch", "body": {"requests": []}}]}),
             "do not nest",
@@ -194,4 +199,36 @@ async fn inner_requests_carry_the_batch_token_unless_they_bring_their_own() {
     let body: Value = reply.json().await.unwrap();
     assert_eq!(answer(&body, "with")["status"], 200, "{body}");
     assert_eq!(answer(&body, "bad")["status"], 401, "{body}");
+}
+
+/// msgraph-core writes each item's url absolute, with its client's base, once the client has
+/// made a call: an item addressing this mock's own host and version runs as its relative url.
+#[tokio::test]
+async fn an_item_url_may_address_this_mock_itself() {
+    let h = Harness::start().await;
+    let own = format!("{}{CONNECTORS}", h.url(""));
+    let reply = h
+        .send(
+            Method::POST,
+            "/$batch",
+            Some(json!({"requests": [
+                {"id": "create", "method": "POST", "url": own, "body": connector("Absolute"),
+                 "headers": {"Content-Type": "application/json"}},
+                {"id": "list", "method": "GET", "url": format!("{own}?$top=1"), "dependsOn": ["create"]}
+            ]})),
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
+    assert_eq!(
+        answer(&reply.body, "create")["status"],
+        201,
+        "{}",
+        reply.body
+    );
+    let listed = answer(&reply.body, "list");
+    assert_eq!(listed["status"], 200, "{listed}");
+    assert_eq!(
+        listed["body"]["value"][0]["displayName"], "Absolute",
+        "{listed}"
+    );
 }
