@@ -3,8 +3,9 @@
 # over HTTPS. Called by .ci/run, twice: without arguments against the mock of this checkout's
 # spec (the Intune pages, `graph-mock --spec spec`), and with `open-world` against the whole beta
 # (`graph-mock --api beta`; tests/sdk-python/open_world: users, groups, /me, mail, chats, a
-# sub-namespace).
-# Usage: .ci/sdk-python.sh [open-world]
+# sub-namespace), and with `graph-in-a-box` against all of Graph (`graph-mock`, v1.0 and beta:
+# tests/sdk-python/graph_in_a_box, with msgraph-sdk and msgraph-beta-sdk).
+# Usage: .ci/sdk-python.sh [open-world|graph-in-a-box]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suite="${1:-}"
@@ -16,11 +17,11 @@ python3 -m venv "$venv"
 port=18767
 tests=test_graph_sdk.py
 serve=(--spec spec)
-if [ "$suite" = open-world ]; then
-  tests=open_world
-  serve=(--api beta)
-fi
+case "$suite" in
+  open-world) tests=open_world serve=(--api beta) ;;
+  graph-in-a-box) tests=graph_in_a_box serve=() ;;
+esac
 source .ci/tls-mock.sh "$port" "${serve[@]}"
 cd tests/sdk-python
-GRAPH_MOCK_URL="https://127.0.0.1:$port/beta" GRAPH_MOCK_CA="$work/mock.pem" \
+GRAPH_MOCK_URL="https://127.0.0.1:$port/beta" GRAPH_MOCK_HOST="https://127.0.0.1:$port" GRAPH_MOCK_CA="$work/mock.pem" \
   "../../$venv/bin/python" -m pytest -p no:cacheprovider -W ignore::DeprecationWarning "$tests"
