@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=18766
-source .ci/tls-mock.sh "$port" --spec spec
+# All of Graph: the connectors are beta's, and a test reads through /v1.0 what /beta wrote.
+source .ci/tls-mock.sh "$port"
 
 cd tests/sdk-js
 npm ci --no-audit --no-fund

@@ -1,6 +1,6 @@
 // The official Microsoft Graph JavaScript client (@microsoft/microsoft-graph-client) against the
-// mock over HTTPS, as an app would use it against Graph: CRUD, query options, the PageIterator,
-// JSON batching and GraphError. The mock's address comes from GRAPH_MOCK_URL
+// mock of all of Graph (`graph-mock`) over HTTPS, as an app would use it against Graph: CRUD,
+// query options, the PageIterator, JSON batching, GraphError, and /v1.0 reading what /beta wrote. The mock's address comes from GRAPH_MOCK_URL
 // (https://127.0.0.1:<port>), and Node trusts its certificate through NODE_EXTRA_CA_CERTS;
 // `.ci/sdk-js.sh` starts it and runs this file with `node --test`.
 
@@ -116,4 +116,33 @@ test("JSON batching with BatchRequestContent", async () => {
   assert.equal(responses.getResponseById("2").status, 200);
   assert.equal(responses.getResponseById("3").status, 404);
   assert.equal(responses.getResponseById("4").status, 424, "a failed dependency");
+});
+
+test("v1.0 and beta on one host over one store, as Graph serves them", async () => {
+  const nickname = `js${Date.now()}`;
+  const created = await client.api("/users").version("beta").post({
+    accountEnabled: true,
+    displayName: "Ada from beta",
+    mailNickname: nickname,
+    userPrincipalName: `${nickname}@contoso.com`,
+  });
+  const read = await client.api(`/users/${created.id}`).version("v1.0").get();
+  assert.equal(read.displayName, "Ada from beta");
+  assert.match(read["@odata.context"], /\/v1\.0\/\$metadata#users/);
+
+  const group = await client.api("/groups").version("v1.0").post({
+    displayName: "Readers",
+    mailEnabled: false,
+    mailNickname: `readers${nickname}`,
+    securityEnabled: true,
+  });
+  await client
+    .api(`/groups/${group.id}/members/$ref`)
+    .version("v1.0")
+    .post({ "@odata.id": `${base}/v1.0/directoryObjects/${created.id}` });
+  const members = await client.api(`/groups/${group.id}/members`).version("beta").get();
+  assert.deepEqual(
+    members.value.map((m) => m.id),
+    [created.id],
+  );
 });
