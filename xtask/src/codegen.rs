@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use graph_codegen::{CrateNames, Job, RuntimeSource, Standalone};
 use graph_spec::io::Mode;
+use graph_spec::{PathFilter, PathGlob};
 
 use crate::args::Args;
 use crate::import::SPEC_FILE;
@@ -21,6 +22,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let runtime_git = args.value("--runtime-git")?;
     let runtime_rev = args.value("--runtime-rev")?;
     let check = args.flag("--check");
+    let filter = path_filter(args.values("--include")?, args.values("--exclude")?)?;
     args.finish()?;
 
     let root = crate::workspace_root();
@@ -33,16 +35,26 @@ pub fn run(mut args: Args) -> Result<(), String> {
         (None, None) => graph_codegen::workspace_jobs(&root)
             .map_err(|e| format!("cannot list the codegen fixtures: {e}"))?,
         (_, None) => {
-            return Err("--spec needs --out: the checked-in crates come from spec/".to_owned());
+            return Err(
+                "--spec, --include and --exclude need --out: the checked-in crates come from spec/"
+                    .to_owned(),
+            );
         }
         (spec_dir, Some(out)) => {
             let spec = spec_dir
                 .unwrap_or_else(|| root.join("spec"))
                 .join(SPEC_FILE);
+            let spec = match &filter {
+                None => spec,
+                Some(filter) => write_slice(&spec, filter, &out, mode(check))?,
+            };
             vec![standalone_job(&root, spec, out, runtime)?]
         }
     };
-    let mode = if check { Mode::Check } else { Mode::Write };
+    if filter.is_some() && jobs.len() != 1 {
+        return Err("--include and --exclude need --out".to_owned());
+    }
+    let mode = mode(check);
     let mut stale = Vec::new();
     let mut total = 0;
     for job in &jobs {
@@ -73,6 +85,83 @@ pub fn run(mut args: Args) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+fn mode(check: bool) -> Mode {
+    if check { Mode::Check } else { Mode::Write }
+}
+
+/// The paths `--include` and `--exclude` keep, `None` when neither is given.
+fn path_filter(include: Vec<String>, exclude: Vec<String>) -> Result<Option<PathFilter>, String> {
+    if include.is_empty() && exclude.is_empty() {
+        return Ok(None);
+    }
+    let parse = |globs: Vec<String>| -> Result<Vec<PathGlob>, String> {
+        (globs.iter())
+            .map(|g| PathGlob::parse(g).map_err(|e| e.to_string()))
+            .collect()
+    };
+    Ok(Some(PathFilter {
+        include: parse(include)?,
+        exclude: parse(exclude)?,
+    }))
+}
+
+/// Writes the part of the spec at `spec` that `filter` keeps to `out/spec/api.json` (so that
+/// the workspace holds the spec it was generated from), and returns that file.
+fn write_slice(
+    spec: &Path,
+    filter: &PathFilter,
+    out: &Path,
+    mode: Mode,
+) -> Result<PathBuf, String> {
+    let whole = graph_spec::load(spec).map_err(|e| e.to_string())?;
+    let slice = whole.slice(filter);
+    if slice.operations.is_empty() {
+        return Err(format!(
+            "no path of {} matches --include {} (--exclude {})",
+            spec.display(),
+            list(&filter.include),
+            list(&filter.exclude)
+        ));
+    }
+    let paths: usize = slice.operations.iter().map(|op| op.paths.len()).sum();
+    println!(
+        "slice of {}: {} of {} operations ({paths} paths), {} of {} types, {} of {} enums",
+        spec.display(),
+        slice.operations.len(),
+        whole.operations.len(),
+        slice.types.len(),
+        whole.types.len(),
+        slice.enums.len(),
+        whole.enums.len()
+    );
+    let file = out.join("spec").join(SPEC_FILE);
+    let problems = graph_spec::io::loader_problems(&graph_spec::to_pretty_json(&slice), &file);
+    if !problems.is_empty() {
+        return Err(format!(
+            "the slice would not load (a bug):\n{}",
+            problems.join("\n")
+        ));
+    }
+    let status =
+        graph_spec::io::ensure_file_contents(&file, &graph_spec::to_pretty_json(&slice), mode)
+            .map_err(|e| format!("{}: cannot write: {e}", file.display()))?;
+    if status == graph_spec::io::FileStatus::Stale {
+        return Err(format!(
+            "{} is stale: run the same command without --check",
+            file.display()
+        ));
+    }
+    Ok(file)
+}
+
+fn list(globs: &[PathGlob]) -> String {
+    let globs: Vec<String> = globs.iter().map(ToString::to_string).collect();
+    match globs.is_empty() {
+        true => "(none)".to_owned(),
+        false => globs.join(" "),
+    }
 }
 
 /// A job that writes a standalone workspace for `spec` into `out`.

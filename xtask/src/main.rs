@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
-//! cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
+//! cargo xtask codegen [--spec DIR [--include GLOB]... [--exclude GLOB]... --out DIR
+//!                     [--runtime-git URL --runtime-rev REV]] [--check]
 //! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]
 //! cargo xtask openapi [--spec DIR] [--out FILE] [--check]
 //! cargo xtask bench   [--quick]
@@ -22,9 +23,12 @@ const USAGE: &str = "usage:
   cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
       Reads doc pages into spec/*.json. Without --docs, imports the checked-in specs: the pages
       listed in spec/sources.json into spec/, and all of Graph into spec/graph/<version>/.
-  cargo xtask codegen [--spec DIR --out DIR [--runtime-git URL --runtime-rev REV]] [--check]
+  cargo xtask codegen [--spec DIR [--include GLOB]... [--exclude GLOB]... --out DIR
+                      [--runtime-git URL --runtime-rev REV]] [--check]
       Generates the model, mock, client and contract-test crates from spec/, or a standalone
-      workspace for the spec in --spec (default spec/) into --out.
+      workspace for the spec in --spec (default spec/) into --out: with --include/--exclude
+      (path globs: `*` one segment, `**` any, `{x}` any key), for the operations of the paths
+      they keep and the types those reach.
   cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]
       Imports a doc set, generates a complete workspace for it in --out, builds it and runs its
       tests; fails when fewer than R of the tests that ran pass (default 1: all of them).

@@ -7,6 +7,7 @@
 //! - [`path`]: path templates as typed segments;
 //! - [`io`]: loading with JSON-path errors, and byte-stable saving;
 //! - [`mod@validate`]: cross-reference checks (every referenced type exists, no duplicates, ...);
+//! - [`slice`]: the part of a spec some path globs keep, with the types it reaches;
 //! - [`Spec::schema`]: the runtime schema of the spec, which generated crates embed.
 //!
 //! How a property refers to its type ([`TypeRef`]), the OData literals ([`literals`]) and the
@@ -16,6 +17,7 @@
 pub mod io;
 pub mod model;
 pub mod path;
+pub mod slice;
 pub mod validate;
 
 pub use graph_odata::{literals, relative_type_name, type_ref, value_check};
@@ -23,5 +25,6 @@ pub use graph_odata::{literals, relative_type_name, type_ref, value_check};
 pub use io::{LoadError, load, save, to_pretty_json};
 pub use model::*;
 pub use path::{PathError, PathTemplate, Segment};
+pub use slice::{GlobError, PathFilter, PathGlob};
 pub use type_ref::{Primitive, TypeRef};
 pub use validate::{ValidationError, validate};
