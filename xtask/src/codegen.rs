@@ -171,8 +171,21 @@ pub fn standalone_job(
     out: PathBuf,
     runtime: RuntimeSource,
 ) -> Result<Job, String> {
+    // A workspace inside this checkout (an example) names the runtime crates and its spec by
+    // relative paths, so that it builds, and is fresh, wherever the checkout is.
+    let inside = relative_to(root, &out);
+    let runtime = match (runtime, &inside) {
+        (RuntimeSource::Path(_), Some(out_in_root)) => RuntimeSource::Path(
+            out_in_root.components().map(|_| "..").collect::<PathBuf>(),
+        ),
+        (runtime, _) => runtime,
+    };
+    let label = match (&inside, relative_to(&out, &spec)) {
+        (Some(_), Some(spec_in_out)) => spec_in_out.display().to_string(),
+        _ => spec.display().to_string(),
+    };
     Ok(Job {
-        label: spec.display().to_string(),
+        label,
         spec,
         out,
         names: CrateNames::default(),
@@ -181,6 +194,13 @@ pub fn standalone_job(
             third_party: third_party_dependencies(root)?,
         }),
     })
+}
+
+/// `path` relative to `base` when it lies inside it (both made absolute first).
+fn relative_to(base: &Path, path: &Path) -> Option<PathBuf> {
+    let absolute = |p: &Path| std::path::absolute(p).ok();
+    let (base, path) = (absolute(base)?, absolute(path)?);
+    path.strip_prefix(&base).ok().map(Path::to_path_buf)
 }
 
 /// The third-party lines of this workspace's `[workspace.dependencies]`, so that a generated
@@ -195,7 +215,8 @@ fn third_party_dependencies(root: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("{}: no [workspace.dependencies]", path.display()))?;
     Ok(section
         .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("graph-"))
+        // This workspace's own crates (the runtime's, the seed family's) are path dependencies.
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.contains("path = "))
         .map(|l| format!("{l}\n"))
         .collect())
 }

@@ -7,9 +7,11 @@
 //! it); other segments match the spec's literally, in any case (a function segment by its
 //! name). An operation is kept with those of its paths that an include matches and no exclude
 //! does; the types kept are those the kept operations name (bodies, answers, parameters, the
-//! entity a delta tracks or a sibling serves) and, from them, every type a property or a
-//! navigation property names, every base type, and the derived types of each type a value
-//! can have (not of a type reached only as a base: `entity` does not bring in all of Graph).
+//! entity a delta tracks or a sibling serves) and, from them, every type a structural property
+//! names, every base type, and the derived types of each type a value can have (not of a type
+//! reached only as a base: `entity` does not bring in all of Graph). Navigation properties are
+//! not followed (the generated model has no field for them, and they reach most of Graph): one
+//! is kept where its target is kept anyway.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,9 +151,16 @@ impl Spec {
             })
             .collect();
         let reached = self.reached_types(&operations);
+        // A navigation property stays where its target is kept: the generated model has no
+        // field for one, and following them all would bring in most of Graph.
         let types = (self.types.iter())
             .filter(|(name, _)| reached.contains(name.as_str()))
-            .map(|(name, def)| (name.clone(), def.clone()))
+            .map(|(name, def)| {
+                let mut def = def.clone();
+                def.navigation_properties
+                    .retain(|n| n.type_ref.named().is_none_or(|t| reached.contains(t)));
+                (name.clone(), def)
+            })
             .collect();
         let enums = (self.enums.iter())
             .filter(|(name, _)| reached.contains(name.as_str()))
@@ -199,9 +208,7 @@ impl Spec {
             if let Some(base) = &def.base_type {
                 pending.push((self.name_of(base), false));
             }
-            let values = (def.properties.iter().map(|p| &p.type_ref))
-                .chain(def.navigation_properties.iter().map(|p| &p.type_ref))
-                .filter_map(|t| t.named());
+            let values = def.properties.iter().filter_map(|p| p.type_ref.named());
             pending.extend(values.map(|value| (self.name_of(value), true)));
             if as_value {
                 pending.extend(hierarchy.derived(name).iter().map(|d| (*d, true)));
@@ -294,11 +301,14 @@ mod tests {
 
     #[test]
     fn a_value_brings_its_derived_types_and_what_its_properties_name() {
-        let (_, types) = navigation(&["/library/shelves/{id}"], &[]);
-        assert_eq!(
-            types,
-            ["book", "reader", "shelf", "shelfSummary", "specialShelf"]
-        );
+        // A shelf's last reader (a property) and its derived special shelf come along; its
+        // books (a navigation property) do not, and its `books` navigation property goes.
+        let (slice, types) = navigation(&["/library/shelves/{id}"], &[]);
+        assert_eq!(types, ["reader", "shelf", "shelfSummary", "specialShelf"]);
+        let kept: Vec<&str> = (slice.types["shelf"].navigation_properties.iter())
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(kept, ["summary"]);
         let (slice, _) = navigation(&["/library/**"], &["/library/shelves/**"]);
         assert!(
             (slice.operations.iter()).all(|op| op

@@ -1,12 +1,9 @@
-//! A downstream app: it starts the generated mock in-process, then drives it with the generated
-//! client (create, list with paging, update, delete) and checks every answer. It exits non-zero,
-//! naming the step, when one is wrong.
+//! A downstream app: it starts Graph in a box in-process (all of v1.0), then drives its users
+//! with the client generated for the part of v1.0 it calls (create, list with paging, update,
+//! delete) and checks every answer. It exits non-zero, naming the step, when one is wrong.
 
 use graph_client::Client;
-use graph_client::model::{
-    DeviceManagementDomainJoinConnector, DeviceManagementDomainJoinConnectorState,
-    DeviceManagementDomainJoinConnectorUpdate, Patch,
-};
+use graph_client::model::{PasswordProfile, User, UserUpdate};
 use graph_mock::{Config, MockServer};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -20,69 +17,76 @@ fn check(ok: bool, step: &str) -> Result<()> {
     }
 }
 
+/// A user to create, named `name`.
+fn new_user(name: &str) -> User {
+    User {
+        account_enabled: Some(true),
+        display_name: Some(name.to_owned()),
+        mail_nickname: Some(name.to_lowercase().replace(' ', "")),
+        user_principal_name: Some(format!("{}@contoso.com", name.replace(' ', "."))),
+        password_profile: Some(PasswordProfile {
+            password: Some("xWwvJ]6NMw+bWH-d".to_owned()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
-    // Pages of two, so listing five connectors takes three pages.
+    // Pages of two, so listing five users takes three pages.
     let config = Config {
         page_size: 2,
         ..Config::default()
     };
-    let server = MockServer::try_start(&graph_mock::API, config).await?;
+    let server = MockServer::try_start(&graph_mock::V1_0, config).await?;
+    check(server.base_url().ends_with("/v1.0"), "the mock serves v1.0")?;
     let client = Client::new(server.base_url(), "any-token")?;
-    let connectors = client.device_management().domain_join_connectors();
+    let users = client.users();
 
     let mut ids = Vec::new();
     for n in 0..5 {
-        let created = connectors
-            .create(&DeviceManagementDomainJoinConnector {
-                display_name: Some(format!("Connector {n}")),
-                state: Some(DeviceManagementDomainJoinConnectorState::Active),
-                ..Default::default()
-            })
-            .await?;
+        let name = format!("User {n}");
+        let created = users.create(&new_user(&name)).await?;
         check(
-            created.display_name.as_deref() == Some(&format!("Connector {n}")),
+            created.display_name.as_deref() == Some(name.as_str()),
             "create echoes the name",
         )?;
         ids.push(created.id.ok_or("create returns an id")?);
     }
 
-    let first = connectors.list().send().await?;
+    let first = users.list().send().await?;
     check(
         first.value.len() == 2 && first.next_link.is_some(),
         "the first page holds two and links on",
     )?;
-    let all = connectors.list().collect_all().await?;
-    let listed: Vec<_> = all.iter().filter_map(|c| c.id.clone()).collect();
-    check(
-        listed == ids,
-        "paging visits every connector once, in order",
-    )?;
+    let all = users.list().collect_all().await?;
+    let listed: Vec<_> = all.iter().filter_map(|u| u.id.clone()).collect();
+    check(listed == ids, "paging visits every user once, in order")?;
 
-    let update = DeviceManagementDomainJoinConnectorUpdate {
-        display_name: Patch::Set("Renamed".into()),
-        version: Patch::Null,
+    let update = UserUpdate {
+        job_title: graph_client::model::Patch::Set("Buyer".into()),
         ..Default::default()
     };
-    connectors.by_id(&ids[0]).update(&update).await?;
-    let renamed = connectors.by_id(&ids[0]).get().await?;
+    users.by_id(&ids[0]).update(&update).await?;
+    let updated = users.by_id(&ids[0]).get().await?;
     check(
-        renamed.display_name.as_deref() == Some("Renamed"),
-        "update renames",
+        updated.job_title.as_deref() == Some("Buyer"),
+        "update sets the job title",
     )?;
     check(
-        renamed.state == Some(DeviceManagementDomainJoinConnectorState::Active),
+        updated.display_name.as_deref() == Some("User 0"),
         "update keeps what it did not name",
     )?;
 
-    connectors.by_id(&ids[0]).delete().await?;
-    match connectors.by_id(&ids[0]).get().await {
-        Err(error) => check(error.status() == Some(404), "a deleted connector is a 404")?,
-        Ok(_) => check(false, "a deleted connector is gone")?,
+    users.by_id(&ids[0]).delete().await?;
+    match users.by_id(&ids[0]).get().await {
+        Err(error) => check(error.status() == Some(404), "a deleted user is a 404")?,
+        Ok(_) => check(false, "a deleted user is gone")?,
     }
     check(
-        connectors.list().collect_all().await?.len() == 4,
-        "four connectors remain",
+        users.list().collect_all().await?.len() == 4,
+        "four users remain",
     )?;
 
     println!("downstream-app: create, list with paging, update and delete all behaved");
