@@ -175,9 +175,9 @@ pub fn standalone_job(
     // relative paths, so that it builds, and is fresh, wherever the checkout is.
     let inside = relative_to(root, &out);
     let runtime = match (runtime, &inside) {
-        (RuntimeSource::Path(_), Some(out_in_root)) => RuntimeSource::Path(
-            out_in_root.components().map(|_| "..").collect::<PathBuf>(),
-        ),
+        (RuntimeSource::Path(_), Some(out_in_root)) => {
+            RuntimeSource::Path(out_in_root.components().map(|_| "..").collect::<PathBuf>())
+        }
         (runtime, _) => runtime,
     };
     let label = match (&inside, relative_to(&out, &spec)) {

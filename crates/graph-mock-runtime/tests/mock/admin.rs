@@ -1,7 +1,7 @@
 //! The request journal, expectations, fixtures, reset and the admin switch.
 
 use crate::common::{CONNECTORS, Harness, Reply, connector};
-use graph_mock_runtime::{Config, MockServer};
+use graph_mock_runtime::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -80,15 +80,11 @@ async fn expectations_that_hold_pass_on_drop() {
     expected = "expected `POST /deviceManagement/domainJoinConnectors` 2 time(s), but it was served 1 time(s)"
 )]
 async fn unmet_expectations_fail_on_drop_with_a_readable_message() {
-    let server = MockServer::try_start(
-        &seed_mock::API,
-        Config {
-            auth: graph_mock_runtime::AuthMode::None,
-            ..Config::default()
-        },
-    )
-    .await
-    .unwrap();
+    let config = Config {
+        auth: graph_mock_runtime::AuthMode::None,
+        ..Config::default()
+    };
+    let server = Harness::on(&seed_mock::API, config).await;
     server.expect(CREATE, 2);
     let response = reqwest::Client::new()
         .post(format!("{}{CONNECTORS}", server.base_url()))
@@ -188,7 +184,7 @@ async fn the_openapi_document_has_the_operations_served_and_no_others() {
     spec.operations
         .retain(|op| op.primary_path().to_string().starts_with("/readers"));
     let readers_only = Box::leak(Box::new(graph_mock_runtime::Api::from_spec(spec)));
-    let server = MockServer::start(readers_only).await;
+    let server = Harness::on(readers_only, Config::default()).await;
     let document: serde_json::Value = reqwest::get(format!("{}/$openapi", server.base_url()))
         .await
         .unwrap()

@@ -4,19 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use graph_mock_runtime::{AuthMode, Config, MockServer};
+use graph_mock_runtime::{AuthMode, Config};
+
+use crate::common::Harness;
 use serde_json::{Value, json};
 
-async fn mock() -> MockServer {
-    MockServer::try_start(
-        &snapshot_navigation_mock::API,
-        Config {
-            auth: AuthMode::None,
-            ..Config::default()
-        },
-    )
-    .await
-    .unwrap()
+async fn mock() -> Harness {
+    let config = Config {
+        auth: AuthMode::None,
+        ..Config::default()
+    };
+    Harness::on(&snapshot_navigation_mock::API, config).await
 }
 
 /// One delta response.

@@ -2,17 +2,17 @@
 //! `/library/getLoanActivity(period=...)` a usage report: `302 Found` to a CSV file that needs no
 //! `Authorization` header, or the rows as JSON for `$format=application/json`.
 
-use graph_mock_runtime::{Config, MockServer};
+use graph_mock_runtime::Config;
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use serde_json::Value;
 
+use crate::common::Harness;
+
 const TOKEN: &str = "Bearer test-token";
 
-async fn mock() -> MockServer {
-    MockServer::try_start(&snapshot_navigation_mock::API, Config::default())
-        .await
-        .unwrap()
+async fn mock() -> Harness {
+    Harness::on(&snapshot_navigation_mock::API, Config::default()).await
 }
 
 /// A client that sees redirects instead of following them.

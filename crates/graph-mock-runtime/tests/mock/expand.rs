@@ -1,19 +1,17 @@
 //! `$expand` over HTTP, on the `navigation` fixture's generated mock: a library (a singleton)
 //! contains shelves, and a shelf contains books and a single summary.
 
-use graph_mock_runtime::{AuthMode, Config, MockServer, SINGLETON_KEY};
+use graph_mock_runtime::{AuthMode, Config, SINGLETON_KEY};
+
+use crate::common::Harness;
 use serde_json::{Value, json};
 
-async fn library() -> (MockServer, String) {
-    let server = MockServer::try_start(
-        &snapshot_navigation_mock::API,
-        Config {
-            auth: AuthMode::None,
-            ..Config::default()
-        },
-    )
-    .await
-    .unwrap();
+async fn library() -> (Harness, String) {
+    let config = Config {
+        auth: AuthMode::None,
+        ..Config::default()
+    };
+    let server = Harness::on(&snapshot_navigation_mock::API, config).await;
     let store = &server.state().store;
     let object = |v: Value| v.as_object().unwrap().clone();
     store

@@ -37,6 +37,15 @@ impl Reply {
     }
 }
 
+/// A harness is its server, for the tests that drive the mock's in-process API.
+impl std::ops::Deref for Harness {
+    type Target = MockServer;
+
+    fn deref(&self) -> &MockServer {
+        &self.server
+    }
+}
+
 impl Harness {
     pub async fn start() -> Harness {
         Harness::with(Config::default()).await
@@ -62,11 +71,19 @@ impl Harness {
                 config.data = Some(dir.path().join("mock.db"));
                 Some(dir)
             }
-            _ => None,
+            Ok("memory") | Err(_) => None,
+            Ok(other) => {
+                panic!("GRAPH_MOCK_TEST_STORE={other}: the suite runs on memory or sqlite")
+            }
         };
+        let database = config.data.clone();
         let server = MockServer::try_start_versions(apis, config)
             .await
             .expect("the mock starts on 127.0.0.1:0");
+        // The store asked for is the one in use: SQLite made its file.
+        if let Some(database) = database {
+            assert!(database.is_file(), "{} was not created", database.display());
+        }
         Harness {
             server,
             http: reqwest::Client::new(),
