@@ -84,13 +84,14 @@ pub fn run(mut args: Args) -> Result<(), String> {
         build_time.as_secs_f64()
     );
 
-    let test_output = cargo_output(
+    let (test_output, tests_passed) = cargo_output(
         &out,
         &target_dir,
         &["test", "--workspace", "--no-fail-fast"],
     )?;
     let contract = count_results(&test_output, "cases::");
     let all = count_results(&test_output, "");
+    check_test_run(&test_output, tests_passed, &contract, &all)?;
     println!(
         "corpus: contract tests: {} passed, {} failed, {} skipped as doc defects",
         contract.passed, contract.failed, contract.ignored
@@ -379,8 +380,9 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-/// Runs cargo and returns its stdout, echoing it; a failing test run is reported, not an error.
-fn cargo_output(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<String, String> {
+/// Runs cargo and returns its stdout and whether it succeeded; a failing test run is for the
+/// caller to judge ([`check_test_run`]), not an error here.
+fn cargo_output(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(String, bool), String> {
     let output = cargo_command(dir, target_dir, args)
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -392,7 +394,104 @@ fn cargo_output(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<String, 
             args.join(" ")
         ));
     }
-    Ok(stdout)
+    Ok((stdout, output.status.success()))
+}
+
+/// What a test binary printed: how many tests it said it would run, the outcomes it printed,
+/// and its summary line's counts, if it got that far.
+#[derive(Debug, Default, PartialEq)]
+struct Block {
+    announced: usize,
+    printed: usize,
+    names_cases: bool,
+    summary: Option<(usize, usize, usize)>,
+}
+
+/// The test binaries' blocks of output, from `running N tests` to `test result: ...`.
+fn blocks(output: &str) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    for line in output.lines() {
+        if let Some(count) = (line.strip_prefix("running "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+        {
+            blocks.push(Block {
+                announced: count,
+                ..Block::default()
+            });
+        } else if let Some(block) = blocks.last_mut() {
+            if let Some(summary) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    (summary.split(';'))
+                        .find_map(|part| {
+                            part.trim()
+                                .strip_suffix(word)?
+                                .trim()
+                                .rsplit(' ')
+                                .next()?
+                                .parse()
+                                .ok()
+                        })
+                        .unwrap_or(0)
+                };
+                block.summary = Some((count("passed"), count("failed"), count("ignored")));
+            } else if let Some(rest) = line.strip_prefix("test ")
+                && rest.contains(" ... ")
+            {
+                block.printed += 1;
+                block.names_cases |= rest.starts_with("cases::");
+            }
+        }
+    }
+    blocks
+}
+
+/// Fails unless the test run is what the pass rate may be computed from: every test binary
+/// finished (a crash, an OOM kill or a stack overflow leaves a binary without its summary, and
+/// its unprinted cases would vanish), the contract cases ran and were all printed, and cargo's
+/// failure, if any, is the failing tests the counts already hold.
+fn check_test_run(
+    output: &str,
+    succeeded: bool,
+    contract: &Results,
+    all: &Results,
+) -> Result<(), String> {
+    let blocks = blocks(output);
+    if let Some(unfinished) = blocks.iter().find(|b| b.summary.is_none()) {
+        return Err(format!(
+            "a test binary stopped before its summary ({} of {} tests printed): it crashed",
+            unfinished.printed, unfinished.announced
+        ));
+    }
+    let cases: Vec<&Block> = blocks.iter().filter(|b| b.names_cases).collect();
+    let [cases] = cases.as_slice() else {
+        return Err(format!(
+            "expected one binary of contract cases, found {}",
+            cases.len()
+        ));
+    };
+    let (passed, failed, ignored) = cases.summary.unwrap_or_default();
+    let counted = (contract.passed, contract.failed, contract.ignored);
+    if (passed, failed, ignored) != counted || cases.announced != passed + failed + ignored {
+        return Err(format!(
+            "the contract cases announced {}, summed up {passed} passed, {failed} failed, {ignored} ignored, and printed {counted:?}",
+            cases.announced
+        ));
+    }
+    if passed + failed == 0 {
+        return Err("no contract case ran".to_owned());
+    }
+    let failures: usize = (blocks.iter())
+        .filter_map(|b| b.summary)
+        .map(|(_, f, _)| f)
+        .sum();
+    if !succeeded && (failures == 0 || failures != all.failed) {
+        return Err(format!(
+            "cargo test failed beyond the {} failing test(s) it printed",
+            all.failed
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Default)]
@@ -451,6 +550,46 @@ mod tests {
                 ("library", "a type of the largest area (feature `library`)"),
             ]
         );
+    }
+
+    const CASES: &str = "\
+running 3 tests
+test cases::a ... ok
+test cases::b ... FAILED
+test cases::c ... ignored
+
+test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out
+";
+
+    fn check(output: &str, succeeded: bool) -> Result<(), String> {
+        let (contract, all) = (count_results(output, "cases::"), count_results(output, ""));
+        check_test_run(output, succeeded, &contract, &all)
+    }
+
+    #[test]
+    fn a_run_is_judged_by_its_binaries_summaries_and_cargos_status() {
+        let doctests = "running 1 test\ntest src/lib.rs - x ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored\n";
+        assert_eq!(check(&format!("{CASES}{doctests}"), false), Ok(()));
+        // The cases binary died after two cases: no summary.
+        let crashed = CASES.rsplit_once("\ntest result").unwrap().0;
+        let error = check(&format!("{crashed}\n{doctests}"), false).unwrap_err();
+        assert!(error.contains("crashed"), "{error}");
+        // It died before printing anything of its own: only the doctests are left.
+        let error = check(doctests, false).unwrap_err();
+        assert!(error.contains("one binary of contract cases"), "{error}");
+        // Cargo failed, but no test did: a build or harness failure.
+        let passing = CASES
+            .replace("... FAILED", "... ok")
+            .replace("1 passed; 1 failed", "2 passed; 0 failed");
+        let error = check(&passing, false).unwrap_err();
+        assert!(error.contains("beyond"), "{error}");
+        assert_eq!(check(&passing, true), Ok(()));
+        // A case line lost from the output.
+        let lost = CASES.replace("test cases::a ... ok\n", "");
+        assert!(check(&lost, false).is_err());
+        // Nothing ran.
+        let none = "running 1 test\ntest cases::a ... ignored\n\ntest result: ok. 0 passed; 0 failed; 1 ignored\n";
+        assert_eq!(check(none, true), Err("no contract case ran".to_owned()));
     }
 
     #[test]
