@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use graph_bench::{COLLECTION, connector};
 
-use crate::report::{Row, checked, row};
+use crate::report::{Row, checked, error};
 use crate::sections::memory_of;
 
 /// Concurrent connections that fill the store.
@@ -164,7 +164,7 @@ pub async fn peak_memory(count: usize, rows: &mut Vec<Row>) {
     let mock = match start(Logging::Quiet, Serving::Seed) {
         Ok(mock) => mock,
         Err(reason) => {
-            rows.push(row(what, format!("skipped: {reason}")));
+            rows.push(error(what, reason));
             return;
         }
     };

@@ -9,6 +9,9 @@ pub struct Row {
     pub target: String,
     /// Whether the target was met; `None` for a row without one.
     pub met: Option<bool>,
+    /// The measurement could not be made (a server that did not start, `wrk` failing): a
+    /// failure even of a quick run, whose missed timings are not.
+    pub error: bool,
 }
 
 /// A row without a target.
@@ -18,6 +21,18 @@ pub fn row(what: impl Into<String>, value: impl Into<String>) -> Row {
         value: value.into(),
         target: String::new(),
         met: None,
+        error: false,
+    }
+}
+
+/// A row for a measurement that could not be made, saying why.
+pub fn error(what: impl Into<String>, reason: impl Into<String>) -> Row {
+    Row {
+        what: what.into(),
+        value: format!("error: {}", reason.into()),
+        target: "measured".to_owned(),
+        met: Some(false),
+        error: true,
     }
 }
 
@@ -33,6 +48,7 @@ pub fn checked(
         value: value.into(),
         target: target.into(),
         met: Some(met),
+        error: false,
     }
 }
 

@@ -10,7 +10,7 @@ use graph_mock_runtime::AppState;
 use serde_json::Value;
 
 use crate::binary::{self, Logging, Serving};
-use crate::report::{Row, checked, median, ms, row};
+use crate::report::{Row, checked, error, median, ms, row};
 use crate::wrk::WrkRun;
 
 /// How long and how big each measurement is.
@@ -218,7 +218,7 @@ async fn start_of_all_of_graph(settings: &Settings, rows: &mut Vec<Row>) {
         let mock = match binary::start(Logging::Quiet, Serving::AllOfGraph) {
             Ok(mock) => mock,
             Err(reason) => {
-                rows.push(checked(what, reason, "measured", false));
+                rows.push(error(what, reason));
                 return;
             }
         };
@@ -234,7 +234,7 @@ async fn start_of_all_of_graph(settings: &Settings, rows: &mut Vec<Row>) {
         };
         let first = mock.started.elapsed();
         if !answered {
-            rows.push(checked(what, "GET /v1.0/users failed", "200", false));
+            rows.push(error(what, "GET /v1.0/users did not answer 200"));
             return;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -267,12 +267,7 @@ async fn start_of_all_of_graph(settings: &Settings, rows: &mut Vec<Row>) {
 fn without_wrk(what: &str, rows: &mut Vec<Row>) -> bool {
     let missing = !crate::wrk::available();
     if missing {
-        rows.push(checked(
-            what,
-            "wrk is not installed (apt-get install wrk)",
-            "measured",
-            false,
-        ));
+        rows.push(error(what, "wrk is not installed (apt-get install wrk)"));
     }
     missing
 }
@@ -290,7 +285,7 @@ async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
     ) {
         (Ok(mock), Ok(quiet)) => (mock, quiet),
         (Err(reason), _) | (_, Err(reason)) => {
-            rows.push(checked(what, reason, "measured", false));
+            rows.push(error(what, reason));
             return;
         }
     };
@@ -322,7 +317,7 @@ async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
             "≤ 5%",
             ratio >= 0.95,
         )),
-        Err(reason) => rows.push(checked(what, reason, "measured", false)),
+        Err(reason) => rows.push(error(what, reason)),
     }
     let mut generator_cpu: f64 = 0.0;
     for connections in [32, 256] {
@@ -335,7 +330,7 @@ async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
                 match wrk_turns(settings, (&urls.0, &urls.1), kind, connections).await {
                     Ok(measured) => measured,
                     Err(reason) => {
-                        rows.push(checked(what, reason, "measured", false));
+                        rows.push(error(what, reason));
                         return;
                     }
                 };
@@ -406,7 +401,7 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     let durable = match AppState::open(&seed_mock::API, config) {
         Ok(state) => state,
         Err(e) => {
-            rows.push(checked(what, format!("{e:?}"), "measured", false));
+            rows.push(error(what, e.to_string()));
             return;
         }
     };
@@ -436,7 +431,7 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     let ((d, m, ratio), f) = match measured.await {
         Ok(measured) => measured,
         Err(reason) => {
-            rows.push(checked(what, reason, "measured", false));
+            rows.push(error(what, reason));
             return;
         }
     };
