@@ -26,11 +26,23 @@ fn start(data: &std::path::Path) -> (std::process::Child, String) {
     common::start_binary(&args)
 }
 
-/// What the writers know: the last acknowledged and the last attempted version of each entity.
+/// What the writers know: the last acknowledged and the last attempted version of each entity,
+/// and the answers that were neither a success nor a lost connection (the kill).
 #[derive(Debug, Default)]
 struct Ledger {
     acked: BTreeMap<String, i64>,
     attempted: BTreeMap<String, i64>,
+    refused: Vec<String>,
+}
+
+impl Ledger {
+    /// Notes `id`'s answer: whether it is the success `expected`, else why not.
+    fn answered(&mut self, id: &str, status: u16, expected: u16) -> bool {
+        if status != expected {
+            self.refused.push(format!("{id}: {status}"));
+        }
+        status == expected
+    }
 }
 
 async fn writer(url: String, task: usize, ledger: Arc<Mutex<Ledger>>, stop: Instant) {
@@ -52,7 +64,7 @@ async fn writer(url: String, task: usize, ledger: Arc<Mutex<Ledger>>, stop: Inst
         else {
             return;
         };
-        if response.status().as_u16() != 201 {
+        if !(ledger.lock().unwrap()).answered(&id, response.status().as_u16(), 201) {
             return;
         }
         ledger.lock().unwrap().acked.insert(id.clone(), 0);
@@ -68,7 +80,7 @@ async fn writer(url: String, task: usize, ledger: Arc<Mutex<Ledger>>, stop: Inst
             else {
                 return;
             };
-            if response.status().as_u16() != 200 {
+            if !(ledger.lock().unwrap()).answered(&id, response.status().as_u16(), 200) {
                 return;
             }
             ledger.lock().unwrap().acked.insert(id.clone(), version);
@@ -131,6 +143,22 @@ async fn acknowledged_writes_survive_kill_9_twenty_times() {
             versions.insert(id, version);
         }
         let ledger = ledger.lock().unwrap();
+        assert!(
+            ledger.refused.is_empty(),
+            "round {round}: writes refused while the mock was up: {:?}",
+            ledger.refused
+        );
+        // This round's writers are tasks round * 100 + t: each round must have been loaded.
+        let this_round = (ledger.acked.keys())
+            .filter(|id| {
+                let task: usize = id[1..].split('-').next().unwrap().parse().unwrap();
+                task / 100 == round
+            })
+            .count();
+        assert!(
+            this_round > 0,
+            "round {round}: no write was acknowledged before the kill"
+        );
         for (id, acked) in &ledger.acked {
             let found = versions
                 .get(id)
@@ -154,10 +182,6 @@ async fn acknowledged_writes_survive_kill_9_twenty_times() {
         child.kill().unwrap();
         child.wait().unwrap();
     }
-    assert!(
-        !ledger.lock().unwrap().acked.is_empty(),
-        "the load acknowledged writes"
-    );
     assert!(
         started.elapsed() < Duration::from_secs(120),
         "bounded: {:?}",
