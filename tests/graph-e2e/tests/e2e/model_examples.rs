@@ -55,6 +55,18 @@ fn assert_round_trips(body: &Value) {
     let decoded: DeviceManagementDomainJoinConnector =
         from_json(&text).unwrap_or_else(|e| panic!("{body}: {e}"));
     assert_eq!(&serde_json::to_value(&decoded).unwrap(), body);
+    // Every property the type declares lands in its typed field: a misnamed field would leave
+    // it in the catch-all for unknown properties, and the round trip above would still hold.
+    let declared: Vec<&str> = (schema().all_properties(CONNECTOR).iter())
+        .map(|p| p.name.as_str())
+        .collect();
+    let untyped: Vec<&String> = (decoded.additional_data.keys())
+        .filter(|key| declared.contains(&key.as_str()))
+        .collect();
+    assert!(
+        untyped.is_empty(),
+        "{untyped:?} not read into their fields: {body}"
+    );
     if let Some(when) = body.get("lastConnectionDateTime") {
         assert_eq!(
             decoded
