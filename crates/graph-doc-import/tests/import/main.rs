@@ -2,5 +2,6 @@
 //! (one binary per file would link the same dependencies again for each).
 
 mod formats;
+mod mutated_pages;
 mod open_world;
 mod seed;

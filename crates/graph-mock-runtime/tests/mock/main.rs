@@ -5,6 +5,7 @@
 mod common;
 
 mod admin;
+mod arbitrary_requests;
 mod auth;
 mod bad_input;
 mod bad_input_matrix;
