@@ -228,31 +228,22 @@ pub fn start(binary: &std::path::Path, args: &[&std::ffi::OsStr]) -> (std::proce
 /// another package (the generated one), so cargo gives this crate's tests no path to it.
 pub fn mock_binary() -> std::path::PathBuf {
     static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            escargot::CargoBuild::new()
-                .package("seed-mock")
-                .bin("seed-mock")
-                .run()
-                .expect("cargo builds the seed-mock binary")
-                .path()
-                .to_owned()
-        })
-        .clone()
+    BINARY.get_or_init(|| built("seed-mock")).clone()
 }
 
 /// The `graph-mock` binary (all of Graph, v1.0 and beta), built on first use.
 pub fn graph_binary() -> std::path::PathBuf {
     static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            escargot::CargoBuild::new()
-                .package("graph-mock")
-                .bin("graph-mock")
-                .run()
-                .expect("cargo builds the graph-mock binary")
-                .path()
-                .to_owned()
-        })
-        .clone()
+    BINARY.get_or_init(|| built("graph-mock")).clone()
+}
+
+/// The binary of the package `name` (named as the package), built by cargo.
+fn built(name: &str) -> std::path::PathBuf {
+    escargot::CargoBuild::new()
+        .package(name)
+        .bin(name)
+        .run()
+        .unwrap_or_else(|e| panic!("cargo builds the {name} binary: {e}"))
+        .path()
+        .to_owned()
 }
