@@ -219,17 +219,7 @@ fn apis(cli: &Cli, built_in: &[BuiltIn]) -> Result<Vec<&'static Api>, UsageError
         }
         apis
     };
-    for (at, api) in apis.iter().enumerate() {
-        if apis[..at]
-            .iter()
-            .any(|other| other.version() == api.version())
-        {
-            return Err(UsageError(format!(
-                "--spec: two specs of version `{}`: each version is served once",
-                api.version()
-            )));
-        }
-    }
+    crate::servable_together(&apis).map_err(|e| UsageError(format!("--spec: {e}")))?;
     if apis.len() > 1 && cli.base_path.is_some() {
         return Err(UsageError(
             "--base-path: serving several versions, each is under `/<version>`".to_owned(),

@@ -1,8 +1,8 @@
 //! The engine of the Microsoft Graph mock: everything a generated mock crate runs on.
 //!
 //! What the mock serves is an [`Api`], built from a spec when the mock starts: a generated mock
-//! crate (`graph-mock` for this repository's spec) embeds its spec and builds one, and
-//! `graph-mock --spec DIR` loads one from a file. This crate holds the behaviour behind it, for
+//! crate (`seed-mock` for this repository's spec) embeds its spec and builds one, `graph-mock`
+//! embeds all of Graph, and `graph-mock --spec DIR` loads one from a file. This crate holds the behaviour behind it, for
 //! any spec:
 //!
 //! - [`store`]: the entity stores (memory and SQLite) behind one trait; they know no HTTP;
@@ -131,6 +131,23 @@ pub enum OpenError {
     NoApi,
 }
 
+/// Whether `apis` can be served side by side ([`AppState::open_versions`]): at least one, and
+/// no two of one version.
+pub fn servable_together(apis: &[&Api]) -> Result<(), OpenError> {
+    if apis.is_empty() {
+        return Err(OpenError::NoApi);
+    }
+    for (at, api) in apis.iter().enumerate() {
+        if apis[..at]
+            .iter()
+            .any(|other| other.version() == api.version())
+        {
+            return Err(OpenError::SameVersion(api.version().to_owned()));
+        }
+    }
+    Ok(())
+}
+
 impl AppState {
     /// A fresh state for `api` with an empty in-memory store (whatever `config.data` says).
     pub fn new(api: &'static Api, config: Config) -> AppState {
@@ -152,17 +169,7 @@ impl AppState {
         apis: &[&'static Api],
         config: Config,
     ) -> Result<Vec<AppState>, OpenError> {
-        if apis.is_empty() {
-            return Err(OpenError::NoApi);
-        }
-        for (at, api) in apis.iter().enumerate() {
-            if apis[..at]
-                .iter()
-                .any(|other| other.version() == api.version())
-            {
-                return Err(OpenError::SameVersion(api.version().to_owned()));
-            }
-        }
+        servable_together(apis)?;
         let store = store::open(config.data.as_deref())?;
         Ok(AppState::with_store(apis, config, store))
     }

@@ -46,5 +46,5 @@ pub const BUILT_IN: [BuiltIn; 2] = [
 /// Both versions' models, v1.0 first, each built on first use: what
 /// [`MockServer::try_start_versions`] and [`AppState::open_versions`] take to serve all of Graph.
 pub fn all() -> [&'static Api; 2] {
-    [&V1_0, &BETA]
+    BUILT_IN.map(|built_in| LazyLock::force(built_in.api))
 }
