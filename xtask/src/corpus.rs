@@ -1,10 +1,14 @@
-//! `cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]`: the whole
+//! `cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--expect FILE]`: the whole
 //! pipeline on a doc set.
 //!
 //! Imports the pages, generates a standalone workspace for them in `--out` exactly as
 //! `cargo xtask codegen --out` does (generated crates over this checkout's runtime crates; no
 //! hand-written crate is copied), builds it, runs its tests, and reports coverage and timings.
-//! It ends with the standard closing line `N passed, N failed`.
+//! It ends with the standard closing line `N passed, N failed`. Every test must pass, but for
+//! the known failures `--expect` lists, and each kind of skipped case is capped by it
+//! ([`expectations`]).
+
+mod expectations;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +22,7 @@ use graph_spec::io::{Mode, to_pretty_json};
 use graph_spec::{Primitive, Property, Spec, TypeRef};
 
 use crate::args::Args;
+use expectations::{ContractRun, Expectations};
 
 /// How the generated workspace is built: everything the tests and the mock binary need, in one
 /// feature resolution (building the binary alone would resolve features anew and rebuild the
@@ -28,7 +33,10 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.path("--docs")?.ok_or("--docs DIR is required")?;
     let out = args.path("--out")?.ok_or("--out DIR is required")?;
     let target_dir = args.path("--target-dir")?;
-    let min_pass_rate = args.rate("--min-pass-rate")?.unwrap_or(1.0);
+    let expectations = match args.path("--expect")? {
+        Some(file) => Expectations::read(&file)?,
+        None => Expectations::default(),
+    };
     args.finish()?;
     let root = crate::workspace_root();
     let out = absolute(&out)?;
@@ -93,11 +101,16 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let all = count_results(&test_output, "");
     check_test_run(&test_output, tests_passed, &contract, &all)?;
     println!(
-        "corpus: contract tests: {} passed, {} failed, {} skipped as doc defects",
+        "corpus: contract tests: {} passed, {} failed, {} skipped",
         contract.passed, contract.failed, contract.ignored
     );
-    for failure in &all.failures {
-        println!("  failed: {failure}");
+    let verdict = expectations.judge(&ContractRun {
+        passed: contract.passed,
+        failures: all.failures.clone(),
+        skipped: contract.skipped.clone(),
+    });
+    for line in &verdict.lines {
+        println!("  {line}");
     }
 
     let mock = start_mock(&target_dir)?;
@@ -130,6 +143,8 @@ pub fn run(mut args: Args) -> Result<(), String> {
     let incremental_time = rebuilds[0];
     let largest_area_time = rebuilds.get(1).copied().unwrap_or(incremental_time);
     let timings = serde_json::json!({
+        // What the figures were measured on: `cargo xtask bench` shows them as stale otherwise.
+        "commit": checkout_state(&root),
         "pages": imported.pages_read,
         "generated_lines": lines,
         "import_and_codegen_seconds": generate_time.as_secs_f64(),
@@ -151,21 +166,14 @@ pub fn run(mut args: Args) -> Result<(), String> {
     )?;
 
     println!("{} passed, {} failed", all.passed, all.failed);
-    let ran = all.passed + all.failed;
-    let pass_rate = if ran == 0 {
-        1.0
+    if verdict.problems.is_empty() {
+        Ok(())
     } else {
-        all.passed as f64 / ran as f64
-    };
-    if pass_rate < min_pass_rate {
-        return Err(format!(
-            "{} test(s) of the generated workspace failed: {:.1}% passed, below {:.1}%",
-            all.failed,
-            pass_rate * 100.0,
-            min_pass_rate * 100.0
-        ));
+        Err(format!(
+            "the generated workspace's tests are not as expected:\n  {}",
+            verdict.problems.join("\n  ")
+        ))
     }
-    Ok(())
 }
 
 /// How the generated mock binary starts.
@@ -312,6 +320,18 @@ fn incremental_build(
     built?;
     cargo(&job.out, target_dir, BUILD)?;
     Ok(elapsed)
+}
+
+/// The checkout's commit, `-dirty` when its files differ from it (`git describe`), or `None`
+/// outside git.
+fn checkout_state(root: &Path) -> Option<String> {
+    let output = Command::new("git")
+        .args(["describe", "--always", "--dirty", "--abbrev=40"])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    let state = String::from_utf8(output.stdout).ok()?;
+    output.status.success().then(|| state.trim().to_owned())
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, String> {
@@ -500,6 +520,8 @@ struct Results {
     failed: usize,
     ignored: usize,
     failures: Vec<String>,
+    /// The ignored tests by the kind their reason names (`unlabelled` when it names none).
+    skipped: std::collections::BTreeMap<String, usize>,
 }
 
 /// Counts `test <name> ... ok|FAILED|ignored` lines whose name starts with `prefix`.
@@ -523,7 +545,15 @@ fn count_results(output: &str, prefix: &str) -> Results {
                 results.failed += 1;
                 results.failures.push(name.to_owned());
             }
-            o if o.starts_with("ignored") => results.ignored += 1,
+            o if o.starts_with("ignored") => {
+                results.ignored += 1;
+                let reason = (o.strip_prefix("ignored ("))
+                    .and_then(|r| r.strip_suffix(')'))
+                    .unwrap_or_default();
+                let kind = graph_codegen::contract::SkipKind::of_reason(reason)
+                    .map_or("unlabelled", |kind| kind.label());
+                *results.skipped.entry(kind.to_owned()).or_default() += 1;
+            }
             _ => {}
         }
     }
@@ -598,7 +628,7 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out
 running 5 tests
 test cases::a       ... ok
 test cases::b_long  ... FAILED
-test cases::c       ... ignored (doc defect: the example is not JSON ... at all)
+test cases::c       ... ignored (redirect: not covered: the answer is a 302)
 test cases::d       ... ignored
 test other::e       ... ok
 
@@ -607,5 +637,9 @@ test result: FAILED. 2 passed; 1 failed; 2 ignored; 0 measured; 0 filtered out
         let results = count_results(output, "cases::");
         assert_eq!((results.passed, results.failed, results.ignored), (1, 1, 2));
         assert_eq!(results.failures, ["cases::b_long"]);
+        let skipped: Vec<(&str, usize)> = (results.skipped.iter())
+            .map(|(kind, n)| (kind.as_str(), *n))
+            .collect();
+        assert_eq!(skipped, [("redirect", 1), ("unlabelled", 1)]);
     }
 }

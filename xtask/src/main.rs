@@ -4,7 +4,7 @@
 //! cargo xtask import  [--docs DIR]... [--out DIR] [--check] [--min-import-rate R]
 //! cargo xtask codegen [--spec DIR [--include GLOB]... [--exclude GLOB]... --out DIR
 //!                     [--runtime-git URL --runtime-rev REV]] [--check]
-//! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]
+//! cargo xtask corpus  --docs DIR --out DIR [--target-dir DIR] [--expect FILE]
 //! cargo xtask openapi [--spec DIR] [--out FILE] [--check]
 //! cargo xtask bench   [--quick]
 //! ```
@@ -29,7 +29,7 @@ const USAGE: &str = "usage:
       workspace for the spec in --spec (default spec/) into --out: with --include/--exclude
       (path globs: `*` one segment, `**` any, `{x}` any key), for the operations of the paths
       they keep and the types those reach.
-  cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--min-pass-rate R]
+  cargo xtask corpus --docs DIR --out DIR [--target-dir DIR] [--expect FILE]
       Imports a doc set, generates a complete workspace for it in --out, builds it and runs its
       tests; fails when fewer than R of the tests that ran pass (default 1: all of them).
   cargo xtask openapi [--spec DIR] [--out FILE] [--check]

@@ -125,9 +125,10 @@ pub fn run(
     let p99 = value_after("99%")
         .and_then(latency)
         .ok_or_else(|| format!("no 99th percentile in wrk's output: {text}"))?;
+    // The script's `done` hook prints it; without it nothing says the answers were 2xx.
     let errors = value_after("non2xx")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+        .ok_or_else(|| format!("no error count in wrk's output: {text}"))?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     Ok(WrkRun {
         rps,

@@ -16,6 +16,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+mod skip;
+
+pub use skip::{Skip, SkipKind};
+
 use crate::CodegenError;
 use crate::areas::Features;
 use crate::builders::{self, Edge, Unit};
@@ -78,7 +82,7 @@ pub fn area_lib_rs(spec_label: &str, unit: &str) -> TokenStream {
 /// skipped.
 enum CaseCode {
     Runs(TokenStream),
-    Skipped(String),
+    Skipped(Skip),
 }
 
 /// The name of every doc example's case, by route and example: claimed over every route, so
@@ -109,8 +113,8 @@ pub fn cases_rs(ir: &Ir, unit: &str, names: &[Vec<String>]) -> Result<TokenStrea
                     functions.push(code);
                     list.push(quote! { Case::new(#name, |h| Box::pin(#function(h))) });
                 }
-                CaseCode::Skipped(reason) => {
-                    let reason = reason.chars().take(300).collect::<String>();
+                CaseCode::Skipped(skip) => {
+                    let reason = skip.to_string().chars().take(300).collect::<String>();
                     list.push(quote! { Case::skipped(#name, #reason) });
                 }
             }
@@ -254,6 +258,53 @@ fn storage(template: &PathTemplate, entity_id: Option<&str>) -> Storage {
     Storage { keys, path }
 }
 
+/// The entity as it was before an update: the documented entity (its state after the update)
+/// without the properties the update sets, so that an update which ignored its body would leave
+/// them missing; `{"id": entity_id}` when the doc shows none.
+fn before_update(entity: Option<&Value>, update: Option<&Value>, entity_id: &str) -> Value {
+    let Some(Value::Object(entity)) = entity else {
+        return serde_json::json!({ "id": entity_id });
+    };
+    let mut before = entity.clone();
+    for name in update
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|u| u.keys())
+    {
+        if name != "id" {
+            before.remove(name);
+        }
+    }
+    Value::Object(before)
+}
+
+/// The request path of `template` (relative to the base URL) with `keys` filled in, outermost
+/// first, as the client would build it.
+fn request_path(template: &PathTemplate, keys: &[Key]) -> String {
+    let mut keys = keys.iter();
+    let mut path = String::new();
+    for segment in template.segments() {
+        path.push('/');
+        match segment {
+            Segment::Key(_) => path.push_str(keys.next().map_or("", |k| k.value.as_str())),
+            Segment::Cast(qualified) => path.push_str(qualified),
+            Segment::Literal(name) | Segment::Function { name, .. } => path.push_str(name),
+        }
+    }
+    path
+}
+
+/// The Graph name of the structured type a get or list answers, for checking the answer
+/// against the schema.
+fn answer_type<'a>(ir: &'a Ir, route: &RouteIr) -> Option<&'a str> {
+    let rust_name = route.response.as_ref()?.ty.item_name()?;
+    let structs = (ir.structs.iter()).map(|s| (&s.rust_name, &s.graph_name));
+    let wrappers = (ir.polymorphic.iter()).map(|p| (&p.rust_name, &p.base_graph_name));
+    (structs.chain(wrappers))
+        .find(|(rust, _)| rust.as_str() == rust_name)
+        .map(|(_, graph)| graph.as_str())
+}
+
 /// Whether some documented item has no `id` (so `seed_all` gives it one the doc does not show).
 fn without_ids(items: &Value) -> bool {
     items
@@ -271,8 +322,11 @@ fn json_literal(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn ignored(reason: &str) -> CaseCode {
-    CaseCode::Skipped(reason.to_owned())
+fn ignored(kind: SkipKind, detail: impl Into<String>) -> CaseCode {
+    CaseCode::Skipped(Skip {
+        kind,
+        detail: detail.into(),
+    })
 }
 
 fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode, CodegenError> {
@@ -280,14 +334,16 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
     let prefix = quote!(area::model::);
     if route.client.builder == 0 {
         return Ok(ignored(
-            "not generated: an operation at the service root, which no area's builders reach",
+            SkipKind::ServiceRoot,
+            "an operation at the service root, which no area's builders reach",
         ));
     }
     if let Some((path, message)) = example.response.as_ref().and_then(|r| r.violations.first()) {
         if example.request.violations.is_empty() {
-            return Ok(ignored(&format!(
-                "doc defect: the response example breaks its schema at `{path}`: {message}"
-            )));
+            return Ok(ignored(
+                SkipKind::ResponseBreaksSchema,
+                format!("the response example breaks its schema at `{path}`: {message}"),
+            ));
         }
     }
     let addresses_one = matches!(
@@ -353,21 +409,23 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
     )
     .unwrap_or(route.status);
     if (300..400).contains(&status) && route.download.is_none() {
-        return Ok(ignored(&format!(
-            "not modelled: the documented answer is a {status} redirect"
-        )));
+        return Ok(ignored(
+            SkipKind::Redirect,
+            format!("the documented answer is a {status} redirect"),
+        ));
     }
     if route.reference {
         let body = match reference_body(route, example, &collection, &seed_key, &entity_id, &call) {
             Ok(body) => body,
-            Err(reason) => return Ok(ignored(reason)),
+            Err(kind) => return Ok(ignored(kind, "the `$ref` example has no `@odata.id` link")),
         };
         let parents: Vec<TokenStream> = parents.collect();
         return Ok(test_case(&ident(name), &parents, body, status));
     }
     if example.request.url.contains("/$ref") {
         return Ok(ignored(
-            "doc defect: a `$ref` request on a page that does not link an entity (see the defects)",
+            SkipKind::RefOnUnlinkedPage,
+            "a `$ref` request on a page that does not link an entity (see the defects)",
         ));
     }
     let name = ident(name);
@@ -401,12 +459,19 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
     if !example.request.violations.is_empty() {
         let body_type = body_type(route, &prefix);
         let (Some(request_json), Some(body_type)) = (request_json, body_type) else {
-            return Ok(ignored("an invalid example without a request body"));
+            return Ok(ignored(
+                SkipKind::InvalidWithoutBody,
+                "an invalid example without a request body",
+            ));
         };
         let fields = violated_fields(example);
+        let method = route.method.as_str();
+        let path = request_path(&route.path, &keys);
         return Ok(CaseCode::Runs(quote! {
             async fn #name(h: Harness) {
                 #(#parents)*
+                // The doc's JSON as it is, past the typed client: the mock refuses it too.
+                expect_rejected(h.send_json(#method, #path, #request_json).await, #fields);
                 match decode::<#body_type>(#request_json) {
                     Err(error) => assert_names_one_of(&error, #fields),
                     Ok(body) => expect_rejected(#call(&body).await, #fields),
@@ -422,10 +487,16 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
     let body = match route.kind {
         OperationKind::Create => {
             let Some(body_type) = body_type(route, &prefix) else {
-                return Ok(ignored("a create without a request body type"));
+                return Ok(ignored(
+                    SkipKind::CreateWithoutBodyType,
+                    "a create without a request body type",
+                ));
             };
             let Some(request_json) = request_json else {
-                return Ok(ignored("a create example without a request body"));
+                return Ok(ignored(
+                    SkipKind::CreateWithoutBody,
+                    "a create example without a request body",
+                ));
             };
             quote! {
                 let body: #body_type = decode(#request_json).expect("the example request decodes");
@@ -436,13 +507,17 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
         OperationKind::Get => {
             if !entity.as_ref().is_some_and(Value::is_object) {
                 return Ok(ignored(
-                    "doc defect: the example shows no entity to compare with",
+                    SkipKind::GetWithoutEntity,
+                    "the example shows no entity to compare with",
                 ));
             }
+            let conforms = answer_type(ir, route)
+                .map(|ty| quote! { assert_conforms(&h, &fetched, #ty, false); });
             quote! {
                 h.seed_at(#collection, #seed_key, json(#expected));
                 let fetched = #call().await.expect("the documented entity is served");
                 assert_same(&fetched, #expected, false);
+                #conforms
             }
         }
         OperationKind::List => {
@@ -456,26 +531,34 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
             // Items the doc shows without an id are seeded with one; the comparison ignores it.
             let ignore_id = without_ids(&items);
             let items = json_literal(&items);
+            let conforms = answer_type(ir, route)
+                .map(|ty| quote! { assert_conforms(&h, &page.value, #ty, #ignore_id); });
             quote! {
                 seed_all(&h, #collection, #items);
                 let page = #call().send().await.expect("the documented collection is served");
                 assert_same(&page.value, #items, #ignore_id);
+                #conforms
             }
         }
         OperationKind::Update => {
             let Some(update_type) = route.update_type.as_ref().map(|u| ident(u)) else {
-                return Ok(ignored("an update without an update type"));
+                return Ok(ignored(
+                    SkipKind::UpdateWithoutType,
+                    "an update without an update type",
+                ));
             };
             if requested_id.is_some_and(|id| id != entity_id) {
                 return Ok(ignored(
-                    "doc defect: the update example changes the entity's `id`, which the service refuses",
+                    SkipKind::UpdateChangesId,
+                    "the update example changes the entity's `id`, which the service refuses",
                 ));
             }
             let request_json = request_json.unwrap_or_else(|| "{}".to_owned());
-            let seeded = entity
-                .clone()
-                .unwrap_or_else(|| serde_json::json!({ "id": entity_id }));
-            let seeded = json_literal(&seeded);
+            let seeded = json_literal(&before_update(
+                entity.as_ref(),
+                example.request.body.as_ref(),
+                &entity_id,
+            ));
             let check = match (&route.response, &entity) {
                 (Some(_), Some(Value::Object(_))) => {
                     quote! { assert_same(&updated, #expected, false); }
@@ -488,12 +571,14 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
                 h.seed_at(#collection, #seed_key, json(#seeded));
                 let patch: #prefix #update_type = decode(#request_json).expect("the example request decodes");
                 let updated = #call(&patch).await.expect("the mock accepts the documented update");
+                assert_updated(&h, #collection, #seed_key, #seeded, &patch);
                 #check
             }
         }
         OperationKind::Delete => quote! {
             h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
             #call().await.expect("the seeded entity is deleted");
+            assert_deleted(&h, #collection, #seed_key);
         },
         OperationKind::Action | OperationKind::Function => unreachable!("returned above"),
     };
@@ -519,8 +604,8 @@ fn test_case(
 
 /// The body of a `$ref` example's test: the entity its `@odata.id` link names is seeded where
 /// the link says (an add or a set), or the link itself is (a delete), and the client's
-/// `add_ref`, `set_ref` or `delete_ref` is called. An example without a link gives the reason it
-/// is skipped.
+/// `add_ref`, `set_ref` or `delete_ref` is called. An example without a link is skipped, of the
+/// kind returned.
 fn reference_body(
     route: &RouteIr,
     example: &Example,
@@ -528,17 +613,18 @@ fn reference_body(
     seed_key: &TokenStream,
     entity_id: &str,
     call: &TokenStream,
-) -> Result<TokenStream, &'static str> {
+) -> Result<TokenStream, SkipKind> {
     if route.kind == OperationKind::Delete {
         return Ok(quote! {
             h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
             #call().await.expect("the seeded link is removed");
+            assert_deleted(&h, #collection, #seed_key);
         });
     }
     let link = (example.request.body.as_ref())
         .and_then(|b| b.get("@odata.id"))
         .and_then(Value::as_str)
-        .ok_or("doc defect: the `$ref` example has no `@odata.id` link")?;
+        .ok_or(SkipKind::RefWithoutLink)?;
     // `https://graph.microsoft.com/beta/directoryObjects/{id}`: the entity `{id}` of
     // `/directoryObjects`.
     let path = link.split(['?', '#']).next().unwrap_or_default();
@@ -618,9 +704,10 @@ fn call_case(
             match graph_spec::literals::parse_function_arguments(inside) {
                 Ok(arguments) => Value::Object(arguments),
                 Err(reason) => {
-                    return ignored(&format!(
-                        "doc defect: the example's function arguments do not parse: {reason}"
-                    ));
+                    return ignored(
+                        SkipKind::UnparsableArguments,
+                        format!("the example's function arguments do not parse: {reason}"),
+                    );
                 }
             }
         }
@@ -646,7 +733,8 @@ fn call_case(
     if !example.request.violations.is_empty() {
         let Some(parameters) = parameter_struct else {
             return ignored(
-                "doc defect: the example passes arguments the page does not declare, which the typed client cannot send",
+                SkipKind::UndeclaredArguments,
+                "the example passes arguments the page does not declare, which the typed client cannot send",
             );
         };
         let fields = violated_fields(example);
@@ -690,7 +778,8 @@ fn call_case(
             }
             _ => {
                 return ignored(
-                    "doc defect: a download example that is neither the redirect nor a JSON answer",
+                    SkipKind::UnrecognisedDownload,
+                    "a download example that is neither the redirect nor a JSON answer",
                 );
             }
         };

@@ -11,7 +11,8 @@ pub use runner::{Case, CaseFuture, run, trials};
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
-use graph_client_runtime::{Error, Transport};
+use graph_client_runtime::codegen::{self, Method};
+use graph_client_runtime::{Error, Request, Transport};
 use graph_mock_runtime::{Api, Config, MockServer};
 
 /// The key a singleton is stored under, for seeding one.
@@ -82,6 +83,31 @@ impl Harness {
         // in memory, or once committed in SQLite (its writer is a thread of its own).
         let inserted = self.server.state().store.insert(collection, key, object);
         futures::executor::block_on(inserted).expect("the seeded key is free");
+    }
+
+    /// The entity stored under `key` in `collection`, as the store holds it (what a following
+    /// read starts from), or `None` when there is none.
+    pub fn stored(&self, collection: &str, key: &str) -> Option<Value> {
+        let entity = (self.server.state().store.get(collection, key))
+            .unwrap_or_else(|e| panic!("the store reads `{collection}/{key}`: {e}"));
+        entity.map(|entity| Value::Object(entity.to_map()))
+    }
+
+    /// Sends `body`, JSON text exactly as a doc example shows it, with `method` to `path`
+    /// (relative to the base URL), bypassing the typed client: what a client that does not
+    /// check its input would send.
+    pub async fn send_json(&self, method: &str, path: &str, body: &str) -> Result<Value, Error> {
+        let method = Method::from_bytes(method.as_bytes())
+            .unwrap_or_else(|e| panic!("`{method}` is an HTTP method: {e}"));
+        let body = json(body);
+        let request = Request::new(
+            self.transport.clone(),
+            method,
+            path.to_owned(),
+            Some(&body),
+            codegen::json::<Value>,
+        );
+        request.send().await
     }
 
     /// The status of the last response the client received.
@@ -229,6 +255,70 @@ pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
     }
 }
 
+/// Asserts that an update took effect in the store: every property `sent` (the update as the
+/// client encoded it) is stored as sent (`null` clears it), and every other property of the
+/// entity as `seeded` before the update is unchanged.
+pub fn assert_updated(
+    harness: &Harness,
+    collection: &str,
+    key: &str,
+    seeded: &str,
+    sent: &impl Serialize,
+) {
+    let stored = (harness.stored(collection, key))
+        .unwrap_or_else(|| panic!("the updated entity `{collection}/{key}` is still stored"));
+    let (seeded, sent) = (json(seeded), encode(sent));
+    let sent = sent.as_object().expect("an update body is a JSON object");
+    for (name, value) in sent {
+        let now = stored.get(name).unwrap_or(&Value::Null);
+        assert_eq!(now, value, "the update set `{name}`");
+    }
+    for (name, value) in seeded.as_object().into_iter().flatten() {
+        if !sent.contains_key(name) {
+            let now = stored.get(name).unwrap_or(&Value::Null);
+            assert_eq!(now, value, "the update left `{name}` alone");
+        }
+    }
+}
+
+/// Asserts that the entity under `key` in `collection` is gone, as a following GET would find
+/// (a 404).
+pub fn assert_deleted(harness: &Harness, collection: &str, key: &str) {
+    let left = harness.stored(collection, key);
+    assert!(
+        left.is_none(),
+        "`{collection}/{key}` is deleted, but the store still holds {left:?}"
+    );
+}
+
+/// Asserts that a typed answer, as the client would encode it again, is an instance of the
+/// structured type `type_name` of the mock's schema (or of each item, for a list): no property
+/// the type lacks, every value of its property's type. `ignore_id` leaves out an `id` the case
+/// gave items the doc shows without one.
+pub fn assert_conforms(
+    harness: &Harness,
+    answer: &impl Serialize,
+    type_name: &str,
+    ignore_id: bool,
+) {
+    let answer = encode(answer);
+    let schema = harness.server.state().api.schema();
+    let items = match &answer {
+        Value::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    for item in items {
+        let mut item = item.clone();
+        drop_generated(&mut item, ignore_id);
+        let violations = graph_odata::value_check::check_object(schema, type_name, &item);
+        assert!(
+            violations.is_empty(),
+            "the answer is not a `{type_name}`: {:?}",
+            violations.iter().map(|v| &v.message).collect::<Vec<_>>()
+        );
+    }
+}
+
 /// Asserts a 400 from the mock whose message names one of the `fields` a doc example got
 /// wrong (see [`assert_names_one_of`]).
 pub fn expect_rejected<T: Debug>(result: Result<T, Error>, fields: &[&str]) {
@@ -250,11 +340,23 @@ pub fn assert_names_one_of(message: &str, fields: &[&str]) {
         let first = path.split(['.', '[']).next().unwrap_or(path);
         let last = path.rsplit('.').next().unwrap_or(path);
         let last = last.split('[').next().unwrap_or(last);
-        [first, last]
+        [path, first, last]
             .iter()
-            .any(|name| !name.is_empty() && message.contains(name))
+            .any(|name| names_whole(message, name))
     });
     assert!(named, "the error names one of {fields:?}: {message}");
+}
+
+/// Whether `message` names `name` as a whole word or path: not inside a longer name (`id` is
+/// not named by "Invalid", nor `state` by "statement").
+fn names_whole(message: &str, name: &str) -> bool {
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '_';
+    !name.is_empty()
+        && message.match_indices(name).any(|(at, _)| {
+            let before = message[..at].chars().next_back();
+            let after = message[at + name.len()..].chars().next();
+            !before.is_some_and(is_name_char) && !after.is_some_and(is_name_char)
+        })
 }
 
 #[cfg(test)]
@@ -269,6 +371,10 @@ mod tests {
         assert_names_one_of("Invalid value for property 'value[0].content'.", &fields);
         let unnamed = std::panic::catch_unwind(|| assert_names_one_of("Bad request.", &fields));
         assert!(unnamed.is_err());
+        // A name inside a longer word is not named.
+        let inside = std::panic::catch_unwind(|| assert_names_one_of("Invalid value.", &["id"]));
+        assert!(inside.is_err());
+        assert_names_one_of("The property 'id' is read-only.", &["id"]);
     }
 
     #[test]

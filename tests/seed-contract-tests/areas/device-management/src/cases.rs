@@ -49,6 +49,7 @@ async fn device_management_domain_join_connectors_list_example_1(h: Harness) {
         "[{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}]",
         false,
     );
+    assert_conforms(&h, &page.value, "deviceManagementDomainJoinConnector", false);
     assert_eq!(h.last_status(), Some(200u16), "the documented status");
 }
 async fn device_management_domain_join_connectors_create_example_1(h: Harness) {
@@ -69,6 +70,16 @@ async fn device_management_domain_join_connectors_create_example_1(h: Harness) {
     assert_eq!(h.last_status(), Some(201u16), "the documented status");
 }
 async fn device_management_domain_join_connectors_create_example_2(h: Harness) {
+    expect_rejected(
+        h
+            .send_json(
+                "POST",
+                "/deviceManagement/domainJoinConnectors",
+                "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:56:55.9168968+03:00\",\"state\":\"String\",\"version\":\"Version value\"}",
+            )
+            .await,
+        &["state"],
+    );
     match decode::<
         area::model::DeviceManagementDomainJoinConnector,
     >(
@@ -105,15 +116,14 @@ async fn device_management_domain_join_connectors_get_example_1(h: Harness) {
         "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
         false,
     );
+    assert_conforms(&h, &fetched, "deviceManagementDomainJoinConnector", false);
     assert_eq!(h.last_status(), Some(200u16), "the documented status");
 }
 async fn device_management_domain_join_connectors_update_example_1(h: Harness) {
     h.seed_at(
         "/deviceManagement/domainJoinConnectors",
         "77296cf7-6cf7-7729-f76c-2977f76c2977",
-        json(
-            "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
-        ),
+        json("{\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\"}"),
     );
     let patch: area::model::DeviceManagementDomainJoinConnectorUpdate = decode(
             "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
@@ -125,6 +135,13 @@ async fn device_management_domain_join_connectors_update_example_1(h: Harness) {
         .update(&patch)
         .await
         .expect("the mock accepts the documented update");
+    assert_updated(
+        &h,
+        "/deviceManagement/domainJoinConnectors",
+        "77296cf7-6cf7-7729-f76c-2977f76c2977",
+        "{\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\"}",
+        &patch,
+    );
     assert_same(
         &updated,
         "{\"@odata.type\":\"#microsoft.graph.deviceManagementDomainJoinConnector\",\"id\":\"77296cf7-6cf7-7729-f76c-2977f76c2977\",\"displayName\":\"Display Name value\",\"lastConnectionDateTime\":\"2016-12-31T23:58:36.6670033-08:00\",\"state\":\"error\",\"version\":\"Version value\"}",
@@ -144,5 +161,6 @@ async fn device_management_domain_join_connectors_delete_example_1(h: Harness) {
         .delete()
         .await
         .expect("the seeded entity is deleted");
+    assert_deleted(&h, "/deviceManagement/domainJoinConnectors", "e0");
     assert_eq!(h.last_status(), Some(204u16), "the documented status");
 }
