@@ -1,21 +1,24 @@
 //! The mock's own routes under `<base>/$mock/` (off with `--no-admin`). `$mock` can never be a
 //! Graph path segment, so these never collide with generated routes.
 //!
-//! - `GET <base>/$mock/requests`: the request journal, `{"value": [...]}`, oldest first;
+//! - `GET <base>/$mock/requests`: the request journal of the caller's tenant (see
+//!   [`crate::tenant`]), `{"value": [...]}`, oldest first;
 //! - `DELETE <base>/$mock/requests`: clears it;
-//! - `POST <base>/$mock/reset`: restores the state the mock started with (fixtures included).
+//! - `POST <base>/$mock/reset`: restores the caller's tenant as the mock started (the default
+//!   tenant's fixtures included); the other tenants are left alone.
 //!
 //! [`openapi`] (`GET <base>/$openapi`) is served whatever `--no-admin` says: it is discovery,
 //! not administration.
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::tenant::Tenant;
 
 /// The admin routes under `base_path`.
 pub fn router(base_path: &str) -> Router<AppState> {
@@ -36,16 +39,24 @@ pub async fn openapi(State(state): State<AppState>, request: axum::extract::Requ
     axum::Json(document).into_response()
 }
 
-async fn requests(State(state): State<AppState>) -> Response {
-    axum::Json(serde_json::json!({ "value": state.journal.entries() })).into_response()
+/// The caller's tenant's requests.
+async fn requests(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let tenant = Tenant::of(&headers)?;
+    let entries = state.journal.entries(Some(&tenant));
+    Ok(axum::Json(serde_json::json!({ "value": entries })).into_response())
 }
 
-async fn clear_requests(State(state): State<AppState>) -> StatusCode {
-    state.journal.clear();
-    StatusCode::NO_CONTENT
+/// Forgets the caller's tenant's requests.
+async fn clear_requests(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    state.journal.clear(&Tenant::of(&headers)?);
+    Ok(StatusCode::NO_CONTENT)
 }
 
-async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    state.reset().await?;
+/// Resets the caller's tenant.
+async fn reset(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+    state.for_request(&headers)?.reset().await?;
     Ok(StatusCode::NO_CONTENT)
 }

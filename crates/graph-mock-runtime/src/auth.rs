@@ -75,6 +75,16 @@ pub fn check(
     }
 }
 
+/// The claims of the request's bearer token, when it is a JWT (whatever `--auth` says).
+pub(crate) fn bearer_claims(headers: &HeaderMap) -> Option<serde_json::Map<String, Value>> {
+    let token = bearer_token(headers).ok()?;
+    // An opaque token (`Bearer test-token`) has no claims.
+    if token.bytes().filter(|&b| b == b'.').count() != 2 {
+        return None;
+    }
+    decode_claims(token).ok()
+}
+
 fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = headers
         .get(axum::http::header::AUTHORIZATION)

@@ -53,6 +53,8 @@ async fn handle(
     operation: &'static OperationMeta,
 ) -> Result<Response, ApiError> {
     crate::auth::check(state.config.auth, request.headers(), operation)?;
+    // Everything below works in the token's tenant.
+    let state = &state.for_request(request.headers())?;
     let kinds = crate::schema_view::property_kinds(state.api.schema(), &operation.entity_type);
     let documented = state.api.documented(operation);
     // A download (a usage report, a file's content) answers with a redirect to its file.
@@ -583,13 +585,16 @@ impl Context<'_> {
 
     fn list(&self, options: &QueryOptions, raw_query: Option<&str>) -> Result<Response, ApiError> {
         self.parent_exists()?;
+        let token = (options.skip_token.as_deref())
+            .map(|text| query::SkipToken::verify(text, &self.state.tenant))
+            .transpose()?;
         let page = self.state.store.list(
             &self.resource.collection,
             ListRequest {
                 filter: options.filter.as_ref(),
                 order_by: &options.order_by,
                 skip: options.skip,
-                token: options.skip_token,
+                token,
                 page_size: options.top.map_or(self.state.config.page_size, |top| {
                     top.min(self.state.config.max_page_size)
                 }),
@@ -600,7 +605,7 @@ impl Context<'_> {
                 &self.base_url,
                 &self.resource.collection,
                 raw_query,
-                Some(("$skiptoken", &token.encode())),
+                Some(("$skiptoken", &self.state.tenant.sign(&token.encode()))),
             )
         });
         let mut body = String::with_capacity(

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::operation::OperationMeta;
+use crate::tenant::Tenant;
 
 /// One recorded request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,6 +55,8 @@ pub struct Recorded {
     pub operation: Option<&'static OperationMeta>,
     /// When.
     pub time: SystemTime,
+    /// The tenant of the request's token.
+    pub tenant: Tenant,
 }
 
 /// A request's target (path and query), headers (without `Authorization`) and body, copied
@@ -188,24 +191,19 @@ impl Journal {
         drop(evicted);
     }
 
-    /// The recorded requests, oldest first.
-    pub fn entries(&self) -> Vec<JournalEntry> {
-        let recorded: Vec<Recorded> = self
-            .entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+    /// The recorded requests of `tenant` (of every tenant when `None`), oldest first.
+    pub fn entries(&self, tenant: Option<&Tenant>) -> Vec<JournalEntry> {
+        let recorded: Vec<Recorded> = (self.entries.lock().unwrap_or_else(|p| p.into_inner()))
             .iter()
+            .filter(|r| tenant.is_none_or(|t| *t == r.tenant))
             .cloned()
             .collect();
         recorded.iter().map(Recorded::entry).collect()
     }
 
-    /// Forgets every request.
-    pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+    /// Forgets the requests of `tenant`.
+    pub fn clear(&self, tenant: &Tenant) {
+        (self.entries.lock().unwrap_or_else(|p| p.into_inner())).retain(|r| r.tenant != *tenant);
     }
 }
 
@@ -220,6 +218,7 @@ mod tests {
             status,
             operation: None,
             time: SystemTime::now(),
+            tenant: Tenant::default(),
         }
     }
 
@@ -229,11 +228,11 @@ mod tests {
         for n in 1..=3 {
             journal.record(recorded(n));
         }
-        let entries = journal.entries();
+        let entries = journal.entries(None);
         assert_eq!(entries.iter().map(|e| e.status).collect::<Vec<_>>(), [2, 3]);
         assert_eq!(entries[0].query.as_deref(), Some("a=1"));
-        journal.clear();
-        assert!(journal.entries().is_empty());
+        journal.clear(&Tenant::default());
+        assert!(journal.entries(None).is_empty());
     }
 
     #[test]
@@ -253,6 +252,7 @@ mod tests {
             status: 200,
             operation: None,
             time: SystemTime::now(),
+            tenant: Tenant::default(),
         };
         let entry = recorded.entry();
         assert_eq!(entry.path, "/beta/users");

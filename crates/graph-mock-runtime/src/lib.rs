@@ -41,6 +41,7 @@ mod resource;
 mod schema_view;
 mod seed;
 pub mod store;
+pub mod tenant;
 pub mod tls;
 pub mod token;
 
@@ -84,14 +85,19 @@ impl std::ops::Deref for AppState {
 }
 
 /// The parts of an [`AppState`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SharedState {
     /// The model of the spec this mock serves: its operations and schema.
     pub api: &'static Api,
     /// The settings.
     pub config: Arc<Config>,
-    /// The entities.
+    /// The entities of this state's tenant (see [`tenant`]): the default tenant's, but in the
+    /// state a request is served with ([`AppState::for_tenant`]).
     pub store: Arc<dyn Store>,
+    /// The tenant whose state this is.
+    pub tenant: tenant::Tenant,
+    /// The store of every tenant, which each tenant's view is made of.
+    shared_store: Arc<dyn Store>,
     /// What delta queries answer: the changes to the collections they track (the store
     /// records them).
     pub changes: Arc<store::ChangeLog>,
@@ -181,7 +187,11 @@ impl AppState {
             config.fault_seed,
         ));
         let changes = Arc::new(store::ChangeLog::default());
-        let store: Arc<dyn Store> = Arc::new(store::Tracked::new(store, changes.clone()));
+        let shared_store: Arc<dyn Store> = Arc::new(store::Tracked::new(store, changes.clone()));
+        let store: Arc<dyn Store> = Arc::new(tenant::TenantStore::new(
+            tenant::Tenant::default(),
+            shared_store.clone(),
+        ));
         let versions: Arc<[&'static Api]> = apis.into();
         let config = Arc::new(config);
         let start_state: Arc<Mutex<StartState>> = Arc::default();
@@ -200,6 +210,8 @@ impl AppState {
                     spellings: Arc::new(path_case::PathSpellings::new(api.operations())),
                     config: config.clone(),
                     store: store.clone(),
+                    tenant: tenant::Tenant::default(),
+                    shared_store: shared_store.clone(),
                     changes: changes.clone(),
                     journal: journal.clone(),
                     faults: faults.clone(),
@@ -207,6 +219,28 @@ impl AppState {
                 }))
             })
             .collect()
+    }
+
+    /// This state as `tenant` sees it: its store is the tenant's part of the shared one; the
+    /// rest (the API, the journal, the change log) is shared.
+    pub fn for_tenant(&self, tenant: tenant::Tenant) -> AppState {
+        if tenant == self.tenant {
+            return self.clone();
+        }
+        let store = Arc::new(tenant::TenantStore::new(
+            tenant.clone(),
+            self.shared_store.clone(),
+        ));
+        AppState(Arc::new(SharedState {
+            store,
+            tenant,
+            ..SharedState::clone(self)
+        }))
+    }
+
+    /// This state as the tenant of a request with `headers` sees it (see [`tenant::Tenant::of`]).
+    pub fn for_request(&self, headers: &axum::http::HeaderMap) -> Result<AppState, ApiError> {
+        Ok(self.for_tenant(tenant::Tenant::of(headers)?))
     }
 
     /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as
@@ -289,14 +323,18 @@ impl AppState {
         Ok(())
     }
 
-    /// Restores the captured start state and clears the journal.
+    /// Restores this state's tenant as it started (the default tenant's fixtures; nothing for
+    /// another tenant), expires its delta tokens and clears its requests from the journal. The
+    /// other tenants are left as they are.
     pub async fn reset(&self) -> Result<(), StoreError> {
-        let start = self
-            .start_state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let start = match self.tenant.id() {
+            None => (self.start_state.lock().unwrap_or_else(|p| p.into_inner())).clone(),
+            Some(_) => StartState::default(),
+        };
         self.store.clear().await?;
+        // The tenant's delta rounds start over, as after a restart.
+        self.changes
+            .forget(|collection| self.tenant.owns(collection));
         for (collection, entities) in start {
             for (id, entity) in entities {
                 if let serde_json::Value::Object(object) = entity {
@@ -304,7 +342,7 @@ impl AppState {
                 }
             }
         }
-        self.journal.clear();
+        self.journal.clear(&self.tenant);
         Ok(())
     }
 }

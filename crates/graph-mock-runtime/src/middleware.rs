@@ -150,6 +150,9 @@ async fn record(request: Request, limit: usize) -> Result<(Request, Option<Recor
         status: 0,
         operation: None,
         time: std::time::SystemTime::now(),
+        // A token whose tenant is not valid is refused; its request is journaled as the
+        // default tenant's.
+        tenant: crate::tenant::Tenant::of(&parts.headers).unwrap_or_default(),
     };
     Ok((
         Request::from_parts(parts, Body::from(bytes)),

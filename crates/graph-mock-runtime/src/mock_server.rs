@@ -161,7 +161,7 @@ impl MockServer {
 
     /// The requests served so far, oldest first (bounded by the journal size).
     pub fn received_requests(&self) -> Vec<JournalEntry> {
-        self.state.journal.entries()
+        self.state.journal.entries(None)
     }
 
     /// Expects `operation` (`METHOD /path/template`, e.g.

@@ -139,6 +139,12 @@ impl ChangeLog {
         state.version = version;
     }
 
+    /// Stops tracking the collections `forgotten` names: the delta tokens issued for them have
+    /// expired (a reset of one tenant expires that tenant's).
+    pub fn forget(&self, forgotten: impl Fn(&str) -> bool) {
+        self.state().collections.retain(|name, _| !forgotten(name));
+    }
+
     /// Forgets everything: tokens issued so far have expired.
     fn restart(&self) {
         *self.state() = State {

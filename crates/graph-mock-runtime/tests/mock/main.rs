@@ -23,4 +23,5 @@ mod path_case;
 mod permissions;
 mod queries;
 mod references;
+mod tenants;
 mod versions;

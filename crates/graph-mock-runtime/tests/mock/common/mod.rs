@@ -102,7 +102,29 @@ impl Harness {
 
     /// [`Harness::send`] to an absolute URL.
     pub async fn send_url(&self, method: Method, url: &str, body: Option<Value>) -> Reply {
-        let mut request = self.http.request(method, url).bearer_auth("token");
+        self.send_url_as("token", method, url, body).await
+    }
+
+    /// [`Harness::send`] with the bearer token `token`.
+    pub async fn send_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        self.send_url_as(token, method, &self.url(path), body).await
+    }
+
+    /// [`Harness::send_url`] with the bearer token `token`.
+    pub async fn send_url_as(
+        &self,
+        token: &str,
+        method: Method,
+        url: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.http.request(method, url).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(&body);
         }
