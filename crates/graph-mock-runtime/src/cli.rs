@@ -54,7 +54,8 @@ struct Cli {
     /// Keep the state in this SQLite file (created if missing) instead of in memory.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
-    /// Load entities at start from a JSON file: {"<collection path>": [entity, ...]}.
+    /// Load entities at start from a JSON file: {"<collection path>": [entity, ...]} into the
+    /// default tenant, and {"tenants": {"<tid>": {...}}} into the tenants named.
     #[arg(long, value_name = "FILE.json")]
     fixtures: Option<PathBuf>,
     /// Do not serve the `<base>/$mock/...` admin routes.

@@ -243,14 +243,25 @@ impl AppState {
         Ok(self.for_tenant(tenant::Tenant::of(headers)?))
     }
 
-    /// Loads fixtures, `{"<collection path>": [entity, ...]}`; ids already present are kept as
-    /// they are. Returns how many entities were added.
+    /// Loads fixtures, `{"<collection path>": [entity, ...]}`, into this state's tenant, and
+    /// those under `"tenants": {"<tid>": {...}}` into the tenants named; ids already present are
+    /// kept as they are. Returns how many entities were added.
     pub async fn load_fixtures(&self, fixtures: &serde_json::Value) -> Result<usize, String> {
         let collections = fixtures
             .as_object()
             .ok_or("fixtures must be a JSON object of collection paths")?;
         let mut added = 0;
         for (collection, entities) in collections {
+            if collection == "tenants" {
+                let tenants = (entities.as_object())
+                    .ok_or("fixtures' `tenants` must be an object of tenant ids")?;
+                for (tid, fixtures) in tenants {
+                    let tenant = tenant::Tenant::named(tid)
+                        .ok_or_else(|| format!("fixtures' tenant `{tid}` is not a tenant id"))?;
+                    added += Box::pin(self.for_tenant(tenant).load_fixtures(fixtures)).await?;
+                }
+                continue;
+            }
             let entities = entities
                 .as_array()
                 .ok_or_else(|| format!("fixtures for `{collection}` must be an array"))?;
@@ -316,21 +327,22 @@ impl AppState {
         seed::seed_examples(self.store.as_ref(), self.api.spec(), self.api.schema()).await
     }
 
-    /// Remembers the current store as the state `reset` restores.
+    /// Remembers the current store, every tenant's, as the state `reset` restores.
     pub fn capture_start_state(&self) -> Result<(), StoreError> {
-        let dump = self.store.dump()?;
+        let dump = self.shared_store.dump()?;
         *self.start_state.lock().unwrap_or_else(|p| p.into_inner()) = dump;
         Ok(())
     }
 
-    /// Restores this state's tenant as it started (the default tenant's fixtures; nothing for
-    /// another tenant), expires its delta tokens and clears its requests from the journal. The
-    /// other tenants are left as they are.
+    /// Restores this state's tenant as it started (its fixtures), expires its delta tokens and
+    /// clears its requests from the journal. The other tenants are left as they are.
     pub async fn reset(&self) -> Result<(), StoreError> {
-        let start = match self.tenant.id() {
-            None => (self.start_state.lock().unwrap_or_else(|p| p.into_inner())).clone(),
-            Some(_) => StartState::default(),
-        };
+        let start: StartState = (self.start_state.lock().unwrap_or_else(|p| p.into_inner()))
+            .iter()
+            .filter_map(|(stored, entities)| {
+                Some((self.tenant.own(stored)?.to_owned(), entities.clone()))
+            })
+            .collect();
         self.store.clear().await?;
         // The tenant's delta rounds start over, as after a restart.
         self.changes

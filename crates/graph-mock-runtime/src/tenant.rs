@@ -39,17 +39,23 @@ impl Tenant {
         let Some(claims) = crate::auth::bearer_claims(headers) else {
             return Ok(Tenant::default());
         };
+        let refused = |tid: &Value| {
+            ApiError::unauthorized(format!(
+                "Invalid JWT token: the tenant (tid claim) {tid} is not a tenant id."
+            ))
+        };
         match claims.get("tid") {
             None => Ok(Tenant::default()),
-            Some(Value::String(tid))
-                if !tid.is_empty() && tid.len() <= 256 && !tid.contains(['/', '?', '#']) =>
-            {
-                Ok(Tenant(Some(Arc::from(tid.as_str()))))
-            }
-            Some(other) => Err(ApiError::unauthorized(format!(
-                "Invalid JWT token: the tenant (tid claim) {other} is not a tenant id."
-            ))),
+            Some(Value::String(tid)) => Tenant::named(tid).ok_or_else(|| refused(&claims["tid"])),
+            Some(other) => Err(refused(other)),
         }
+    }
+
+    /// The tenant `tid`, if it can name a partition: not empty, at most 256 bytes, without `/`,
+    /// `?` or `#`.
+    pub fn named(tid: &str) -> Option<Tenant> {
+        let valid = !tid.is_empty() && tid.len() <= 256 && !tid.contains(['/', '?', '#']);
+        valid.then(|| Tenant(Some(Arc::from(tid))))
     }
 
     /// The tenant's name: its `tid`, or `None` for the default tenant.
@@ -94,7 +100,7 @@ impl Tenant {
 
     /// The tenant's own name for a collection of the shared store, or `None` when the
     /// collection is another tenant's.
-    fn own<'a>(&self, stored: &'a str) -> Option<&'a str> {
+    pub fn own<'a>(&self, stored: &'a str) -> Option<&'a str> {
         match &self.0 {
             None => (!stored.starts_with(PREFIX)).then_some(stored),
             Some(tid) => stored

@@ -272,3 +272,48 @@ async fn the_default_tenant_is_one_tenant_among_others() {
         .await;
     assert_refused("a bad tid", &refused, &[StatusCode::UNAUTHORIZED]);
 }
+
+#[tokio::test]
+async fn fixtures_go_to_their_tenant_and_each_reset_restores_its_own() {
+    let mock = Harness::on(&snapshot_navigation_mock::API, Config::default()).await;
+    let fixtures = json!({
+        "/readers": [{"id": "d1", "displayName": "default"}],
+        "tenants": {"tenant-a": {"/readers": [{"id": "a1", "displayName": "a"}]}},
+    });
+    assert_eq!(
+        mock.server.state().load_fixtures(&fixtures).await.unwrap(),
+        2
+    );
+    mock.server.state().capture_start_state().unwrap();
+    let a = token_of("tenant-a");
+    let ids = |reply: Reply| -> Vec<String> {
+        (reply.body["value"].as_array().unwrap().iter())
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(mock.send(Method::GET, "/readers", None).await), ["d1"]);
+    assert_eq!(
+        ids(mock.send_as(&a, Method::GET, "/readers", None).await),
+        ["a1"]
+    );
+    // A's changes are undone by A's reset, and the default tenant's by its own.
+    let deleted = mock.send_as(&a, Method::DELETE, "/readers/a1", None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    mock.send(Method::DELETE, "/readers/d1", None).await;
+    assert_eq!(
+        mock.send_as(&a, Method::POST, "/$mock/reset", None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        ids(mock.send_as(&a, Method::GET, "/readers", None).await),
+        ["a1"]
+    );
+    assert!(ids(mock.send(Method::GET, "/readers", None).await).is_empty());
+    mock.send(Method::POST, "/$mock/reset", None).await;
+    assert_eq!(ids(mock.send(Method::GET, "/readers", None).await), ["d1"]);
+    let bad = json!({"tenants": {"a/b": {}}});
+    let error = mock.server.state().load_fixtures(&bad).await.unwrap_err();
+    assert!(error.contains("a/b"), "{error}");
+}
