@@ -317,3 +317,26 @@ async fn fixtures_go_to_their_tenant_and_each_reset_restores_its_own() {
     let error = mock.server.state().load_fixtures(&bad).await.unwrap_err();
     assert!(error.contains("a/b"), "{error}");
 }
+
+#[tokio::test]
+async fn a_tenants_token_still_needs_its_scopes() {
+    let config = Config {
+        auth: graph_mock_runtime::AuthMode::Scopes,
+        ..Config::default()
+    };
+    let mock = Harness::on(&snapshot_navigation_mock::API, config).await;
+    let without = unsigned_token(&json!({ "tid": "tenant-a", "scp": "User.Read" }));
+    let refused = mock
+        .send_as(&without, Method::GET, "/library/shelves", None)
+        .await;
+    assert_refused(
+        "a tenant's token without the scope",
+        &refused,
+        &[StatusCode::FORBIDDEN],
+    );
+    let with = unsigned_token(&json!({ "tid": "tenant-a", "scp": "Library.Read.All" }));
+    let allowed = mock
+        .send_as(&with, Method::GET, "/library/shelves", None)
+        .await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+}
