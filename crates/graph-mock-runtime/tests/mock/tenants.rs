@@ -3,7 +3,7 @@
 //! attempt is a 404 (or the refusal the docs give for a token that is not valid), after which
 //! A's data is as it was.
 
-use crate::common::{Harness, Reply};
+use crate::common::{CONNECTORS, Harness, Reply};
 use graph_mock_runtime::Config;
 use graph_mock_runtime::auth::unsigned_token;
 use reqwest::{Method, StatusCode};
@@ -324,19 +324,30 @@ async fn a_tenants_token_still_needs_its_scopes() {
         auth: graph_mock_runtime::AuthMode::Scopes,
         ..Config::default()
     };
-    let mock = Harness::on(&snapshot_navigation_mock::API, config).await;
-    let without = unsigned_token(&json!({ "tid": "tenant-a", "scp": "User.Read" }));
-    let refused = mock
-        .send_as(&without, Method::GET, "/library/shelves", None)
-        .await;
+    // The seed's connectors document their permissions (the fixture leaves some rows TODO).
+    let mock = Harness::with(config).await;
+    let connector = crate::common::connector("x");
+    let read = unsigned_token(
+        &json!({ "tid": "tenant-a", "scp": "DeviceManagementConfiguration.Read.All" }),
+    );
+    let refused = (mock.send_as(&read, Method::POST, CONNECTORS, Some(connector.clone()))).await;
     assert_refused(
         "a tenant's token without the scope",
         &refused,
         &[StatusCode::FORBIDDEN],
     );
-    let with = unsigned_token(&json!({ "tid": "tenant-a", "scp": "Library.Read.All" }));
-    let allowed = mock
-        .send_as(&with, Method::GET, "/library/shelves", None)
+    let write = unsigned_token(
+        &json!({ "tid": "tenant-a", "scp": "DeviceManagementConfiguration.ReadWrite.All" }),
+    );
+    let created = mock
+        .send_as(&write, Method::POST, CONNECTORS, Some(connector))
         .await;
-    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let listed = mock.send_as(&read, Method::GET, CONNECTORS, None).await;
+    assert_eq!(
+        listed.body["value"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.body
+    );
 }
