@@ -61,6 +61,7 @@ async fn main() -> ExitCode {
             memory_entities: 10_000,
             soak: Duration::from_secs(2),
             client_requests: 200,
+            cold_build: false,
         }
     } else {
         Settings {
@@ -70,6 +71,7 @@ async fn main() -> ExitCode {
             memory_entities: 1_000_000,
             soak: Duration::from_secs(60),
             client_requests: 5_000,
+            cold_build: true,
         }
     };
     let mut rows = Vec::new();

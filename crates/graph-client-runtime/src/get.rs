@@ -17,11 +17,20 @@ pub struct GetRequest<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> GetRequest<T> {
-    /// A request for the entity at `path`.
+    /// A request for the entity (or complex value) at `path`, answered as itself.
     #[doc(hidden)]
     pub fn new(transport: Transport, path: String) -> GetRequest<T> {
         GetRequest {
             request: Request::new(transport, Method::GET, path, None::<&()>, request::json),
+        }
+    }
+
+    /// A request for the primitive (or collection) value of a property at `path`, answered as
+    /// `{"value": ...}`, as OData answers one.
+    #[doc(hidden)]
+    pub fn value(transport: Transport, path: String) -> GetRequest<T> {
+        GetRequest {
+            request: Request::new(transport, Method::GET, path, None::<&()>, request::value),
         }
     }
 

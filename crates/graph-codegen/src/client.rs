@@ -492,19 +492,28 @@ fn call(
     }
 }
 
+/// Whether an answer comes as `{"value": ...}`: a collection, a primitive or an enum does; an
+/// entity or a complex value (typed, or of an undocumented type) is answered as itself, with
+/// its `@odata.context`.
+pub(crate) fn answered_as_value(response: &ResponseIr) -> bool {
+    let structured = matches!(
+        response.ty,
+        FieldType::Struct(_) | FieldType::Poly(_) | FieldType::Json
+    );
+    response.collection || !structured
+}
+
 /// The Rust type and decoder of an action's or function's answer.
 fn call_answer(response: Option<&ResponseIr>, prefix: &TokenStream) -> (TokenStream, TokenStream) {
     match response {
         None => (quote!(()), quote!(no_content)),
-        // Collections and primitives come back as `{"value": ...}`; a collection of a model
-        // type is read as a page, whose decoding the model compiles (see its `page_from_json`).
+        // A collection of a model type is read as a page, whose decoding the model compiles
+        // (see its `page_from_json`).
         Some(ResponseIr {
             ty: ty @ (FieldType::Struct(_) | FieldType::Poly(_)),
             collection: true,
         }) => (rust_type(ty, true, false, prefix), quote!(values)),
-        Some(ResponseIr { ty, collection })
-            if *collection || !matches!(ty, FieldType::Struct(_) | FieldType::Poly(_)) =>
-        {
+        Some(response @ ResponseIr { ty, collection }) if answered_as_value(response) => {
             (rust_type(ty, *collection, false, prefix), quote!(value))
         }
         Some(ResponseIr { ty, .. }) => (rust_type(ty, false, false, prefix), quote!(json)),
@@ -576,10 +585,15 @@ fn crud_or_call(
         OperationKind::Get => {
             let method = ident(method_name);
             let ty = response_type.unwrap_or(quote!(serde_json::Value));
+            // A property's primitive value (a chart's `image`) comes as `{"value": ...}`.
+            let make = match route.response.as_ref().is_some_and(answered_as_value) {
+                true => quote!(value),
+                false => quote!(new),
+            };
             quote! {
                 #docs
                 pub fn #method(&self) -> GetRequest<#ty> {
-                    GetRequest::new(self.transport().clone(), self.path().to_owned())
+                    GetRequest::#make(self.transport().clone(), self.path().to_owned())
                 }
             }
         }

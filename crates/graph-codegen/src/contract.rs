@@ -23,7 +23,8 @@ pub use skip::{Skip, SkipKind};
 use crate::CodegenError;
 use crate::areas::Features;
 use crate::builders::{self, Edge, Unit};
-use crate::ir::{Ir, ResponseIr, RouteIr};
+use crate::client::answered_as_value;
+use crate::ir::{Ir, RouteIr};
 use crate::layout;
 use crate::model::rust_type;
 use crate::names::{Scope, ident};
@@ -504,6 +505,23 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
                 assert_created(&created, #request_json, #expected);
             }
         }
+        // A property's primitive value: `{"value": ...}`, which the client unwraps.
+        OperationKind::Get if route.response.as_ref().is_some_and(answered_as_value) => {
+            let Some(body) = (example.response.as_ref()).and_then(|r| r.body.as_ref()) else {
+                return Ok(ignored(
+                    SkipKind::GetWithoutEntity,
+                    "the example shows no value to compare with",
+                ));
+            };
+            let value = body.get("value").cloned().unwrap_or(Value::Null);
+            let seeded = json_literal(&serde_json::json!({ "value": value }));
+            let expected = json_literal(&value);
+            quote! {
+                h.seed_at(#collection, #seed_key, json(#seeded));
+                let fetched = #call().await.expect("the documented value is served");
+                assert_same(&fetched, #expected, false);
+            }
+        }
         OperationKind::Get => {
             if !entity.as_ref().is_some_and(Value::is_object) {
                 return Ok(ignored(
@@ -792,12 +810,8 @@ fn call_case(
         });
     }
     let check = match (route.response.as_ref(), documented) {
-        (Some(ResponseIr { ty, collection }), Some(body)) => {
-            let structured = matches!(
-                ty,
-                crate::ir::FieldType::Struct(_) | crate::ir::FieldType::Poly(_)
-            );
-            let expected = if *collection || !structured {
+        (Some(response), Some(body)) => {
+            let expected = if answered_as_value(response) {
                 body.get("value").cloned().unwrap_or(Value::Null)
             } else {
                 // Like get examples, some wrap a single value in {"value": {...}}.
