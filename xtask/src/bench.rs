@@ -6,6 +6,10 @@ use std::process::Command;
 
 use crate::args::Args;
 
+/// The variable that tells `graph-bench` which commit the checkout is at (`git describe
+/// --always --dirty`), as `cargo xtask corpus` stamps its figures.
+const CHECKOUT_STATE: &str = "GRAPH_BENCH_CHECKOUT";
+
 pub fn run(mut args: Args) -> Result<(), String> {
     let quick = args.flag("--quick");
     let only = args.value("--only")?;
@@ -31,6 +35,10 @@ pub fn run(mut args: Args) -> Result<(), String> {
     command
         .args(["run", "--release", "--locked", "-p", "graph-bench", "--"])
         .current_dir(crate::workspace_root());
+    // What the bench compares the corpus figures' commit with.
+    if let Some(state) = crate::corpus::checkout_state(&crate::workspace_root()) {
+        command.env(CHECKOUT_STATE, state);
+    }
     if quick {
         command.arg("--quick");
     }

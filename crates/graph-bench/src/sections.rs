@@ -820,17 +820,6 @@ fn cold_release_build(rows: &mut Vec<Row>) {
     });
 }
 
-/// The checkout's commit as `cargo xtask corpus` stamps its figures (`git describe`).
-fn checkout_state() -> Option<String> {
-    let output = std::process::Command::new("git")
-        .args(["describe", "--always", "--dirty", "--abbrev=40"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .ok()?;
-    let state = String::from_utf8(output.stdout).ok()?;
-    output.status.success().then(|| state.trim().to_owned())
-}
-
 fn compile_times(rows: &mut Vec<Row>) {
     let file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus-timings.json");
@@ -846,14 +835,17 @@ fn compile_times(rows: &mut Vec<Row>) {
     };
     // Figures of another commit (or of uncommitted files) are shown, marked, and not judged.
     let measured_on = timings["commit"].as_str().unwrap_or("an unknown commit");
-    let current = checkout_state();
+    // `cargo xtask bench` says which commit the checkout is at, as the corpus stamps it.
+    let current = std::env::var("GRAPH_BENCH_CHECKOUT").ok();
     let fresh = current.as_deref() == Some(measured_on) && !measured_on.ends_with("-dirty");
     if !fresh {
         rows.push(row(
             "the corpus figures below",
             format!(
                 "stale: measured on {measured_on}, the checkout is {}",
-                current.as_deref().unwrap_or("not a git checkout")
+                current
+                    .as_deref()
+                    .unwrap_or("unknown (run the bench with `cargo xtask bench`)")
             ),
         ));
     }

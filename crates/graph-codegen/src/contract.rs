@@ -418,7 +418,7 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
     if route.reference {
         let body = match reference_body(route, example, &collection, &seed_key, &entity_id, &call) {
             Ok(body) => body,
-            Err(kind) => return Ok(ignored(kind, "the `$ref` example has no `@odata.id` link")),
+            Err(skip) => return Ok(CaseCode::Skipped(skip)),
         };
         let parents: Vec<TokenStream> = parents.collect();
         return Ok(test_case(&ident(name), &parents, body, status));
@@ -622,8 +622,8 @@ fn test_case(
 
 /// The body of a `$ref` example's test: the entity its `@odata.id` link names is seeded where
 /// the link says (an add or a set), or the link itself is (a delete), and the client's
-/// `add_ref`, `set_ref` or `delete_ref` is called. An example without a link is skipped, of the
-/// kind returned.
+/// `add_ref`, `set_ref` or `delete_ref` is called. An example without a link is skipped, as
+/// returned.
 fn reference_body(
     route: &RouteIr,
     example: &Example,
@@ -631,7 +631,7 @@ fn reference_body(
     seed_key: &TokenStream,
     entity_id: &str,
     call: &TokenStream,
-) -> Result<TokenStream, SkipKind> {
+) -> Result<TokenStream, Skip> {
     if route.kind == OperationKind::Delete {
         return Ok(quote! {
             h.seed_at(#collection, #seed_key, serde_json::json!({ "id": #entity_id }));
@@ -642,7 +642,10 @@ fn reference_body(
     let link = (example.request.body.as_ref())
         .and_then(|b| b.get("@odata.id"))
         .and_then(Value::as_str)
-        .ok_or(SkipKind::RefWithoutLink)?;
+        .ok_or_else(|| Skip {
+            kind: SkipKind::RefWithoutLink,
+            detail: "the `$ref` example has no `@odata.id` link".to_owned(),
+        })?;
     // `https://graph.microsoft.com/beta/directoryObjects/{id}`: the entity `{id}` of
     // `/directoryObjects`.
     let path = link.split(['?', '#']).next().unwrap_or_default();

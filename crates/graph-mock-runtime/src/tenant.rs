@@ -112,6 +112,9 @@ impl Tenant {
 }
 
 /// The shared store as one tenant sees it: its collections only, under their Graph paths.
+///
+/// The default tenant's calls go straight to the shared store; another tenant's writes own
+/// their prefixed collection path, so they start when awaited rather than when called.
 #[derive(Debug)]
 pub struct TenantStore {
     tenant: Tenant,
@@ -132,8 +135,12 @@ impl Store for TenantStore {
         id: &'a str,
         entity: Map<String, Value>,
     ) -> Committed<'a, Entity> {
-        let collection = self.tenant.collection(collection);
-        Box::pin(async move { self.shared.insert(&collection, id, entity).await })
+        match self.tenant.collection(collection) {
+            Cow::Borrowed(collection) => self.shared.insert(collection, id, entity),
+            Cow::Owned(collection) => {
+                Box::pin(async move { self.shared.insert(&collection, id, entity).await })
+            }
+        }
     }
 
     fn get(&self, collection: &str, id: &str) -> Result<Option<Entity>, StoreError> {
@@ -146,13 +153,21 @@ impl Store for TenantStore {
         id: &'a str,
         patch: Patch<'a>,
     ) -> Committed<'a, Entity> {
-        let collection = self.tenant.collection(collection);
-        Box::pin(async move { self.shared.update(&collection, id, patch).await })
+        match self.tenant.collection(collection) {
+            Cow::Borrowed(collection) => self.shared.update(collection, id, patch),
+            Cow::Owned(collection) => {
+                Box::pin(async move { self.shared.update(&collection, id, patch).await })
+            }
+        }
     }
 
     fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {
-        let collection = self.tenant.collection(collection);
-        Box::pin(async move { self.shared.delete(&collection, id).await })
+        match self.tenant.collection(collection) {
+            Cow::Borrowed(collection) => self.shared.delete(collection, id),
+            Cow::Owned(collection) => {
+                Box::pin(async move { self.shared.delete(&collection, id).await })
+            }
+        }
     }
 
     fn len(&self, collection: &str) -> Result<usize, StoreError> {
