@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use graph_bench::load::{Request, Target};
 use graph_bench::{COLLECTION, floor, floor_entities, id_of, mock_state};
-use graph_mock_runtime::AppState;
+use graph_mock_runtime::{AppState, DataLocation};
 use serde_json::Value;
 
 use crate::binary::{self, Logging, Serving};
@@ -413,7 +413,7 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     let _ = std::fs::create_dir_all(&directory);
     let config = graph_mock_runtime::Config {
         auth: graph_mock_runtime::AuthMode::None,
-        data: Some(directory.join("durable.db")),
+        data: Some(DataLocation::Sqlite(directory.join("durable.db"))),
         ..graph_mock_runtime::Config::default()
     };
     let durable = match AppState::open(&seed_mock::API, config) {

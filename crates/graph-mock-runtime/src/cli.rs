@@ -51,9 +51,10 @@ struct Cli {
     /// Preload the entities shown in the docs' response examples.
     #[arg(long)]
     seed_examples: bool,
-    /// Keep the state in this SQLite file (created if missing) instead of in memory.
-    #[arg(long, value_name = "FILE")]
-    data: Option<PathBuf>,
+    /// Keep the state in this SQLite file (created if missing), or in the PostgreSQL database
+    /// of a postgres:// URL (shared by every mock given it), instead of in memory.
+    #[arg(long, value_name = "FILE|URL")]
+    data: Option<crate::store::DataLocation>,
     /// Load entities at start from a JSON file: {"<collection path>": [entity, ...]} into the
     /// default tenant, and {"tenants": {"<tid>": {...}}} into the tenants named.
     #[arg(long, value_name = "FILE.json")]
@@ -229,9 +230,18 @@ fn apis(cli: &Cli, built_in: &[BuiltIn]) -> Result<Vec<&'static Api>, UsageError
     Ok(apis)
 }
 
-/// Opens the store and loads the start state; the first state is the one fixtures go through.
-async fn states(apis: &[&'static Api], cli: &Cli) -> Result<Vec<AppState>, String> {
-    let states = AppState::open_versions(apis, config(cli)?).map_err(|e| e.to_string())?;
+/// The states of `apis` over the store `--data` names: a setting that does not work (a bad
+/// fault file, a database that cannot be reached or is of a newer schema) is a usage error.
+fn open(apis: &[&'static Api], cli: &Cli) -> Result<Vec<AppState>, UsageError> {
+    let config = config(cli).map_err(UsageError)?;
+    AppState::open_versions(apis, config).map_err(|e| match &cli.data {
+        Some(data) => UsageError(format!("--data {data}: {e}")),
+        None => UsageError(e.to_string()),
+    })
+}
+
+/// Loads the start state; the first state is the one fixtures go through.
+async fn load(states: Vec<AppState>, cli: &Cli) -> Result<Vec<AppState>, String> {
     let state = &states[0];
     if cli.seed_examples {
         let mut count = 0;
@@ -278,7 +288,14 @@ pub async fn run(built_in: &[BuiltIn]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let ready = states(&apis, &cli).await;
+    let states = match open(&apis, &cli) {
+        Ok(states) => states,
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let ready = load(states, &cli).await;
     let (states, certificates) = match ready.and_then(|s| Ok((s, certificates(&cli)?))) {
         Ok(ready) => ready,
         Err(message) => {

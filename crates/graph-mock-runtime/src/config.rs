@@ -43,8 +43,9 @@ pub struct Config {
     pub max_page_size: usize,
     /// The largest request body accepted, in bytes.
     pub max_body: usize,
-    /// Where to keep the state (SQLite); `None` keeps it in memory.
-    pub data: Option<std::path::PathBuf>,
+    /// Where to keep the state (a SQLite file or a PostgreSQL database); `None` keeps it in
+    /// memory.
+    pub data: Option<crate::store::DataLocation>,
     /// Fault injection rules (none by default).
     pub faults: crate::faults::FaultFile,
     /// The seed that makes fault injection repeatable.

@@ -69,7 +69,7 @@ pub use mock_server::MockServer;
 pub use operation::Api;
 use operation::OperationMeta;
 pub use resource::SINGLETON_KEY;
-pub use store::{MemoryStore, SqliteStore, Store, StoreError};
+pub use store::{DataLocation, MemoryStore, SqliteStore, Store, StoreError};
 
 /// What every handler shares. axum clones it for every request, so it is one `Arc`: one
 /// reference count to bump, not one per part.
@@ -162,7 +162,7 @@ impl AppState {
 
     /// The state `config` asks for: SQLite at `config.data`, else memory.
     pub fn open(api: &'static Api, config: Config) -> Result<AppState, StoreError> {
-        let store = store::open(config.data.as_deref())?;
+        let store = store::open(config.data.as_ref())?;
         Ok(AppState::with_store(&[api], config, store).remove(0))
     }
 
@@ -176,7 +176,7 @@ impl AppState {
         config: Config,
     ) -> Result<Vec<AppState>, OpenError> {
         servable_together(apis)?;
-        let store = store::open(config.data.as_deref())?;
+        let store = store::open(config.data.as_ref())?;
         Ok(AppState::with_store(apis, config, store))
     }
 

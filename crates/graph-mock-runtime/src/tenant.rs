@@ -111,6 +111,23 @@ impl Tenant {
     }
 }
 
+/// A collection path of the shared store as its tenant's id (`""` for the default tenant) and
+/// the path within the tenant: the two keys a database store keeps apart.
+pub fn split_stored(stored: &str) -> (&str, &str) {
+    stored
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.find('/').map(|at| rest.split_at(at)))
+        .unwrap_or(("", stored))
+}
+
+/// The collection path of the shared store that [`split_stored`] split.
+pub fn join_stored(tenant: &str, collection: &str) -> String {
+    match tenant {
+        "" => collection.to_owned(),
+        tid => [PREFIX, tid, collection].concat(),
+    }
+}
+
 /// The shared store as one tenant sees it: its collections only, under their Graph paths.
 ///
 /// The default tenant's calls go straight to the shared store; another tenant's writes own
@@ -222,6 +239,19 @@ mod tests {
 
     fn entity(id: &str) -> Map<String, Value> {
         json!({ "id": id }).as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn stored_paths_split_into_tenant_and_path_and_join_back() {
+        for (stored, split) in [
+            ("/users/a/b", ("", "/users/a/b")),
+            ("/@t1/users/a", ("t1", "/users/a")),
+        ] {
+            assert_eq!(split_stored(stored), split);
+            assert_eq!(join_stored(split.0, split.1), stored);
+            let tenant = Tenant::named(split.0).unwrap_or_default();
+            assert_eq!(tenant.collection(split.1), stored);
+        }
     }
 
     #[test]

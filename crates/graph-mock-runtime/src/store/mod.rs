@@ -4,6 +4,8 @@
 //!   insertion order with a hash index of positions, O(log n + page) paging and `Arc` entities.
 //! - [`SqliteStore`] (`--data FILE`): the same model in SQLite (WAL), every write committed
 //!   before it is acknowledged, so the state survives a `kill -9`.
+//! - `PostgresStore` (`--data postgres://...`, cargo feature `postgres`): the same model in a
+//!   PostgreSQL database, which several mock processes share as replicas of one service.
 //!
 //! Collections are keyed by their concrete path (`/a/{id}/b` with the id filled in), so a child
 //! lives under its parent and deleting the parent removes it. Paging, `$filter` and `$orderby`
@@ -15,6 +17,8 @@
 mod changes;
 mod entity;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 
 use std::collections::BTreeMap;
@@ -25,6 +29,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 pub use changes::{ChangeLog, Expired, Tracked};
@@ -95,10 +101,64 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn clear(&self) -> Committed<'_, ()>;
 }
 
-/// The store for a `--data` setting: SQLite at the path, or memory without one.
-pub fn open(data: Option<&std::path::Path>) -> Result<Arc<dyn Store>, StoreError> {
+/// Where the state is kept (`--data`): a SQLite file, or a PostgreSQL database named by a
+/// `postgres://` (or `postgresql://`) URL. Without one, the state is in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataLocation {
+    /// A SQLite file, created if missing.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl std::str::FromStr for DataLocation {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text.is_empty() {
+            return Err("expected a SQLite file or a postgres:// URL".to_owned());
+        }
+        let is_url = ["postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| text.starts_with(scheme));
+        Ok(match is_url {
+            true => DataLocation::Postgres(text.to_owned()),
+            false => DataLocation::Sqlite(text.into()),
+        })
+    }
+}
+
+impl std::fmt::Display for DataLocation {
+    /// The setting as given (a URL with its password left out).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DataLocation::Sqlite(path) => path.display().fmt(f),
+            DataLocation::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let password = (rest.rsplit_once('@'))
+                    .and_then(|(credentials, place)| Some((credentials.split_once(':')?, place)));
+                match password {
+                    Some(((user, _), place)) => write!(f, "{scheme}://{user}:***@{place}"),
+                    None => f.write_str(url),
+                }
+            }
+        }
+    }
+}
+
+/// The store for a `--data` setting: SQLite or PostgreSQL where it says, memory without one.
+pub fn open(data: Option<&DataLocation>) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match data {
-        Some(path) => Arc::new(SqliteStore::open(path)?),
+        Some(DataLocation::Sqlite(path)) => Arc::new(SqliteStore::open(path)?),
+        #[cfg(feature = "postgres")]
+        Some(DataLocation::Postgres(url)) => Arc::new(PostgresStore::open(url)?),
+        #[cfg(not(feature = "postgres"))]
+        Some(DataLocation::Postgres(_)) => {
+            return Err(StoreError::Backend(
+                "this build has no PostgreSQL store (graph-mock-runtime's cargo feature `postgres`)"
+                    .to_owned(),
+            ));
+        }
         None => Arc::new(MemoryStore::default()),
     })
 }
@@ -133,11 +193,27 @@ mod tests {
 
     fn backends() -> Vec<(Arc<dyn Store>, Option<tempfile::TempDir>)> {
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = open(Some(&dir.path().join("store.db"))).unwrap();
+        let sqlite = open(Some(&DataLocation::Sqlite(dir.path().join("store.db")))).unwrap();
         vec![
             (Arc::new(MemoryStore::default()), None),
             (sqlite, Some(dir)),
         ]
+    }
+
+    #[test]
+    fn data_settings_name_a_file_or_a_database_and_show_no_password() {
+        let parse = |text: &str| text.parse::<DataLocation>();
+        assert_eq!(parse("mock.db"), Ok(DataLocation::Sqlite("mock.db".into())));
+        assert!(parse("").is_err());
+        for (url, shown) in [
+            ("postgres://u:secret@h:5/db", "postgres://u:***@h:5/db"),
+            ("postgresql://u@h/db", "postgresql://u@h/db"),
+            ("postgres://h/db?user=u", "postgres://h/db?user=u"),
+        ] {
+            let location = parse(url).unwrap();
+            assert_eq!(location, DataLocation::Postgres(url.to_owned()));
+            assert_eq!(location.to_string(), shown);
+        }
     }
 
     #[tokio::test]

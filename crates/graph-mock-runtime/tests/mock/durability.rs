@@ -29,7 +29,7 @@ fn start(data: &std::path::Path) -> (std::process::Child, String) {
 /// What the writers know: the last acknowledged and the last attempted version of each entity,
 /// and the answers that were neither a success nor a lost connection (the kill).
 #[derive(Debug, Default)]
-struct Ledger {
+pub(crate) struct Ledger {
     acked: BTreeMap<String, i64>,
     attempted: BTreeMap<String, i64>,
     refused: Vec<String>,
@@ -45,7 +45,9 @@ impl Ledger {
     }
 }
 
-async fn writer(url: String, task: usize, ledger: Arc<Mutex<Ledger>>, stop: Instant) {
+/// Creates connectors under `url` (a base path serving the seed's connectors) and updates each
+/// twice, noting every attempt and acknowledgement, until `stop` or the first failed request.
+pub(crate) async fn writer(url: String, task: usize, ledger: Arc<Mutex<Ledger>>, stop: Instant) {
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(2))
         .build()
@@ -116,68 +118,9 @@ async fn acknowledged_writes_survive_kill_9_twenty_times() {
         }
 
         let (mut child, url) = start(&data);
-        let mut stored = Vec::new();
-        let mut next = format!("{url}{CONNECTORS}?$top=999");
-        loop {
-            let page = reqwest::get(&next)
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap();
-            stored.extend(page["value"].as_array().unwrap().iter().cloned());
-            match page["@odata.nextLink"].as_str() {
-                Some(link) => next = link.to_owned(),
-                None => break,
-            }
-        }
-        let mut versions = BTreeMap::new();
-        for entity in &stored {
-            let id = entity["id"].as_str().unwrap().to_owned();
-            let version: i64 = entity["version"].as_str().unwrap().parse().unwrap();
-            assert_eq!(
-                entity["displayName"],
-                format!("{id} v{version}"),
-                "a write is wholly there: {entity}"
-            );
-            versions.insert(id, version);
-        }
+        let stored = read_all(&url).await;
         let ledger = ledger.lock().unwrap();
-        assert!(
-            ledger.refused.is_empty(),
-            "round {round}: writes refused while the mock was up: {:?}",
-            ledger.refused
-        );
-        // This round's writers are tasks round * 100 + t: each round must have been loaded.
-        let this_round = (ledger.acked.keys())
-            .filter(|id| {
-                let task: usize = id[1..].split('-').next().unwrap().parse().unwrap();
-                task / 100 == round
-            })
-            .count();
-        assert!(
-            this_round > 0,
-            "round {round}: no write was acknowledged before the kill"
-        );
-        for (id, acked) in &ledger.acked {
-            let found = versions
-                .get(id)
-                .unwrap_or_else(|| panic!("round {round}: acknowledged create of {id} is lost"));
-            assert!(
-                found >= acked,
-                "round {round}: {id} is at v{found}, but v{acked} was acknowledged"
-            );
-            assert!(
-                found <= &ledger.attempted[id],
-                "round {round}: {id} is at v{found}, never written"
-            );
-        }
-        for id in versions.keys() {
-            assert!(
-                ledger.attempted.contains_key(id),
-                "round {round}: {id} was never written"
-            );
-        }
+        assert_kept(&ledger, &stored, round);
         drop(ledger);
         child.kill().unwrap();
         child.wait().unwrap();
@@ -187,4 +130,75 @@ async fn acknowledged_writes_survive_kill_9_twenty_times() {
         "bounded: {:?}",
         started.elapsed()
     );
+}
+
+/// Every connector under `url` (a base path), page by page.
+pub(crate) async fn read_all(url: &str) -> Vec<Value> {
+    let mut stored = Vec::new();
+    let mut next = format!("{url}{CONNECTORS}?$top=999");
+    loop {
+        let page = reqwest::get(&next)
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+        stored.extend(page["value"].as_array().unwrap().iter().cloned());
+        match page["@odata.nextLink"].as_str() {
+            Some(link) => next = link.to_owned(),
+            None => break,
+        }
+    }
+    stored
+}
+
+/// Checks what is stored against what `round`'s writers know: every acknowledged write is
+/// there, no write is there half, and nothing is there that was never written.
+pub(crate) fn assert_kept(ledger: &Ledger, stored: &[Value], round: usize) {
+    let mut versions = BTreeMap::new();
+    for entity in stored {
+        let id = entity["id"].as_str().unwrap().to_owned();
+        let version: i64 = entity["version"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            entity["displayName"],
+            format!("{id} v{version}"),
+            "a write is wholly there: {entity}"
+        );
+        versions.insert(id, version);
+    }
+    assert!(
+        ledger.refused.is_empty(),
+        "round {round}: writes refused while the mock was up: {:?}",
+        ledger.refused
+    );
+    // This round's writers are tasks round * 100 + t: each round must have been loaded.
+    let this_round = (ledger.acked.keys())
+        .filter(|id| {
+            let task: usize = id[1..].split('-').next().unwrap().parse().unwrap();
+            task / 100 == round
+        })
+        .count();
+    assert!(
+        this_round > 0,
+        "round {round}: no write was acknowledged before the kill"
+    );
+    for (id, acked) in &ledger.acked {
+        let found = versions
+            .get(id)
+            .unwrap_or_else(|| panic!("round {round}: acknowledged create of {id} is lost"));
+        assert!(
+            found >= acked,
+            "round {round}: {id} is at v{found}, but v{acked} was acknowledged"
+        );
+        assert!(
+            found <= &ledger.attempted[id],
+            "round {round}: {id} is at v{found}, never written"
+        );
+    }
+    for id in versions.keys() {
+        assert!(
+            ledger.attempted.contains_key(id),
+            "round {round}: {id} was never written"
+        );
+    }
 }

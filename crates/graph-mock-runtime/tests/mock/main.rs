@@ -23,5 +23,6 @@ mod path_case;
 mod permissions;
 mod queries;
 mod references;
+mod replicas;
 mod tenants;
 mod versions;

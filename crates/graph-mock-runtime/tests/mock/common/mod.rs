@@ -1,6 +1,6 @@
 //! Helpers for driving the real mock over HTTP on 127.0.0.1.
 
-use graph_mock_runtime::{Api, Config, MockServer};
+use graph_mock_runtime::{Api, Config, DataLocation, MockServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -53,6 +53,8 @@ impl Harness {
 
     /// Starts a mock; with `GRAPH_MOCK_TEST_STORE=sqlite` the whole suite runs against the
     /// SQLite store (CI runs it both ways).
+    /// `GRAPH_MOCK_TEST_STORE=postgres` runs it against PostgreSQL (at the URL in
+    /// `GRAPH_MOCK_TEST_POSTGRES`), each mock in a schema of its own.
     pub async fn with(config: Config) -> Harness {
         Harness::on(&seed_mock::API, config).await
     }
@@ -68,12 +70,18 @@ impl Harness {
         let data = match std::env::var("GRAPH_MOCK_TEST_STORE").as_deref() {
             Ok("sqlite") => {
                 let dir = tempfile::tempdir().expect("a temporary folder");
-                config.data = Some(dir.path().join("mock.db"));
+                config.data = Some(DataLocation::Sqlite(dir.path().join("mock.db")));
                 Some(dir)
+            }
+            Ok("postgres") => {
+                config.data = Some(DataLocation::Postgres(fresh_postgres_schema()));
+                None
             }
             Ok("memory") | Err(_) => None,
             Ok(other) => {
-                panic!("GRAPH_MOCK_TEST_STORE={other}: the suite runs on memory or sqlite")
+                panic!(
+                    "GRAPH_MOCK_TEST_STORE={other}: the suite runs on memory, sqlite or postgres"
+                )
             }
         };
         let database = config.data.clone();
@@ -81,7 +89,7 @@ impl Harness {
             .await
             .expect("the mock starts on 127.0.0.1:0");
         // The store asked for is the one in use: SQLite made its file.
-        if let Some(database) = database {
+        if let Some(DataLocation::Sqlite(database)) = database {
             assert!(database.is_file(), "{} was not created", database.display());
         }
         Harness {
@@ -268,4 +276,32 @@ fn built(name: &str) -> std::path::PathBuf {
         .unwrap_or_else(|e| panic!("cargo builds the {name} binary: {e}"))
         .path()
         .to_owned()
+}
+
+/// A URL of the PostgreSQL server in `GRAPH_MOCK_TEST_POSTGRES` whose connections work in a new,
+/// empty schema: a database of its own for one test's mock (or replicas), without the cost of
+/// creating a database.
+pub fn fresh_postgres_schema() -> String {
+    let server = std::env::var("GRAPH_MOCK_TEST_POSTGRES")
+        .expect("GRAPH_MOCK_TEST_POSTGRES: the URL of a PostgreSQL server for the tests");
+    let schema = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let create = format!("CREATE SCHEMA {schema}");
+    postgres_execute(&server, &create);
+    let separator = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{separator}options=-csearch_path%3D{schema}")
+}
+
+/// Runs `sql` on the PostgreSQL database at `url`.
+pub fn postgres_execute(url: &str, sql: &str) {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    // The synchronous client runs a runtime of its own: not on a test's runtime thread.
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+        client
+            .batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    })
+    .join()
+    .expect("the statement runs");
 }

@@ -1,0 +1,240 @@
+//! `--data postgres://...`: mock processes that share one database are replicas of one service.
+//! A write one acknowledged is read by the others at once, updates racing through two replicas
+//! lose nothing, a replica killed under load loses no acknowledged write, and a database that
+//! does not work is refused at start.
+//!
+//! All but the first need a PostgreSQL server: they are ignored unless asked for, and `.ci/run`
+//! starts one (`.ci/postgres.sh`, which sets `GRAPH_MOCK_TEST_POSTGRES`) and runs them with
+//! `--include-ignored`. They run the `graph-mock` binary (whose default features have the
+//! store) on the beta, where the seed's connectors are served.
+
+use std::ffi::OsStr;
+use std::process::{Child, Command};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{self, CONNECTORS};
+use crate::durability::{Ledger, assert_kept, read_all, writer};
+
+/// A replica: `graph-mock --api beta` on the database at `database`, and its base URL.
+fn replica(database: &str) -> (Child, String) {
+    let args = [
+        "--port", "0", "--auth", "none", "--api", "beta", "--data", database,
+    ];
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    common::start(&common::graph_binary(), &args)
+}
+
+async fn send(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn stop(mut replica: Child) {
+    replica.kill().unwrap();
+    replica.wait().unwrap();
+}
+
+#[test]
+fn a_database_that_cannot_be_reached_is_refused_at_start_with_exit_2() {
+    let output = Command::new(common::graph_binary())
+        .args(["--port", "0", "--api", "beta", "--data"])
+        .arg("postgres://mock:secret@127.0.0.1:1/nowhere")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains("cannot connect to postgres://mock@127.0.0.1:1/nowhere"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("secret"),
+        "the password is not shown: {stderr}"
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
+fn a_schema_newer_than_the_mock_is_refused_at_start_with_exit_2() {
+    let database = common::fresh_postgres_schema();
+    // A first start creates the schema; a later mock then finds it at a version it does not know.
+    let (first, _) = replica(&database);
+    stop(first);
+    common::postgres_execute(
+        &database,
+        "INSERT INTO graph_mock_schema (version) VALUES (999)",
+    );
+    let output = Command::new(common::graph_binary())
+        .args(["--port", "0", "--api", "beta", "--data", &database])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("schema is version 999, newer than this mock's 1"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
+async fn a_write_acknowledged_by_one_replica_is_read_by_the_other_at_once() {
+    let database = common::fresh_postgres_schema();
+    let (a, at_a) = replica(&database);
+    let (b, at_b) = replica(&database);
+    for n in 0..30 {
+        let (status, created) = send(
+            reqwest::Method::POST,
+            format!("{at_a}{CONNECTORS}"),
+            Some(json!({"displayName": format!("connector {n}"), "version": "0"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().unwrap();
+        let (status, read) = send(
+            reqwest::Method::GET,
+            format!("{at_b}{CONNECTORS}/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, &read["displayName"]),
+            (200, &created["displayName"])
+        );
+        let patch = json!({"version": format!("{n}")});
+        let (status, _) = send(
+            reqwest::Method::PATCH,
+            format!("{at_b}{CONNECTORS}/{id}"),
+            Some(patch),
+        )
+        .await;
+        // The connector's update page documents a 200 with the entity.
+        assert_eq!(status, 200);
+        let (_, read) = send(
+            reqwest::Method::GET,
+            format!("{at_a}{CONNECTORS}/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(read["version"], format!("{n}"), "B's update is read by A");
+        if n % 2 == 0 {
+            let (status, _) = send(
+                reqwest::Method::DELETE,
+                format!("{at_a}{CONNECTORS}/{id}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, 204);
+            let (status, _) = send(
+                reqwest::Method::GET,
+                format!("{at_b}{CONNECTORS}/{id}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, 404, "A's delete is seen by B");
+        }
+    }
+    let (_, count) = send(
+        reqwest::Method::GET,
+        format!("{at_b}{CONNECTORS}?$count=true"),
+        None,
+    )
+    .await;
+    assert_eq!(count["@odata.count"], 15, "{count}");
+    stop(a);
+    stop(b);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
+async fn updates_racing_through_two_replicas_lose_none() {
+    let database = common::fresh_postgres_schema();
+    let (a, at_a) = replica(&database);
+    let (b, at_b) = replica(&database);
+    let (status, created) = send(
+        reqwest::Method::POST,
+        format!("{at_a}/users"),
+        Some(json!({"displayName": "Raced"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let user = format!("/users/{}", created["id"].as_str().unwrap());
+    // Each writer owns one property and sets it to each round in turn, through one replica.
+    let properties: [&'static str; 6] = [
+        "jobTitle",
+        "department",
+        "city",
+        "country",
+        "officeLocation",
+        "companyName",
+    ];
+    let rounds = 25;
+    let writers: Vec<_> = (properties.into_iter().enumerate())
+        .map(|(n, property)| {
+            let url = format!("{}{user}", if n % 2 == 0 { &at_a } else { &at_b });
+            tokio::spawn(async move {
+                for round in 0..rounds {
+                    let patch = json!({ property: format!("{round}") });
+                    let (status, body) =
+                        send(reqwest::Method::PATCH, url.clone(), Some(patch)).await;
+                    assert_eq!(status, 204, "{property} round {round}: {body}");
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    for at in [&at_a, &at_b] {
+        let (_, read) = send(reqwest::Method::GET, format!("{at}{user}"), None).await;
+        for property in properties {
+            assert_eq!(
+                read[property],
+                format!("{}", rounds - 1),
+                "{property}'s last update is lost: {read}"
+            );
+        }
+    }
+    stop(a);
+    stop(b);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
+async fn a_replica_killed_under_load_loses_no_acknowledged_write() {
+    let database = common::fresh_postgres_schema();
+    let (survivor, at_survivor) = replica(&database);
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    for round in 0..3 {
+        let (victim, at_victim) = replica(&database);
+        let stop_at = Instant::now() + Duration::from_secs(5);
+        let tasks: Vec<_> = (0..16)
+            .map(|t| {
+                let url = if t % 4 == 0 { &at_survivor } else { &at_victim };
+                tokio::spawn(writer(
+                    url.clone(),
+                    round * 100 + t,
+                    Arc::clone(&ledger),
+                    stop_at,
+                ))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(400 + 150 * round as u64)).await;
+        stop(victim);
+        for task in tasks {
+            let _ = task.await;
+        }
+        let stored = read_all(&at_survivor).await;
+        assert_kept(&ledger.lock().unwrap(), &stored, round);
+    }
+    stop(survivor);
+}
