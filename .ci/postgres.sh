@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests of the PostgreSQL store (issue #34): installed from
 # Debian's packages when missing, a fresh cluster in target/postgres on 127.0.0.1:$PG_PORT,
-# trusted logins for the local user `postgres`. Sourced by .ci/run; sets GRAPH_MOCK_TEST_POSTGRES
+# the user `postgres` with the password `graph-mock`. Sourced by .ci/run; sets GRAPH_MOCK_TEST_POSTGRES
 # (the URL the tests connect to) and defines stop_postgres, which the caller runs when done (it is
 # also the shell's EXIT trap, until the caller sets another).
 # Usage: source .ci/postgres.sh
@@ -24,11 +24,14 @@ fi
 rm -rf "$pg_data"
 mkdir -p "$pg_data"
 [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
-"${as_owner[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >/dev/null
+# Logins over TCP (the mock's) need the password, so that a wrong one can be tested; the socket
+# is trusted, to set it.
+"${as_owner[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 >/dev/null
 # Every mock a test starts keeps a few connections: room for the suite's tests at once.
 "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
     -o "-p $PG_PORT -k $pg_data -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
-export GRAPH_MOCK_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+"${as_owner[@]}" psql -q -h "$pg_data" -p "$PG_PORT" -U postgres -c "ALTER ROLE postgres PASSWORD 'graph-mock'"
+export GRAPH_MOCK_TEST_POSTGRES="postgres://postgres:graph-mock@127.0.0.1:$PG_PORT/postgres"
 stop_postgres() { "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true; }
 trap stop_postgres EXIT
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on $GRAPH_MOCK_TEST_POSTGRES"

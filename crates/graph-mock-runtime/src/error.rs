@@ -178,11 +178,14 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Backend(reason) => {
                 tracing::error!("store failure: {reason}");
-                ApiError::new(
+                // A database that went away is retried on the next request: worth a retry soon.
+                let mut error = ApiError::new(
                     axum::http::StatusCode::SERVICE_UNAVAILABLE,
                     "ServiceUnavailable",
                     "The mock's store is unavailable.",
-                )
+                );
+                error.retry_after = Some(1);
+                error
             }
         }
     }

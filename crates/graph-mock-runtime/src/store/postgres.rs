@@ -43,6 +43,9 @@ const MIGRATION_LOCK: i64 = 0x6772_6170_686d_6f63; // "graphmoc"
 /// How many connections (and threads) one store keeps.
 const CONNECTIONS: usize = 4;
 
+/// How long a connection may take when the URL does not say (`connect_timeout`).
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How many rows one round trip of a scan reads.
 const SCAN_CHUNK: i64 = 256;
 
@@ -127,8 +130,12 @@ impl PostgresStore {
     /// Connects to the database at `url` and brings its schema to this mock's version. An
     /// unreachable database, or one whose schema is newer than this mock knows, is an error.
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        let config = postgres::Config::from_str(url)
-            .map_err(|e| StoreError::Backend(format!("`{url}` is not a PostgreSQL URL: {e}")))?;
+        let mut config = postgres::Config::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("not a PostgreSQL URL: {e}")))?;
+        // A server that does not answer is an error in seconds, at start and while running.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let place = describe(&config);
         let connect = move |config: &postgres::Config| {
             let client = config.connect(NoTls).map_err(|e| match backend(e) {

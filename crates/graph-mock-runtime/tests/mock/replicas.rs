@@ -63,6 +63,113 @@ fn a_database_that_cannot_be_reached_is_refused_at_start_with_exit_2() {
 }
 
 #[test]
+fn a_malformed_database_url_is_refused_at_start_with_exit_2() {
+    let output = Command::new(common::graph_binary())
+        .args(["--port", "0", "--api", "beta", "--data"])
+        .arg("postgres://mock@127.0.0.1:port/db")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a PostgreSQL URL"), "{stderr}");
+}
+
+/// `url` with its password replaced by `password`.
+fn with_password(url: &str, password: &str) -> String {
+    let (credentials, place) = url.rsplit_once('@').expect("the test URL has a user");
+    let (user, _) = (credentials.rsplit_once(':'))
+        .filter(|(user, _)| user.contains("//"))
+        .expect("the test URL has a password");
+    format!("{user}:{password}@{place}")
+}
+
+/// `url` naming the database `name` on the same server.
+fn with_database(url: &str, name: &str) -> String {
+    let (server, _) = url.rsplit_once('/').expect("the test URL names a database");
+    format!("{server}/{name}")
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
+fn a_wrong_password_is_refused_at_start_with_exit_2() {
+    let database = with_password(&common::fresh_postgres_schema(), "not-the-password");
+    let output = Command::new(common::graph_binary())
+        .args(["--port", "0", "--api", "beta", "--data", &database])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("password authentication failed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-the-password"), "{stderr}");
+}
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
+async fn a_database_that_goes_away_is_a_503_with_retry_after_until_it_returns() {
+    let server = std::env::var("GRAPH_MOCK_TEST_POSTGRES").expect("GRAPH_MOCK_TEST_POSTGRES");
+    let name = format!("gone_{}", uuid::Uuid::new_v4().simple());
+    common::postgres_execute(&server, &format!("CREATE DATABASE {name}"));
+    let (mock, at) = replica(&with_database(&server, &name));
+    let (status, created) = send(
+        reqwest::Method::POST,
+        format!("{at}{CONNECTORS}"),
+        Some(json!({"displayName": "Kept", "version": "1"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let entity = format!("{at}{CONNECTORS}/{}", created["id"].as_str().unwrap());
+    // The database goes away: no new connection is allowed, and the mock's are cut.
+    common::postgres_execute(
+        &server,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+    );
+    common::postgres_execute(
+        &server,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    );
+    let http = reqwest::Client::new();
+    for round in 0..6 {
+        let request = match round % 2 {
+            0 => http.get(&entity),
+            _ => http
+                .post(format!("{at}{CONNECTORS}"))
+                .json(&json!({"displayName": "Not kept"})),
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 503, "round {round}");
+        let retry_after = response.headers().get("retry-after").cloned();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "ServiceUnavailable", "{body}");
+        assert_eq!(
+            retry_after.as_ref().and_then(|v| v.to_str().ok()),
+            Some("1")
+        );
+    }
+    // It returns: the mock reconnects, without a restart, and the state is as it was.
+    common::postgres_execute(
+        &server,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"),
+    );
+    let (status, read) = send(reqwest::Method::GET, entity, None).await;
+    assert_eq!(
+        (status, &read["displayName"]),
+        (200, &json!("Kept")),
+        "{read}"
+    );
+    let (_, list) = send(
+        reqwest::Method::GET,
+        format!("{at}{CONNECTORS}?$count=true"),
+        None,
+    )
+    .await;
+    assert_eq!(list["@odata.count"], 1, "no refused write was kept: {list}");
+    stop(mock);
+}
+
+#[test]
 #[ignore = "needs a PostgreSQL server (GRAPH_MOCK_TEST_POSTGRES); .ci/run starts one"]
 fn a_schema_newer_than_the_mock_is_refused_at_start_with_exit_2() {
     let database = common::fresh_postgres_schema();
