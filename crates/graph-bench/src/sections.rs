@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use graph_bench::load::{Request, Target};
-use graph_bench::{COLLECTION, floor, floor_entities, id_of, mock_state};
+use graph_bench::{COLLECTION, connector, floor, floor_entities, id_of, mock_state};
 use graph_mock_runtime::{AppState, DataLocation};
 use serde_json::Value;
 
@@ -402,18 +402,65 @@ async fn throughput(settings: &Settings, rows: &mut Vec<Row>) {
     ));
 }
 
-/// POST under `wrk` at 32 connections: the durable store (`--data`, group commit) against the
-/// in-memory one, with the generator's CPU share and the floor's rate to show it had room to spare.
+/// A durable store measured against the in-memory one: which requests, and the share of the
+/// in-memory rate its POST must reach.
+struct Durable {
+    name: &'static str,
+    data: DataLocation,
+    requests: &'static [Request],
+    post_share: f64,
+    /// The p99 its POST must stay under, if it has a target of its own (else it is shown beside
+    /// the in-memory one).
+    post_p99: Option<Duration>,
+}
+
+/// The durable stores under `wrk` at 32 connections against the in-memory one: SQLite
+/// (`--data FILE`, group commit) POSTs, and PostgreSQL (`--data postgres://...`, one replica, the
+/// server on this machine, at the URL in `GRAPH_BENCH_POSTGRES` or `GRAPH_MOCK_TEST_POSTGRES`;
+/// `.ci/postgres.sh` starts one) POSTs and GETs by id.
 async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
-    let what = "durable POST @32 (wrk)";
-    if without_wrk(what, rows) {
+    if without_wrk("durable stores @32 (wrk)", rows) {
         return;
     }
     let directory = std::env::temp_dir().join(format!("graph-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&directory);
+    let sqlite = Durable {
+        name: "SQLite",
+        data: DataLocation::Sqlite(directory.join("durable.db")),
+        requests: &[Request::Create],
+        post_share: 0.5,
+        post_p99: Some(Duration::from_millis(5)),
+    };
+    durable_store(settings, sqlite, rows).await;
+    let _ = std::fs::remove_dir_all(&directory);
+    let server = ["GRAPH_BENCH_POSTGRES", "GRAPH_MOCK_TEST_POSTGRES"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok());
+    let Some(server) = server else {
+        rows.push(error(
+            "PostgreSQL @32 (wrk)",
+            "no server: set GRAPH_BENCH_POSTGRES to a postgres:// URL (`source .ci/postgres.sh` starts one)",
+        ));
+        return;
+    };
+    let postgres = Durable {
+        name: "PostgreSQL",
+        data: DataLocation::Postgres(server),
+        requests: &[Request::Get, Request::Create],
+        post_share: 0.3,
+        post_p99: None,
+    };
+    durable_store(settings, postgres, rows).await;
+}
+
+/// One durable store's rows: each request kind's rate against the in-memory store's (turn by
+/// turn), its p99 beside the in-memory one, and `wrk`'s CPU share with the floor's rate to show
+/// the generator had room to spare.
+async fn durable_store(settings: &Settings, store: Durable, rows: &mut Vec<Row>) {
+    let what = format!("{} @32 (wrk)", store.name);
     let config = graph_mock_runtime::Config {
         auth: graph_mock_runtime::AuthMode::None,
-        data: Some(DataLocation::Sqlite(directory.join("durable.db"))),
+        data: Some(store.data),
         ..graph_mock_runtime::Config::default()
     };
     let durable = match AppState::open(&seed_mock::API, config) {
@@ -423,72 +470,88 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
             return;
         }
     };
+    // What the GETs read, as the in-memory mock holds it; a database the bench ran on before
+    // has it already.
+    let first = id_of(0);
+    let seeded = durable.store.insert(COLLECTION, &first, connector(0)).await;
+    if let Err(e) = seeded.map(drop).or_else(|e| match e {
+        graph_mock_runtime::StoreError::Conflict => Ok(()),
+        e => Err(e),
+    }) {
+        rows.push(error(what, e.to_string()));
+        return;
+    }
     let durable_url = format!(
         "http://{}/beta{COLLECTION}",
         serve(seed_mock::app(durable)).await
     );
-    let (_, memory) = mock(0).await;
-    let floor = floor(0).await;
-    let measured = async {
-        let turns = wrk_turns(
-            settings,
-            (&durable_url, &memory.collection),
-            Request::Create,
-            32,
-        )
-        .await?;
-        let floor_run = wrk(
-            &floor.collection,
-            Request::Create,
-            32,
-            settings.cell / settings.rounds,
-        )
-        .await?;
-        Ok::<_, String>((turns, floor_run))
-    };
-    let ((d, m, ratio), f) = match measured.await {
-        Ok(measured) => measured,
-        Err(reason) => {
-            rows.push(error(what, reason));
-            return;
-        }
-    };
-    let _ = std::fs::remove_dir_all(&directory);
-    let errors: u64 = d.iter().map(|r| r.errors).sum();
-    let errors_text = match errors {
-        0 => String::new(),
-        n => format!(", {n} errors"),
-    };
-    rows.push(checked(
-        format!(
-            "durable POST @32 (wrk): {:.0} req/s, in-memory {:.0} req/s{errors_text}",
+    let (_, memory) = mock(1).await;
+    let floor = floor(1).await;
+    for &kind in store.requests {
+        let what = format!("{} {} @32 (wrk)", store.name, kind.label());
+        let measured = async {
+            let turns = wrk_turns(settings, (&durable_url, &memory.collection), kind, 32).await?;
+            let floor_run =
+                wrk(&floor.collection, kind, 32, settings.cell / settings.rounds).await?;
+            Ok::<_, String>((turns, floor_run))
+        };
+        let ((d, m, ratio), f) = match measured.await {
+            Ok(measured) => measured,
+            Err(reason) => {
+                rows.push(error(what, reason));
+                return;
+            }
+        };
+        let errors: u64 = d.iter().map(|r| r.errors).sum();
+        let errors_text = match errors {
+            0 => String::new(),
+            n => format!(", {n} errors"),
+        };
+        let label = format!(
+            "{what}: {:.0} req/s, in-memory {:.0} req/s{errors_text}",
             mean_rps(&d),
             mean_rps(&m)
-        ),
-        format!("{:.0}% of in-memory", ratio * 100.0),
-        "≥ 50% of in-memory",
-        ratio >= 0.5 && errors == 0,
-    ));
-    let p99 = worst_p99(&d);
-    rows.push(checked(
-        "durable POST @32: p99 (worst round)",
-        ms(p99),
-        "≤ 5 ms",
-        p99 <= Duration::from_millis(5),
-    ));
-    // The generator's own share of the machine while it drove the durable mock says whether it
-    // was the limit; the floor's rate under it shows how much faster it can go.
-    let generator_cpu = d.iter().map(|r| r.generator_cpu).fold(0.0, f64::max);
-    rows.push(checked(
-        format!(
-            "wrk's share of the CPU while driving the durable mock (most of any round); \
-             it drives the floor at {:.0} req/s",
-            f.rps
-        ),
-        format!("{:.0}%", generator_cpu * 100.0),
-        "≤ 50% (the generator is not the bottleneck)",
-        generator_cpu <= 0.5,
-    ));
+        );
+        let share = format!("{:.0}% of in-memory", ratio * 100.0);
+        rows.push(match kind {
+            Request::Create => checked(
+                label,
+                share,
+                format!("≥ {:.0}% of in-memory", store.post_share * 100.0),
+                ratio >= store.post_share && errors == 0,
+            ),
+            _ if errors > 0 => checked(label, share, "no errors", false),
+            _ => row(label, share),
+        });
+        let p99 = worst_p99(&d);
+        let p99_label = format!(
+            "{} {} @32: p99 (worst round; in-memory {})",
+            store.name,
+            kind.label(),
+            ms(worst_p99(&m))
+        );
+        rows.push(match (kind, store.post_p99) {
+            (Request::Create, Some(limit)) => {
+                checked(p99_label, ms(p99), format!("≤ {}", ms(limit)), p99 <= limit)
+            }
+            _ => row(p99_label, ms(p99)),
+        });
+        // The generator's own share of the machine while it drove the durable mock says
+        // whether it was the limit; the floor's rate under it shows how much faster it can go.
+        let generator_cpu = d.iter().map(|r| r.generator_cpu).fold(0.0, f64::max);
+        rows.push(checked(
+            format!(
+                "wrk's share of the CPU while driving {} {} (most of any round); \
+                 it drives the floor at {:.0} req/s",
+                store.name,
+                kind.label(),
+                f.rps
+            ),
+            format!("{:.0}%", generator_cpu * 100.0),
+            "≤ 50% (the generator is not the bottleneck)",
+            generator_cpu <= 0.5,
+        ));
+    }
 }
 
 /// Sends a request and returns the body of its 2xx answer; any other answer, or none, is an

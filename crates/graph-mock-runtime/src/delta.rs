@@ -119,7 +119,7 @@ impl Context<'_> {
         let token = match &options.delta_token {
             None => None,
             Some(text) => Some(
-                (self.state.tenant.verify(text))
+                (self.state.tenant.verify(self.state.token_key, text))
                     .and_then(DeltaToken::decode)
                     .ok_or_else(|| {
                         ApiError::bad_request(format!("The delta token '{text}' is not valid."))
@@ -255,7 +255,10 @@ impl Context<'_> {
             &self.base_url,
             &self.resource.collection,
             raw_query,
-            Some((name, &self.state.tenant.sign(&token.encode()))),
+            Some((
+                name,
+                &(self.state.tenant).sign(self.state.token_key, &token.encode()),
+            )),
         )
     }
 

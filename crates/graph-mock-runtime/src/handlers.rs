@@ -586,7 +586,7 @@ impl Context<'_> {
     fn list(&self, options: &QueryOptions, raw_query: Option<&str>) -> Result<Response, ApiError> {
         self.parent_exists()?;
         let token = (options.skip_token.as_deref())
-            .map(|text| query::SkipToken::verify(text, &self.state.tenant))
+            .map(|text| query::SkipToken::verify(text, &self.state.tenant, self.state.token_key))
             .transpose()?;
         let page = self.state.store.list(
             &self.resource.collection,
@@ -605,7 +605,10 @@ impl Context<'_> {
                 &self.base_url,
                 &self.resource.collection,
                 raw_query,
-                Some(("$skiptoken", &self.state.tenant.sign(&token.encode()))),
+                Some((
+                    "$skiptoken",
+                    &(self.state.tenant).sign(self.state.token_key, &token.encode()),
+                )),
             )
         });
         let mut body = String::with_capacity(

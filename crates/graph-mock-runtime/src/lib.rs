@@ -96,6 +96,9 @@ pub struct SharedState {
     pub store: Arc<dyn Store>,
     /// The tenant whose state this is.
     pub tenant: tenant::Tenant,
+    /// What the paging and delta tokens given to tenants are signed with: the store's (shared
+    /// by every mock of one database), else this process's.
+    pub token_key: tenant::TokenKey,
     /// The store of every tenant, which each tenant's view is made of.
     shared_store: Arc<dyn Store>,
     /// What delta queries answer: the changes to the collections they track (the store
@@ -186,6 +189,7 @@ impl AppState {
             config.faults.clone(),
             config.fault_seed,
         ));
+        let token_key = store.token_key().unwrap_or_else(tenant::TokenKey::random);
         let changes = Arc::new(store::ChangeLog::default());
         let shared_store: Arc<dyn Store> = Arc::new(store::Tracked::new(store, changes.clone()));
         let store: Arc<dyn Store> = Arc::new(tenant::TenantStore::new(
@@ -211,6 +215,7 @@ impl AppState {
                     config: config.clone(),
                     store: store.clone(),
                     tenant: tenant::Tenant::default(),
+                    token_key,
                     shared_store: shared_store.clone(),
                     changes: changes.clone(),
                     journal: journal.clone(),

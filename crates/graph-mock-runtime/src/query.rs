@@ -56,9 +56,13 @@ impl SkipToken {
         format!("{}-{}", self.returned, self.last_seq)
     }
 
-    /// The token of a `$skiptoken` that `tenant` was given, or a Graph 400.
-    pub fn verify(text: &str, tenant: &crate::tenant::Tenant) -> Result<SkipToken, ApiError> {
-        (tenant.verify(text).and_then(SkipToken::decode)).ok_or_else(|| {
+    /// The token of a `$skiptoken` that `tenant` was given with `key`, or a Graph 400.
+    pub fn verify(
+        text: &str,
+        tenant: &crate::tenant::Tenant,
+        key: crate::tenant::TokenKey,
+    ) -> Result<SkipToken, ApiError> {
+        (tenant.verify(key, text).and_then(SkipToken::decode)).ok_or_else(|| {
             ApiError::bad_request(format!(
                 "The value '{text}' of '$skiptoken' is not a valid skip token."
             ))
@@ -391,9 +395,10 @@ mod tests {
             last_seq: 4711,
         };
         let tenant = crate::tenant::Tenant::default();
-        let signed = tenant.sign(&token.encode());
-        assert_eq!(SkipToken::verify(&signed, &tenant).ok(), Some(token));
-        let refused = SkipToken::verify("zz", &tenant).unwrap_err().message;
+        let key = crate::tenant::TokenKey::random();
+        let signed = tenant.sign(key, &token.encode());
+        assert_eq!(SkipToken::verify(&signed, &tenant, key).ok(), Some(token));
+        let refused = SkipToken::verify("zz", &tenant, key).unwrap_err().message;
         assert!(refused.contains("skip token"), "{refused}");
     }
 }

@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::http::HeaderMap;
 use serde_json::{Map, Value};
@@ -72,24 +72,22 @@ impl Tenant {
     }
 
     /// A token the mock issues to this tenant (a list's `$skiptoken`, a delta round's tokens),
-    /// signed: `text.<tag>`, the tag a hash of the text and the tenant keyed with a secret of
-    /// this process. Another tenant's token, an altered one or one of an earlier run of the
-    /// mock does not [`verify`](Tenant::verify).
-    pub fn sign(&self, text: &str) -> String {
-        format!("{text}.{:016x}", self.tag(text))
+    /// signed: `text.<tag>`, the tag a hash of the text and the tenant keyed with the store's
+    /// [`TokenKey`]. Another tenant's token, an altered one or one signed with another key (an
+    /// earlier run of an in-memory mock) does not [`verify`](Tenant::verify).
+    pub fn sign(&self, key: TokenKey, text: &str) -> String {
+        format!("{text}.{:016x}", self.tag(key, text))
     }
 
-    /// The text of a token [`sign`](Tenant::sign) gave this tenant, or `None`.
-    pub fn verify<'a>(&self, signed: &'a str) -> Option<&'a str> {
+    /// The text of a token [`sign`](Tenant::sign) gave this tenant with `key`, or `None`.
+    pub fn verify<'a>(&self, key: TokenKey, signed: &'a str) -> Option<&'a str> {
         let (text, tag) = signed.rsplit_once('.')?;
-        (u64::from_str_radix(tag, 16).ok()? == self.tag(text)).then_some(text)
+        (u64::from_str_radix(tag, 16).ok()? == self.tag(key, text)).then_some(text)
     }
 
-    fn tag(&self, text: &str) -> u64 {
-        static SECRET: OnceLock<u128> = OnceLock::new();
-        let secret = *SECRET.get_or_init(|| uuid::Uuid::new_v4().as_u128());
+    fn tag(&self, key: TokenKey, text: &str) -> u64 {
         let mut hasher = DefaultHasher::new();
-        (secret, self.id(), text).hash(&mut hasher);
+        (key.0, self.id(), text).hash(&mut hasher);
         hasher.finish()
     }
 
@@ -108,6 +106,19 @@ impl Tenant {
                 .and_then(|rest| rest.strip_prefix(&**tid))
                 .filter(|rest| rest.starts_with('/')),
         }
+    }
+}
+
+/// The secret that [`Tenant::sign`] keys tokens with: the store's own when a store is shared by
+/// several mocks (so that a link one replica gave is followed at another, and after a restart),
+/// a random one of this process otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenKey(pub u128);
+
+impl TokenKey {
+    /// A key of this process alone.
+    pub fn random() -> TokenKey {
+        TokenKey(uuid::Uuid::new_v4().as_u128())
     }
 }
 
@@ -256,14 +267,15 @@ mod tests {
 
     #[test]
     fn a_token_verifies_for_its_tenant_only_and_unaltered() {
-        let (default, a) = (Tenant::default(), tenant("a"));
-        let signed = a.sign("20-31");
-        assert_eq!(a.verify(&signed), Some("20-31"));
-        assert_eq!(default.verify(&signed), None);
-        assert_eq!(tenant("b").verify(&signed), None);
-        assert_eq!(a.verify(&signed.replacen('2', "3", 1)), None);
-        assert_eq!(a.verify("20-31"), None);
-        assert_eq!(default.verify(&default.sign("x.y")), Some("x.y"));
+        let (default, a, key) = (Tenant::default(), tenant("a"), TokenKey::random());
+        let signed = a.sign(key, "20-31");
+        assert_eq!(a.verify(key, &signed), Some("20-31"));
+        assert_eq!(default.verify(key, &signed), None);
+        assert_eq!(tenant("b").verify(key, &signed), None);
+        assert_eq!(a.verify(TokenKey::random(), &signed), None, "another key's");
+        assert_eq!(a.verify(key, &signed.replacen('2', "3", 1)), None);
+        assert_eq!(a.verify(key, "20-31"), None);
+        assert_eq!(default.verify(key, &default.sign(key, "x.y")), Some("x.y"));
     }
 
     #[tokio::test]

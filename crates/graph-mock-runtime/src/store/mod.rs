@@ -99,6 +99,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn dump(&self) -> Result<BTreeMap<String, Vec<(String, Value)>>, StoreError>;
     /// Removes everything.
     fn clear(&self) -> Committed<'_, ()>;
+    /// The key tokens are signed with, when the store is shared by several mocks and keeps one
+    /// for them all; `None` (the default) when each mock may pick its own.
+    fn token_key(&self) -> Option<crate::tenant::TokenKey> {
+        None
+    }
 }
 
 /// Where the state is kept (`--data`): a SQLite file, or a PostgreSQL database named by a

@@ -11,7 +11,8 @@
 //! The client is synchronous (the `postgres` crate) and runs on the store's own threads, each
 //! owning one connection (made when first needed, made again when lost): a request's write
 //! waits for its thread as a future; a read (the [`Store`] trait's reads are synchronous, as
-//! they are for SQLite's file) blocks its caller until the answer comes.
+//! they are for SQLite's file) blocks its caller until the answer comes, the runtime moving the
+//! caller's other work to another thread meanwhile (`block_in_place`).
 //!
 //! An update reads the entity, applies its patch and writes it back only if the row is still
 //! what was read (compare and swap); when another write (from any replica) came between, the
@@ -28,14 +29,20 @@ use postgres::{Client, NoTls, Statement};
 use serde_json::{Map, Value};
 
 use super::{Committed, Entity, Patch, Store, StoreError, StoredEntity};
-use crate::tenant::{join_stored, split_stored};
+use crate::tenant::{TokenKey, join_stored, split_stored};
 
 /// The schema's versions, in order: each applied once, in one transaction with the others a
 /// database has not had yet. A released file is never changed; a change is a new version.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    include_str!("../../migrations/postgres/0001_entities.sql"),
-)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        include_str!("../../migrations/postgres/0001_entities.sql"),
+    ),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_token_key.sql"),
+    ),
+];
 
 /// The advisory lock that replicas starting together take to migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x6772_6170_686d_6f63; // "graphmoc"
@@ -59,6 +66,8 @@ pub struct PostgresStore {
     jobs: Option<mpsc::Sender<Job>>,
     /// The threads that own the connections, joined on drop.
     workers: Vec<JoinHandle<()>>,
+    /// The key every replica signs tokens with (`graph_mock_settings`).
+    token_key: TokenKey,
 }
 
 /// A connection with the statements prepared on it.
@@ -151,11 +160,12 @@ impl PostgresStore {
         };
         // The client blocks on a runtime of its own, which it may not do on a runtime's
         // thread (where a mock is started): the first connection is made on a thread of its own.
-        let first = std::thread::scope(|scope| {
+        let (first, token_key) = std::thread::scope(|scope| {
             let made = scope.spawn(|| {
                 let mut first = connect(&config)?;
                 migrate(&mut first.client)?;
-                Ok(first)
+                let token_key = read_token_key(&mut first.client)?;
+                Ok((first, token_key))
             });
             made.join().unwrap_or_else(|_| {
                 Err(StoreError::Backend(
@@ -194,6 +204,7 @@ impl PostgresStore {
         Ok(PostgresStore {
             jobs: Some(jobs),
             workers,
+            token_key,
         })
     }
 
@@ -219,9 +230,22 @@ impl PostgresStore {
         self.submit(work, move |result| {
             let _ = answer.send(result);
         })?;
-        answered
-            .recv()
-            .map_err(|_| StoreError::Backend("the PostgreSQL store has stopped".to_owned()))?
+        let wait = || {
+            answered
+                .recv()
+                .map_err(|_| StoreError::Backend("the PostgreSQL store has stopped".to_owned()))?
+        };
+        // On a runtime's worker thread, the runtime is told first, so that it moves the
+        // thread's other requests to another thread while this one waits (without, a worker
+        // waiting for the database holds up every request queued behind it).
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime)
+                if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread =>
+            {
+                tokio::task::block_in_place(wait)
+            }
+            _ => wait(),
+        }
     }
 
     /// Runs `work` on a connection; resolves to its result, once committed.
@@ -299,6 +323,20 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
             .map_err(backend)?;
     }
     transaction.commit().map_err(backend)
+}
+
+/// The key the replicas sign tokens with, which the migrations made.
+fn read_token_key(client: &mut Client) -> Result<TokenKey, StoreError> {
+    let text: String = client
+        .query_one(
+            "SELECT value FROM graph_mock_settings WHERE name = 'token-key'",
+            &[],
+        )
+        .map_err(backend)?
+        .get(0);
+    u128::from_str_radix(&text, 16)
+        .map(TokenKey)
+        .map_err(|e| StoreError::Backend(format!("graph_mock_settings' token-key: {e}")))
 }
 
 impl Drop for PostgresStore {
@@ -469,4 +507,9 @@ impl Store for PostgresStore {
     fn clear(&self) -> Committed<'_, ()> {
         self.write(|connection| connection.execute("DELETE FROM entities", &[]).map(|_| ()))
     }
+
+    fn token_key(&self) -> Option<TokenKey> {
+        Some(self.token_key)
+    }
 }
+
