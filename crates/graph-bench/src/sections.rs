@@ -446,7 +446,7 @@ async fn durable_writes(settings: &Settings, rows: &mut Vec<Row>) {
     let postgres = Durable {
         name: "PostgreSQL",
         data: DataLocation::Postgres(server),
-        requests: &[Request::Get, Request::Create],
+        requests: &[Request::Create, Request::Get],
         post_share: 0.3,
         post_p99: None,
     };
@@ -490,9 +490,13 @@ async fn durable_store(settings: &Settings, store: Durable, rows: &mut Vec<Row>)
     for &kind in store.requests {
         let what = format!("{} {} @32 (wrk)", store.name, kind.label());
         let measured = async {
-            let turns = wrk_turns(settings, (&durable_url, &memory.collection), kind, 32).await?;
-            let floor_run =
-                wrk(&floor.collection, kind, 32, settings.cell / settings.rounds).await?;
+            let (durable, memory) = (
+                url_for(&durable_url, kind),
+                url_for(&memory.collection, kind),
+            );
+            let turns = wrk_turns(settings, (&durable, &memory), kind, 32).await?;
+            let floor_url = url_for(&floor.collection, kind);
+            let floor_run = wrk(&floor_url, kind, 32, settings.cell / settings.rounds).await?;
             Ok::<_, String>((turns, floor_run))
         };
         let ((d, m, ratio), f) = match measured.await {

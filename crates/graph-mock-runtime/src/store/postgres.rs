@@ -47,8 +47,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
 /// The advisory lock that replicas starting together take to migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x6772_6170_686d_6f63; // "graphmoc"
 
-/// How many connections (and threads) one store keeps.
-const CONNECTIONS: usize = 4;
+/// How many connections (and threads) one store keeps at most; each is made when its thread
+/// first has work.
+/// Writes committing together share PostgreSQL's fsync, so more connections carry more writes a
+/// second (4 gave 13-19% of the in-memory store's POSTs at 32 clients, 16 gave 21%).
+const CONNECTIONS: usize = 16;
 
 /// How long a connection may take when the URL does not say (`connect_timeout`).
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -512,4 +515,3 @@ impl Store for PostgresStore {
         Some(self.token_key)
     }
 }
-
