@@ -9,7 +9,7 @@
 //! - Page size: `Prefer: odata.maxpagesize=N` (answered with `Preference-Applied`), else the
 //!   server's. `$select` and `$filter` given on the first call are carried in the links.
 //!
-//! The tokens carry the round's versions from the store's [`ChangeLog`](crate::store::ChangeLog),
+//! The tokens carry the round's versions from the record of changes ([`Changes`](crate::store::Changes)),
 //! signed for the caller's tenant ([`Tenant::sign`](crate::tenant::Tenant::sign)): a token that
 //! was altered, or is another tenant's, is a 400; one from before the tenant was reset or the
 //! mock restarted, or older than the changes kept, is Graph's `410 Gone` with a `Location` to
@@ -24,7 +24,7 @@ use crate::handlers::{Context, json_response, state_link, write_entity};
 use crate::json::push_string;
 use crate::listing::ListRequest;
 use crate::query::{QueryOptions, SkipToken};
-use crate::store::{Entity, Expired};
+use crate::store::{Entity, Unknown};
 
 /// Where a delta round stands: what `$skiptoken` (within a round) and `$deltatoken` (the next
 /// round) carry.
@@ -138,8 +138,8 @@ impl Context<'_> {
                 page: Some(page),
                 ..
             }) => (since, (page.0, Some(page.1))),
-            Some(DeltaToken { since, .. }) => (since, (log.track(&logged), None)),
-            None => (None, (log.track(&logged), None)),
+            Some(DeltaToken { since, .. }) => (since, (log.track(&logged)?, None)),
+            None => (None, (log.track(&logged)?, None)),
         };
         let preferred = preferred_page_size(headers);
         let page_size = preferred
@@ -173,9 +173,10 @@ impl Context<'_> {
                 page.next
             }
             Some(since) => {
-                let changed = log
-                    .changed(&logged, since, round)
-                    .map_err(|Expired| self.resync_required(raw_query))?;
+                let changed = (log.changed(&logged, since, round)).map_err(|e| match e {
+                    Unknown::Expired => self.resync_required(raw_query),
+                    Unknown::Store(e) => e.into(),
+                })?;
                 let start = position.map_or(0, |p| p.returned).min(changed.len());
                 let end = (start + page_size).min(changed.len());
                 for id in &changed[start..end] {

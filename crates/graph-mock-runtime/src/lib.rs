@@ -103,7 +103,7 @@ pub struct SharedState {
     shared_store: Arc<dyn Store>,
     /// What delta queries answer: the changes to the collections they track (the store
     /// records them).
-    pub changes: Arc<store::ChangeLog>,
+    pub changes: Arc<dyn store::Changes>,
     /// The recent requests.
     pub journal: Arc<journal::Journal>,
     /// Fault injection.
@@ -190,8 +190,16 @@ impl AppState {
             config.fault_seed,
         ));
         let token_key = store.token_key().unwrap_or_else(tenant::TokenKey::random);
-        let changes = Arc::new(store::ChangeLog::default());
-        let shared_store: Arc<dyn Store> = Arc::new(store::Tracked::new(store, changes.clone()));
+        // A store that keeps its own record of changes (shared by every mock of a database)
+        // answers delta queries from it; any other is tracked in this process.
+        let (shared_store, changes): (Arc<dyn Store>, Arc<dyn store::Changes>) =
+            match store.changes() {
+                Some(changes) => (store, changes),
+                None => {
+                    let log = Arc::new(store::ChangeLog::default());
+                    (Arc::new(store::Tracked::new(store, log.clone())), log)
+                }
+            };
         let store: Arc<dyn Store> = Arc::new(tenant::TenantStore::new(
             tenant::Tenant::default(),
             shared_store.clone(),
@@ -350,8 +358,7 @@ impl AppState {
             .collect();
         self.store.clear().await?;
         // The tenant's delta rounds start over, as after a restart.
-        self.changes
-            .forget(|collection| self.tenant.owns(collection));
+        self.changes.forget(&self.tenant)?;
         for (collection, entities) in start {
             for (id, entity) in entities {
                 if let serde_json::Value::Object(object) = entity {

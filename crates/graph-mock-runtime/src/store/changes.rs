@@ -24,8 +24,34 @@ use super::{Committed, Entity, Patch, Store, StoreError};
 const MAX_CHANGES: usize = 100_000;
 
 /// Why the changes since a version cannot be told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Expired;
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unknown {
+    /// The version is older than the changes kept (or of before a reset): start over.
+    Expired,
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Unknown {
+    fn from(error: StoreError) -> Unknown {
+        Unknown::Store(error)
+    }
+}
+
+/// What delta queries ask of the record of changes: this [`ChangeLog`] of the process, or a
+/// store's own record shared by every mock of the store ([`Store::changes`]).
+pub trait Changes: Send + Sync + std::fmt::Debug {
+    /// The epoch tokens carry: a token of another epoch must start over.
+    fn epoch(&self) -> u64;
+    /// Starts tracking `collection` (if it is not yet) and returns the current version: a delta
+    /// round that starts now answers the changes up to it.
+    fn track(&self, collection: &str) -> Result<u64, StoreError>;
+    /// The ids written in `collection` after version `since` up to `until`, each once, ordered
+    /// by its last change.
+    fn changed(&self, collection: &str, since: u64, until: u64) -> Result<Vec<String>, Unknown>;
+    /// Forgets `tenant`'s changes: its delta rounds start over, as after a restart.
+    fn forget(&self, tenant: &crate::tenant::Tenant) -> Result<(), StoreError>;
+}
 
 /// What the log remembers of one tracked collection.
 #[derive(Debug, Default)]
@@ -73,54 +99,6 @@ impl ChangeLog {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// This run's epoch: tokens carry it.
-    pub fn epoch(&self) -> u64 {
-        self.state().epoch
-    }
-
-    /// Starts tracking `collection` (if it is not yet) and returns the current version: a delta
-    /// round that starts now answers the changes up to it.
-    pub fn track(&self, collection: &str) -> u64 {
-        let mut state = self.state();
-        let version = state.version;
-        state
-            .collections
-            .entry(collection.to_owned())
-            .or_insert_with(|| Collection {
-                floor: version,
-                changes: Vec::new(),
-            });
-        self.tracking.store(true, Ordering::Release);
-        version
-    }
-
-    /// The ids written in `collection` after version `since` up to `until`, each once, ordered by
-    /// its last change.
-    pub fn changed(
-        &self,
-        collection: &str,
-        since: u64,
-        until: u64,
-    ) -> Result<Vec<String>, Expired> {
-        let state = self.state();
-        let tracked = state.collections.get(collection).ok_or(Expired)?;
-        if since < tracked.floor || until > state.version {
-            return Err(Expired);
-        }
-        let start = tracked.changes.partition_point(|(v, _)| *v <= since);
-        let end = tracked.changes.partition_point(|(v, _)| *v <= until);
-        let window = &tracked.changes[start..end];
-        let mut seen = HashSet::new();
-        let mut ids: Vec<String> = window
-            .iter()
-            .rev()
-            .filter(|(_, id)| seen.insert(id.as_str()))
-            .map(|(_, id)| id.clone())
-            .collect();
-        ids.reverse();
-        Ok(ids)
-    }
-
     fn record(&self, collection: &str, id: &str) {
         if !self.tracking.load(Ordering::Acquire) {
             return;
@@ -139,12 +117,6 @@ impl ChangeLog {
         state.version = version;
     }
 
-    /// Stops tracking the collections `forgotten` names: the delta tokens issued for them have
-    /// expired (a reset of one tenant expires that tenant's).
-    pub fn forget(&self, forgotten: impl Fn(&str) -> bool) {
-        self.state().collections.retain(|name, _| !forgotten(name));
-    }
-
     /// Forgets everything: tokens issued so far have expired.
     fn restart(&self) {
         *self.state() = State {
@@ -152,6 +124,58 @@ impl ChangeLog {
             ..State::default()
         };
         self.tracking.store(false, Ordering::Release);
+    }
+}
+
+impl Changes for ChangeLog {
+    /// This run's epoch: tokens carry it.
+    fn epoch(&self) -> u64 {
+        self.state().epoch
+    }
+
+    /// Starts tracking `collection` (if it is not yet) and returns the current version: a delta
+    /// round that starts now answers the changes up to it.
+    fn track(&self, collection: &str) -> Result<u64, StoreError> {
+        let mut state = self.state();
+        let version = state.version;
+        state
+            .collections
+            .entry(collection.to_owned())
+            .or_insert_with(|| Collection {
+                floor: version,
+                changes: Vec::new(),
+            });
+        self.tracking.store(true, Ordering::Release);
+        Ok(version)
+    }
+
+    /// The ids written in `collection` after version `since` up to `until`, each once, ordered by
+    /// its last change.
+    fn changed(&self, collection: &str, since: u64, until: u64) -> Result<Vec<String>, Unknown> {
+        let state = self.state();
+        let tracked = state.collections.get(collection).ok_or(Unknown::Expired)?;
+        if since < tracked.floor || until > state.version {
+            return Err(Unknown::Expired);
+        }
+        let start = tracked.changes.partition_point(|(v, _)| *v <= since);
+        let end = tracked.changes.partition_point(|(v, _)| *v <= until);
+        let window = &tracked.changes[start..end];
+        let mut seen = HashSet::new();
+        let mut ids: Vec<String> = window
+            .iter()
+            .rev()
+            .filter(|(_, id)| seen.insert(id.as_str()))
+            .map(|(_, id)| id.clone())
+            .collect();
+        ids.reverse();
+        Ok(ids)
+    }
+
+    fn forget(&self, tenant: &crate::tenant::Tenant) -> Result<(), StoreError> {
+        self.state()
+            .collections
+            .retain(|name, _| !tenant.owns(name));
+        Ok(())
     }
 }
 
@@ -256,7 +280,7 @@ mod tests {
             .insert("/c", "before", entity("before"))
             .await
             .unwrap();
-        let start = log.track("/c");
+        let start = log.track("/c").unwrap();
         store.insert("/c", "a", entity("a")).await.unwrap();
         store.insert("/c", "b", entity("b")).await.unwrap();
         store.insert("/other", "x", entity("x")).await.unwrap();
@@ -265,7 +289,7 @@ mod tests {
         let failed = store.update("/c", "missing", &patch).await;
         assert_eq!(failed, Err(StoreError::NotFound));
         store.delete("/c", "before").await.unwrap();
-        let now = log.track("/c");
+        let now = log.track("/c").unwrap();
         assert_eq!(
             log.changed("/c", start, now).unwrap(),
             ["b", "a", "before"].map(String::from),
@@ -275,7 +299,11 @@ mod tests {
             log.changed("/c", start, start).unwrap(),
             Vec::<String>::new()
         );
-        assert_eq!(log.changed("/other", 0, now), Err(Expired), "never tracked");
+        assert_eq!(
+            log.changed("/other", 0, now),
+            Err(Unknown::Expired),
+            "never tracked"
+        );
     }
 
     #[tokio::test]
@@ -283,25 +311,25 @@ mod tests {
         let log = Arc::new(ChangeLog::default());
         let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
         let epoch = log.epoch();
-        let start = log.track("/c");
+        let start = log.track("/c").unwrap();
         store.insert("/c", "a", entity("a")).await.unwrap();
         store.clear().await.unwrap();
         assert_ne!(log.epoch(), epoch);
-        assert_eq!(log.changed("/c", start, start), Err(Expired));
+        assert_eq!(log.changed("/c", start, start), Err(Unknown::Expired));
     }
 
     #[tokio::test]
     async fn a_long_log_forgets_its_oldest_half() {
         let log = Arc::new(ChangeLog::default());
         let store = Tracked::new(Arc::new(MemoryStore::default()), log.clone());
-        let start = log.track("/c");
+        let start = log.track("/c").unwrap();
         store.insert("/c", "a", entity("a")).await.unwrap();
         for n in 0..MAX_CHANGES {
             let patch = json!({ "n": n }).as_object().unwrap().clone();
             store.update("/c", "a", &patch).await.unwrap();
         }
-        let now = log.track("/c");
-        assert_eq!(log.changed("/c", start, now), Err(Expired));
+        let now = log.track("/c").unwrap();
+        assert_eq!(log.changed("/c", start, now), Err(Unknown::Expired));
         assert_eq!(log.changed("/c", now - 1, now).unwrap(), ["a"]);
     }
 }

@@ -33,7 +33,7 @@ pub use memory::MemoryStore;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-pub use changes::{ChangeLog, Expired, Tracked};
+pub use changes::{ChangeLog, Changes, Tracked, Unknown};
 pub use entity::{Entity, StoredEntity};
 
 /// Why a store operation failed.
@@ -102,6 +102,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The key tokens are signed with, when the store is shared by several mocks and keeps one
     /// for them all; `None` (the default) when each mock may pick its own.
     fn token_key(&self) -> Option<crate::tenant::TokenKey> {
+        None
+    }
+    /// The store's own record of the changes delta queries answer, when it keeps one (in the
+    /// database, for every mock of it); `None` (the default) has each mock record them.
+    fn changes(&self) -> Option<Arc<dyn Changes>> {
         None
     }
 }
