@@ -5,8 +5,8 @@
 //! the tenant and its id, in rows numbered in insertion order (`seq`); the schema is created and
 //! upgraded at start by the versioned migrations in `migrations/postgres/` ([`schema`]). Nothing
 //! is kept in memory: every read asks the database, so a write one replica acknowledged is read
-//! by every other at once. Each write is one statement, committed (with PostgreSQL's own group
-//! commit and fsync) before it resolves, so an acknowledged write survives the loss of any
+//! by every other at once. Each write is one statement (inserts waiting together share one:
+//! [`inserts`]), committed (with PostgreSQL's own group commit and fsync) before it resolves, so an acknowledged write survives the loss of any
 //! replica; the same statement records the change for delta queries ([`changes`]). The
 //! statements run on the store's own threads ([`pool`]).
 //!
@@ -15,6 +15,7 @@
 //! patch is applied again on the newer version, as the [`Store`] contract allows.
 
 mod changes;
+mod inserts;
 mod pool;
 mod schema;
 
@@ -39,6 +40,8 @@ pub struct PostgresStore {
     token_key: TokenKey,
     /// The record of changes, in the database.
     changes: Arc<RecordedChanges>,
+    /// The inserts waiting for their batch.
+    inserts: Arc<inserts::Inserts>,
 }
 
 impl PostgresStore {
@@ -59,6 +62,7 @@ impl PostgresStore {
             pool,
             token_key,
             changes,
+            inserts: Arc::default(),
         })
     }
 
@@ -106,21 +110,22 @@ impl Store for PostgresStore {
         let stored = StoredEntity::from_map(&entity);
         let (tenant, collection) = owned_keys(collection);
         let (id, body) = (id.to_owned(), stored.json().to_owned());
-        let inserted = self.write(move |connection| {
-            let added = connection.execute(
-                "WITH written AS (
-                     INSERT INTO entities (tenant, collection, id, body) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (tenant, collection, id) DO NOTHING
-                     RETURNING tenant, collection, id
-                 )
-                 INSERT INTO changes (tenant, collection, id) SELECT * FROM written",
-                &[&tenant, &collection, &id, &body],
-            )?;
-            if added == 0 {
-                return Err(StoreError::Conflict);
-            }
-            Ok(())
-        });
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let pending = inserts::Pending {
+            tenant,
+            collection,
+            id,
+            body,
+            answer,
+        };
+        inserts::insert(&self.pool, &self.inserts, pending);
+        let inserted = async move {
+            answered.await.unwrap_or_else(|_| {
+                Err(StoreError::Backend(
+                    "the PostgreSQL store has stopped".to_owned(),
+                ))
+            })
+        };
         Box::pin(async move {
             inserted.await?;
             Ok(stored)

@@ -19,13 +19,24 @@ use serde_json::{Value, json};
 use crate::common::{self, CONNECTORS};
 use crate::durability::{Ledger, assert_kept, read_all, writer};
 
+/// A running replica, killed when dropped (so a failing test leaves none behind).
+struct Replica(Child);
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A replica: `graph-mock --api beta` on the database at `database`, and its base URL.
-fn replica(database: &str) -> (Child, String) {
+fn replica(database: &str) -> (Replica, String) {
     let args = [
         "--port", "0", "--auth", "none", "--api", "beta", "--data", database,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
-    common::start(&common::graph_binary(), &args)
+    let (child, url) = common::start(&common::graph_binary(), &args);
+    (Replica(child), url)
 }
 
 async fn send(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
@@ -38,9 +49,9 @@ async fn send(method: reqwest::Method, url: String, body: Option<Value>) -> (u16
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn stop(mut replica: Child) {
-    replica.kill().unwrap();
-    replica.wait().unwrap();
+/// Kills a replica (`kill -9`).
+fn stop(replica: Replica) {
+    drop(replica);
 }
 
 #[test]
