@@ -5,9 +5,15 @@
 //! [`MAX_BATCH`]), insert it with one statement (which records the changes too), answer each
 //! insert, and take again until the queue is empty. Under light load a batch is one insert; as
 //! the database becomes the limit, the queue grows and so do the batches.
+//!
+//! The tables' statistics are brought up to date (`ANALYZE`) each time this store's inserts
+//! double their count since the last time. Until autovacuum first analyzes a table that grew from
+//! empty, the planner cannot tell the key index from the order index, and a read by id picked
+//! the order index and scanned its whole collection (a GET by id at 500 requests a second
+//! instead of 8,000, seen in the bench on a new database).
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::pool::{Connection, Pool};
@@ -18,6 +24,9 @@ const INSERTERS: usize = 2;
 
 /// The most inserts one statement takes.
 const MAX_BATCH: usize = 512;
+
+/// How many inserts come before the first `ANALYZE`.
+const FIRST_ANALYZE: u64 = 1000;
 
 /// One insert, and where its answer goes.
 pub(super) struct Pending {
@@ -33,6 +42,9 @@ pub(super) struct Pending {
 pub(super) struct Inserts {
     waiting: Mutex<Vec<Pending>>,
     running: AtomicUsize,
+    /// How many inserts this store has made, and how many it had made at its last `ANALYZE`.
+    inserted: AtomicU64,
+    analyzed_at: AtomicU64,
 }
 
 impl std::fmt::Debug for Pending {
@@ -105,13 +117,32 @@ fn drain(connection: &mut Connection, inserts: &Inserts) {
             }
             continue;
         }
-        insert_batch(connection, batch);
+        let inserted = insert_batch(connection, batch);
+        analyze_when_doubled(connection, inserts, inserted);
+    }
+}
+
+/// Runs `ANALYZE` once the inserts since the last one have doubled the count (or reached
+/// [`FIRST_ANALYZE`]); one inserter at a time claims it.
+fn analyze_when_doubled(connection: &mut Connection, inserts: &Inserts, inserted: u64) {
+    let total = inserts.inserted.fetch_add(inserted, Ordering::AcqRel) + inserted;
+    let last = inserts.analyzed_at.load(Ordering::Acquire);
+    if total < FIRST_ANALYZE.max(last * 2) {
+        return;
+    }
+    let claimed = (inserts.analyzed_at)
+        .compare_exchange(last, total, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok();
+    if claimed {
+        // Statistics only: a failure changes nothing that was written.
+        let _ = connection.client.batch_execute("ANALYZE entities, changes");
     }
 }
 
 /// One statement for the batch; each insert is answered: inserted, a conflict (its key was
-/// taken, or taken by an earlier insert of the batch), or the statement's error.
-fn insert_batch(connection: &mut Connection, batch: Vec<Pending>) {
+/// taken, or taken by an earlier insert of the batch), or the statement's error. Returns how
+/// many were inserted.
+fn insert_batch(connection: &mut Connection, batch: Vec<Pending>) -> u64 {
     let mut keys = HashSet::new();
     let (mut tenants, mut collections, mut ids, mut bodies) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -146,9 +177,10 @@ fn insert_batch(connection: &mut Connection, batch: Vec<Pending>) {
             for pending in batch {
                 let _ = pending.answer.send(Err(e.clone()));
             }
-            return;
+            return 0;
         }
     };
+    let count = inserted.len() as u64;
     for pending in batch {
         let key = (pending.tenant, pending.collection, pending.id);
         // The first insert of a key is the one that was written.
@@ -158,4 +190,5 @@ fn insert_batch(connection: &mut Connection, batch: Vec<Pending>) {
         };
         let _ = pending.answer.send(answer);
     }
+    count
 }
