@@ -246,6 +246,28 @@ impl<'de> Deserialize<'de> for Properties<'de> {
     }
 }
 
+/// An update by compare and swap, for a store whose rows are numbered and never renumbered:
+/// `read` gives the entity's row and text, the patch is applied to the text, and `swap(row,
+/// written, read)` writes it only if the row still holds what was read, answering whether it did.
+/// When another write came between, the patch is applied again on what is there now, as the
+/// [`Store`](super::Store) contract allows.
+pub(super) async fn update_by_swapping<F>(
+    read: impl Fn() -> Result<Option<(i64, String)>, StoreError>,
+    swap: impl Fn(i64, String, String) -> F,
+    patch: &Map<String, Value>,
+) -> Result<StoredEntity, StoreError>
+where
+    F: std::future::Future<Output = Result<bool, StoreError>>,
+{
+    loop {
+        let (row, before) = read()?.ok_or(StoreError::NotFound)?;
+        let text = merge_patch(&before, patch)?;
+        if swap(row, text.clone(), before).await? {
+            return Ok(StoredEntity::from_json(text));
+        }
+    }
+}
+
 /// An object as JSON text.
 fn to_json(object: &Map<String, Value>) -> String {
     // Serialising a map of JSON values cannot fail.

@@ -66,25 +66,11 @@ impl PostgresStore {
         })
     }
 
-    fn read<R: Send + 'static>(
-        &self,
-        work: impl FnOnce(&mut pool::Connection) -> Result<R, StoreError> + Send + 'static,
-    ) -> Result<R, StoreError> {
-        self.pool.read(work)
-    }
-
-    fn write<R: Send + 'static>(
-        &self,
-        work: impl FnOnce(&mut pool::Connection) -> Result<R, StoreError> + Send + 'static,
-    ) -> Committed<'static, R> {
-        self.pool.write(work)
-    }
-
     /// The entity's row and text.
     fn body(&self, collection: &str, id: &str) -> Result<Option<(i64, String)>, StoreError> {
         let (tenant, collection) = owned_keys(collection);
         let id = id.to_owned();
-        self.read(move |connection| {
+        self.pool.read(move |connection| {
             let rows = connection.query(
                 "SELECT seq, body FROM entities WHERE tenant = $1 AND collection = $2 AND id = $3",
                 &[&tenant, &collection, &id],
@@ -119,15 +105,8 @@ impl Store for PostgresStore {
             answer,
         };
         inserts::insert(&self.pool, &self.inserts, pending);
-        let inserted = async move {
-            answered.await.unwrap_or_else(|_| {
-                Err(StoreError::Backend(
-                    "the PostgreSQL store has stopped".to_owned(),
-                ))
-            })
-        };
         Box::pin(async move {
-            inserted.await?;
+            answered.await.map_err(|_| pool::stopped())??;
             Ok(stored)
         })
     }
@@ -144,37 +123,33 @@ impl Store for PostgresStore {
         id: &'a str,
         patch: Patch<'a>,
     ) -> Committed<'a, Entity> {
-        Box::pin(async move {
-            loop {
-                let (seq, read) = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
-                let text = super::entity::merge_patch(&read, patch)?;
-                let written = text.clone();
-                // A row number is never used twice, so the row is this entity's unless the
-                // entity was removed since.
-                let swapped = self.write(move |connection| {
-                    connection.execute(
-                        "WITH written AS (
-                             UPDATE entities SET body = $2 WHERE seq = $1 AND body = $3
-                             RETURNING tenant, collection, id
-                         )
-                         INSERT INTO changes (tenant, collection, id) SELECT * FROM written",
-                        &[&seq, &written, &read],
-                    )
-                });
-                if swapped.await? == 1 {
-                    return Ok(StoredEntity::from_json(text));
-                }
-                // Another write changed (or removed) it since it was read: again, on what is
-                // there now.
-            }
-        })
+        // A row number is never used twice, so the row is this entity's unless the entity was
+        // removed since.
+        let swap = |seq: i64, written: String, read: String| {
+            self.pool.write(move |connection| {
+                let changed = connection.execute(
+                    "WITH written AS (
+                         UPDATE entities SET body = $2 WHERE seq = $1 AND body = $3
+                         RETURNING tenant, collection, id
+                     )
+                     INSERT INTO changes (tenant, collection, id) SELECT * FROM written",
+                    &[&seq, &written, &read],
+                )?;
+                Ok(changed == 1)
+            })
+        };
+        Box::pin(super::entity::update_by_swapping(
+            move || self.body(collection, id),
+            swap,
+            patch,
+        ))
     }
 
     fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {
         let (tenant, collection) = owned_keys(collection);
         let id = id.to_owned();
         let nested = format!("{collection}/{id}/");
-        self.write(move |connection| {
+        self.pool.write(move |connection| {
             // One statement: the entity, what it contains (only if the entity was there), and
             // the change.
             let deleted = connection.execute(
@@ -197,7 +172,7 @@ impl Store for PostgresStore {
 
     fn len(&self, collection: &str) -> Result<usize, StoreError> {
         let (tenant, collection) = owned_keys(collection);
-        let count: i64 = self.read(move |connection| {
+        let count: i64 = self.pool.read(move |connection| {
             let rows = connection.query(
                 "SELECT COUNT(*) FROM entities WHERE tenant = $1 AND collection = $2",
                 &[&tenant, &collection],
@@ -217,7 +192,7 @@ impl Store for PostgresStore {
         let mut after = after.map_or(-1, |a| i64::try_from(a).unwrap_or(i64::MAX));
         loop {
             let (tenant, collection) = (tenant.clone(), collection.clone());
-            let chunk: Vec<(i64, String)> = self.read(move |connection| {
+            let chunk: Vec<(i64, String)> = self.pool.read(move |connection| {
                 let rows = connection.query(
                     "SELECT seq, body FROM entities WHERE tenant = $1 AND collection = $2
                      AND seq > $3 ORDER BY seq LIMIT $4",
@@ -242,7 +217,7 @@ impl Store for PostgresStore {
     }
 
     fn dump(&self) -> Result<BTreeMap<String, Vec<(String, Value)>>, StoreError> {
-        let rows: Vec<(String, String, String, String)> = self.read(|connection| {
+        let rows: Vec<(String, String, String, String)> = self.pool.read(|connection| {
             let rows = connection.query(
                 "SELECT tenant, collection, id, body FROM entities ORDER BY seq",
                 &[],
@@ -266,7 +241,7 @@ impl Store for PostgresStore {
 
     /// Removes every entity, and every tenant's changes: their delta tokens start over.
     fn clear(&self) -> Committed<'_, ()> {
-        self.write(|connection| {
+        self.pool.write(|connection| {
             connection.execute("DELETE FROM entities", &[])?;
             changes::forget(connection, changes::EVERY_TENANT)
         })

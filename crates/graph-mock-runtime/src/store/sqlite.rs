@@ -309,27 +309,23 @@ impl Store for SqliteStore {
         id: &'a str,
         patch: Patch<'a>,
     ) -> Committed<'a, Entity> {
-        Box::pin(async move {
-            loop {
-                let (seq, read) = self.body(collection, id)?.ok_or(StoreError::NotFound)?;
-                let text = super::entity::merge_patch(&read, patch)?;
-                let written = text.clone();
-                // A row number is never used twice (AUTOINCREMENT), so the row is this entity's
-                // unless the entity was removed since.
-                let swapped = self.write(move |connection, _| {
-                    execute(
-                        connection,
-                        "UPDATE entities SET body = ?2 WHERE seq = ?1 AND body = ?3",
-                        params![seq, written, read],
-                    )
-                });
-                if swapped.await? == 1 {
-                    return Ok(StoredEntity::from_json(text));
-                }
-                // Another write changed (or removed) it since it was read: again, on what is
-                // there now.
-            }
-        })
+        // A row number is never used twice (AUTOINCREMENT), so the row is this entity's unless
+        // the entity was removed since.
+        let swap = |seq: i64, written: String, read: String| {
+            self.write(move |connection, _| {
+                execute(
+                    connection,
+                    "UPDATE entities SET body = ?2 WHERE seq = ?1 AND body = ?3",
+                    params![seq, written, read],
+                )
+                .map(|changed| changed == 1)
+            })
+        };
+        Box::pin(super::entity::update_by_swapping(
+            move || self.body(collection, id),
+            swap,
+            patch,
+        ))
     }
 
     fn delete<'a>(&'a self, collection: &'a str, id: &'a str) -> Committed<'a, ()> {

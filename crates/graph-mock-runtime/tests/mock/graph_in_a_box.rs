@@ -4,23 +4,13 @@
 use std::ffi::OsStr;
 use std::process::Command;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common;
+use crate::common::{self, send};
 
 /// The URL's scheme, host and port, without the version the mock logged.
 fn host_of(url: &str) -> &str {
     url.rsplit_once('/').map_or(url, |(host, _)| host)
-}
-
-async fn send(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, url).bearer_auth("t");
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// By default both versions are served over one store: a user created through `/beta` is read

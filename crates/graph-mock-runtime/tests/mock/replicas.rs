@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{self, CONNECTORS};
+use crate::common::{self, CONNECTORS, send};
 use crate::durability::{Ledger, assert_kept, read_all, writer};
 
 /// A running replica, killed when dropped (so a failing test leaves none behind).
@@ -37,16 +37,6 @@ fn replica(database: &str) -> (Replica, String) {
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let (child, url) = common::start(&common::graph_binary(), &args);
     (Replica(child), url)
-}
-
-async fn send(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, url);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// Kills a replica (`kill -9`).

@@ -103,6 +103,11 @@ fn describe(config: &postgres::Config) -> String {
     format!("postgres://{user}@{host}:{port}/{database}")
 }
 
+/// Why a job got no answer: the store is being dropped.
+pub(super) fn stopped() -> StoreError {
+    StoreError::Backend("the PostgreSQL store has stopped".to_owned())
+}
+
 impl Pool {
     /// Connects to the database at `url` and runs `setup` on the first connection; an
     /// unreachable database, or a failed `setup`, is an error.
@@ -188,7 +193,7 @@ impl Pool {
         (self.jobs.as_ref())
             .is_some_and(|jobs| jobs.send(job).is_ok())
             .then_some(())
-            .ok_or_else(|| StoreError::Backend("the PostgreSQL store has stopped".to_owned()))
+            .ok_or_else(stopped)
     }
 
     /// Runs `work` on a connection and waits for it.
@@ -200,11 +205,7 @@ impl Pool {
         self.submit(work, move |result| {
             let _ = answer.send(result);
         })?;
-        let wait = || {
-            answered
-                .recv()
-                .map_err(|_| StoreError::Backend("the PostgreSQL store has stopped".to_owned()))?
-        };
+        let wait = || answered.recv().map_err(|_| stopped())?;
         // On a runtime's worker thread, the runtime is told first, so that it moves the
         // thread's other requests to another thread while this one waits (without, a worker
         // waiting for the database holds up every request queued behind it).
@@ -229,9 +230,7 @@ impl Pool {
         });
         Box::pin(async move {
             sent?;
-            answered
-                .await
-                .map_err(|_| StoreError::Backend("the PostgreSQL store has stopped".to_owned()))?
+            answered.await.map_err(|_| stopped())?
         })
     }
 }

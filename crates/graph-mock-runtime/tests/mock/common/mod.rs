@@ -305,3 +305,15 @@ pub fn postgres_execute(url: &str, sql: &str) {
     .join()
     .expect("the statement runs");
 }
+
+/// Sends a request to an absolute URL (with a bearer token, which `--auth none` ignores) and
+/// returns its status and JSON body (`null` when it has none).
+pub async fn send(method: Method, url: String, body: Option<Value>) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, url).bearer_auth("t");
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
