@@ -24,10 +24,26 @@ use graph_spec::{Primitive, Property, Spec, TypeRef};
 use crate::args::Args;
 use expectations::{ContractRun, Expectations};
 
-/// How the generated workspace is built: everything the tests and the mock binary need, in one
-/// feature resolution (building the binary alone would resolve features anew and rebuild the
-/// model).
-const BUILD: &[&str] = &["build", "--workspace", "--bins", "--tests"];
+/// How the generated workspace is built: everything the tests and the mock binary (its feature
+/// `cli`) need, in one feature resolution (building the binary alone would resolve features anew
+/// and rebuild the model).
+const BUILD: &[&str] = &[
+    "build",
+    "--workspace",
+    "--bins",
+    "--tests",
+    "--features",
+    "graph-mock/cli",
+];
+
+/// How its tests run: in the feature resolution of [`BUILD`], so nothing is built again.
+const TEST: &[&str] = &[
+    "test",
+    "--workspace",
+    "--no-fail-fast",
+    "--features",
+    "graph-mock/cli",
+];
 
 pub fn run(mut args: Args) -> Result<(), String> {
     let docs = args.path("--docs")?.ok_or("--docs DIR is required")?;
@@ -92,11 +108,7 @@ pub fn run(mut args: Args) -> Result<(), String> {
         build_time.as_secs_f64()
     );
 
-    let (test_output, tests_passed) = cargo_output(
-        &out,
-        &target_dir,
-        &["test", "--workspace", "--no-fail-fast"],
-    )?;
+    let (test_output, tests_passed) = cargo_output(&out, &target_dir, TEST)?;
     let contract = count_results(&test_output, "cases::");
     let all = count_results(&test_output, "");
     check_test_run(&test_output, tests_passed, &contract, &all)?;

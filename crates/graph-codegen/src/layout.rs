@@ -256,9 +256,12 @@ pub fn model_part_manifest(
         + LINTS
 }
 
-/// The mock crate's `Cargo.toml`: a library (its `API`) and the `<prefix>-mock` binary. It has
-/// no area features: the engine builds its routes from the embedded spec at run time, so an
-/// area costs no compile time, and it depends on no model crate.
+/// The mock crate's `Cargo.toml`: a library (its `API`) and the `<prefix>-mock` binary, which
+/// needs the feature `cli` (`cargo run -p <prefix>-mock --features cli`). The feature is off by
+/// default so that the contract tests, which start the mock in process, compile neither the
+/// command line nor SQLite. It has no area features: the engine builds its routes from the
+/// embedded spec at run time, so an area costs no compile time, and it depends on no model
+/// crate.
 pub fn mock_manifest(names: &CrateNames, spec_label: &str) -> String {
     package(
         spec_label,
@@ -268,12 +271,13 @@ pub fn mock_manifest(names: &CrateNames, spec_label: &str) -> String {
         ),
     ) + NO_TEST_HARNESS
         + &format!(
-            "\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n",
+            "\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n\
+             required-features = [\"cli\"]\n",
             name = names.name("mock")
         )
-        + "\n[features]\ndefault = [\"mimalloc\"]\n\
-           # The binary's global allocator; a library user may turn it off.\n\
-           mimalloc = [\"dep:mimalloc\"]\n"
+        + "\n[features]\n\
+           # The binary: the command line (with SQLite and HTTPS) and mimalloc as its allocator.\n\
+           cli = [\"graph-mock-runtime/cli\", \"dep:mimalloc\"]\n"
         + "\n[dependencies]\n"
         + "graph-mock-runtime.workspace = true\nmimalloc = { workspace = true, optional = true }\n"
         + LINTS
@@ -436,14 +440,35 @@ pub struct Standalone {
     pub third_party: String,
 }
 
+/// What a standalone workspace's manifest says about the crates generated into it.
+#[derive(Debug, Clone, Copy)]
+pub struct Generated<'a> {
+    /// How many parts the model has.
+    pub parts: usize,
+    /// The client's area crates, by unit.
+    pub units: &'a [String],
+    /// The size of the spec the mock embeds, in bytes.
+    pub spec_bytes: usize,
+}
+
+/// From this size on, the embedded spec's parser is optimized in a debug build. Unoptimized it
+/// parses about 12 MB a second (the whole beta's 19 MB took 1.6 s instead of a tenth of that),
+/// and optimizing it costs about 20 s of a cold build: worth it for a whole version, not for a
+/// slice whose spec parses in milliseconds.
+const OPTIMIZED_SPEC_PARSER_FROM: usize = 2 << 20;
+
 /// The `Cargo.toml` of a standalone workspace holding the generated crates.
 pub fn workspace_manifest(
     standalone: &Standalone,
     names: &CrateNames,
     spec_label: &str,
-    parts: usize,
-    units: &[String],
+    generated: &Generated,
 ) -> String {
+    let &Generated {
+        parts,
+        units,
+        spec_bytes,
+    } = generated;
     let mut text = toml_banner(spec_label);
     text.push_str(
         "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\", \"tests/*\"]\n\n\
@@ -458,7 +483,11 @@ pub fn workspace_manifest(
             ),
             RuntimeSource::Git { url, rev } => format!("git = {url:?}, rev = {rev:?}"),
         };
-        text.push_str(&format!("{name} = {{ {source} }}\n"));
+        // Without default features, as in this repository: the crates name what they use (the
+        // mock's `cli` only for its binary).
+        text.push_str(&format!(
+            "{name} = {{ {source}, default-features = false }}\n"
+        ));
     }
     text.push_str(standalone.third_party.trim());
     text.push_str(
@@ -480,12 +509,12 @@ pub fn workspace_manifest(
     for package in packages {
         text.push_str(&format!("[profile.dev.package.{package}]\ndebug = false\n"));
     }
-    // The mock parses its embedded spec when it starts: unoptimized, the whole beta's 19 MB
-    // took 1.6 s instead of a tenth of that.
-    text.push_str(
-        "\n# The mock parses its embedded spec at start: optimized even in a debug build.\n\
-         [profile.dev.package.serde_json]\nopt-level = 3\n\
-         [profile.dev.package.graph-spec]\nopt-level = 2\n",
-    );
+    if spec_bytes >= OPTIMIZED_SPEC_PARSER_FROM {
+        text.push_str(
+            "\n# The mock parses its large embedded spec at start: optimized even in a debug build.\n\
+             [profile.dev.package.serde_json]\nopt-level = 3\n\
+             [profile.dev.package.graph-spec]\nopt-level = 2\n",
+        );
+    }
     text
 }

@@ -253,8 +253,16 @@ pub fn run(job: &Job, mode: Mode) -> Result<(usize, Vec<PathBuf>), String> {
             .filter_map(|c| c.strip_prefix(&client_areas).ok())
             .map(|unit| unit.display().to_string())
             .collect();
-        let manifest =
-            layout::workspace_manifest(standalone, &job.names, &job.label, parts, &units);
+        let embedded_spec = job.names.mock_dir().join("src/spec.json");
+        let spec_bytes = (files.iter())
+            .find(|f| f.path == embedded_spec)
+            .map_or(0, |f| f.contents.len());
+        let generated = layout::Generated {
+            parts,
+            units: &units,
+            spec_bytes,
+        };
+        let manifest = layout::workspace_manifest(standalone, &job.names, &job.label, &generated);
         files.push(GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: manifest,

@@ -51,7 +51,6 @@ pub fn main_rs(spec_label: &str, crate_name: &str, version: &str) -> TokenStream
 
         /// mimalloc's per-thread heaps: the request path allocates on every worker thread, and
         /// glibc's arena locks showed up in the load profile.
-        #[cfg(feature = "mimalloc")]
         #[global_allocator]
         static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -5,7 +5,8 @@
 //! embeds all of Graph, and `graph-mock --spec DIR` loads one from a file. This crate holds the behaviour behind it, for
 //! any spec:
 //!
-//! - [`store`]: the entity stores (memory and SQLite) behind one trait; they know no HTTP;
+//! - [`store`]: the entity stores (memory, SQLite, PostgreSQL) behind one trait; they know no
+//!   HTTP;
 //! - the query engine (paging, `$filter`, `$orderby`) over any store, and the query options;
 //! - the handlers: create, list, get, update and delete, actions and functions, Graph-style,
 //!   and delta queries over the store's change log;
@@ -13,7 +14,12 @@
 //! - the HTTP layer: Graph error bodies, request ids and request logging;
 //! - [`faults`] and [`journal`]: injected faults and the record of received requests;
 //! - [`MockServer`]: the mock in-process on `127.0.0.1:0`, for tests; [`app`]: the bare service;
-//!   [`cli`]: the binary.
+//!   `cli`: the binary.
+//!
+//! Cargo features: `cli` (the binaries' command line, with `sqlite` and `tls`; on by default),
+//! `sqlite` (`--data FILE`), `tls` (HTTPS), `postgres` (`--data postgres://...`). A mock started
+//! in process needs none of them, so a test build that turns the defaults off compiles neither
+//! SQLite nor the command line.
 //!
 //! Bodies are validated with the spec's runtime schema ([`Api::schema`]), the same one the
 //! generated model crate embeds, so the mock and the client agree on every type.
@@ -22,6 +28,7 @@ mod admin;
 pub mod auth;
 mod batch;
 mod calls;
+#[cfg(feature = "cli")]
 pub mod cli;
 mod config;
 mod count;
@@ -31,6 +38,7 @@ pub mod faults;
 mod handlers;
 pub mod journal;
 mod listing;
+#[cfg(feature = "cli")]
 mod log_writer;
 mod middleware;
 mod mock_server;
@@ -69,7 +77,9 @@ pub use mock_server::MockServer;
 pub use operation::Api;
 use operation::OperationMeta;
 pub use resource::SINGLETON_KEY;
-pub use store::{DataLocation, MemoryStore, SqliteStore, Store, StoreError};
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
+pub use store::{DataLocation, MemoryStore, Store, StoreError};
 
 /// What every handler shares. axum clones it for every request, so it is one `Arc`: one
 /// reference count to bump, not one per part.
@@ -444,6 +454,7 @@ struct Version {
 
 impl App {
     /// The same app, telling handlers that requests came over HTTPS.
+    #[cfg(feature = "tls")]
     pub(crate) fn over_https(mut self) -> App {
         self.https = true;
         self

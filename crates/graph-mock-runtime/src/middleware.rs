@@ -5,12 +5,12 @@
 //! client sent none). Errors that handlers return as [`ApiError`] are rendered here, with those
 //! ids in `innerError`; errors that axum produces itself (405 with `Allow`) get a Graph body too.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
@@ -66,19 +66,24 @@ pub async fn request_context(state: &AppState, request: Request, routes: Router)
         state.journal.record(recorded);
     }
     if let Some((method, path)) = logged {
-        let status = response.status().as_u16();
-        match crate::log_writer::access_log() {
-            // The binary's own log: written by hand, cheaply.
-            Some(log) => log.write(method.as_str(), &path, status, started.elapsed()),
-            // Embedded in someone's app: a `tracing` event for their subscriber.
-            None => tracing::info!(
-                target: "graph_mock::request",
-                "{method} {path} {status} {:.1}ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            ),
-        }
+        log_request(&method, &path, response.status(), started.elapsed());
     }
     response
+}
+
+/// The request's log line: the binary's own access log, written by hand, cheaply; embedded in
+/// someone's app, a `tracing` event for their subscriber.
+fn log_request(method: &Method, path: &str, status: StatusCode, elapsed: Duration) {
+    #[cfg(feature = "cli")]
+    if let Some(log) = crate::log_writer::access_log() {
+        return log.write(method.as_str(), path, status.as_u16(), elapsed);
+    }
+    tracing::info!(
+        target: "graph_mock::request",
+        "{method} {path} {} {:.1}ms",
+        status.as_u16(),
+        elapsed.as_secs_f64() * 1000.0
+    );
 }
 
 /// A fresh request id: a GUID, formatted without going through `fmt`.

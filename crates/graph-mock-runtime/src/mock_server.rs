@@ -16,8 +16,14 @@ use tokio::sync::oneshot;
 
 use crate::journal::JournalEntry;
 
+#[cfg(feature = "tls")]
 use crate::tls::Certificates;
 use crate::{Api, AppState, Config};
+
+/// Without the cargo feature `tls` the mock serves HTTP only: there are no certificates.
+#[cfg(not(feature = "tls"))]
+#[derive(Debug)]
+enum Certificates {}
 
 /// A running mock that stops when dropped.
 #[derive(Debug)]
@@ -64,9 +70,10 @@ impl MockServer {
         MockServer::launch(apis, config, None).await
     }
 
-    /// Starts the mock of `api` over HTTPS with the default settings, with a certificate made
+    /// Starts the mock of `api` over HTTPS (cargo feature `tls`) with the default settings, with a certificate made
     /// for `localhost` and `127.0.0.1`; clients trust [`MockServer::certificate_pem`]. Panics,
     /// naming the cause, if it cannot start; use [`MockServer::try_start_https`] to handle that.
+    #[cfg(feature = "tls")]
     pub async fn start_https(api: &'static Api) -> MockServer {
         match MockServer::try_start_https(api, Config::default()).await {
             Ok(server) => server,
@@ -75,6 +82,7 @@ impl MockServer {
     }
 
     /// Starts the mock of `api` with `config` over HTTPS on `127.0.0.1:0`.
+    #[cfg(feature = "tls")]
     pub async fn try_start_https(api: &'static Api, config: Config) -> std::io::Result<MockServer> {
         let certificates = Certificates::generate().map_err(std::io::Error::other)?;
         MockServer::launch(&[api], config, Some(certificates)).await
@@ -95,8 +103,7 @@ impl MockServer {
             .map_err(|e| std::io::Error::other(format!("cannot read the store: {e}")))?;
         let app = crate::app_of(states);
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let certificate = tls.as_ref().map(|t| t.ca_pem().to_owned());
-        match tls {
+        let certificate = match tls {
             None => {
                 listener.set_nonblocking(true)?;
                 let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -109,7 +116,9 @@ impl MockServer {
                         tracing::error!("the Graph mock stopped: {e}");
                     }
                 });
+                None
             }
+            #[cfg(feature = "tls")]
             Some(certificates) => {
                 let handle = axum_server::Handle::new();
                 let stopper = handle.clone();
@@ -117,13 +126,15 @@ impl MockServer {
                     let _ = stopped.await;
                     stopper.graceful_shutdown(None);
                 });
+                let certificate = certificates.ca_pem().to_owned();
                 tokio::spawn(async move {
                     if let Err(e) = crate::tls::serve(listener, &certificates, app, handle).await {
                         tracing::error!("the Graph mock stopped: {e}");
                     }
                 });
+                Some(certificate)
             }
-        }
+        };
         Ok(MockServer {
             address,
             base_path,

@@ -20,6 +20,7 @@
 
 use std::sync::LazyLock;
 
+#[cfg(feature = "cli")]
 pub use graph_mock_runtime::cli::BuiltIn;
 pub use graph_mock_runtime::{Api, AppState, AuthMode, Config, MockServer, app, app_of};
 
@@ -32,6 +33,7 @@ pub static BETA: LazyLock<Api> =
     LazyLock::new(|| Api::embedded(include_str!("../../../spec/graph/beta/api.json")));
 
 /// The built-in APIs, v1.0 first, for the command line (`--api v1.0|beta|both`).
+#[cfg(feature = "cli")]
 pub const BUILT_IN: [BuiltIn; 2] = [
     BuiltIn {
         version: "v1.0",
@@ -46,5 +48,5 @@ pub const BUILT_IN: [BuiltIn; 2] = [
 /// Both versions' models, v1.0 first, each built on first use: what
 /// [`MockServer::try_start_versions`] and [`AppState::open_versions`] take to serve all of Graph.
 pub fn all() -> [&'static Api; 2] {
-    BUILT_IN.map(|built_in| LazyLock::force(built_in.api))
+    [LazyLock::force(&V1_0), LazyLock::force(&BETA)]
 }

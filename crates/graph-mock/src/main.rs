@@ -3,7 +3,6 @@
 
 /// mimalloc's per-thread heaps: the request path allocates on every worker thread, and glibc's
 /// arena locks showed up in the load profile.
-#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -2,7 +2,6 @@
 //! Serves the mock of `spec/api.json`; `--help` lists the flags.
 /// mimalloc's per-thread heaps: the request path allocates on every worker thread, and
 /// glibc's arena locks showed up in the load profile.
-#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> std::process::ExitCode {

@@ -250,7 +250,8 @@ impl<'de> Deserialize<'de> for Properties<'de> {
 /// `read` gives the entity's row and text, the patch is applied to the text, and `swap(row,
 /// written, read)` writes it only if the row still holds what was read, answering whether it did.
 /// When another write came between, the patch is applied again on what is there now, as the
-/// [`Store`](super::Store) contract allows.
+/// [`Store`](super::Store) contract allows. The durable stores' update.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(super) async fn update_by_swapping<F>(
     read: impl Fn() -> Result<Option<(i64, String)>, StoreError>,
     swap: impl Fn(i64, String, String) -> F,

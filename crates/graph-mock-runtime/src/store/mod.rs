@@ -2,8 +2,8 @@
 //!
 //! - [`MemoryStore`] (the default and the fast path): each collection a `Vec` of entities in
 //!   insertion order with a hash index of positions, O(log n + page) paging and `Arc` entities.
-//! - [`SqliteStore`] (`--data FILE`): the same model in SQLite (WAL), every write committed
-//!   before it is acknowledged, so the state survives a `kill -9`.
+//! - `SqliteStore` (`--data FILE`, cargo feature `sqlite`): the same model in SQLite (WAL), every
+//!   write committed before it is acknowledged, so the state survives a `kill -9`.
 //! - `PostgresStore` (`--data postgres://...`, cargo feature `postgres`): the same model in a
 //!   PostgreSQL database, which several mock processes share as replicas of one service.
 //!
@@ -19,6 +19,7 @@ mod entity;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,7 @@ use serde_json::{Map, Value};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 pub use changes::{ChangeLog, Changes, Tracked, Unknown};
@@ -159,18 +161,24 @@ impl std::fmt::Display for DataLocation {
 /// The store for a `--data` setting: SQLite or PostgreSQL where it says, memory without one.
 pub fn open(data: Option<&DataLocation>) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match data {
+        #[cfg(feature = "sqlite")]
         Some(DataLocation::Sqlite(path)) => Arc::new(SqliteStore::open(path)?),
+        #[cfg(not(feature = "sqlite"))]
+        Some(DataLocation::Sqlite(_)) => return Err(not_built("SQLite", "sqlite")),
         #[cfg(feature = "postgres")]
         Some(DataLocation::Postgres(url)) => Arc::new(PostgresStore::open(url)?),
         #[cfg(not(feature = "postgres"))]
-        Some(DataLocation::Postgres(_)) => {
-            return Err(StoreError::Backend(
-                "this build has no PostgreSQL store (graph-mock-runtime's cargo feature `postgres`)"
-                    .to_owned(),
-            ));
-        }
+        Some(DataLocation::Postgres(_)) => return Err(not_built("PostgreSQL", "postgres")),
         None => Arc::new(MemoryStore::default()),
     })
+}
+
+/// The error for a store this build left out: which one, and the feature that builds it.
+#[cfg(any(not(feature = "sqlite"), not(feature = "postgres")))]
+fn not_built(store: &str, feature: &str) -> StoreError {
+    StoreError::Backend(format!(
+        "this build has no {store} store (graph-mock-runtime's cargo feature `{feature}`)"
+    ))
 }
 
 #[cfg(test)]
@@ -201,13 +209,17 @@ mod tests {
         }
     }
 
+    /// The backends every build has, each with the folder its files live in.
     fn backends() -> Vec<(Arc<dyn Store>, Option<tempfile::TempDir>)> {
-        let dir = tempfile::tempdir().unwrap();
-        let sqlite = open(Some(&DataLocation::Sqlite(dir.path().join("store.db")))).unwrap();
-        vec![
-            (Arc::new(MemoryStore::default()), None),
-            (sqlite, Some(dir)),
-        ]
+        let memory: (Arc<dyn Store>, _) = (Arc::new(MemoryStore::default()), None);
+        #[cfg(feature = "sqlite")]
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let sqlite = open(Some(&DataLocation::Sqlite(dir.path().join("store.db")))).unwrap();
+            vec![memory, (sqlite, Some(dir))]
+        }
+        #[cfg(not(feature = "sqlite"))]
+        vec![memory]
     }
 
     #[test]

@@ -267,11 +267,13 @@ pub fn graph_binary() -> std::path::PathBuf {
     BINARY.get_or_init(|| built("graph-mock")).clone()
 }
 
-/// The binary of the package `name` (named as the package), built by cargo.
+/// The binary of the package `name` (named as the package), built by cargo with the feature
+/// that builds a mock's binary.
 fn built(name: &str) -> std::path::PathBuf {
     escargot::CargoBuild::new()
         .package(name)
         .bin(name)
+        .features("cli")
         .run()
         .unwrap_or_else(|e| panic!("cargo builds the {name} binary: {e}"))
         .path()
