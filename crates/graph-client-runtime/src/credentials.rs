@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use crate::error::Error;
+use crate::error::{Error, GraphError};
 use crate::transport::{TokenProvider, trust};
 
 /// The identity platform's host.
@@ -136,14 +136,14 @@ impl ClientCredentials {
                 || (String::new(), String::from_utf8_lossy(&body).into_owned()),
                 |r| (r.error, r.error_description),
             );
-            return Err(Error::Graph {
-                status: status.as_u16(),
+            return Err(Error::from(GraphError {
+                status,
                 code,
                 message,
                 request_id: String::new(),
                 client_request_id: String::new(),
                 raw_body: String::from_utf8_lossy(&body).into_owned(),
-            });
+            }));
         }
         let answer: TokenAnswer = crate::request::json(&body)?;
         let lifetime = Duration::from_secs(answer.expires_in).saturating_sub(REFRESH_MARGIN);

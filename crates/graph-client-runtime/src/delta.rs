@@ -83,10 +83,12 @@ fn decode_page<T: DeserializeOwned>(wire: WirePage) -> Result<DeltaPage<T>, Erro
                 let text = item.to_string();
                 graph_odata::from_json(text.as_bytes())
                     .map(DeltaItem::Changed)
-                    .map_err(|e| Error::Decode {
-                        what: std::any::type_name::<T>(),
-                        reason: format!("value[{n}]: {e}"),
-                        snippet: snippet(text.as_bytes()),
+                    .map_err(|e| {
+                        Error::decode(
+                            std::any::type_name::<T>(),
+                            format!("value[{n}]: {e}"),
+                            snippet(text.as_bytes()),
+                        )
                     })
             }
         })
@@ -177,11 +179,11 @@ impl<T: DeserializeOwned + Send + 'static> DeltaRequest<T> {
                 (_, Some(delta_link)) => return Ok(DeltaRound { items, delta_link }),
                 (Some(next), None) => page = self.page_at(&next).await?,
                 (None, None) => {
-                    return Err(Error::Decode {
-                        what: "a delta page",
-                        reason: "it has neither @odata.nextLink nor @odata.deltaLink".to_owned(),
-                        snippet: String::new(),
-                    });
+                    return Err(Error::decode(
+                        "a delta page",
+                        "it has neither @odata.nextLink nor @odata.deltaLink".to_owned(),
+                        String::new(),
+                    ));
                 }
             }
         }

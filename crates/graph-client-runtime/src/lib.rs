@@ -35,7 +35,7 @@ pub use batch::{Batch, BatchAnswers, BatchItem, MAX_BATCH_REQUESTS};
 pub use bytes::Bytes;
 pub use credentials::{ClientCredentials, DEFAULT_AUTHORITY_HOST};
 pub use delta::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
-pub use error::Error;
+pub use error::{DecodeError, Error, GraphError, StatusCode};
 pub use get::GetRequest;
 pub use list::ListRequest;
 pub use request::Request;

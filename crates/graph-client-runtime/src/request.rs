@@ -163,11 +163,8 @@ pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     } else {
         body
     };
-    graph_odata::from_json(body).map_err(|e| Error::Decode {
-        what: std::any::type_name::<T>(),
-        reason: e.to_string(),
-        snippet: snippet(body),
-    })
+    graph_odata::from_json(body)
+        .map_err(|e| Error::decode(std::any::type_name::<T>(), e.to_string(), snippet(body)))
 }
 
 /// Decodes `{"value": ...}` into the value.
@@ -216,11 +213,11 @@ mod tests {
     fn values_names_the_item_that_does_not_decode() {
         let body = br#"{"value": [{"name": "a"}, {"name": 7}]}"#;
         match values::<Item>(body) {
-            Err(Error::Decode { reason, .. }) => {
-                assert!(reason.contains("value[1].name"), "{reason}")
+            Err(Error::Decode(error)) => {
+                assert!(error.reason.contains("value[1].name"), "{}", error.reason)
             }
             other => panic!("expected a decode error, got {other:?}"),
         }
-        assert!(matches!(values::<Item>(b"{}"), Err(Error::Decode { .. })));
+        assert!(matches!(values::<Item>(b"{}"), Err(Error::Decode(_))));
     }
 }

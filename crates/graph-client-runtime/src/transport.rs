@@ -17,7 +17,7 @@ use reqwest::header::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::error::{Error, snippet};
+use crate::error::{Error, GraphError, snippet};
 
 /// The default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
@@ -408,14 +408,14 @@ pub(crate) fn graph_error(
     let request_id = Some(header("request-id"))
         .filter(|h| !h.is_empty())
         .unwrap_or(inner_id);
-    Error::Graph {
-        status: status.as_u16(),
+    Error::from(GraphError {
+        status,
         code,
         message,
         request_id,
         client_request_id: client_request_id.to_owned(),
         raw_body: String::from_utf8_lossy(body).into_owned(),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
         mod requests;
 
         pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, Bytes};
-        pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
+        pub use graph_client_runtime::{ClientBuilder, ClientCredentials, DecodeError, Error, GraphError, StatusCode};
         pub use graph_client_runtime::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
         pub use graph_client_runtime::{GetRequest, ListRequest, Request};
         pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
@@ -48,7 +48,7 @@ pub fn lib_rs(spec_label: &str) -> TokenStream {
 /// The uses at the top of every `requests.rs`.
 fn requests_uses() -> TokenStream {
     quote! {
-        #![allow(clippy::too_many_lines, clippy::result_large_err, unused_imports)]
+        #![allow(clippy::too_many_lines, unused_imports)]
 
         use graph_client_runtime::codegen::{Method, ReferenceLink, bytes, encode_component, function_call, json, no_content, odata_literal, value, values};
         use graph_client_runtime::{Batch, Bytes, ClientBuilder, DeltaRequest, Error, GetRequest, ListRequest, Request, Transport};

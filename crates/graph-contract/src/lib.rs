@@ -12,7 +12,7 @@ use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
 use graph_client_runtime::codegen::{self, Method};
-use graph_client_runtime::{Error, Request, Transport};
+use graph_client_runtime::{Error, Request, StatusCode, Transport};
 use graph_mock_runtime::{Api, Config, MockServer};
 
 /// The key a singleton is stored under, for seeding one.
@@ -323,11 +323,9 @@ pub fn assert_conforms(
 /// wrong (see [`assert_names_one_of`]).
 pub fn expect_rejected<T: Debug>(result: Result<T, Error>, fields: &[&str]) {
     match result {
-        Err(Error::Graph {
-            status: 400,
-            message,
-            ..
-        }) => assert_names_one_of(&message, fields),
+        Err(Error::Graph(error)) if error.status == StatusCode::BAD_REQUEST => {
+            assert_names_one_of(&error.message, fields)
+        }
         other => panic!("expected a 400 naming one of {fields:?}, got {other:?}"),
     }
 }

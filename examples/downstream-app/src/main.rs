@@ -2,8 +2,8 @@
 //! with the client generated for the part of v1.0 it calls (create, list with paging, update,
 //! delete) and checks every answer. It exits non-zero, naming the step, when one is wrong.
 
-use graph_client::Client;
 use graph_client::model::{PasswordProfile, User, UserUpdate};
+use graph_client::{Client, StatusCode};
 use graph_mock::{Config, MockServer};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -81,7 +81,10 @@ async fn main() -> Result<()> {
 
     users.by_id(&ids[0]).delete().await?;
     match users.by_id(&ids[0]).get().await {
-        Err(error) => check(error.status() == Some(404), "a deleted user is a 404")?,
+        Err(error) => check(
+            error.status() == Some(StatusCode::NOT_FOUND),
+            "a deleted user is a 404",
+        )?,
         Ok(_) => check(false, "a deleted user is gone")?,
     }
     check(

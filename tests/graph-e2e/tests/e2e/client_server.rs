@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use futures::TryStreamExt;
 use graph_e2e::Mock;
 use graph_mock_runtime::Config;
-use seed_client::{Client, Error};
+use seed_client::{Client, Error, StatusCode};
 use seed_model::{
     DateTimeOffset, DeviceManagementDomainJoinConnector as Connector,
     DeviceManagementDomainJoinConnectorState as State,
@@ -101,7 +101,7 @@ async fn full_crud_with_typed_values() {
     let gone = connectors.by_id(&id).get().await.unwrap_err();
     assert_eq!(
         (gone.status(), gone.code()),
-        (Some(404), Some("ResourceNotFound"))
+        (Some(StatusCode::NOT_FOUND), Some("ResourceNotFound"))
     );
 }
 
@@ -111,16 +111,10 @@ async fn errors_surface_as_graph_errors_with_code_and_request_id() {
     let connectors = h.client.device_management().domain_join_connectors();
 
     match connectors.by_id("missing").get().await {
-        Err(Error::Graph {
-            status: 404,
-            code,
-            request_id,
-            raw_body,
-            ..
-        }) => {
-            assert_eq!(code, "ResourceNotFound");
-            assert!(!request_id.is_empty());
-            assert!(raw_body.contains(&request_id));
+        Err(Error::Graph(error)) if error.status == StatusCode::NOT_FOUND => {
+            assert_eq!(error.code, "ResourceNotFound");
+            assert!(!error.request_id.is_empty());
+            assert!(error.raw_body.contains(&error.request_id));
         }
         other => panic!("expected a 404 Graph error, got {other:?}"),
     }
@@ -130,16 +124,10 @@ async fn errors_surface_as_graph_errors_with_code_and_request_id() {
         ..connector("x")
     };
     match connectors.create(&bad).await {
-        Err(Error::Graph {
-            status: 400,
-            code,
-            message,
-            request_id,
-            ..
-        }) => {
-            assert_eq!(code, "BadRequest");
-            assert!(message.contains("'state'"), "{message}");
-            assert!(!request_id.is_empty());
+        Err(Error::Graph(error)) if error.status == StatusCode::BAD_REQUEST => {
+            assert_eq!(error.code, "BadRequest");
+            assert!(error.message.contains("'state'"), "{}", error.message);
+            assert!(!error.request_id.is_empty());
         }
         other => panic!("expected a 400 Graph error, got {other:?}"),
     }
@@ -157,7 +145,10 @@ async fn errors_surface_as_graph_errors_with_code_and_request_id() {
         .unwrap_err();
     assert_eq!(
         (error.status(), error.code()),
-        (Some(401), Some("InvalidAuthenticationToken"))
+        (
+            Some(StatusCode::UNAUTHORIZED),
+            Some("InvalidAuthenticationToken")
+        )
     );
     assert!(error.to_string().contains("401"), "{error}");
 }

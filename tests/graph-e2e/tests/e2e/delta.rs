@@ -4,7 +4,7 @@
 
 use crate::navigation::{shelf, start};
 use snapshot_navigation_client::model::AnyShelf;
-use snapshot_navigation_client::{DeltaItem, DeltaRound, Error};
+use snapshot_navigation_client::{DeltaItem, DeltaRound, StatusCode};
 
 fn label(item: &DeltaItem<AnyShelf>) -> Option<(&str, &str)> {
     match item {
@@ -64,8 +64,9 @@ async fn a_round_then_the_changes_since_from_a_saved_link() {
 
     server.state().reset().await.unwrap();
     let expired = shelves.delta().resume(&changes.delta_link).round().await;
-    assert!(
-        matches!(&expired, Err(Error::Graph { status: 410, code, .. }) if code == "resyncRequired"),
-        "{expired:?}"
+    let expired = expired.unwrap_err();
+    assert_eq!(
+        (expired.status(), expired.code()),
+        (Some(StatusCode::GONE), Some("resyncRequired"))
     );
 }

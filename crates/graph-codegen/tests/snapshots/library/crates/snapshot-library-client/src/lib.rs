@@ -11,7 +11,9 @@
 #[rustfmt::skip]
 mod requests;
 pub use graph_client_runtime::{Batch, BatchAnswers, BatchItem, Bytes};
-pub use graph_client_runtime::{ClientBuilder, ClientCredentials, Error};
+pub use graph_client_runtime::{
+    ClientBuilder, ClientCredentials, DecodeError, Error, GraphError, StatusCode,
+};
 pub use graph_client_runtime::{DeltaItem, DeltaPage, DeltaRequest, DeltaRound};
 pub use graph_client_runtime::{GetRequest, ListRequest, Request};
 pub use graph_client_runtime::{ResponseObserver, RetryPolicy, TokenProvider, Transport};
