@@ -296,18 +296,12 @@ impl Context<'_> {
                 "The '@odata.id' link '{url}' names no entity."
             )));
         }
-        // Where the link says, relative to the version segment (`.../beta/library/shelves`);
-        // else its last collection at the top (`/users`), else any top-level collection.
-        let exact = match collection_path
-            .split_once("/beta/")
-            .or_else(|| collection_path.split_once("/v1.0/"))
-        {
-            Some((_, relative)) => ["/", relative].concat(),
-            None => String::new(),
-        };
+        // Where the link says, relative to its version; else its last collection at the top
+        // (`/users`), else any top-level collection.
+        let exact = relative_to_version(collection_path, self.state.base_path()).unwrap_or("");
         let named = ["/", collection_path.rsplit('/').next().unwrap_or_default()].concat();
         let top = self.state.api.top_collections();
-        let candidates = [exact.as_str(), named.as_str()]
+        let candidates = [exact, named.as_str()]
             .into_iter()
             .filter(|c| c.len() > 1)
             .chain(top.map(|path| -> &str { path }));
@@ -384,5 +378,49 @@ impl Context<'_> {
         }
         body.push_str("]}");
         Ok(json_response(StatusCode::OK, body))
+    }
+}
+
+/// A link's path relative to its version: after this mock's own base path
+/// (`http://127.0.0.1:8080/beta/library/shelves` → `/library/shelves`), else after the link's
+/// first segment, the version Graph's links start with (`https://graph.microsoft.com/v1.0/users`
+/// → `/users`, whichever version the link names). `None` for a link with no path past that.
+fn relative_to_version<'a>(link: &'a str, base_path: &str) -> Option<&'a str> {
+    let path = match link.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => link,
+    };
+    let own = path
+        .strip_prefix(base_path)
+        .filter(|rest| !base_path.is_empty() && rest.starts_with('/'));
+    let relative = own.or_else(|| {
+        let after_version = path.strip_prefix('/')?.find('/')? + 1;
+        Some(&path[after_version..])
+    })?;
+    (relative.len() > 1).then_some(relative)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_to_version;
+
+    #[test]
+    fn a_link_is_read_relative_to_whichever_version_it_names() {
+        let own = "http://127.0.0.1:8080/beta/library/shelves";
+        assert_eq!(relative_to_version(own, "/beta"), Some("/library/shelves"));
+        let other = "https://graph.microsoft.com/v1.0/users";
+        assert_eq!(relative_to_version(other, "/beta"), Some("/users"));
+        // A base path of the mock's own (`--base-path`), however many segments it has.
+        let custom = "http://localhost/mock/graph/users";
+        assert_eq!(relative_to_version(custom, "/mock/graph"), Some("/users"));
+        assert_eq!(relative_to_version("/beta/users", "/beta"), Some("/users"));
+        assert_eq!(
+            relative_to_version("https://graph.microsoft.com", "/beta"),
+            None
+        );
+        assert_eq!(
+            relative_to_version("https://graph.microsoft.com/v1.0", "/beta"),
+            None
+        );
     }
 }

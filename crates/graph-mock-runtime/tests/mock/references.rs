@@ -16,7 +16,12 @@ struct Fixture {
 impl Fixture {
     /// A mock with one shelf and one reader.
     async fn start() -> Fixture {
-        let mock = Harness::on(&snapshot_navigation_mock::API, Config::default()).await;
+        Fixture::start_with(Config::default()).await
+    }
+
+    /// A mock with `config`, one shelf and one reader.
+    async fn start_with(config: Config) -> Fixture {
+        let mock = Harness::on(&snapshot_navigation_mock::API, config).await;
         let mut fixture = Fixture {
             mock,
             shelf: String::new(),
@@ -143,6 +148,40 @@ async fn removing_a_reference_keeps_the_entity() {
     // And a link that is not there is a 404.
     let again = fixture.send(Method::DELETE, &path, None).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+/// A link names the entity by its path under a version: the mock's own base path
+/// (`--base-path`), or any version's (Graph's links from another version are accepted too).
+#[tokio::test]
+async fn a_link_is_read_under_the_mocks_base_path_or_any_version() {
+    let config = Config {
+        base_path: Some("/mock/graph".to_owned()),
+        ..Config::default()
+    };
+    let fixture = Fixture::start_with(config).await;
+    let own = fixture
+        .mock
+        .url(&format!("/library/shelves/{}", fixture.shelf));
+    assert!(own.contains("/mock/graph/library/shelves/"), "{own}");
+    let other_version = format!(
+        "https://graph.microsoft.com/v1.0/library/shelves/{}",
+        fixture.shelf
+    );
+    for link in [own, other_version] {
+        // Shelves are not a top-level collection: only the link's own path finds the shelf.
+        let set = fixture
+            .send(
+                Method::PUT,
+                "/library/featuredShelf/$ref",
+                Some(json!({"@odata.id": link})),
+            )
+            .await;
+        assert_eq!(set.status, StatusCode::NO_CONTENT, "{link}: {}", set.body);
+        let now = fixture
+            .send(Method::GET, "/library/featuredShelf", None)
+            .await;
+        assert_eq!(now.body["label"], "s", "{link}: {}", now.body);
+    }
 }
 
 #[tokio::test]
