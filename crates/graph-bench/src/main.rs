@@ -16,7 +16,7 @@ use std::time::Duration;
 use sections::{Section, Settings};
 
 // mimalloc's per-thread heaps: the request path allocates on every worker thread, and glibc's
-// arena locks showed up in the load profile (see the README's "Performance").
+// arena locks showed up in the load profile (see docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -74,11 +74,23 @@ async fn main() -> ExitCode {
             cold_build: true,
         }
     };
+    let every_section = sections.len() == Section::ALL.len();
     let mut rows = Vec::new();
     for section in sections {
         section.run(&settings, &mut rows).await;
     }
-    report::print(&rows);
+    print!("{}", report::table(&rows));
+    // A full run of every section is the record the docs quote; a quick or partial run is not.
+    if !quick && every_section {
+        let checkout = std::env::var("GRAPH_BENCH_CHECKOUT").ok();
+        let page = report::page(&rows, checkout.as_deref());
+        let file =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md");
+        match std::fs::write(&file, page) {
+            Ok(()) => println!("\nwrote {}", file.display()),
+            Err(e) => eprintln!("graph-bench: cannot write {}: {e}", file.display()),
+        }
+    }
     let missed = rows.iter().filter(|r| r.met == Some(false)).count();
     let errors = rows.iter().filter(|r| r.error).count();
     if errors > 0 {

@@ -63,21 +63,40 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// Prints the table as Markdown.
-pub fn print(rows: &[Row]) {
+/// The table as Markdown.
+pub fn table(rows: &[Row]) -> String {
     let width = rows
         .iter()
         .map(|r| r.what.chars().count())
         .max()
         .unwrap_or(0);
-    println!("| {:width$} | value | target | met |", "measurement");
-    println!("|{}|---|---|---|", "-".repeat(width + 2));
+    let mut text = format!("| {:width$} | value | target | met |\n", "measurement");
+    text += &format!("|{}|---|---|---|\n", "-".repeat(width + 2));
     for r in rows {
         let met = match r.met {
             Some(true) => "yes",
             Some(false) => "NO",
             None => "",
         };
-        println!("| {:width$} | {} | {} | {met} |", r.what, r.value, r.target);
+        text += &format!(
+            "| {:width$} | {} | {} | {met} |\n",
+            r.what, r.value, r.target
+        );
     }
+    text
+}
+
+/// The page a full run writes (`docs/benchmarks.md`): the table, and when, where and on which
+/// commit it was measured, so that the figures the docs quote are the bench's own.
+pub fn page(rows: &[Row], checkout: Option<&str>) -> String {
+    let date = time::OffsetDateTime::now_utc().date();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "# Benchmarks: the last full run\n\n\
+         Written by `cargo xtask bench` (a full run of every section) on {date}, at commit `{}`,\n\
+         on a machine with {cores} cores; do not edit it by hand. [Performance](performance.md) says\n\
+         what each row measures and what the profiles showed.\n\n{}",
+        checkout.unwrap_or("unknown"),
+        table(rows)
+    )
 }

@@ -80,7 +80,7 @@ struct Cli {
     /// Throttle every operation to N requests per WINDOW (e.g. 10/1s): 429 with Retry-After.
     #[arg(long, value_name = "N/WINDOW", value_parser = parse_throttle)]
     throttle: Option<(u32, std::time::Duration)>,
-    /// Per-operation fault rules in a JSON file (see the README); flags set the default rules.
+    /// Per-operation fault rules in a JSON file (see docs/mock-server.md); flags set the default rules.
     #[arg(long, value_name = "FILE.json")]
     faults: Option<PathBuf>,
     /// Register an app with the token endpoint (`POST /{tenant}/oauth2/v2.0/token`), as
