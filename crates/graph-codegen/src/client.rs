@@ -63,7 +63,7 @@ pub fn requests_rs(ir: &Ir, units: &[Unit]) -> TokenStream {
     let areas = units.iter().map(|unit| {
         let cfg = Features::area(&unit.feature).cfg();
         let area = ident(&layout::client_area_crate(&unit.name));
-        quote! { #cfg pub use #area::requests::*; }
+        quote! { #cfg #[doc(inline)] pub use #area::requests::*; }
     });
     let default_url = format!("https://graph.microsoft.com/{}", ir.version);
     let default_doc = format!(

@@ -10,7 +10,7 @@ use crate::parts::{Item, Part};
 use crate::render::{doc_attrs, doc_lines};
 
 /// The model crate's `src/lib.rs`: docs, the runtime it uses and every part's items, each part
-/// re-exported under its features.
+/// re-exported under its features and documented inline.
 pub fn lib_rs(spec_label: &str, parts: &[Part]) -> TokenStream {
     let doc = format!(
         " The Microsoft Graph model types of `{spec_label}`, shared by the generated mock and \
@@ -19,7 +19,9 @@ pub fn lib_rs(spec_label: &str, parts: &[Part]) -> TokenStream {
     let reexports = parts.iter().enumerate().map(|(index, part)| {
         let cfg = part.features.cfg();
         let part = ident(&part_crate(index));
-        quote! { #cfg pub use #part::*; }
+        // Documented here, at the paths users name (`graph_model::User`): the parts are how
+        // the model is built, not where its types live.
+        quote! { #cfg #[doc(inline)] pub use #part::*; }
     });
     quote! {
         #![doc = #doc]

@@ -18,6 +18,7 @@
 //! them all.
 #[rustfmt::skip]
 mod spec;
+#[doc(inline)]
 pub use graph_model_part_000::*;
 pub use graph_odata::from_json;
 pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};

@@ -10,6 +10,7 @@ use graph_client_runtime::{
     Transport,
 };
 #[cfg(feature = "users")]
+#[doc(inline)]
 pub use graph_client_area_users::requests::*;
 /// The service's `v1.0` API: what `Client::builder()` calls by default.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";

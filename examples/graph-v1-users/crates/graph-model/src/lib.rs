@@ -18,7 +18,9 @@
 //! them all.
 #[rustfmt::skip]
 mod spec;
+#[doc(inline)]
 pub use graph_model_part_000::*;
+#[doc(inline)]
 pub use graph_model_part_001::*;
 pub use graph_odata::from_json;
 pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};

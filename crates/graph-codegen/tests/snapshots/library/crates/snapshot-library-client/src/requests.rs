@@ -10,6 +10,7 @@ use graph_client_runtime::{
     Transport,
 };
 #[cfg(feature = "library")]
+#[doc(inline)]
 pub use graph_client_area_library::requests::*;
 /// The service's `beta` API: what `Client::builder()` calls by default.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";

@@ -10,8 +10,10 @@ use graph_client_runtime::{
     Transport,
 };
 #[cfg(feature = "library")]
+#[doc(inline)]
 pub use graph_client_area_library::requests::*;
 #[cfg(feature = "readers")]
+#[doc(inline)]
 pub use graph_client_area_readers::requests::*;
 /// The service's `beta` API: what `Client::builder()` calls by default.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";

@@ -18,9 +18,12 @@
 //! them all.
 #[rustfmt::skip]
 mod spec;
+#[doc(inline)]
 pub use graph_model_part_000::*;
 #[cfg(feature = "library")]
+#[doc(inline)]
 pub use graph_model_part_001::*;
+#[doc(inline)]
 pub use graph_model_part_002::*;
 pub use graph_odata::from_json;
 pub use graph_odata::{CollectionPage, DateTimeOffset, DecodeError, Flags, GraphType};
