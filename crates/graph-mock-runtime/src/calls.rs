@@ -299,14 +299,14 @@ mod tests {
     /// function has the route, and a 404 naming the call's segment where none has.
     #[test]
     fn a_call_that_reaches_no_function_is_a_405_or_a_404() {
-        let meta = |kind: Kind, method: &'static str| OperationMeta {
+        let meta = |kind: Kind, method: graph_spec::HttpMethod| OperationMeta {
             method,
             route: "/book/range".to_owned(),
             ..OperationMeta::for_test(kind, Vec::new())
         };
         let api = Api::of_operations(vec![
-            meta(Kind::Function, "GET"),
-            meta(Kind::Update, "PATCH"),
+            meta(Kind::Function, graph_spec::HttpMethod::Get),
+            meta(Kind::Update, graph_spec::HttpMethod::Patch),
         ]);
         let refused = not_a_function(&api, "/book/range", "range");
         assert_eq!(refused.status, StatusCode::METHOD_NOT_ALLOWED);

@@ -72,7 +72,7 @@ use axum::routing::{MethodFilter, MethodRouter};
 
 pub use config::{AuthMode, Config};
 use error::ApiError;
-pub use graph_spec::Spec;
+pub use graph_spec::{HttpMethod, Spec};
 pub use mock_server::MockServer;
 pub use operation::Api;
 use operation::OperationMeta;
@@ -520,7 +520,8 @@ where
 /// pick the operation. Handlers are two closure types in all, so a spec of thousands of
 /// operations costs no generic code per operation.
 fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
-    let mut by_route: BTreeMap<&str, BTreeMap<&str, Vec<&'static OperationMeta>>> = BTreeMap::new();
+    let mut by_route: BTreeMap<&str, BTreeMap<HttpMethod, Vec<&'static OperationMeta>>> =
+        BTreeMap::new();
     for operation in api.operations() {
         (by_route.entry(&operation.route).or_default())
             .entry(operation.method)
@@ -531,9 +532,7 @@ fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
     for (route, methods) in by_route {
         let mut method_router = MethodRouter::new();
         for (method, operations) in methods {
-            let Some(filter) = method_filter(method) else {
-                continue;
-            };
+            let filter = method_filter(method);
             method_router = match operations.as_slice() {
                 [operation] => {
                     let operation = *operation;
@@ -572,15 +571,15 @@ fn operation_routes(api: &'static Api, base_path: &str) -> Router<AppState> {
     router
 }
 
-fn method_filter(method: &str) -> Option<MethodFilter> {
-    Some(match method {
-        "GET" => MethodFilter::GET,
-        "POST" => MethodFilter::POST,
-        "PATCH" => MethodFilter::PATCH,
-        "PUT" => MethodFilter::PUT,
-        "DELETE" => MethodFilter::DELETE,
-        _ => return None,
-    })
+/// The router's filter for an operation's method.
+fn method_filter(method: HttpMethod) -> MethodFilter {
+    match method {
+        HttpMethod::Get => MethodFilter::GET,
+        HttpMethod::Post => MethodFilter::POST,
+        HttpMethod::Patch => MethodFilter::PATCH,
+        HttpMethod::Put => MethodFilter::PUT,
+        HttpMethod::Delete => MethodFilter::DELETE,
+    }
 }
 
 async fn unknown_route(uri: Uri) -> ApiError {

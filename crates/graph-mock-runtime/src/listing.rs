@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::filter::{self, Expr};
-use crate::query::SkipToken;
+use crate::query::{OrderBy, SkipToken};
 use crate::store::{Entity, Store, StoreError};
 
 /// What one list request asks for.
@@ -13,7 +13,7 @@ pub struct ListRequest<'a> {
     /// `$filter`.
     pub filter: Option<&'a Expr>,
     /// `$orderby`.
-    pub order_by: &'a [(Vec<String>, bool)],
+    pub order_by: &'a [OrderBy],
     /// `$skip`.
     pub skip: usize,
     /// Where the previous page ended.
@@ -93,7 +93,7 @@ impl dyn Store + '_ {
             let mut needed: Vec<&str> = request
                 .order_by
                 .iter()
-                .filter_map(|(path, _)| path.first().map(String::as_str))
+                .filter_map(|key| key.path.first().map(String::as_str))
                 .collect();
             if let Some(filter) = request.filter {
                 filter.top_level_properties(&mut needed);
@@ -110,12 +110,12 @@ impl dyn Store + '_ {
                     request
                         .order_by
                         .iter()
-                        .map(|(path, descending)| {
+                        .map(|key| {
                             let ordering = filter::compare_values(
-                                filter::sort_key(a, path),
-                                filter::sort_key(b, path),
+                                filter::sort_key(a, &key.path),
+                                filter::sort_key(b, &key.path),
                             );
-                            if *descending {
+                            if key.descending {
                                 ordering.reverse()
                             } else {
                                 ordering

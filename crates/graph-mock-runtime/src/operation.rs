@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use graph_spec::{PathTemplate, Segment, Spec};
+use graph_spec::{HttpMethod, PathTemplate, Segment, Spec};
 
 /// What an operation does: the spec's own kinds, so the two can never disagree.
 pub use graph_spec::OperationKind as Kind;
@@ -45,8 +45,8 @@ pub enum PathSegment {
 pub struct OperationMeta {
     /// What it does.
     pub kind: Kind,
-    /// The HTTP method.
-    pub method: &'static str,
+    /// The HTTP method: one of the five Graph operations use.
+    pub method: HttpMethod,
     /// The path template, relative to the base path, as written.
     pub path: String,
     /// The router's path for it, relative to the base path ([`PathTemplate::route`]).
@@ -83,7 +83,7 @@ impl OperationMeta {
             .collect();
         OperationMeta {
             kind: op.kind,
-            method: op.method.as_str(),
+            method: op.method,
             path: path.to_string(),
             route: path.route(),
             segments,
@@ -226,7 +226,7 @@ impl OperationMeta {
     pub(crate) fn for_test(kind: Kind, segments: Vec<PathSegment>) -> OperationMeta {
         OperationMeta {
             kind,
-            method: "GET",
+            method: HttpMethod::Get,
             path: "/template".to_owned(),
             route: "/template".to_owned(),
             segments,

@@ -17,8 +17,8 @@ pub struct QueryOptions {
     pub skip_token: Option<String>,
     /// `$filter`.
     pub filter: Option<Expr>,
-    /// `$orderby`: property paths, descending or not.
-    pub order_by: Vec<(Vec<String>, bool)>,
+    /// `$orderby`: its keys, first to last.
+    pub order_by: Vec<OrderBy>,
     /// `$select`.
     pub select: Option<Vec<String>>,
     /// `$count=true`.
@@ -29,6 +29,81 @@ pub struct QueryOptions {
     pub delta_token: Option<String>,
     /// A download's `$format` (`text/csv`, `application/json`; a file's conversion target).
     pub format: Option<String>,
+}
+
+/// One key of `$orderby`: `address/city desc`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderBy {
+    /// The property path, `["address", "city"]`.
+    pub path: Vec<String>,
+    /// `desc` (else `asc`, the default).
+    pub descending: bool,
+}
+
+/// A query option the mock knows, by its name without the `$`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueryOption {
+    Top,
+    Skip,
+    SkipToken,
+    DeltaToken,
+    Filter,
+    OrderBy,
+    Select,
+    Count,
+    Expand,
+    Format,
+}
+
+impl QueryOption {
+    const ALL: [QueryOption; 10] = [
+        QueryOption::Top,
+        QueryOption::Skip,
+        QueryOption::SkipToken,
+        QueryOption::DeltaToken,
+        QueryOption::Filter,
+        QueryOption::OrderBy,
+        QueryOption::Select,
+        QueryOption::Count,
+        QueryOption::Expand,
+        QueryOption::Format,
+    ];
+
+    /// Its name, lower case, without the `$`.
+    fn name(self) -> &'static str {
+        match self {
+            QueryOption::Top => "top",
+            QueryOption::Skip => "skip",
+            QueryOption::SkipToken => "skiptoken",
+            QueryOption::DeltaToken => "deltatoken",
+            QueryOption::Filter => "filter",
+            QueryOption::OrderBy => "orderby",
+            QueryOption::Select => "select",
+            QueryOption::Count => "count",
+            QueryOption::Expand => "expand",
+            QueryOption::Format => "format",
+        }
+    }
+
+    /// The option a query key names (`$top`, `top`, `$TOP`), if the mock knows it.
+    fn named(key: &str) -> Option<QueryOption> {
+        let name = key.strip_prefix('$').unwrap_or(key);
+        (QueryOption::ALL.into_iter()).find(|option| option.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether an empty value is no option at all, as OData's parser reads it (`$select=`
+    /// selects everything).
+    fn is_expression(self) -> bool {
+        matches!(
+            self,
+            QueryOption::Filter
+                | QueryOption::OrderBy
+                | QueryOption::Select
+                | QueryOption::Expand
+                | QueryOption::SkipToken
+                | QueryOption::DeltaToken
+        )
+    }
 }
 
 /// One `$expand` item: `assignments`, or `assignments($select=id,target)`.
@@ -93,6 +168,25 @@ pub enum Allowed {
     None,
 }
 
+impl Allowed {
+    /// Whether a route of this kind accepts `option`.
+    fn permits(self, option: QueryOption) -> bool {
+        match self {
+            Allowed::Collection => option != QueryOption::DeltaToken,
+            Allowed::Single => matches!(option, QueryOption::Select | QueryOption::Expand),
+            Allowed::Delta => matches!(
+                option,
+                QueryOption::Select
+                    | QueryOption::Filter
+                    | QueryOption::SkipToken
+                    | QueryOption::DeltaToken
+            ),
+            Allowed::Download => option == QueryOption::Format,
+            Allowed::None => false,
+        }
+    }
+}
+
 /// Parses a raw query string. `kind_of` describes the entity's properties for `$filter`,
 /// `$orderby` and `$select`.
 pub fn parse(
@@ -104,52 +198,26 @@ pub fn parse(
     let Some(raw) = raw else { return Ok(options) };
     let mut seen = Vec::new();
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
-        let name = key.strip_prefix('$').unwrap_or(&key).to_ascii_lowercase();
-        if seen.contains(&name) {
+        let option = QueryOption::named(&key)
+            .filter(|option| allowed.permits(*option))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "Query option '{key}' is not supported on this request."
+                ))
+            })?;
+        if seen.contains(&option) {
             return Err(ApiError::bad_request(format!(
-                "Query option '${name}' was specified more than once; it must be specified at most once."
+                "Query option '${}' was specified more than once; it must be specified at most once.",
+                option.name()
             )));
         }
-        seen.push(name.clone());
-        let permitted = match allowed {
-            Allowed::Collection => name != "deltatoken",
-            Allowed::Single => name == "select" || name == "expand",
-            Allowed::Delta => matches!(
-                name.as_str(),
-                "select" | "filter" | "skiptoken" | "deltatoken"
-            ),
-            Allowed::Download => name == "format",
-            Allowed::None => false,
-        };
-        let known = matches!(
-            name.as_str(),
-            "top"
-                | "skip"
-                | "skiptoken"
-                | "deltatoken"
-                | "filter"
-                | "orderby"
-                | "select"
-                | "count"
-                | "expand"
-                | "format"
-        );
-        if !known || !permitted {
-            return Err(ApiError::bad_request(format!(
-                "Query option '{key}' is not supported on this request."
-            )));
-        }
-        // An empty expression or token is no option at all, as OData's parser reads it
-        // (`$select=` selects everything).
-        let expression = matches!(
-            name.as_str(),
-            "filter" | "orderby" | "select" | "expand" | "skiptoken" | "deltatoken"
-        );
-        if expression && value.is_empty() {
+        seen.push(option);
+        if option.is_expression() && value.is_empty() {
             continue;
         }
-        match name.as_str() {
-            "skiptoken" | "deltatoken" if allowed == Allowed::Delta => {
+        match option {
+            // A delta function's state; elsewhere only `$skiptoken` is permitted: a list's page.
+            QueryOption::SkipToken | QueryOption::DeltaToken if allowed == Allowed::Delta => {
                 if options.delta_token.is_some() {
                     return Err(ApiError::bad_request(
                         "Only one of '$skiptoken' and '$deltatoken' may be given.",
@@ -157,20 +225,22 @@ pub fn parse(
                 }
                 options.delta_token = Some(value.into_owned());
             }
-            "top" => options.top = Some(number(&key, &value)?),
-            "skip" => options.skip = number(&key, &value)?,
             // Checked where the tenant it was signed for is known (the list handler).
-            "skiptoken" => options.skip_token = Some(value.into_owned()),
-            "filter" => {
+            QueryOption::SkipToken | QueryOption::DeltaToken => {
+                options.skip_token = Some(value.into_owned())
+            }
+            QueryOption::Top => options.top = Some(number(&key, &value)?),
+            QueryOption::Skip => options.skip = number(&key, &value)?,
+            QueryOption::Filter => {
                 options.filter = Some(
                     filter::parse(&value, kind_of)
                         .map_err(|e| ApiError::bad_request(format!("Invalid $filter: {e}")))?,
                 )
             }
-            "orderby" => options.order_by = order_by(&value, kind_of)?,
-            "select" => options.select = Some(select(&value, kind_of)?),
-            "expand" => options.expand = expand(&value)?,
-            "count" => {
+            QueryOption::OrderBy => options.order_by = order_by(&value, kind_of)?,
+            QueryOption::Select => options.select = Some(select(&value, kind_of)?),
+            QueryOption::Expand => options.expand = expand(&value)?,
+            QueryOption::Count => {
                 options.count = match value.as_ref() {
                     "true" => true,
                     "false" => false,
@@ -181,8 +251,7 @@ pub fn parse(
                     }
                 }
             }
-            "format" => options.format = Some(value.into_owned()),
-            _ => unreachable!("checked by `known` and `permitted`"),
+            QueryOption::Format => options.format = Some(value.into_owned()),
         }
     }
     Ok(options)
@@ -205,7 +274,7 @@ fn number(key: &str, value: &str) -> Result<usize, ApiError> {
 fn order_by(
     value: &str,
     kind_of: &dyn Fn(&[String]) -> Option<PropertyKind>,
-) -> Result<Vec<(Vec<String>, bool)>, ApiError> {
+) -> Result<Vec<OrderBy>, ApiError> {
     value
         .split(',')
         .map(|clause| {
@@ -232,7 +301,7 @@ fn order_by(
                 Some(PropertyKind::Other) => Err(ApiError::bad_request(format!(
                     "The property '{property}' cannot be used in $orderby."
                 ))),
-                Some(_) => Ok((path, descending)),
+                Some(_) => Ok(OrderBy { path, descending }),
                 None => Err(ApiError::bad_request(format!(
                     "Could not find a property named '{property}' on the type."
                 ))),
@@ -342,7 +411,13 @@ mod tests {
         .unwrap();
         assert_eq!((q.top, q.skip, q.count), (Some(5), 2, true));
         assert_eq!(q.select.unwrap(), ["displayName"]);
-        assert_eq!(q.order_by, [(vec!["displayName".to_owned()], true)]);
+        assert_eq!(
+            q.order_by,
+            [OrderBy {
+                path: vec!["displayName".to_owned()],
+                descending: true
+            }]
+        );
     }
 
     #[test]

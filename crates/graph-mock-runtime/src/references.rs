@@ -109,7 +109,7 @@ pub(crate) fn serves(api: &Api, operation: &OperationMeta, linking: bool) -> boo
 pub(crate) fn method_not_allowed(api: &Api, route: &str, linking: bool) -> ApiError {
     let mut allow: Vec<&str> = (api.operations().iter())
         .filter(|other| other.route == route && serves(api, other, linking))
-        .map(|other| other.method)
+        .map(|other| other.method.as_str())
         .collect();
     if allow.contains(&"GET") {
         allow.push("HEAD");

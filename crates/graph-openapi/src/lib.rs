@@ -485,10 +485,17 @@ fn write_schema(w: &Writer, name: &str, discriminated: bool) -> Value {
     schema
 }
 
+/// The patterns of the query options a type's reads take.
+struct QueryPatterns {
+    filter: String,
+    orderby: String,
+    select: String,
+}
+
 /// Patterns for `$filter`, `$orderby` and `$select` that only admit what the mock understands
 /// for this type (or nothing), so that a generated request that fits the schema is one the mock
 /// accepts.
-fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
+fn query_patterns(spec: &Spec, type_name: &str) -> QueryPatterns {
     let mut comparisons = Vec::new();
     let mut names = Vec::new();
     for p in spec
@@ -517,16 +524,20 @@ fn query_patterns(spec: &Spec, type_name: &str) -> (String, String, String) {
         comparisons.push(format!("{} {operators} {literal}", p.name));
     }
     if comparisons.is_empty() {
-        return ("^$".to_owned(), "^$".to_owned(), "^$".to_owned());
+        return QueryPatterns {
+            filter: "^$".to_owned(),
+            orderby: "^$".to_owned(),
+            select: "^$".to_owned(),
+        };
     }
     let comparison = comparisons.join("|");
     let names = names.join("|");
     // Each may be empty: an empty option is no option, as the mock and OData read it.
-    (
-        format!("^(({comparison})( (and|or) ({comparison}))?)?$"),
-        format!("^(({names})( (asc|desc))?)?$"),
-        format!("^(({names})(,({names}))*)?$"),
-    )
+    QueryPatterns {
+        filter: format!("^(({comparison})( (and|or) ({comparison}))?)?$"),
+        orderby: format!("^(({names})( (asc|desc))?)?$"),
+        select: format!("^(({names})(,({names}))*)?$"),
+    }
 }
 
 fn operation(
@@ -558,7 +569,11 @@ fn operation(
         .and_then(|b| b.type_ref.named())
         .filter(|n| spec.types.contains_key(*n))
         .unwrap_or_default();
-    let (filter, orderby, select) = query_patterns(spec, entity);
+    let QueryPatterns {
+        filter,
+        orderby,
+        select,
+    } = query_patterns(spec, entity);
     let pattern = |p: String| json!({ "type": "string", "pattern": p });
     match op.kind {
         // A download takes `$format` only.

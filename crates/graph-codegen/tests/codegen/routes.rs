@@ -78,7 +78,7 @@ fn the_engine_serves_exactly_the_routes_codegen_generates() {
         let served: Vec<RouteRow> = (api.operations().iter())
             .map(|op| {
                 (
-                    op.method,
+                    op.method.as_str(),
                     op.path.clone(),
                     op.route.as_str(),
                     op.operation,

@@ -257,7 +257,10 @@ mod tests {
             let ids = all_ids(store.as_ref(), plain);
             assert_eq!(ids.len(), 25);
             assert_eq!(ids[0], "00");
-            let order = [(vec!["n".to_owned()], false)];
+            let order = [crate::query::OrderBy {
+                path: vec!["n".to_owned()],
+                descending: false,
+            }];
             let ordered = all_ids(
                 store.as_ref(),
                 ListRequest {

@@ -127,7 +127,7 @@ fn cases(operation: &OperationMeta, existing: &str) -> Vec<Case> {
 }
 
 fn method_of(operation: &OperationMeta) -> Method {
-    Method::from_bytes(operation.method.as_bytes()).expect("a valid method")
+    Method::from_bytes(operation.method.as_str().as_bytes()).expect("a valid method")
 }
 
 /// Sends a 100 MB body over a raw socket and returns the status line: the mock must answer 413

@@ -25,7 +25,7 @@ async fn call(h: &Harness, operation: &OperationMeta, token: &str) -> u16 {
         .map(|s| if s.starts_with('{') { id.as_str() } else { s })
         .collect::<Vec<_>>()
         .join("/");
-    let method = Method::from_bytes(operation.method.as_bytes()).unwrap();
+    let method = Method::from_bytes(operation.method.as_str().as_bytes()).unwrap();
     let mut request = h.http.request(method, h.url(&path)).bearer_auth(token);
     if matches!(operation.kind, Kind::Create | Kind::Update) {
         request = request.json(&json!({"displayName": "x"}));
