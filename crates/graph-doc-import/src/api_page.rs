@@ -8,6 +8,7 @@ use graph_spec::{
 };
 
 use crate::http::{self, split_message};
+use crate::includes::{self, Includes};
 use crate::markdown::{Block, Document, Inline, Section};
 use crate::properties::Mentions;
 use crate::report::{PageError, Report};
@@ -53,7 +54,11 @@ impl ExampleText {
 }
 
 /// Reads an API page.
-pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
+pub fn read(
+    doc: &Document,
+    includes: &Includes,
+    report: &mut Report,
+) -> Result<ApiPage, PageError> {
     let file = report.file().to_owned();
     let error = |line: u32, message: &str| PageError {
         file: file.clone(),
@@ -148,21 +153,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
     }
 
     let mut mentions = Mentions::default();
-    let permissions = doc
-        .section(&["Permissions", "Prerequisites"])
-        .and_then(|s| {
-            s.tables()
-                .next()
-                .map(|(h, rows)| tables::permissions_table(h, rows, report))
-        })
-        .unwrap_or_else(|| {
-            report.defect(
-                1,
-                DefectKind::MissingSection,
-                "no permissions table; the operation is treated as needing no scope".to_owned(),
-            );
-            Permissions::default()
-        });
+    let permissions = permissions(doc, includes, report);
     let headers = doc
         .section(&["Request headers"])
         .and_then(|s| {
@@ -288,7 +279,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ApiPage, PageError> {
                     .map(|r| mentions.property(r, &owner, None, report))
                     .collect();
             }
-            _ if !text.contains("Do not supply") => {
+            _ if !says_no_body(&text) => {
                 // The paragraph that says what the body is ("a JSON representation of a [x]
                 // object", or just "A [x]."), not one that links elsewhere ("supports
                 // [extensions](...)").
@@ -609,6 +600,69 @@ pub struct ResponseSentence {
     pub inconsistency: Option<String>,
     /// Link text that names no type (`teamsApp properties`): the body is read without a type.
     pub unreadable_type: Option<String>,
+}
+
+/// Whether a Request body section's text says there is none: "Do not supply a request body"
+/// on older pages, "Don't supply" on today's.
+fn says_no_body(text: &str) -> bool {
+    ["Do not supply", "Don't supply", "Don\u{2019}t supply"]
+        .iter()
+        .any(|phrase| text.contains(phrase))
+}
+
+/// The operation's permissions: the `## Permissions` section's table or, on today's pages, the
+/// include that holds it (`[!INCLUDE [permissions-table](...)]`), whose defects name the include.
+/// Without either, the defect says so; an include the import lacks leaves them undetermined.
+fn permissions(doc: &Document, includes: &Includes, report: &mut Report) -> Permissions {
+    let section = doc.section(&["Permissions", "Prerequisites"]);
+    let include = section.as_ref().and_then(|s| {
+        s.paragraphs().find_map(|(p, line)| {
+            let link = p
+                .links
+                .iter()
+                .find(|l| l.text == includes::PERMISSIONS_TABLE)?;
+            p.text
+                .contains("!INCLUDE")
+                .then_some((link.target.as_str(), line))
+        })
+    });
+    if let Some((target, line)) = include {
+        let (path, text) = includes.get(report.file(), target);
+        let Some(text) = text else {
+            report.defect(
+                line,
+                DefectKind::MissingInclude,
+                format!("the permissions table's include `{path}` is not among the pages' files; the operation's permissions are undetermined"),
+            );
+            return Permissions::undetermined();
+        };
+        let mut included = Report::new(path);
+        let table = Document::parse(text);
+        let permissions = match table.blocks.iter().find_map(Block::table) {
+            Some((header, rows)) => tables::permissions_table(header, rows, &mut included),
+            None => {
+                included.defect(
+                    1,
+                    DefectKind::MissingSection,
+                    "the permissions include has no table; the operation's permissions are undetermined".to_owned(),
+                );
+                Permissions::undetermined()
+            }
+        };
+        report.absorb(included);
+        return permissions;
+    }
+    match section.as_ref().and_then(|s| s.tables().next()) {
+        Some((header, rows)) => tables::permissions_table(header, rows, report),
+        None => {
+            report.defect(
+                1,
+                DefectKind::MissingSection,
+                "no permissions table; the operation is treated as needing no scope".to_owned(),
+            );
+            Permissions::default()
+        }
+    }
 }
 
 /// Reads "If successful, this method returns a `201 Created` response code and a [x](...) object
@@ -1096,12 +1150,12 @@ mod tests {
     fn a_page_without_http_block_is_an_error_with_a_line() {
         let doc = Document::parse("# Get x\n\n## HTTP Request\n\nnothing here\n");
         let mut report = Report::new("x.md");
-        let err = read(&doc, &mut report).unwrap_err();
+        let err = read(&doc, &Includes::default(), &mut report).unwrap_err();
         assert_eq!((err.file.as_str(), err.line), ("x.md", 3));
         assert!(err.message.contains("no code block"), "{err}");
         let empty = Document::parse("# Get x\n");
         assert!(
-            read(&empty, &mut report)
+            read(&empty, &Includes::default(), &mut report)
                 .unwrap_err()
                 .message
                 .contains("HTTP Request")

@@ -13,6 +13,7 @@ mod api_page;
 mod assemble;
 mod enum_page;
 mod http;
+mod includes;
 pub mod manifest;
 mod markdown;
 mod properties;
@@ -20,12 +21,14 @@ mod report;
 mod resource_page;
 mod tables;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
 use graph_spec::{Defect, DefectKind, Source, Spec};
 
 use crate::assemble::PageContent;
+use crate::includes::Includes;
 use crate::markdown::Document;
 pub use crate::report::PageError;
 use crate::report::Report;
@@ -46,8 +49,11 @@ pub struct Import {
     pub spec: Spec,
     /// Every doc defect, sorted by file and line. Skipped pages are among them.
     pub defects: Vec<Defect>,
-    /// How many pages were given.
+    /// How many pages were given, include files apart.
     pub pages_read: usize,
+    /// How many include files were given (files under a folder named `includes`, such as the
+    /// permissions tables today's pages include): read where a page includes them, not as pages.
+    pub includes: usize,
     /// How many of them are conceptual (overviews, guides: `doc_type: conceptualPageType`, or
     /// none): no API to import, so counted apart rather than as skipped.
     pub conceptual: usize,
@@ -75,9 +81,10 @@ impl fmt::Display for Import {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "pages read: {} ({} conceptual, counted apart), imported: {}, skipped: {}; types: {}, enums: {}, operations: {}; defects: {}",
+            "pages read: {} ({} conceptual, counted apart; {} include files), imported: {}, skipped: {}; types: {}, enums: {}, operations: {}; defects: {}",
             self.pages_read,
             self.conceptual,
+            self.includes,
             self.pages_imported(),
             self.skipped.len(),
             self.spec.types.len(),
@@ -88,16 +95,24 @@ impl fmt::Display for Import {
     }
 }
 
-/// Imports pages, in order. Never fails: unreadable pages are skipped and reported.
+/// Imports pages, in order. Never fails: unreadable pages are skipped and reported. The include
+/// files the pages name are given among them, by their paths (see [`includes`]).
 pub fn import(pages: &[PageInput]) -> Import {
+    let (include_files, pages): (Vec<&PageInput>, Vec<&PageInput>) =
+        pages.iter().partition(|p| includes::is_include(&p.file));
+    let includes = Includes::new(
+        include_files
+            .iter()
+            .map(|p| (p.file.as_str(), p.text.as_str())),
+    );
     let mut defects = Vec::new();
     let mut skipped = Vec::new();
     let mut contents = Vec::new();
     let mut conceptual = 0;
-    for page in pages {
+    for page in &pages {
         let doc = Document::parse(&page.text);
         let mut report = Report::new(page.file.clone());
-        let content = read_page(&doc, &mut report);
+        let content = read_page(&doc, &includes, &mut report);
         defects.extend(report.into_defects());
         match content {
             Ok(Some(content)) => contents.push((page.file.clone(), content)),
@@ -120,6 +135,7 @@ pub fn import(pages: &[PageInput]) -> Import {
         spec,
         defects,
         pages_read: pages.len(),
+        includes: include_files.len(),
         conceptual,
         skipped,
     }
@@ -128,7 +144,11 @@ pub fn import(pages: &[PageInput]) -> Import {
 /// Reads a page as what its front matter's `doc_type` says, or `None` for a conceptual page.
 /// Misspelt page types (`resourcePageType_`, `enumTypes`), resource pages marked as API pages
 /// and API pages marked as resource pages are read as what they are, and reported.
-fn read_page(doc: &Document, report: &mut Report) -> Result<Option<PageContent>, PageError> {
+fn read_page(
+    doc: &Document,
+    includes: &Includes,
+    report: &mut Report,
+) -> Result<Option<PageContent>, PageError> {
     let written = match doc.front_matter.get("doc_type").map(String::as_str) {
         None | Some("conceptualPageType") => return Ok(None),
         Some(written) => written,
@@ -167,7 +187,9 @@ fn read_page(doc: &Document, report: &mut Report) -> Result<Option<PageContent>,
         );
     }
     match read_as {
-        "apiPageType" => api_page::read(doc, report).map(|p| PageContent::Api(Box::new(p))),
+        "apiPageType" => {
+            api_page::read(doc, includes, report).map(|p| PageContent::Api(Box::new(p)))
+        }
         "resourcePageType" => {
             resource_page::read(doc, report).map(|p| PageContent::Resource(Box::new(p)))
         }
@@ -180,7 +202,9 @@ fn read_page(doc: &Document, report: &mut Report) -> Result<Option<PageContent>,
 pub type PageFile = (String, PathBuf);
 
 /// Reads pages from disk and imports them, in order. A file that cannot be read is a skipped
-/// page, reported like any other.
+/// page, reported like any other. The permissions tables the pages include are read beside them
+/// when they are not among the files (`--docs api/` of a checkout, its `includes/` unnamed); one
+/// that is in neither place is reported by the page that names it.
 pub fn import_files(files: &[PageFile]) -> Import {
     let mut pages = Vec::new();
     let mut unreadable = Vec::new();
@@ -197,8 +221,42 @@ pub fn import_files(files: &[PageFile]) -> Import {
             }),
         }
     }
+    let beside = includes_beside(&pages, files);
+    pages.extend(beside);
     let mut result = import(&pages);
     result.pages_read += unreadable.len();
     result.skipped.extend(unreadable);
     result
+}
+
+/// The permissions tables that `pages` include and that are not among them, read from beside the
+/// pages' files. One that is not there either is left for the page to report.
+fn includes_beside(pages: &[PageInput], files: &[PageFile]) -> Vec<PageInput> {
+    let on_disk: HashMap<&str, &std::path::Path> = files
+        .iter()
+        .map(|(display, path)| (display.as_str(), path.as_path()))
+        .collect();
+    let given: HashSet<String> = pages
+        .iter()
+        .map(|p| includes::resolve(&p.file, "."))
+        .collect();
+    let mut beside = BTreeMap::new();
+    for page in pages {
+        let Some(path) = on_disk.get(page.file.as_str()) else {
+            continue;
+        };
+        for target in includes::targets(&page.text, includes::PERMISSIONS_TABLE) {
+            let file = includes::resolve(&page.file, target);
+            if given.contains(&file) || beside.contains_key(&file) {
+                continue;
+            }
+            let path = includes::resolve(&path.display().to_string(), target);
+            if let Ok(bytes) = std::fs::read(path) {
+                beside.insert(file, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    (beside.into_iter())
+        .map(|(file, text)| PageInput { file, text })
+        .collect()
 }

@@ -95,13 +95,20 @@ pub struct Section<'a> {
     pub blocks: &'a [Block],
 }
 
+impl Block {
+    /// The header and body rows, for a table.
+    pub fn table(&self) -> Option<(&Row, &[Row])> {
+        match self {
+            Block::Table { header, rows } => Some((header, rows.as_slice())),
+            _ => None,
+        }
+    }
+}
+
 impl Section<'_> {
     /// The tables of the section.
     pub fn tables(&self) -> impl Iterator<Item = (&Row, &[Row])> {
-        self.blocks.iter().filter_map(|b| match b {
-            Block::Table { header, rows } => Some((header, rows.as_slice())),
-            _ => None,
-        })
+        self.blocks.iter().filter_map(Block::table)
     }
 
     /// The paragraphs of the section with their lines.

@@ -41,6 +41,11 @@ impl Report {
         });
     }
 
+    /// Takes in the defects of another file read for this page (an include it names).
+    pub fn absorb(&mut self, other: Report) {
+        self.defects.extend(other.defects);
+    }
+
     /// The defects, in the order found.
     pub fn into_defects(self) -> Vec<Defect> {
         self.defects

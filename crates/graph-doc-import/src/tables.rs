@@ -227,7 +227,10 @@ pub fn property_table(header: &Row, rows: &[Row], report: &mut Report) -> Option
     Some(out)
 }
 
-/// Reads the permissions table into least-to-most-privileged lists.
+/// Reads the permissions table into least-to-most-privileged lists. Older pages give one column
+/// of permissions (`Permissions (from least to most privileged)`); today's give two, `Least
+/// privileged permissions` and `Higher privileged permissions`, and either grants access (as do
+/// the "acting on self" and "acting on others" columns of some older pages).
 pub fn permissions_table(header: &Row, rows: &[Row], report: &mut Report) -> Permissions {
     let order = header
         .cells
@@ -235,18 +238,27 @@ pub fn permissions_table(header: &Row, rows: &[Row], report: &mut Report) -> Per
         .map(|c| c.text.to_ascii_lowercase())
         .unwrap_or_default();
     let most_first = order.contains("most to least");
+    let two_scope_columns = header.cells.len() == 3
+        && (header.cells[1..].iter()).all(|c| c.text.to_ascii_lowercase().contains("permission"));
+    let columns = if two_scope_columns { 3 } else { 2 };
     let mut permissions = Permissions::default();
     for row in rows {
-        let [kind, cell] = row.cells.as_slice() else {
-            report.defect(
-                row.line,
-                DefectKind::UnknownTableLayout,
-                "a permissions row does not have 2 cells".to_owned(),
-            );
-            continue;
+        let set = match row.cells.as_slice() {
+            [_, cell] if columns == 2 => permission_cell(&cell.text, most_first, row.line, report),
+            [_, first, second] if columns == 3 => either(
+                permission_cell(&first.text, false, row.line, report),
+                permission_cell(&second.text, false, row.line, report),
+            ),
+            _ => {
+                report.defect(
+                    row.line,
+                    DefectKind::UnknownTableLayout,
+                    format!("a permissions row does not have {columns} cells"),
+                );
+                continue;
+            }
         };
-        let set = permission_cell(&cell.text, most_first, row.line, report);
-        let kind = kind.text.to_ascii_lowercase();
+        let kind = row.cells[0].text.to_ascii_lowercase();
         if kind.starts_with("delegated") && kind.contains("personal") {
             permissions.delegated_personal = set;
         } else if kind.starts_with("delegated") {
@@ -264,6 +276,24 @@ pub fn permissions_table(header: &Row, rows: &[Row], report: &mut Report) -> Per
     permissions
 }
 
+/// Two cells of one row, either of which grants access: the first's scopes, then the second's
+/// not already among them. A cell without scopes ("Not available." higher up, "Not applicable."
+/// acting on self) adds none; without scopes in either, the first cell says what holds.
+fn either(first: PermissionSet, second: PermissionSet) -> PermissionSet {
+    match (first, second) {
+        (PermissionSet::Scopes(mut first), PermissionSet::Scopes(second)) => {
+            for scope in second {
+                if !first.contains(&scope) {
+                    first.push(scope);
+                }
+            }
+            PermissionSet::Scopes(first)
+        }
+        (_, second @ PermissionSet::Scopes(_)) => second,
+        (first, _) => first,
+    }
+}
+
 /// One cell of the permissions table. Its permissions are alternatives, separated by commas
 /// (or, on hand-written pages, by spaces or "or"); "A and B" (or "A plus B") is one alternative
 /// that needs both. Words that are no permission name ("One from", "for a chat message") are
@@ -279,9 +309,15 @@ fn permission_cell(text: &str, most_first: bool, line: u32, report: &mut Report)
         return PermissionSet::Undetermined;
     }
     let bare = text.trim_end_matches('.').trim();
-    if ["", "Not supported", "Not applicable", "n/a"]
-        .iter()
-        .any(|word| bare.eq_ignore_ascii_case(word))
+    if [
+        "",
+        "Not supported",
+        "Not applicable",
+        "Not available",
+        "n/a",
+    ]
+    .iter()
+    .any(|word| bare.eq_ignore_ascii_case(word))
     {
         return PermissionSet::NotSupported;
     }
@@ -596,6 +632,76 @@ mod tests {
                 },
                 true
             ))
+        );
+    }
+
+    /// Today's include files split the scopes into least and higher privileged columns: both
+    /// are accepted, least privileged first; "Not available." adds none.
+    #[test]
+    fn least_and_higher_privileged_columns_are_both_accepted() {
+        let mut report = Report::new("p.md");
+        let header = row(
+            &[
+                "Permission type",
+                "Least privileged permissions",
+                "Higher privileged permissions",
+            ],
+            1,
+        );
+        let rows = [
+            row(
+                &[
+                    "Delegated (work or school account)",
+                    "A.Read.All",
+                    "A.ReadWrite.All, A.Read.All",
+                ],
+                3,
+            ),
+            row(
+                &[
+                    "Delegated (personal Microsoft account)",
+                    "Not supported.",
+                    "Not supported.",
+                ],
+                4,
+            ),
+            row(&["Application", "A.Read.All", "Not available."], 5),
+            row(&["Application", "A.Read.All"], 6),
+        ];
+        let p = permissions_table(&header, &rows, &mut report);
+        assert_eq!(
+            p.delegated_work,
+            PermissionSet::Scopes(vec!["A.Read.All".into(), "A.ReadWrite.All".into()])
+        );
+        assert_eq!(p.delegated_personal, PermissionSet::NotSupported);
+        assert_eq!(
+            p.application,
+            PermissionSet::Scopes(vec!["A.Read.All".into()])
+        );
+        let defects = report.into_defects();
+        assert_eq!(defects.len(), 1, "{defects:?}");
+        assert_eq!(defects[0].source.line, 6);
+        assert!(defects[0].message.contains("3 cells"), "{defects:?}");
+    }
+
+    /// "Acting on self" and "acting on others": either column's scopes grant access.
+    #[test]
+    fn either_column_of_scopes_grants_access() {
+        let scopes = |s: &[&str]| PermissionSet::Scopes(s.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            either(PermissionSet::NotSupported, scopes(&["A.Read.All"])),
+            scopes(&["A.Read.All"])
+        );
+        assert_eq!(
+            either(
+                scopes(&["A.Read", "B.Read"]),
+                scopes(&["B.Read", "A.Read.All"])
+            ),
+            scopes(&["A.Read", "B.Read", "A.Read.All"])
+        );
+        assert_eq!(
+            either(PermissionSet::NoneRequired, PermissionSet::NotSupported),
+            PermissionSet::NoneRequired
         );
     }
 

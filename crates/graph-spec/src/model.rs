@@ -551,6 +551,17 @@ pub struct Permissions {
     pub application: PermissionSet,
 }
 
+impl Permissions {
+    /// Every kind of caller undetermined: the docs do not say who may call.
+    pub fn undetermined() -> Permissions {
+        Permissions {
+            delegated_work: PermissionSet::Undetermined,
+            delegated_personal: PermissionSet::Undetermined,
+            application: PermissionSet::Undetermined,
+        }
+    }
+}
+
 /// One row of the permissions table.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(
@@ -569,7 +580,7 @@ pub enum PermissionSet {
     NotSupported,
     /// The doc says "None.": any caller of this kind may call it, without a permission.
     NoneRequired,
-    /// The doc has a TODO placeholder instead of scopes.
+    /// The doc has a TODO placeholder instead of scopes, or its permissions table is missing.
     Undetermined,
 }
 
@@ -678,6 +689,8 @@ pub enum DefectKind {
     MalformedPath,
     /// An example URL is not `https://graph.microsoft.com/<version>/...`.
     MalformedExampleUrl,
+    /// A page includes a file (its permissions table) that is not among the imported files.
+    MissingInclude,
     /// A permissions cell holds a TODO placeholder.
     TodoPermission,
     /// A type cell says `Enumeration` instead of naming the enum.
