@@ -322,6 +322,7 @@ fn incremental_build(
         nullable: true,
         read_only: false,
         select_only: false,
+        write_only: None,
         description: "Added by `cargo xtask corpus` to time an incremental build.".to_owned(),
     });
     write(&job.spec, &to_pretty_json(&changed))?;

@@ -200,6 +200,8 @@ pub struct FieldIr {
     pub collection: bool,
     /// Boxed to break a recursive type.
     pub boxed: bool,
+    /// The docs call it write-only: answers mask it or leave it out, never echo it.
+    pub write_only: bool,
     /// The doc text.
     pub doc: String,
 }
@@ -368,6 +370,7 @@ impl Ir {
                             && p.type_ref
                                 .named()
                                 .is_some_and(|t| recursion.reaches(t, name)),
+                        write_only: p.write_only.is_some(),
                         doc: p.description.clone(),
                     })
                     .collect();
@@ -553,6 +556,7 @@ fn routes(
                             ty: field_type(&p.type_ref),
                             collection: p.collection,
                             boxed: false,
+                            write_only: p.write_only.is_some(),
                             doc: p.description.clone(),
                         })
                         .collect()

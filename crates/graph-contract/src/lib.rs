@@ -255,6 +255,17 @@ pub fn assert_created(actual: &impl Serialize, request: &str, expected: &str) {
     }
 }
 
+/// Asserts that an answer does not show a write-only property (a secret) as it was `sent`:
+/// Graph masks it (`****`) or leaves it out.
+pub fn assert_withheld(actual: &impl Serialize, key: &str, sent: &str) {
+    let actual = encode(actual);
+    assert_ne!(
+        actual.get(key),
+        Some(&json(sent)),
+        "the answer shows the write-only `{key}` as it was sent"
+    );
+}
+
 /// Asserts that an update took effect in the store: every property `sent` (the update as the
 /// client encoded it) is stored as sent (`null` clears it), and every other property of the
 /// entity as `seeded` before the update is unchanged.

@@ -427,6 +427,7 @@ fn call_arguments(
                 nullable: false,
                 read_only: false,
                 select_only: false,
+                write_only: None,
                 description: "Written in the request path; the parameters table does not list it."
                     .to_owned(),
             });

@@ -88,6 +88,7 @@ impl Mentions {
             nullable: !row.collection && !is_key,
             read_only: row.read_only(),
             select_only: row.select_only(),
+            write_only: row.write_only(),
             description: row.description.clone(),
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! Each reader checks the header row first and reports an unknown layout rather than guessing.
 
-use graph_spec::{DefectKind, Header, PermissionSet, Permissions, Primitive};
+use graph_spec::{DefectKind, Header, PermissionSet, Permissions, Primitive, WriteOnly};
 
 use crate::markdown::{Inline, Row};
 use crate::report::Report;
@@ -48,11 +48,42 @@ impl PropertyRow {
         lower.contains("read-only") || lower.contains("read only") || lower.contains("readonly")
     }
 
+    /// The description says the property is write-only: see [`write_only`].
+    pub fn write_only(&self) -> Option<WriteOnly> {
+        write_only(&self.description)
+    }
+
     /// The description says the property is "Returned only on `$select`".
     pub fn select_only(&self) -> bool {
         let lower = self.description.to_ascii_lowercase().replace('`', "");
         lower.contains("returned only on $select")
     }
+}
+
+/// Whether a property's description calls it write-only, and what a read answers instead: "This
+/// is write-only. A read operation will return ****" (that mask), "Write-only." or "It is not
+/// returned in the responses" (left out), "the value can never be read back".
+pub fn write_only(description: &str) -> Option<WriteOnly> {
+    let lower = description.to_ascii_lowercase();
+    let says = [
+        "write-only",
+        "write only",
+        "not returned in the responses",
+        "never be read back",
+    ]
+    .iter()
+    .any(|phrase| lower.contains(phrase));
+    if !says {
+        return None;
+    }
+    // The mask is the run of asterisks after "return": `will return ****.`, `returns "****"`.
+    let mask = lower.split("return").skip(1).find_map(|after| {
+        let after = after.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let after = after.trim_start().trim_start_matches(['"', '`', '\'']);
+        let stars = after.split(|c: char| c != '*').next()?;
+        (stars.len() >= 3).then(|| stars.to_owned())
+    });
+    Some(WriteOnly { mask })
 }
 
 /// Reads a Type cell: a primitive, a link, a plain name, each optionally followed by `collection`.
@@ -703,6 +734,46 @@ mod tests {
             either(PermissionSet::NoneRequired, PermissionSet::NotSupported),
             PermissionSet::NoneRequired
         );
+    }
+
+    /// How the docs mark a write-only property, and the mask a read answers where they say one.
+    #[test]
+    fn write_only_properties_and_their_masks() {
+        let masked = |mask: &str| {
+            Some(WriteOnly {
+                mask: Some(mask.to_owned()),
+            })
+        };
+        let omitted = Some(WriteOnly { mask: None });
+        for (description, expected) in [
+            (
+                "The client secret. This is write-only. A read operation will return ****. Required.",
+                masked("****"),
+            ),
+            (
+                "The client secret. This is write-only. A read operation returns \"****\".",
+                masked("****"),
+            ),
+            (
+                "The password. It is not returned in the responses.",
+                omitted.clone(),
+            ),
+            (
+                "Write only. Bytes for the hosted content (such as images).",
+                omitted.clone(),
+            ),
+            (
+                "Note the value for passwords is write-only, the value can never be read back.",
+                omitted,
+            ),
+            (
+                "The password for the user. This property is required when a user is created.",
+                None,
+            ),
+            ("This property is never returned on a GET operation.", None),
+        ] {
+            assert_eq!(write_only(description), expected, "{description}");
+        }
     }
 
     #[test]

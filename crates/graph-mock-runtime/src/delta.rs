@@ -20,7 +20,7 @@ use axum::response::Response;
 
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{Context, json_response, state_link, write_entity};
+use crate::handlers::{Context, Withheld, json_response, state_link, write_entity};
 use crate::json::push_string;
 use crate::listing::ListRequest;
 use crate::query::{QueryOptions, SkipToken};
@@ -168,7 +168,12 @@ impl Context<'_> {
                     },
                 )?;
                 for item in &page.items {
-                    push_item(&mut values, Item::Current(item), fields);
+                    push_item(
+                        &mut values,
+                        Item::Current(item),
+                        fields,
+                        self.withheld(item, true),
+                    );
                 }
                 page.next
             }
@@ -181,11 +186,16 @@ impl Context<'_> {
                 let end = (start + page_size).min(changed.len());
                 for id in &changed[start..end] {
                     match self.state.store.get(collection, id)? {
-                        Some(entity) if self.matches(options, &entity) => {
-                            push_item(&mut values, Item::Current(&entity), fields)
-                        }
+                        Some(entity) if self.matches(options, &entity) => push_item(
+                            &mut values,
+                            Item::Current(&entity),
+                            fields,
+                            self.withheld(&entity, true),
+                        ),
                         Some(_) => {}
-                        None => push_item(&mut values, Item::Removed(id), fields),
+                        None => {
+                            push_item(&mut values, Item::Removed(id), fields, Withheld::default())
+                        }
                     }
                 }
                 (end < changed.len()).then_some(SkipToken {
@@ -291,13 +301,18 @@ enum Item<'a> {
 }
 
 /// Appends an item to the text of the page's `value` array: the entity with `$select` applied,
-/// or `{"id": ..., "@removed": {"reason": "deleted"}}`.
-fn push_item(values: &mut String, item: Item<'_>, fields: Option<&[String]>) {
+/// less what is `withheld`, or `{"id": ..., "@removed": {"reason": "deleted"}}`.
+fn push_item(
+    values: &mut String,
+    item: Item<'_>,
+    fields: Option<&[String]>,
+    withheld: Withheld<'_>,
+) {
     if !values.is_empty() {
         values.push(',');
     }
     match item {
-        Item::Current(entity) => write_entity(values, None, entity, fields, &[]),
+        Item::Current(entity) => write_entity(values, None, entity, fields, withheld),
         Item::Removed(id) => {
             values.push_str("{\"id\":");
             push_string(values, id);

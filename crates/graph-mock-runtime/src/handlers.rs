@@ -396,7 +396,7 @@ impl Context<'_> {
                 other => other.into(),
             })?;
         let location = concat(&[&self.base_url, &self.resource.collection, "/", &id]);
-        let mut response = self.entity_response(&stored, None, &[]);
+        let mut response = self.entity_response(&stored, None, self.withheld(&stored, false));
         if let Ok(value) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, value);
         }
@@ -406,9 +406,9 @@ impl Context<'_> {
     fn get(&self, options: &QueryOptions) -> Result<Response, ApiError> {
         self.parent_exists()?;
         let entity = self.addressed()?;
-        let hidden = self.hidden(&entity);
+        let withheld = self.withheld(&entity, true);
         if options.expand.is_empty() {
-            return Ok(self.entity_response(&entity, options.select.as_deref(), hidden));
+            return Ok(self.entity_response(&entity, options.select.as_deref(), withheld));
         }
         let children = if self.resource.singleton {
             self.resource.collection.clone()
@@ -416,7 +416,7 @@ impl Context<'_> {
             concat(&[&self.resource.collection, "/", self.resource.id()?])
         };
         let expanded = self.with_expanded(&entity, &children, &options.expand)?;
-        Ok(self.entity_response(&expanded, selection(options).as_deref(), hidden))
+        Ok(self.entity_response(&expanded, selection(options).as_deref(), withheld))
     }
 
     /// `entity` with its `$expand`ed navigation properties embedded, each read from where its
@@ -544,7 +544,7 @@ impl Context<'_> {
         if self.operation.status == 204 {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
-        Ok(self.entity_response(&updated, None, &[]))
+        Ok(self.entity_response(&updated, None, self.withheld(&updated, false)))
     }
 
     async fn delete(&self) -> Result<Response, ApiError> {
@@ -627,9 +627,9 @@ impl Context<'_> {
             if n > 0 {
                 body.push(',');
             }
-            let hidden = self.hidden(item);
+            let withheld = self.withheld(item, true);
             if options.expand.is_empty() {
-                write_entity(&mut body, None, item, options.select.as_deref(), hidden);
+                write_entity(&mut body, None, item, options.select.as_deref(), withheld);
             } else {
                 let id = item.get("id").and_then(|v| v.as_str().map(str::to_owned));
                 let children =
@@ -640,7 +640,7 @@ impl Context<'_> {
                     None,
                     &expanded,
                     selection(options).as_deref(),
-                    hidden,
+                    withheld,
                 );
             }
         }
@@ -654,32 +654,38 @@ impl Context<'_> {
         Ok(json_response(status, body))
     }
 
-    /// `entity` as the answer, with `fields` if `$select` named some, else without `hidden`.
+    /// `entity` as the answer, with `fields` if `$select` named some, less what is `withheld`.
     fn entity_response(
         &self,
         entity: &StoredEntity,
         fields: Option<&[String]>,
-        hidden: &[String],
+        withheld: Withheld<'_>,
     ) -> Response {
         let status = StatusCode::from_u16(self.operation.status).unwrap_or(StatusCode::OK);
         let context = self.context_url(true, fields);
         let mut body = String::with_capacity(entity.json().len() + context.len() + 24);
-        write_entity(&mut body, Some(&context), entity, fields, hidden);
+        write_entity(&mut body, Some(&context), entity, fields, withheld);
         json_response(status, body)
     }
 
-    /// What a read without `$select` leaves out of `entity`: the properties its type (its
-    /// `@odata.type`, else the operation's) returns only on `$select`, and those only another
-    /// version served declares ([`AppState::hidden`]). Reads only: a write's answer echoes what
-    /// was written.
-    fn hidden(&self, entity: &StoredEntity) -> &[String] {
-        let by_type = self.state.hidden();
-        if by_type.is_empty() {
-            return &[];
+    /// What an answer holds back of `entity`, by its type (its `@odata.type`, else the
+    /// operation's): its write-only properties always; on a `read`, also the properties it
+    /// returns only on `$select` and those only another version served declares
+    /// ([`AppState::hidden`]). A write's answer otherwise echoes what was written.
+    pub(crate) fn withheld(&self, entity: &StoredEntity, read: bool) -> Withheld<'_> {
+        let (hidden, write_only) = (self.state.hidden(), self.state.write_only());
+        if (hidden.is_empty() || !read) && write_only.is_empty() {
+            return Withheld::default();
         }
         let name = type_name(entity);
         let name = name.as_deref().unwrap_or(&self.operation.entity_type);
-        by_type.get(name).map_or(&[], Vec::as_slice)
+        Withheld {
+            hidden: match read {
+                true => hidden.get(name).map_or(&[], Vec::as_slice),
+                false => &[],
+            },
+            write_only: write_only.get(name).map_or(&[], Vec::as_slice),
+        }
     }
 
     fn not_found(&self) -> ApiError {
@@ -716,30 +722,48 @@ fn type_name(entity: &StoredEntity) -> Option<String> {
     }
 }
 
+/// What an answer holds back of an entity (see `Handler::withheld`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Withheld<'a> {
+    /// Left out unless `$select` names them.
+    pub hidden: &'a [String],
+    /// Never shown as written: replaced by their mask, or left out.
+    pub write_only: &'a [graph_odata::WriteOnlyProperty],
+}
+
 /// Writes an entity as a JSON object: `@odata.context` first (when given), then its properties.
 /// With `$select`, only the selected properties (and annotations such as `@odata.type`) are
-/// written; without, all but the `hidden` ones, and with none hidden the stored text is copied
-/// as it is, never parsed.
+/// written; without, all but the hidden ones. Write-only properties show their mask, or
+/// nothing. With nothing withheld the stored text is copied as it is, never parsed.
 pub(crate) fn write_entity(
     out: &mut String,
     context: Option<&str>,
     entity: &StoredEntity,
     fields: Option<&[String]>,
-    hidden: &[String],
+    withheld: Withheld<'_>,
 ) {
     let keep = |key: &str| match fields {
         Some(fields) => key.starts_with('@') || fields.iter().any(|f| f == key),
-        None => !hidden.iter().any(|h| h == key),
+        None => !withheld.hidden.iter().any(|h| h == key),
     };
     let selected;
-    let json = if fields.is_none() && hidden.is_empty() {
+    let json = if fields.is_none() && withheld.hidden.is_empty() && withheld.write_only.is_empty() {
         entity.json()
     } else {
-        let kept: Map<String, Value> = entity
+        let mut kept: Map<String, Value> = entity
             .to_map()
             .into_iter()
             .filter(|(key, _)| keep(key))
             .collect();
+        for property in withheld.write_only {
+            match (kept.get_mut(&property.name), &property.mask) {
+                (Some(Value::Null) | None, _) => {}
+                (Some(value), Some(mask)) => *value = Value::String(mask.clone()),
+                (Some(_), None) => {
+                    kept.remove(&property.name);
+                }
+            }
+        }
         selected = serde_json::to_string(&kept).unwrap_or_else(|_| "{}".to_owned());
         &selected
     };

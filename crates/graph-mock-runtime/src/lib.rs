@@ -72,6 +72,7 @@ use axum::routing::{MethodFilter, MethodRouter};
 
 pub use config::{AuthMode, Config};
 use error::ApiError;
+use graph_odata::WriteOnlyProperty;
 pub use graph_spec::{HttpMethod, Spec};
 pub use mock_server::MockServer;
 pub use operation::Api;
@@ -128,6 +129,9 @@ pub struct SharedState {
     /// them, and those only another version served over the same store declares; made when
     /// first needed.
     hidden: Arc<OnceLock<BTreeMap<String, Vec<String>>>>,
+    /// By type, the properties this version's docs call write-only, with the mask an answer
+    /// shows instead (none: left out); made when first needed.
+    write_only: Arc<OnceLock<BTreeMap<String, Vec<WriteOnlyProperty>>>>,
     /// Every version served over this store, this one among them, in the order given.
     versions: Arc<[&'static Api]>,
     /// The routes' literals, to match a request's path in any case.
@@ -228,6 +232,7 @@ impl AppState {
                     base_path: Arc::from(base_path),
                     openapi: Arc::default(),
                     hidden: Arc::default(),
+                    write_only: Arc::default(),
                     versions: versions.clone(),
                     spellings: Arc::new(path_case::PathSpellings::new(api.operations())),
                     config: config.clone(),
@@ -329,6 +334,13 @@ impl AppState {
             }
             hidden
         })
+    }
+
+    /// By type, the write-only properties (inherited ones too) of this version's schema: no
+    /// answer, read or write, shows what was written to them.
+    pub(crate) fn write_only(&self) -> &BTreeMap<String, Vec<WriteOnlyProperty>> {
+        self.write_only
+            .get_or_init(|| self.api.schema().write_only_properties())
     }
 
     /// The OpenAPI document of the spec this mock serves, built once.

@@ -37,7 +37,7 @@ pub use error_body::{InnerError, MainError, ODataError};
 pub use fields::{PropertyName, ReadFields, read_fields};
 pub use patch::Patch;
 pub use polymorphic::{GRAPH_NAMESPACE, GraphType, odata_type_name, relative_type_name};
-pub use schema::{EnumShape, PropertyShape, Schema, TypeShape};
+pub use schema::{EnumShape, PropertyShape, Schema, TypeShape, WriteOnly, WriteOnlyProperty};
 pub use type_ref::{Primitive, TypeRef};
 pub use value_check::{Violation, ViolationKind};
 

@@ -65,6 +65,28 @@ pub struct PropertyShape {
         skip_serializing_if = "std::ops::Not::not"
     )]
     pub select_only: bool,
+    /// The docs call it write-only (a secret, a password): no answer shows what was written.
+    #[serde(default, rename = "writeOnly", skip_serializing_if = "Option::is_none")]
+    pub write_only: Option<WriteOnly>,
+}
+
+/// What Graph answers for a property the docs call write-only: the text its description says a
+/// read returns instead ("A read operation will return ****"), or nothing at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteOnly {
+    /// The text answered in place of a value; without one, the property is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask: Option<String>,
+}
+
+/// A write-only property of a type, as answers withhold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOnlyProperty {
+    /// The JSON name.
+    pub name: String,
+    /// What an answer shows in place of a value; without one, the property is left out.
+    pub mask: Option<String>,
 }
 
 /// An enum.
@@ -100,6 +122,27 @@ impl Schema {
                     .map(|property| property.name.clone())
                     .collect();
                 (!hidden.is_empty()).then(|| (name.clone(), hidden))
+            })
+            .collect()
+    }
+
+    /// For each type that has write-only properties, those properties (inherited ones included)
+    /// with what an answer shows instead of their values.
+    pub fn write_only_properties(&self) -> BTreeMap<String, Vec<WriteOnlyProperty>> {
+        self.types
+            .keys()
+            .filter_map(|name| {
+                let withheld: Vec<WriteOnlyProperty> = (self.ancestry(name).iter())
+                    .filter_map(|ancestor| self.types.get(*ancestor))
+                    .flat_map(|shape| &shape.properties)
+                    .filter_map(|p| {
+                        Some(WriteOnlyProperty {
+                            name: p.name.clone(),
+                            mask: p.write_only.as_ref()?.mask.clone(),
+                        })
+                    })
+                    .collect();
+                (!withheld.is_empty()).then(|| (name.clone(), withheld))
             })
             .collect()
     }

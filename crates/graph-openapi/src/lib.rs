@@ -357,10 +357,12 @@ fn properties_schema(w: &Writer, properties: &[&Property], write: bool) -> Map<S
                 );
             }
             // Every property may be null (PATCH clears with null) or left out (Graph's partial objects).
-            (
-                p.name.clone(),
-                json!({ "anyOf": [schema, { "type": "null" }] }),
-            )
+            let mut property = json!({ "anyOf": [schema, { "type": "null" }] });
+            // A secret: answers mask it or leave it out (see `graph_odata::WriteOnly`).
+            if p.write_only.is_some() {
+                property["writeOnly"] = Value::Bool(true);
+            }
+            (p.name.clone(), property)
         })
         .collect()
 }
@@ -855,6 +857,32 @@ mod tests {
         });
         fields["source"] = json!({ "file": "f.md", "line": 1 });
         serde_json::from_value(fields).unwrap()
+    }
+
+    /// A property the docs call write-only is `writeOnly` in every schema that has it.
+    #[test]
+    fn a_write_only_property_is_marked_so() {
+        let mut spec = Spec::new();
+        let vault: graph_spec::TypeDef = serde_json::from_value(json!({
+            "kind": "complex",
+            "properties": [
+                { "name": "name", "type": "Edm.String" },
+                { "name": "secret", "type": "Edm.String", "writeOnly": { "mask": "****" } }
+            ],
+            "source": { "file": "f.md", "line": 1 }
+        }))
+        .unwrap();
+        spec.types.insert("vault".into(), vault);
+        let doc = document(&spec, "http://localhost/beta");
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let marked: Vec<(&str, bool)> = (schemas.values())
+            .filter_map(|schema| schema["properties"].as_object())
+            .flat_map(|properties| properties.iter())
+            .map(|(name, p)| (name.as_str(), p["writeOnly"] == json!(true)))
+            .collect();
+        assert!(marked.contains(&("secret", true)), "{marked:?}");
+        assert!(marked.contains(&("name", false)), "{marked:?}");
+        assert!(!marked.contains(&("secret", false)), "{marked:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use graph_odata::WriteOnly;
 use graph_odata::{EnumShape, PropertyShape, Schema, TypeShape};
 
 use crate::path::PathTemplate;
@@ -91,6 +92,7 @@ impl Spec {
                                 type_ref: n.type_ref.clone(),
                                 collection: n.collection,
                                 select_only: false,
+                                write_only: None,
                             })
                             .collect(),
                     };
@@ -252,6 +254,10 @@ pub struct Property {
     /// request's `$select` names it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub select_only: bool,
+    /// The doc calls it write-only ("This is write-only. A read operation will return ****",
+    /// "It is not returned in the responses"): answers mask it or leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_only: Option<WriteOnly>,
     /// The doc description.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -265,6 +271,7 @@ impl Property {
             type_ref: self.type_ref.clone(),
             collection: self.collection,
             select_only: self.select_only,
+            write_only: self.write_only.clone(),
         }
     }
 }
@@ -756,6 +763,7 @@ mod tests {
                     nullable: true,
                     read_only: false,
                     select_only: false,
+                    write_only: None,
                     description: String::new(),
                 })
                 .collect(),

@@ -232,6 +232,7 @@ mod tests {
                     nullable: false,
                     read_only: true,
                     select_only: false,
+                    write_only: None,
                     description: String::new(),
                 }],
                 navigation_properties: vec![],

@@ -26,3 +26,4 @@ mod references;
 mod replicas;
 mod tenants;
 mod versions;
+mod write_only;
