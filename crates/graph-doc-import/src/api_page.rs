@@ -59,98 +59,12 @@ pub fn read(
     includes: &Includes,
     report: &mut Report,
 ) -> Result<ApiPage, PageError> {
-    let file = report.file().to_owned();
-    let error = |line: u32, message: &str| PageError {
-        file: file.clone(),
-        line,
-        message: message.to_owned(),
-    };
-
-    let http_section = doc
-        .section_at_any_level(&["HTTP Request"])
-        .ok_or_else(|| error(1, "the page has no `## HTTP Request` section"))?;
-    // Hand-written pages often give each form its own block ("For a specific user:" then
-    // `GET /users/{id}`, "For the signed-in user:" then `GET /me`): every block counts.
-    let mut blocks = (http_section.blocks.iter())
-        .filter_map(|b| match b {
-            Block::Code { text, line, .. } => Some(http::request_lines(text, *line)),
-            _ => None,
-        })
-        .peekable();
-    if blocks.peek().is_none() {
-        return Err(error(
-            http_section.line,
-            "the `## HTTP Request` section has no code block",
-        ));
-    }
-    let (mut lines, mut unreadable) = (Vec::new(), Vec::new());
-    for (index, (block_lines, block_unreadable)) in blocks.enumerate() {
-        // A later block with a query shows a use of another operation (`GET /me?$expand=manager`
-        // on the list-manager page), not a path of this one.
-        let is_path = |l: &http::RequestLine| index == 0 || !l.path.contains('?');
-        lines.extend(block_lines.into_iter().filter(is_path));
-        unreadable.extend(block_unreadable);
-    }
-    for (line, text) in unreadable {
-        report.defect(
-            line,
-            DefectKind::UnknownTableLayout,
-            format!("`{text}` is not a `METHOD /path` line; skipped"),
-        );
-    }
-    let method = lines.first().map(|l| l.method).ok_or_else(|| {
-        error(
-            http_section.line,
-            "the HTTP Request block has no `METHOD /path` line",
-        )
-    })?;
-    let mut paths = Vec::new();
-    // Paths written with `/$ref`, read without it: see `reference` below.
-    let mut ref_lines: Vec<(u32, String)> = Vec::new();
-    for l in &lines {
-        if l.method != method {
-            report.defect(
-                l.line,
-                DefectKind::UnknownTableLayout,
-                format!(
-                    "`{} {}` differs in method from the first line; skipped",
-                    l.method.as_str(),
-                    l.path
-                ),
-            );
-            continue;
-        }
-        // A query shows one use of the operation (`?$expand=...`), and a trailing `/` addresses
-        // the same resource; the template is the path alone.
-        let path = l.path.split('?').next().unwrap_or_default();
-        let mut path = match path.trim_end_matches('/') {
-            "" => "/".to_owned(),
-            trimmed => trimmed.to_owned(),
-        };
-        if let Some(stripped) = path.strip_suffix("/$ref") {
-            let stripped = stripped.to_owned();
-            ref_lines.push((l.line, std::mem::replace(&mut path, stripped)));
-        }
-        if path.split('/').any(|segment| segment == "...") {
-            report.defect(
-                l.line,
-                DefectKind::MalformedPath,
-                format!("`{path}`: a `...` segment stands for any depth of folders; skipped"),
-            );
-            continue;
-        }
-        match PathTemplate::parse(&path) {
-            Ok(template) if paths.contains(&template) => {}
-            Ok(template) => paths.push(template),
-            Err(e) => report.defect(l.line, DefectKind::MalformedPath, format!("{e}; skipped")),
-        }
-    }
-    if paths.is_empty() {
-        return Err(error(
-            http_section.line,
-            "the HTTP Request block has no path the spec can hold",
-        ));
-    }
+    let RequestPaths {
+        method,
+        mut paths,
+        ref_lines,
+        line: request_line,
+    } = request_paths(doc, report)?;
 
     let mut mentions = Mentions::default();
     let permissions = permissions(doc, includes, report);
@@ -163,62 +77,7 @@ pub fn read(
         })
         .unwrap_or_default();
 
-    let response_section = doc
-        .section_at_any_level(&["Response"])
-        .ok_or_else(|| error(1, "the page has no `## Response` section"))?;
-    let sentence = response_section
-        .paragraphs()
-        .find(|(p, _)| p.text.contains("returns"))
-        .ok_or_else(|| {
-            error(
-                response_section.line,
-                "the Response section has no \"returns a `NNN ...` response code\" sentence",
-            )
-        })
-        .and_then(|(sentence, line)| {
-            response_sentence(sentence)
-                .map(|outcome| (outcome, line))
-                .ok_or_else(|| error(line, "the Response sentence names no status code"))
-        });
-    // Hand-written pages often leave the status to the example: it is read from there.
-    let (outcome, sentence_line) = match sentence {
-        Ok(read) => read,
-        Err(unread) => {
-            let (outcome, line) = example_response(doc).ok_or(unread.clone())?;
-            report.defect(
-                unread.line,
-                DefectKind::MissingSection,
-                format!(
-                    "{}; the status ({}) and body type are read from the example response at line {line}",
-                    unread.message, outcome.status
-                ),
-            );
-            (outcome, unread.line)
-        }
-    };
-    if let Some(reason) = &outcome.inconsistency {
-        report.defect(
-            sentence_line,
-            DefectKind::InconsistentStatus,
-            reason.clone(),
-        );
-    }
-    if let Some(text) = &outcome.unreadable_type {
-        report.defect(
-            sentence_line,
-            DefectKind::UnknownType,
-            format!(
-                "the response body names `{text}`, which is not a type name; read without a type"
-            ),
-        );
-    }
-    if let Some((name, link)) = &outcome.named_type {
-        mentions.types.push(crate::properties::TypeMention {
-            name: name.clone(),
-            link: link.clone(),
-            line: sentence_line,
-        });
-    }
+    let (outcome, response_section) = response(doc, &mut mentions, report)?;
 
     let download = (outcome.status == 302).then(|| download(&response_section, &mut mentions));
 
@@ -257,84 +116,13 @@ pub fn read(
         .unwrap_or_default()
         .to_owned();
 
-    let mut body_table = None;
-    let mut parameters: Vec<Property> = Vec::new();
-    let mut request_body = None;
     // A link's body is `{"@odata.id": ...}`, whatever type the page says it links.
-    if let Some(section) = doc.section(&["Request body"]).filter(|_| !reference) {
-        let text: String = section
-            .paragraphs()
-            .map(|(p, _)| p.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let rows = section
-            .tables()
-            .next()
-            .and_then(|(h, rows)| tables::property_table(h, rows, report))
-            .unwrap_or_default();
-        match kind {
-            OperationKind::Action | OperationKind::Function => {
-                parameters = rows
-                    .iter()
-                    .map(|r| mentions.property(r, &owner, None, report))
-                    .collect();
-            }
-            _ if !says_no_body(&text) => {
-                // The paragraph that says what the body is ("a JSON representation of a [x]
-                // object", or just "A [x]."), not one that links elsewhere ("supports
-                // [extensions](...)").
-                let names_the_body = |p: &Inline| {
-                    p.text.contains("representation")
-                        || p.text.contains(" object")
-                        || p.text.split_whitespace().count() <= 3
-                };
-                let body_type = section
-                    .paragraphs()
-                    .filter(|(p, _)| names_the_body(p))
-                    .find_map(|(p, _)| p.links.first().map(|l| l.text.clone()))
-                    .or_else(|| section.paragraphs().find_map(|(p, _)| bold_type(p)))
-                    .or_else(|| {
-                        text.split("create the ")
-                            .nth(1)
-                            .map(|t| t.trim_end_matches('.').trim().to_owned())
-                    })
-                    .filter(|t| !t.is_empty());
-                match body_type.map(|ty| (type_name(&ty), ty)) {
-                    Some((Some(type_ref), ty)) => {
-                        mentions.types.push(crate::properties::TypeMention {
-                            name: ty.clone(),
-                            link: None,
-                            line: section.line,
-                        });
-                        request_body = Some(RequestBody {
-                            type_ref,
-                            required: required_rows(&rows),
-                        });
-                        let key = rows.iter().any(|r| r.name == "id").then_some("id");
-                        let properties: Vec<Property> = rows
-                            .iter()
-                            .map(|r| mentions.property(r, &ty, key, report))
-                            .collect();
-                        // A body without a table describes no type: the name is a mention only.
-                        if !properties.is_empty() {
-                            body_table = Some((ty, properties));
-                        }
-                    }
-                    Some((None, ty)) => report.defect(
-                        section.line,
-                        DefectKind::UnknownType,
-                        format!("the request body names `{ty}`, which is not a type name; the body is not described"),
-                    ),
-                    None => report.defect(
-                        section.line,
-                        DefectKind::MissingSection,
-                        "the request body names no type; the body is not described".to_owned(),
-                    ),
-                }
-            }
-            _ => {}
-        }
-    }
+    let body = match doc.section(&["Request body"]).filter(|_| !reference) {
+        Some(section) => request_body(&section, kind, &owner, &mut mentions, report),
+        None => BodyRead::default(),
+    };
+    let (body_table, mut parameters, request_body) =
+        (body.table, body.parameters, body.request_body);
     // Function pages of the hand-written kind list their parameters in a section of their own.
     if kind == OperationKind::Function
         && parameters.is_empty()
@@ -349,7 +137,7 @@ pub fn read(
     }
 
     if kind == OperationKind::Function {
-        let line = lines.first().map_or(http_section.line, |l| l.line);
+        let line = request_line;
         let mut read = Vec::with_capacity(paths.len());
         for template in &paths {
             let template = call_arguments(template, &mut parameters, line, report);
@@ -387,7 +175,7 @@ pub fn read(
             headers,
             permissions,
             examples,
-            source: report.source(lines.first().map_or(1, |l| l.line)),
+            source: report.source(request_line),
         },
         body_table,
         mentions,
@@ -601,6 +389,289 @@ pub struct ResponseSentence {
     pub inconsistency: Option<String>,
     /// Link text that names no type (`teamsApp properties`): the body is read without a type.
     pub unreadable_type: Option<String>,
+}
+
+/// Reads the Response section: the status and body its sentence gives (or, without one, the
+/// example response), and the section itself.
+fn response<'d>(
+    doc: &'d Document,
+    mentions: &mut Mentions,
+    report: &mut Report,
+) -> Result<(ResponseSentence, Section<'d>), PageError> {
+    let response_section = doc
+        .section_at_any_level(&["Response"])
+        .ok_or_else(|| page_error(report.file(), 1, "the page has no `## Response` section"))?;
+    let sentence = response_section
+        .paragraphs()
+        .find(|(p, _)| p.text.contains("returns"))
+        .ok_or_else(|| {
+            page_error(
+                report.file(),
+                response_section.line,
+                "the Response section has no \"returns a `NNN ...` response code\" sentence",
+            )
+        })
+        .and_then(|(sentence, line)| {
+            response_sentence(sentence)
+                .map(|outcome| (outcome, line))
+                .ok_or_else(|| {
+                    page_error(
+                        report.file(),
+                        line,
+                        "the Response sentence names no status code",
+                    )
+                })
+        });
+    // Hand-written pages often leave the status to the example: it is read from there.
+    let (outcome, sentence_line) = match sentence {
+        Ok(read) => read,
+        Err(unread) => {
+            let (outcome, line) = example_response(doc).ok_or(unread.clone())?;
+            report.defect(
+                unread.line,
+                DefectKind::MissingSection,
+                format!(
+                    "{}; the status ({}) and body type are read from the example response at line {line}",
+                    unread.message, outcome.status
+                ),
+            );
+            (outcome, unread.line)
+        }
+    };
+    if let Some(reason) = &outcome.inconsistency {
+        report.defect(
+            sentence_line,
+            DefectKind::InconsistentStatus,
+            reason.clone(),
+        );
+    }
+    if let Some(text) = &outcome.unreadable_type {
+        report.defect(
+            sentence_line,
+            DefectKind::UnknownType,
+            format!(
+                "the response body names `{text}`, which is not a type name; read without a type"
+            ),
+        );
+    }
+    if let Some((name, link)) = &outcome.named_type {
+        mentions.types.push(crate::properties::TypeMention {
+            name: name.clone(),
+            link: link.clone(),
+            line: sentence_line,
+        });
+    }
+    Ok((outcome, response_section))
+}
+
+/// A page that cannot be read, at `line` of `file`.
+fn page_error(file: &str, line: u32, message: &str) -> PageError {
+    PageError {
+        file: file.to_owned(),
+        line,
+        message: message.to_owned(),
+    }
+}
+
+/// What the HTTP request section says: the method, the paths as templates, and the lines
+/// that wrote a path with `/$ref` (read without it: see `reference` in [`read`]).
+struct RequestPaths {
+    method: HttpMethod,
+    paths: Vec<PathTemplate>,
+    ref_lines: Vec<(u32, String)>,
+    /// The line of the first request line: where the operation is documented.
+    line: u32,
+}
+
+/// Reads the HTTP request section's `METHOD /path` lines.
+fn request_paths(doc: &Document, report: &mut Report) -> Result<RequestPaths, PageError> {
+    let file = report.file().to_owned();
+    let error = |line: u32, message: &str| page_error(&file, line, message);
+    let http_section = doc
+        .section_at_any_level(&["HTTP Request"])
+        .ok_or_else(|| error(1, "the page has no `## HTTP Request` section"))?;
+    // Hand-written pages often give each form its own block ("For a specific user:" then
+    // `GET /users/{id}`, "For the signed-in user:" then `GET /me`): every block counts.
+    let mut blocks = (http_section.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Code { text, line, .. } => Some(http::request_lines(text, *line)),
+            _ => None,
+        })
+        .peekable();
+    if blocks.peek().is_none() {
+        return Err(error(
+            http_section.line,
+            "the `## HTTP Request` section has no code block",
+        ));
+    }
+    let (mut lines, mut unreadable) = (Vec::new(), Vec::new());
+    for (index, (block_lines, block_unreadable)) in blocks.enumerate() {
+        // A later block with a query shows a use of another operation (`GET /me?$expand=manager`
+        // on the list-manager page), not a path of this one.
+        let is_path = |l: &http::RequestLine| index == 0 || !l.path.contains('?');
+        lines.extend(block_lines.into_iter().filter(is_path));
+        unreadable.extend(block_unreadable);
+    }
+    for (line, text) in unreadable {
+        report.defect(
+            line,
+            DefectKind::UnknownTableLayout,
+            format!("`{text}` is not a `METHOD /path` line; skipped"),
+        );
+    }
+    let method = lines.first().map(|l| l.method).ok_or_else(|| {
+        error(
+            http_section.line,
+            "the HTTP Request block has no `METHOD /path` line",
+        )
+    })?;
+    let mut paths = Vec::new();
+    // Paths written with `/$ref`, read without it: see `reference` below.
+    let mut ref_lines: Vec<(u32, String)> = Vec::new();
+    for l in &lines {
+        if l.method != method {
+            report.defect(
+                l.line,
+                DefectKind::UnknownTableLayout,
+                format!(
+                    "`{} {}` differs in method from the first line; skipped",
+                    l.method.as_str(),
+                    l.path
+                ),
+            );
+            continue;
+        }
+        // A query shows one use of the operation (`?$expand=...`), and a trailing `/` addresses
+        // the same resource; the template is the path alone.
+        let path = l.path.split('?').next().unwrap_or_default();
+        let mut path = match path.trim_end_matches('/') {
+            "" => "/".to_owned(),
+            trimmed => trimmed.to_owned(),
+        };
+        if let Some(stripped) = path.strip_suffix("/$ref") {
+            let stripped = stripped.to_owned();
+            ref_lines.push((l.line, std::mem::replace(&mut path, stripped)));
+        }
+        if path.split('/').any(|segment| segment == "...") {
+            report.defect(
+                l.line,
+                DefectKind::MalformedPath,
+                format!("`{path}`: a `...` segment stands for any depth of folders; skipped"),
+            );
+            continue;
+        }
+        match PathTemplate::parse(&path) {
+            Ok(template) if paths.contains(&template) => {}
+            Ok(template) => paths.push(template),
+            Err(e) => report.defect(l.line, DefectKind::MalformedPath, format!("{e}; skipped")),
+        }
+    }
+    if paths.is_empty() {
+        return Err(error(
+            http_section.line,
+            "the HTTP Request block has no path the spec can hold",
+        ));
+    }
+    Ok(RequestPaths {
+        method,
+        paths,
+        ref_lines,
+        line: lines.first().map_or(http_section.line, |l| l.line),
+    })
+}
+
+/// What a Request body section says: an action's or function's parameters, or the type of a
+/// create's or update's body with the properties its table lists.
+#[derive(Debug, Default)]
+struct BodyRead {
+    parameters: Vec<Property>,
+    request_body: Option<RequestBody>,
+    /// The body's type and its table's properties (see [`ApiPage::body_table`]).
+    table: Option<(String, Vec<Property>)>,
+}
+
+/// Reads the Request body section of an operation of `kind` on `owner`.
+fn request_body(
+    section: &Section<'_>,
+    kind: OperationKind,
+    owner: &str,
+    mentions: &mut Mentions,
+    report: &mut Report,
+) -> BodyRead {
+    let mut read = BodyRead::default();
+    let text: String = section
+        .paragraphs()
+        .map(|(p, _)| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let rows = section
+        .tables()
+        .next()
+        .and_then(|(h, rows)| tables::property_table(h, rows, report))
+        .unwrap_or_default();
+    match kind {
+        OperationKind::Action | OperationKind::Function => {
+            read.parameters = rows
+                .iter()
+                .map(|r| mentions.property(r, owner, None, report))
+                .collect();
+        }
+        _ if !says_no_body(&text) => {
+            // The paragraph that says what the body is ("a JSON representation of a [x]
+            // object", or just "A [x]."), not one that links elsewhere ("supports
+            // [extensions](...)").
+            let names_the_body = |p: &Inline| {
+                p.text.contains("representation")
+                    || p.text.contains(" object")
+                    || p.text.split_whitespace().count() <= 3
+            };
+            let body_type = section
+                .paragraphs()
+                .filter(|(p, _)| names_the_body(p))
+                .find_map(|(p, _)| p.links.first().map(|l| l.text.clone()))
+                .or_else(|| section.paragraphs().find_map(|(p, _)| bold_type(p)))
+                .or_else(|| {
+                    text.split("create the ")
+                        .nth(1)
+                        .map(|t| t.trim_end_matches('.').trim().to_owned())
+                })
+                .filter(|t| !t.is_empty());
+            match body_type.map(|ty| (type_name(&ty), ty)) {
+                Some((Some(type_ref), ty)) => {
+                    mentions.types.push(crate::properties::TypeMention {
+                        name: ty.clone(),
+                        link: None,
+                        line: section.line,
+                    });
+                    read.request_body = Some(RequestBody {
+                        type_ref,
+                        required: required_rows(&rows),
+                    });
+                    let key = rows.iter().any(|r| r.name == "id").then_some("id");
+                    let properties: Vec<Property> = rows
+                        .iter()
+                        .map(|r| mentions.property(r, &ty, key, report))
+                        .collect();
+                    // A body without a table describes no type: the name is a mention only.
+                    if !properties.is_empty() {
+                        read.table = Some((ty, properties));
+                    }
+                }
+                Some((None, ty)) => report.defect(
+                    section.line,
+                    DefectKind::UnknownType,
+                    format!("the request body names `{ty}`, which is not a type name; the body is not described"),
+                ),
+                None => report.defect(
+                    section.line,
+                    DefectKind::MissingSection,
+                    "the request body names no type; the body is not described".to_owned(),
+                ),
+            }
+        }
+        _ => {}
+    }
+    read
 }
 
 /// Whether a Request body section's text says there is none: "Do not supply a request body"
