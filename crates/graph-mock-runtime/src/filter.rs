@@ -1,9 +1,11 @@
 //! The `$filter` language: a parser into [`Expr`] and an evaluator over stored JSON entities.
 //!
-//! Supported: `eq ne gt ge lt le`, `and or not`, parentheses, and the functions `startswith`,
-//! `endswith` and `contains`, on string, enum, number, boolean and DateTimeOffset properties
-//! (nested properties as `a/b`). Property names and literal types are checked against the
-//! entity's type when parsing, so a bad filter is a 400, never a silent empty result.
+//! Supported: `eq ne gt ge lt le`, `in (...)`, `and or not`, parentheses, the functions
+//! `startswith`, `endswith` and `contains`, on string, enum, number, boolean and DateTimeOffset
+//! properties (nested properties as `a/b`), and the lambda operators `any` and `all` on
+//! collections (`assignedLicenses/any(x:x/skuId eq 'id')`, `proxyAddresses/any(x:startswith(x,
+//! 'smtp:'))`). Property names and literal types are checked against the entity's type when
+//! parsing, so a bad filter is a 400, never a silent empty result.
 
 use std::cmp::Ordering;
 
@@ -54,7 +56,22 @@ pub enum Expr {
         /// The text argument.
         text: String,
     },
+    /// `collection/any(x: ...)` or `collection/all(x: ...)`: whether some (or every) element
+    /// passes `predicate`, whose paths start at the element ([`ELEMENT`]).
+    Lambda {
+        /// The collection's property path.
+        path: Vec<String>,
+        /// `all` rather than `any`.
+        all: bool,
+        /// The test of one element.
+        predicate: Box<Expr>,
+    },
 }
+
+/// The first segment of a path inside a lambda's predicate: the element itself (`x` of
+/// `any(x: x/skuId eq ...)`). A property kind lookup sees it after the collection's path
+/// (`assignedLicenses/*/skuId`).
+pub const ELEMENT: &str = "*";
 
 impl Expr {
     /// Adds the first segment of every property path the filter reads to `out`.
@@ -65,7 +82,9 @@ impl Expr {
                 b.top_level_properties(out);
             }
             Expr::Not(a) => a.top_level_properties(out),
-            Expr::Compare { path, .. } | Expr::Function { path, .. } => {
+            Expr::Compare { path, .. }
+            | Expr::Function { path, .. }
+            | Expr::Lambda { path, .. } => {
                 if let Some(first) = path.first()
                     && !out.contains(&first.as_str())
                 {
@@ -188,6 +207,7 @@ pub fn parse(
         pos: 0,
         kind_of,
         depth: 0,
+        lambda: None,
     };
     let expr = parser.or()?;
     match parser.tokens.get(parser.pos) {
@@ -204,6 +224,8 @@ struct Parser<'a> {
     pos: usize,
     kind_of: &'a dyn Fn(&[String]) -> Option<PropertyKind>,
     depth: usize,
+    /// Inside a lambda's predicate: its variable and the collection's path.
+    lambda: Option<(String, Vec<String>)>,
 }
 
 fn describe(token: &Token) -> String {
@@ -287,7 +309,16 @@ impl Parser<'_> {
                 Ok(inner)
             }
             Token::Word(word) if matches!(self.tokens.get(self.pos), Some(Token::Open)) => {
-                self.function(&word)
+                match word.rsplit_once('/') {
+                    Some((collection, operator @ ("any" | "all"))) => {
+                        self.lambda_call(collection, operator == "all")
+                    }
+                    _ => self.function(&word),
+                }
+            }
+            Token::Word(word) if self.peek_word("in") => {
+                self.pos += 1;
+                self.membership(&word)
             }
             Token::Word(word) => {
                 let path = self.property(&word)?;
@@ -311,8 +342,7 @@ impl Parser<'_> {
                     }
                 };
                 let literal = self.literal()?;
-                let kind = (self.kind_of)(&path).unwrap_or(PropertyKind::Other);
-                check_compatible(&word, kind, &literal, op)?;
+                check_compatible(&word, self.kind(&path), &literal, op)?;
                 Ok(Expr::Compare { path, op, literal })
             }
             other => Err(format!(
@@ -340,10 +370,7 @@ impl Parser<'_> {
             }
         };
         let path = self.property(&property)?;
-        if !matches!(
-            (self.kind_of)(&path),
-            Some(PropertyKind::String | PropertyKind::Enum)
-        ) {
+        if !matches!(self.kind(&path), PropertyKind::String | PropertyKind::Enum) {
             return Err(format!(
                 "{name}() needs a string property, and `{property}` is not one"
             ));
@@ -366,14 +393,134 @@ impl Parser<'_> {
         })
     }
 
+    /// `word` as a property path: of the entity, or, inside a lambda, of its element when it
+    /// starts with the lambda's variable (`x/skuId` is `[ELEMENT, "skuId"]`).
     fn property(&self, word: &str) -> Result<Vec<String>, String> {
-        let path: Vec<String> = word.split('/').map(str::to_owned).collect();
-        match (self.kind_of)(&path) {
+        let mut path: Vec<String> = word.split('/').map(str::to_owned).collect();
+        if let Some((variable, _)) = &self.lambda
+            && path[0] == *variable
+        {
+            path[0] = ELEMENT.to_owned();
+        }
+        match (self.kind_of)(&self.full_path(&path)) {
             Some(_) => Ok(path),
             None => Err(format!(
                 "Could not find a property named '{word}' on the type"
             )),
         }
+    }
+
+    /// A path as the kind lookup sees it: an element's path after its collection's.
+    fn full_path(&self, path: &[String]) -> Vec<String> {
+        match &self.lambda {
+            Some((_, collection)) if path.first().is_some_and(|p| p == ELEMENT) => {
+                collection.iter().chain(path).cloned().collect()
+            }
+            _ => path.to_vec(),
+        }
+    }
+
+    /// The kind of a parsed property path.
+    fn kind(&self, path: &[String]) -> PropertyKind {
+        (self.kind_of)(&self.full_path(path)).unwrap_or(PropertyKind::Other)
+    }
+
+    /// `property in ('a', 'b')`: `property eq 'a' or property eq 'b'`.
+    fn membership(&mut self, word: &str) -> Result<Expr, String> {
+        let path = self.property(word)?;
+        let kind = self.kind(&path);
+        self.expect(&Token::Open)?;
+        let mut any: Option<Expr> = None;
+        loop {
+            let literal = self.literal()?;
+            check_compatible(word, kind, &literal, CompareOp::Eq)?;
+            let test = Expr::Compare {
+                path: path.clone(),
+                op: CompareOp::Eq,
+                literal,
+            };
+            any = Some(match any {
+                Some(before) => Expr::Or(Box::new(before), Box::new(test)),
+                None => test,
+            });
+            match self.next()? {
+                Token::Comma => {}
+                Token::Close => break,
+                other => {
+                    return Err(format!(
+                        "expected `,` or `)` in the list of `{word} in (...)`, found {}",
+                        describe(&other)
+                    ));
+                }
+            }
+        }
+        any.ok_or_else(|| format!("`{word} in ()` lists no value"))
+    }
+
+    /// `collection/any(x: predicate)` (or `all`); `collection/any()` is whether it has any
+    /// element.
+    fn lambda_call(&mut self, collection: &str, all: bool) -> Result<Expr, String> {
+        let operator = if all { "all" } else { "any" };
+        if self.lambda.is_some() {
+            return Err(format!(
+                "a lambda inside a lambda (`{collection}/{operator}`) is not supported"
+            ));
+        }
+        let path = self.property(collection)?;
+        if (self.kind_of)(&[path.clone(), vec![ELEMENT.to_owned()]].concat()).is_none() {
+            return Err(format!(
+                "`{collection}/{operator}`: `{collection}` is not a collection"
+            ));
+        }
+        self.expect(&Token::Open)?;
+        if matches!(self.tokens.get(self.pos), Some(Token::Close)) && !all {
+            self.pos += 1;
+            let element = Expr::Compare {
+                path: vec![ELEMENT.to_owned()],
+                op: CompareOp::Ne,
+                literal: Literal::Null,
+            };
+            return Ok(Expr::Lambda {
+                path,
+                all,
+                predicate: Box::new(element),
+            });
+        }
+        // `x:x/skuId eq ...` is one word: the variable, then the predicate's first token.
+        let (variable, rest) = match self.tokens.get(self.pos) {
+            Some(Token::Word(word)) => match word.split_once(':') {
+                Some((variable, rest)) if !variable.is_empty() => {
+                    (variable.to_owned(), rest.to_owned())
+                }
+                _ => {
+                    return Err(format!(
+                        "expected `variable:` in `{collection}/{operator}(...)`, found `{word}`"
+                    ));
+                }
+            },
+            Some(other) => {
+                return Err(format!(
+                    "expected `variable:` in `{collection}/{operator}(...)`, found {}",
+                    describe(other)
+                ));
+            }
+            None => return Err("the $filter expression ends too early".to_owned()),
+        };
+        if rest.is_empty() {
+            self.pos += 1;
+        } else {
+            self.tokens[self.pos] = Token::Word(rest);
+        }
+        self.lambda = Some((variable, path.clone()));
+        let predicate = self.or();
+        self.lambda = None;
+        let predicate = predicate?;
+        self.expect(&Token::Close)?;
+        Ok(Expr::Lambda {
+            path,
+            all,
+            predicate: Box::new(predicate),
+        })
     }
 
     fn literal(&mut self) -> Result<Literal, String> {
@@ -383,6 +530,8 @@ impl Parser<'_> {
                 "null" => Ok(Literal::Null),
                 "true" => Ok(Literal::Boolean(true)),
                 "false" => Ok(Literal::Boolean(false)),
+                // OData writes a Guid unquoted (`skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67`).
+                _ if uuid::Uuid::try_parse(&word).is_ok() => Ok(Literal::String(word)),
                 _ => {
                     if let Ok(number) = word.parse::<f64>()
                         && number.is_finite()
@@ -425,14 +574,19 @@ fn check_compatible(
     }
 }
 
-/// The value at `path` in `entity` (`Null` when absent).
-fn lookup<'a>(entity: &'a Map<String, Value>, path: &[String]) -> &'a Value {
+/// The value at `path` in `entity` (`Null` when absent); a path from [`ELEMENT`] starts at
+/// `element`, the collection element a lambda tests.
+fn lookup<'a>(
+    entity: &'a Map<String, Value>,
+    element: Option<&'a Value>,
+    path: &[String],
+) -> &'a Value {
     let mut current: Option<&Value> = None;
     for (i, segment) in path.iter().enumerate() {
-        current = if i == 0 {
-            entity.get(segment)
-        } else {
-            current.and_then(|v| v.get(segment))
+        current = match (i, element) {
+            (0, Some(element)) if segment == ELEMENT => Some(element),
+            (0, _) => entity.get(segment),
+            _ => current.and_then(|v| v.get(segment)),
         };
     }
     current.unwrap_or(&Value::Null)
@@ -440,15 +594,33 @@ fn lookup<'a>(entity: &'a Map<String, Value>, path: &[String]) -> &'a Value {
 
 /// Whether `entity` passes the filter.
 pub fn matches(expr: &Expr, entity: &Map<String, Value>) -> bool {
+    passes(expr, entity, None)
+}
+
+/// Whether `entity` passes `expr`, with `element` the collection element a lambda tests.
+fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> bool {
     match expr {
-        Expr::Or(a, b) => matches(a, entity) || matches(b, entity),
-        Expr::And(a, b) => matches(a, entity) && matches(b, entity),
-        Expr::Not(a) => !matches(a, entity),
+        Expr::Or(a, b) => passes(a, entity, element) || passes(b, entity, element),
+        Expr::And(a, b) => passes(a, entity, element) && passes(b, entity, element),
+        Expr::Not(a) => !passes(a, entity, element),
+        Expr::Lambda {
+            path,
+            all,
+            predicate,
+        } => {
+            let items = lookup(entity, element, path).as_array().map(Vec::as_slice);
+            let mut items = items.unwrap_or_default().iter();
+            let test = |item: &Value| passes(predicate, entity, Some(item));
+            match all {
+                true => items.all(test),
+                false => items.any(test),
+            }
+        }
         Expr::Function {
             function,
             path,
             text,
-        } => lookup(entity, path)
+        } => lookup(entity, element, path)
             .as_str()
             .is_some_and(|value| match function {
                 StringFunction::StartsWith => {
@@ -458,7 +630,7 @@ pub fn matches(expr: &Expr, entity: &Map<String, Value>) -> bool {
                 StringFunction::Contains => value.to_lowercase().contains(&text.to_lowercase()),
             }),
         Expr::Compare { path, op, literal } => {
-            let ordering = compare_to_literal(lookup(entity, path), literal);
+            let ordering = compare_to_literal(lookup(entity, element, path), literal);
             match (op, ordering) {
                 (CompareOp::Eq, Some(o)) => o == Ordering::Equal,
                 (CompareOp::Ne, Some(o)) => o != Ordering::Equal,
@@ -516,7 +688,7 @@ pub fn compare_values(a: &Value, b: &Value) -> Ordering {
 
 /// The `$orderby` value of a property path in an entity.
 pub fn sort_key<'a>(entity: &'a Map<String, Value>, path: &[String]) -> &'a Value {
-    lookup(entity, path)
+    lookup(entity, None, path)
 }
 
 #[cfg(test)]
@@ -526,7 +698,10 @@ mod tests {
 
     fn kinds(path: &[String]) -> Option<PropertyKind> {
         match path.join("/").as_str() {
-            "displayName" | "target/groupId" => Some(PropertyKind::String),
+            "displayName" | "target/groupId" | "tags/*" | "licenses/*/skuId" => {
+                Some(PropertyKind::String)
+            }
+            "tags" | "licenses" | "licenses/*" => Some(PropertyKind::Other),
             "state" => Some(PropertyKind::Enum),
             "count" => Some(PropertyKind::Number),
             "enabled" => Some(PropertyKind::Boolean),
@@ -570,6 +745,36 @@ mod tests {
         assert!(check("state eq null", json!({})));
     }
 
+    /// `in`, and the lambda operators on collections of strings and of objects.
+    #[test]
+    fn membership_and_lambdas() {
+        let e = json!({"state": "active", "count": 5, "tags": ["smtp:a@x", "b"],
+                       "licenses": [{"skuId": "s1"}, {"skuId": "s2"}]});
+        assert!(check("state in ('error', 'active')", e.clone()));
+        assert!(!check("state in ('error')", e.clone()));
+        assert!(check(
+            "count in (1, 5) and not state in ('x', 'y')",
+            e.clone()
+        ));
+        assert!(check("tags/any(x:x eq 'b')", e.clone()));
+        assert!(check("tags/any(t: startswith(t, 'SMTP:'))", e.clone()));
+        assert!(!check("tags/all(t: startswith(t, 'smtp:'))", e.clone()));
+        assert!(check("licenses/any(l:l/skuId eq 's2')", e.clone()));
+        assert!(check("licenses/all(l:l/skuId in ('s1', 's2'))", e.clone()));
+        assert!(!check("licenses/any(l:l/skuId eq 's3')", e.clone()));
+        assert!(check("licenses/any()", e.clone()));
+        let guid = json!({"licenses": [{"skuId": "184efa21-98c3-4e5d-95ab-d07053a96e67"}]});
+        assert!(check(
+            "licenses/any(s:s/skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67)",
+            guid
+        ));
+        assert!(!check("licenses/any(l:l/skuId eq 's1')", json!({})));
+        assert!(check(
+            "licenses/all(l:l/skuId eq 's1')",
+            json!({"licenses": []})
+        ));
+    }
+
     #[test]
     fn bad_filters_say_why() {
         let err = |f: &str| parse(f, &kinds).unwrap_err();
@@ -582,6 +787,12 @@ mod tests {
         assert!(err("state eq 'a' 'b'").contains("unexpected"));
         assert!(err(&"(".repeat(10_000)).contains("deeper"));
         assert!(err(&"not ".repeat(10_000)).contains("deeper"));
+        assert!(err("state in ('a' 'b')").contains("`,` or `)`"));
+        assert!(err("count in ('a')").contains("incompatible"));
+        assert!(err("displayName/any(x:x eq 'a')").contains("not a collection"));
+        assert!(err("tags/any(x eq 'a')").contains("variable:"));
+        assert!(err("licenses/any(l:l/colour eq 'a')").contains("'l/colour'"));
+        assert!(err("licenses/any(l:tags/any(t:t eq 'a'))").contains("inside a lambda"));
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 use graph_odata::{Primitive, Schema, TypeRef};
 
-use crate::filter::PropertyKind;
+use crate::filter::{ELEMENT, PropertyKind};
 
 /// A lookup from a property path (`a/b`) of `type_name` to its kind, for `$filter`,
-/// `$orderby` and `$select`; `None` when the type has no such property.
+/// `$orderby` and `$select`; `None` when the type has no such property. A collection's path
+/// followed by [`ELEMENT`] is one of its elements (`assignedLicenses/*/skuId`), as a `$filter`
+/// lambda reads it.
 pub fn property_kinds(
     schema: &'static Schema,
     type_name: &'static str,
@@ -13,12 +15,15 @@ pub fn property_kinds(
     move |path: &[String]| {
         let mut current = type_name.to_owned();
         let mut kind = None;
-        for (depth, segment) in path.iter().enumerate() {
+        let mut segments = path.iter().peekable();
+        while let Some(segment) = segments.next() {
             let properties = schema.all_properties(&current);
             let property = properties.iter().find(|p| &p.name == segment)?;
-            let last = depth + 1 == path.len();
-            if property.collection {
-                return last.then_some(PropertyKind::Other);
+            // A collection ends the path, or goes on into one of its elements.
+            let element =
+                property.collection && segments.next_if(|next| next.as_str() == ELEMENT).is_some();
+            if property.collection && !element {
+                return segments.peek().is_none().then_some(PropertyKind::Other);
             }
             kind = Some(match &property.type_ref {
                 TypeRef::Primitive(p) => primitive_kind(*p),
@@ -28,7 +33,7 @@ pub fn property_kinds(
                     PropertyKind::Other
                 }
             });
-            if !last && kind != Some(PropertyKind::Other) {
+            if segments.peek().is_some() && kind != Some(PropertyKind::Other) {
                 return None;
             }
         }
