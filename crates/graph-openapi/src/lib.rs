@@ -115,6 +115,10 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
 
 /// OpenAPI needs distinct parameter names; a few Graph paths repeat one
 /// (`/a/{aId}/b/{bId}/a/{aId}`), so repeats become `aId2`, `aId3`, ...
+
+/// Base64 (or base64url) text: groups of four, a last group of two or three, up to two `=`.
+const BASE64_PATTERN: &str = "^([A-Za-z0-9+/_-]{4})*([A-Za-z0-9+/_-]{2,3})?={0,2}$";
+
 fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     template.rename_placeholders(|name| {
@@ -332,9 +336,13 @@ fn primitive(p: Primitive) -> Value {
         Primitive::DateTimeOffset => json!({ "type": "string", "format": "date-time" }),
         Primitive::Duration => json!({ "type": "string", "format": "duration" }),
         Primitive::Guid => json!({ "type": "string", "format": "uuid" }),
-        Primitive::Binary | Primitive::Stream => {
-            json!({ "type": "string", "contentEncoding": "base64" })
-        }
+        // What the mock accepts (`graph_odata::literals::is_base64`): base64 or base64url,
+        // padded or not, so a generated value is one the mock takes.
+        Primitive::Binary | Primitive::Stream => json!({
+            "type": "string",
+            "contentEncoding": "base64",
+            "pattern": BASE64_PATTERN
+        }),
         Primitive::Date => json!({ "type": "string", "format": "date" }),
         Primitive::TimeOfDay => {
             json!({ "type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,12})?$" })
@@ -358,8 +366,9 @@ fn properties_schema(w: &Writer, properties: &[&Property], write: bool) -> Map<S
             }
             // Every property may be null (PATCH clears with null) or left out (Graph's partial objects).
             let mut property = json!({ "anyOf": [schema, { "type": "null" }] });
-            // A secret: answers mask it or leave it out (see `graph_odata::WriteOnly`).
-            if p.write_only.is_some() {
+            // A secret answers leave out is `writeOnly`; one they mask (`****`) is answered, as
+            // its mask (see `graph_odata::WriteOnly`).
+            if p.write_only.as_ref().is_some_and(|w| w.mask.is_none()) {
                 property["writeOnly"] = Value::Bool(true);
             }
             (p.name.clone(), property)
@@ -859,7 +868,33 @@ mod tests {
         serde_json::from_value(fields).unwrap()
     }
 
-    /// A property the docs call write-only is `writeOnly` in every schema that has it.
+    /// The document's base64 pattern accepts exactly what the mock's validator does, so a
+    /// value generated from the document is one the mock takes: every string of up to six
+    /// characters over letters, digits, the four base64 symbols, `=` and a stray `!`.
+    #[test]
+    fn the_base64_pattern_is_the_validators() {
+        let pattern = regex::Regex::new(BASE64_PATTERN).unwrap();
+        let alphabet = ['A', 'z', '0', '+', '/', '-', '_', '=', '!'];
+        let mut strings = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = (strings.iter())
+                .filter(|s| s.len() + 1 > strings.last().map_or(0, String::len))
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        assert!(strings.len() > 500_000, "{}", strings.len());
+        for text in &strings {
+            assert_eq!(
+                pattern.is_match(text),
+                graph_spec::literals::is_base64(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// A property the docs call write-only, and that answers leave out, is `writeOnly` in every
+    /// schema that has it; one that answers mask (`****`) is not: the mask is answered.
     #[test]
     fn a_write_only_property_is_marked_so() {
         let mut spec = Spec::new();
@@ -867,6 +902,7 @@ mod tests {
             "kind": "complex",
             "properties": [
                 { "name": "name", "type": "Edm.String" },
+                { "name": "password", "type": "Edm.String", "writeOnly": {} },
                 { "name": "secret", "type": "Edm.String", "writeOnly": { "mask": "****" } }
             ],
             "source": { "file": "f.md", "line": 1 }
@@ -875,14 +911,18 @@ mod tests {
         spec.types.insert("vault".into(), vault);
         let doc = document(&spec, "http://localhost/beta");
         let schemas = doc["components"]["schemas"].as_object().unwrap();
-        let marked: Vec<(&str, bool)> = (schemas.values())
+        let mut marked: Vec<(&str, bool)> = (schemas.values())
             .filter_map(|schema| schema["properties"].as_object())
             .flat_map(|properties| properties.iter())
             .map(|(name, p)| (name.as_str(), p["writeOnly"] == json!(true)))
             .collect();
-        assert!(marked.contains(&("secret", true)), "{marked:?}");
-        assert!(marked.contains(&("name", false)), "{marked:?}");
-        assert!(!marked.contains(&("secret", false)), "{marked:?}");
+        marked.retain(|(name, _)| ["name", "password", "secret"].contains(name));
+        marked.sort();
+        marked.dedup();
+        assert_eq!(
+            marked,
+            [("name", false), ("password", true), ("secret", false)]
+        );
     }
 
     #[test]
