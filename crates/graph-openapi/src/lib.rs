@@ -113,12 +113,11 @@ pub fn document(spec: &Spec, server_url: &str) -> Value {
     })
 }
 
-/// OpenAPI needs distinct parameter names; a few Graph paths repeat one
-/// (`/a/{aId}/b/{bId}/a/{aId}`), so repeats become `aId2`, `aId3`, ...
-
 /// Base64 (or base64url) text: groups of four, a last group of two or three, up to two `=`.
 const BASE64_PATTERN: &str = "^([A-Za-z0-9+/_-]{4})*([A-Za-z0-9+/_-]{2,3})?={0,2}$";
 
+/// OpenAPI needs distinct parameter names; a few Graph paths repeat one
+/// (`/a/{aId}/b/{bId}/a/{aId}`), so repeats become `aId2`, `aId3`, ...
 fn distinct_placeholders(template: &PathTemplate) -> PathTemplate {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     template.rename_placeholders(|name| {
