@@ -623,6 +623,7 @@ fn request_body(
             let names_the_body = |p: &Inline| {
                 p.text.contains("representation")
                     || p.text.contains(" object")
+                    || p.text.contains("properties of the")
                     || p.text.split_whitespace().count() <= 3
             };
             let body_type = section

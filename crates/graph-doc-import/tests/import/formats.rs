@@ -994,3 +994,29 @@ fn ref_pages_are_reference_operations() {
         .collect();
     assert_eq!(ref_defects, ["a/book-create.md"]);
 }
+
+/// The group page's way of naming a create's body: "The following table shows the properties of
+/// the [group](...) resource to specify when you create a group", then the table.
+#[test]
+fn a_body_named_as_the_resource_whose_properties_the_table_shows() {
+    let text = api(
+        "Create book",
+        "POST /books",
+        "The following table shows the properties of the [book](../resources/book.md) resource to specify when you create a book.\n\n|Property|Type|Description|\n|:---|:---|:---|\n|title|String|The title. Required.|",
+        "If successful, this method returns a `201 Created` response code and a [book](../resources/book.md) object in the response body.",
+        "",
+    );
+    let result = import(&[book(), page("a/book-post.md", &text)]);
+    let op = &result.spec.operations[0];
+    assert_eq!(op.kind, OperationKind::Create);
+    let body = op.request_body.as_ref().expect("the body is read");
+    assert_eq!(
+        (body.type_ref.to_string().as_str(), body.required.as_slice()),
+        ("book", ["title".to_owned()].as_slice())
+    );
+    assert!(
+        !(result.defects.iter()).any(|d| d.message.contains("names no type")),
+        "{:#?}",
+        result.defects
+    );
+}
