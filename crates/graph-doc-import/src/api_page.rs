@@ -119,7 +119,18 @@ pub fn read(
     // A link's body is `{"@odata.id": ...}`, whatever type the page says it links.
     let body = match doc.section(&["Request body"]).filter(|_| !reference) {
         Some(section) => request_body(&section, kind, &owner, &mut mentions, report),
-        None => BodyRead::default(),
+        None => {
+            // A create or an update says what it takes; no section is a gap, not "no body".
+            if !reference && matches!(kind, OperationKind::Create | OperationKind::Update) {
+                report.defect(
+                    request_line,
+                    DefectKind::MissingSection,
+                    "the page has no `## Request body` section; the body is not described"
+                        .to_owned(),
+                );
+            }
+            BodyRead::default()
+        }
     };
     let (body_table, mut parameters, request_body) =
         (body.table, body.parameters, body.request_body);

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use graph_spec::{Defect, DefectKind, Source, Spec};
+use graph_spec::{Defect, DefectKind, OperationKind, Source, Spec};
 
 use crate::assemble::PageContent;
 use crate::includes::Includes;
@@ -67,6 +67,15 @@ impl Import {
         self.pages_read - self.conceptual - self.skipped.len()
     }
 
+    /// How many creates and updates (links aside) have no body type: what a client cannot type
+    /// and the mock cannot check. Each has a defect saying why.
+    pub fn without_body_type(&self) -> usize {
+        (self.spec.operations.iter())
+            .filter(|op| matches!(op.kind, OperationKind::Create | OperationKind::Update))
+            .filter(|op| !op.reference && op.request_body.is_none())
+            .count()
+    }
+
     /// The share of the API, resource and enum pages (conceptual pages apart) imported.
     pub fn import_rate(&self) -> f64 {
         let reference = self.pages_read - self.conceptual;
@@ -81,7 +90,7 @@ impl fmt::Display for Import {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "pages read: {} ({} conceptual, counted apart; {} include files), imported: {}, skipped: {}; types: {}, enums: {}, operations: {}; defects: {}",
+            "pages read: {} ({} conceptual, counted apart; {} include files), imported: {}, skipped: {}; types: {}, enums: {}, operations: {} ({} creates and updates without a body type); defects: {}",
             self.pages_read,
             self.conceptual,
             self.includes,
@@ -90,6 +99,7 @@ impl fmt::Display for Import {
             self.spec.types.len(),
             self.spec.enums.len(),
             self.spec.operations.len(),
+            self.without_body_type(),
             self.defects.len()
         )
     }

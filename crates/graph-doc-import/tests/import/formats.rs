@@ -1020,3 +1020,25 @@ fn a_body_named_as_the_resource_whose_properties_the_table_shows() {
         result.defects
     );
 }
+
+/// A create whose page has no Request body section (`schedule-post-shifts.md`) is a gap the
+/// import reports, and counts among the creates and updates without a body type.
+#[test]
+fn a_create_without_a_request_body_section_is_reported() {
+    let text = api(
+        "Create book",
+        "POST /books",
+        "",
+        "If successful, this method returns a `201 Created` response code and a [book](../resources/book.md) object in the response body.",
+        "",
+    )
+    .replace("## Request body\n", "");
+    let result = import(&[book(), page("a/book-post.md", &text)]);
+    assert_eq!(result.spec.operations[0].kind, OperationKind::Create);
+    assert_eq!(result.without_body_type(), 1);
+    let gaps: Vec<u32> = (result.defects.iter())
+        .filter(|d| d.kind == DefectKind::MissingSection && d.message.contains("Request body"))
+        .map(|d| d.source.line)
+        .collect();
+    assert_eq!(gaps.len(), 1, "{:#?}", result.defects);
+}
