@@ -112,37 +112,32 @@ impl Schema {
     /// For each type that has properties Graph returns only when `$select` names them, those
     /// properties, inherited ones included.
     pub fn select_only_properties(&self) -> BTreeMap<String, Vec<String>> {
-        self.types
-            .keys()
-            .filter_map(|name| {
-                let hidden: Vec<String> = (self.ancestry(name).iter())
-                    .filter_map(|ancestor| self.types.get(*ancestor))
-                    .flat_map(|shape| &shape.properties)
-                    .filter(|property| property.select_only)
-                    .map(|property| property.name.clone())
-                    .collect();
-                (!hidden.is_empty()).then(|| (name.clone(), hidden))
-            })
-            .collect()
+        self.by_type(|property| property.select_only.then(|| property.name.clone()))
     }
 
     /// For each type that has write-only properties, those properties (inherited ones included)
     /// with what an answer shows instead of their values.
     pub fn write_only_properties(&self) -> BTreeMap<String, Vec<WriteOnlyProperty>> {
+        self.by_type(|property| {
+            Some(WriteOnlyProperty {
+                name: property.name.clone(),
+                mask: property.write_only.as_ref()?.mask.clone(),
+            })
+        })
+    }
+
+    /// For each type, what `pick` takes of its structural properties (inherited ones
+    /// included); types it takes nothing of are left out.
+    fn by_type<T>(&self, pick: impl Fn(&PropertyShape) -> Option<T>) -> BTreeMap<String, Vec<T>> {
         self.types
             .keys()
             .filter_map(|name| {
-                let withheld: Vec<WriteOnlyProperty> = (self.ancestry(name).iter())
+                let picked: Vec<T> = (self.ancestry(name).iter())
                     .filter_map(|ancestor| self.types.get(*ancestor))
                     .flat_map(|shape| &shape.properties)
-                    .filter_map(|p| {
-                        Some(WriteOnlyProperty {
-                            name: p.name.clone(),
-                            mask: p.write_only.as_ref()?.mask.clone(),
-                        })
-                    })
+                    .filter_map(&pick)
                     .collect();
-                (!withheld.is_empty()).then(|| (name.clone(), withheld))
+                (!picked.is_empty()).then(|| (name.clone(), picked))
             })
             .collect()
     }
