@@ -248,7 +248,7 @@ fn includes_beside(pages: &[PageInput], files: &[PageFile]) -> Vec<PageInput> {
         .collect();
     let given: HashSet<String> = pages
         .iter()
-        .map(|p| includes::resolve(&p.file, "."))
+        .map(|p| includes::normalize(std::path::Path::new(&p.file)))
         .collect();
     let mut beside = BTreeMap::new();
     for page in pages {
