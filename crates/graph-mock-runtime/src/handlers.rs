@@ -674,7 +674,8 @@ impl Context<'_> {
     /// ([`AppState::hidden`]). A write's answer otherwise echoes what was written.
     pub(crate) fn withheld(&self, entity: &StoredEntity, read: bool) -> Withheld<'_> {
         let (hidden, write_only) = (self.state.hidden(), self.state.write_only());
-        if (hidden.is_empty() || !read) && write_only.is_empty() {
+        let secrets = write_only.under.contains(&self.operation.entity_type);
+        if (hidden.is_empty() || !read) && !secrets {
             return Withheld::default();
         }
         let name = type_name(entity);
@@ -684,7 +685,7 @@ impl Context<'_> {
                 true => hidden.get(name).map_or(&[], Vec::as_slice),
                 false => &[],
             },
-            write_only: write_only.get(name).map_or(&[], Vec::as_slice),
+            write_only: (write_only.by_type.get(name)).map_or(&[], Vec::as_slice),
         }
     }
 

@@ -62,7 +62,7 @@ pub mod json;
 #[doc(hidden)]
 pub mod query;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
@@ -131,7 +131,7 @@ pub struct SharedState {
     hidden: Arc<OnceLock<BTreeMap<String, Vec<String>>>>,
     /// By type, the properties this version's docs call write-only, with the mask an answer
     /// shows instead (none: left out); made when first needed.
-    write_only: Arc<OnceLock<BTreeMap<String, Vec<WriteOnlyProperty>>>>,
+    write_only: Arc<OnceLock<WriteOnlyProperties>>,
     /// Every version served over this store, this one among them, in the order given.
     versions: Arc<[&'static Api]>,
     /// The routes' literals, to match a request's path in any case.
@@ -169,6 +169,17 @@ pub fn servable_together(apis: &[&Api]) -> Result<(), OpenError> {
         }
     }
     Ok(())
+}
+
+/// A version's write-only properties, as answers withhold them.
+#[derive(Debug)]
+pub(crate) struct WriteOnlyProperties {
+    /// By type, its write-only properties, inherited ones too.
+    pub(crate) by_type: BTreeMap<String, Vec<WriteOnlyProperty>>,
+    /// Every type an entity with write-only properties may be read as: those types and their
+    /// bases. An operation about any other type has nothing to withhold on a write, and its
+    /// answer is written without looking up the entity's type.
+    pub(crate) under: BTreeSet<String>,
 }
 
 impl AppState {
@@ -336,11 +347,18 @@ impl AppState {
         })
     }
 
-    /// By type, the write-only properties (inherited ones too) of this version's schema: no
-    /// answer, read or write, shows what was written to them.
-    pub(crate) fn write_only(&self) -> &BTreeMap<String, Vec<WriteOnlyProperty>> {
-        self.write_only
-            .get_or_init(|| self.api.schema().write_only_properties())
+    /// The write-only properties of this version's schema: no answer, read or write, shows
+    /// what was written to them.
+    pub(crate) fn write_only(&self) -> &WriteOnlyProperties {
+        self.write_only.get_or_init(|| {
+            let schema = self.api.schema();
+            let by_type = schema.write_only_properties();
+            let under = (by_type.keys())
+                .flat_map(|name| schema.ancestry(name))
+                .map(str::to_owned)
+                .collect();
+            WriteOnlyProperties { by_type, under }
+        })
     }
 
     /// The OpenAPI document of the spec this mock serves, built once.
