@@ -56,6 +56,13 @@ pub enum Expr {
         /// The text argument.
         text: String,
     },
+    /// `property in (literal, ...)`: equal to one of them.
+    In {
+        /// The property path.
+        path: Vec<String>,
+        /// The literals.
+        literals: Vec<Literal>,
+    },
     /// `collection/any(x: ...)` or `collection/all(x: ...)`: whether some (or every) element
     /// passes `predicate`, whose paths start at the element ([`ELEMENT`]).
     Lambda {
@@ -83,6 +90,7 @@ impl Expr {
             }
             Expr::Not(a) => a.top_level_properties(out),
             Expr::Compare { path, .. }
+            | Expr::In { path, .. }
             | Expr::Function { path, .. }
             | Expr::Lambda { path, .. } => {
                 if let Some(first) = path.first()
@@ -425,24 +433,17 @@ impl Parser<'_> {
         (self.kind_of)(&self.full_path(path)).unwrap_or(PropertyKind::Other)
     }
 
-    /// `property in ('a', 'b')`: `property eq 'a' or property eq 'b'`.
+    /// `property in ('a', 'b')`: one list, not a chain of `or`s, so that a long list nests
+    /// nothing.
     fn membership(&mut self, word: &str) -> Result<Expr, String> {
         let path = self.property(word)?;
         let kind = self.kind(&path);
         self.expect(&Token::Open)?;
-        let mut any: Option<Expr> = None;
+        let mut literals = Vec::new();
         loop {
             let literal = self.literal()?;
             check_compatible(word, kind, &literal, CompareOp::Eq)?;
-            let test = Expr::Compare {
-                path: path.clone(),
-                op: CompareOp::Eq,
-                literal,
-            };
-            any = Some(match any {
-                Some(before) => Expr::Or(Box::new(before), Box::new(test)),
-                None => test,
-            });
+            literals.push(literal);
             match self.next()? {
                 Token::Comma => {}
                 Token::Close => break,
@@ -454,7 +455,7 @@ impl Parser<'_> {
                 }
             }
         }
-        any.ok_or_else(|| format!("`{word} in ()` lists no value"))
+        Ok(Expr::In { path, literals })
     }
 
     /// `collection/any(x: predicate)` (or `all`); `collection/any()` is whether it has any
@@ -630,18 +631,26 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
                 StringFunction::Contains => value.to_lowercase().contains(&text.to_lowercase()),
             }),
         Expr::Compare { path, op, literal } => {
-            let ordering = compare_to_literal(lookup(entity, element, path), literal);
-            match (op, ordering) {
-                (CompareOp::Eq, Some(o)) => o == Ordering::Equal,
-                (CompareOp::Ne, Some(o)) => o != Ordering::Equal,
-                (CompareOp::Ne, None) => true,
-                (CompareOp::Gt, Some(o)) => o == Ordering::Greater,
-                (CompareOp::Ge, Some(o)) => o != Ordering::Less,
-                (CompareOp::Lt, Some(o)) => o == Ordering::Less,
-                (CompareOp::Le, Some(o)) => o != Ordering::Greater,
-                (_, None) => false,
-            }
+            compares(lookup(entity, element, path), *op, literal)
         }
+        Expr::In { path, literals } => {
+            let value = lookup(entity, element, path);
+            (literals.iter()).any(|literal| compares(value, CompareOp::Eq, literal))
+        }
+    }
+}
+
+/// Whether `value op literal` holds.
+fn compares(value: &Value, op: CompareOp, literal: &Literal) -> bool {
+    match (op, compare_to_literal(value, literal)) {
+        (CompareOp::Eq, Some(o)) => o == Ordering::Equal,
+        (CompareOp::Ne, Some(o)) => o != Ordering::Equal,
+        (CompareOp::Ne, None) => true,
+        (CompareOp::Gt, Some(o)) => o == Ordering::Greater,
+        (CompareOp::Ge, Some(o)) => o != Ordering::Less,
+        (CompareOp::Lt, Some(o)) => o == Ordering::Less,
+        (CompareOp::Le, Some(o)) => o != Ordering::Greater,
+        (_, None) => false,
     }
 }
 
@@ -772,6 +781,15 @@ mod tests {
         assert!(check(
             "licenses/all(l:l/skuId eq 's1')",
             json!({"licenses": []})
+        ));
+        // A long list nests nothing: no stack to exhaust.
+        let long = (0..100_000)
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(check(
+            &format!("count in ({long})"),
+            json!({"count": 99_999})
         ));
     }
 
