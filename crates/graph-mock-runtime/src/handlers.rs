@@ -93,7 +93,7 @@ async fn handle(
     }
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
-    let resource = Resource::resolve(operation, &values)?;
+    let resource = Resource::resolve(operation, &values, &state.store)?;
     let base_url = base_url(&request, &state.base_path);
     let context = Context {
         state,

@@ -4,6 +4,7 @@
 //! its [`Api`] on first use, and `graph-mock --spec DIR` loads one from a file. Nothing about
 //! an operation is compiled in, so any spec is served without code generation.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use graph_spec::{HttpMethod, PathTemplate, Segment, Spec};
@@ -34,8 +35,10 @@ impl Permissions {
 pub enum PathSegment {
     /// A fixed name (a function's name, for a function segment).
     Literal(String),
-    /// A key: the next value the route captured.
-    Key,
+    /// A key: the next value the route captured. It holds the properties that may stand for
+    /// the id there (alternate keys: `userPrincipalName` for `/users/{id | userPrincipalName}`),
+    /// gathered from every template of the collection.
+    Key(Vec<String>),
     /// A type cast: the unqualified name of the type it requires.
     Cast(String),
 }
@@ -65,17 +68,24 @@ pub struct OperationMeta {
 }
 
 impl OperationMeta {
-    /// The operation `index` of `spec` at its path `path`.
-    fn new(spec: &Spec, index: usize, path: &PathTemplate) -> OperationMeta {
+    /// The operation `index` of `spec` at its path `path`, with the spec's alternate keys.
+    fn new(
+        spec: &Spec,
+        index: usize,
+        path: &PathTemplate,
+        alternate_keys: &AlternateKeys,
+    ) -> OperationMeta {
         let op = &spec.operations[index];
-        let segments = path
-            .segments()
-            .iter()
-            .map(|segment| match segment {
+        let segments = (path.segments().iter().enumerate())
+            .map(|(at, segment)| match segment {
                 Segment::Literal(name) | Segment::Function { name, .. } => {
                     PathSegment::Literal(name.clone())
                 }
-                Segment::Key(_) => PathSegment::Key,
+                Segment::Key(_) => PathSegment::Key(
+                    (alternate_keys.get(&collection_shape(&path.segments()[..at])))
+                        .map(|keys| keys.iter().cloned().collect())
+                        .unwrap_or_default(),
+                ),
                 Segment::Cast(qualified) => {
                     PathSegment::Cast(segment.cast_type().unwrap_or(qualified).to_owned())
                 }
@@ -134,9 +144,25 @@ pub enum SpecError {
 impl Api {
     /// The model of a (validated) spec.
     pub fn from_spec(spec: Spec) -> Api {
-        let operations = (spec.operations.iter().enumerate())
-            .flat_map(|(index, op)| op.paths.iter().map(move |path| (index, path)))
-            .map(|(index, path)| OperationMeta::new(&spec, index, path))
+        let paths = || {
+            (spec.operations.iter().enumerate())
+                .flat_map(|(index, op)| op.paths.iter().map(move |path| (index, path)))
+        };
+        // A collection's alternate keys are those any of its templates names: the user page
+        // writes `/users/{id | userPrincipalName}`, the Intune pages `/users/{usersId}`.
+        let mut alternate_keys = AlternateKeys::new();
+        for (_, path) in paths() {
+            for (at, segment) in path.segments().iter().enumerate() {
+                let keys = segment.alternate_keys();
+                if !keys.is_empty() {
+                    (alternate_keys.entry(collection_shape(&path.segments()[..at])))
+                        .or_default()
+                        .extend(keys);
+                }
+            }
+        }
+        let operations = paths()
+            .map(|(index, path)| OperationMeta::new(&spec, index, path, &alternate_keys))
             .collect();
         Api {
             schema: spec.schema(),
@@ -217,6 +243,20 @@ impl Api {
                 .documented(operation)
                 .is_some_and(|op| op.delta_of().is_some())
     }
+}
+
+/// The alternate keys of each collection, by the collection's shape.
+type AlternateKeys = BTreeMap<String, BTreeSet<String>>;
+
+/// The shape of the collection a key segment indexes (`/users/{}/messages`), from the segments
+/// before it; casts do not change where things are stored, so they are left out.
+fn collection_shape(segments: &[Segment]) -> String {
+    let mut shape = String::new();
+    for segment in segments.iter().filter(|s| !matches!(s, Segment::Cast(_))) {
+        shape.push('/');
+        segment.push_shape(&mut shape);
+    }
+    shape
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ impl PathSpellings {
                 node = match segment {
                     PathSegment::Literal(name) => node.literals.child(name),
                     PathSegment::Cast(name) => node.casts.child(name),
-                    PathSegment::Key => node.key.get_or_insert_with(Box::default),
+                    PathSegment::Key(_) => node.key.get_or_insert_with(Box::default),
                 };
             }
         }

@@ -3,10 +3,15 @@
 //!
 //! `/a/{aId}/b/{bId}` with `aId=1, bId=2` is the entity `2` of the collection `/a/1/b`, whose
 //! parent is entity `1` of `/a`. Type-cast segments (`.../microsoft.graph.x/...`) narrow the type
-//! but are not part of where things are stored.
+//! but are not part of where things are stored. A key given as an alternate key
+//! (`/users/ada@contoso.com` for `/users/{id | userPrincipalName}`) is replaced by the id of the
+//! entity it names, so that the entity and what it contains are found where they are stored.
+
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::operation::{Kind, OperationMeta, PathSegment};
+use crate::store::Store;
 
 /// The longest key (or function argument) accepted in a path: the OpenAPI document's
 /// `maxLength` of a path parameter.
@@ -45,8 +50,12 @@ pub struct Resource {
 impl Resource {
     /// Resolves `operation`'s template with the request's path parameter values, in path order
     /// (routes name their captures by position, so that templates whose parameter names differ
-    /// never conflict).
-    pub fn resolve(operation: &OperationMeta, values: &[&str]) -> Result<Resource, ApiError> {
+    /// never conflict). `keys` finds the entity a key given as an alternate key names.
+    pub fn resolve(
+        operation: &OperationMeta,
+        values: &[&str],
+        keys: &dyn KeyLookup,
+    ) -> Result<Resource, ApiError> {
         let mut collection = String::with_capacity(
             operation.path.len() + values.iter().map(|v| v.len()).sum::<usize>(),
         );
@@ -55,16 +64,21 @@ impl Resource {
         let addresses_one = matches!(operation.kind, Kind::Get | Kind::Update | Kind::Delete);
         let last_key = (operation.segments.iter())
             .rposition(|s| !matches!(s, PathSegment::Cast(_)))
-            .filter(|&at| addresses_one && matches!(operation.segments[at], PathSegment::Key));
+            .filter(|&at| addresses_one && matches!(operation.segments[at], PathSegment::Key(_)));
         let mut ancestors: Vec<Ancestor> = Vec::new();
         let mut addressed: Option<(String, Option<String>)> = None;
         let mut values = values.iter();
         let mut last_is_key = false;
         for (at, segment) in operation.segments.iter().enumerate() {
             match segment {
-                PathSegment::Key => {
+                PathSegment::Key(alternates) => {
                     let value = values.next().copied().unwrap_or_default();
                     check_key(value)?;
+                    let canonical = match alternates.is_empty() {
+                        true => None,
+                        false => keys.by_alternate_key(&collection, alternates, value)?,
+                    };
+                    let value = canonical.as_deref().unwrap_or(value);
                     if Some(at) == last_key {
                         addressed = Some((value.to_owned(), None));
                     } else {
@@ -147,6 +161,46 @@ impl Resource {
     }
 }
 
+/// Finds entities by their alternate keys.
+pub trait KeyLookup {
+    /// The id of the entity of `collection` whose property among `properties` is `value`
+    /// (compared without regard to ASCII case, as Graph compares user principal names), when
+    /// `value` is not already the id of one; `None` leaves `value` as the key.
+    fn by_alternate_key(
+        &self,
+        collection: &str,
+        properties: &[String],
+        value: &str,
+    ) -> Result<Option<String>, ApiError>;
+}
+
+impl KeyLookup for std::sync::Arc<dyn Store> {
+    fn by_alternate_key(
+        &self,
+        collection: &str,
+        properties: &[String],
+        value: &str,
+    ) -> Result<Option<String>, ApiError> {
+        if self.get(collection, value)?.is_some() {
+            return Ok(None);
+        }
+        let mut found = None;
+        self.scan(collection, None, &mut |_, entity| {
+            let matches = properties.iter().any(|property| {
+                matches!(entity.get(property), Some(Value::String(v)) if v.eq_ignore_ascii_case(value))
+            });
+            if matches {
+                found = match entity.key() {
+                    "" => entity.get("id").and_then(|id| id.as_str().map(str::to_owned)),
+                    key => Some(key.to_owned()),
+                };
+            }
+            !matches
+        })?;
+        Ok(found)
+    }
+}
+
 /// Refuses keys that could escape their collection or are absurdly long.
 fn check_key(key: &str) -> Result<(), ApiError> {
     if key.is_empty()
@@ -164,7 +218,7 @@ fn check_key(key: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::PathSegment::{Cast, Key, Literal};
+    use crate::operation::PathSegment::{Cast, Literal};
 
     fn op(kind: Kind, segments: &[PathSegment]) -> OperationMeta {
         OperationMeta::for_test(kind, segments.to_vec())
@@ -178,11 +232,68 @@ mod tests {
         Cast(name.to_owned())
     }
 
+    #[allow(non_upper_case_globals)]
+    const Key: PathSegment = PathSegment::Key(Vec::new());
+
+    /// No entity has an alternate key.
+    struct NoAlternates;
+
+    impl KeyLookup for NoAlternates {
+        fn by_alternate_key(
+            &self,
+            _: &str,
+            _: &[String],
+            _: &str,
+        ) -> Result<Option<String>, ApiError> {
+            Ok(None)
+        }
+    }
+
+    /// The user `ada@x` has the id `7`.
+    struct Ada;
+
+    impl KeyLookup for Ada {
+        fn by_alternate_key(
+            &self,
+            collection: &str,
+            properties: &[String],
+            value: &str,
+        ) -> Result<Option<String>, ApiError> {
+            assert_eq!(
+                (collection, properties),
+                ("/users", &["upn".to_owned()][..])
+            );
+            Ok((value == "ada@x").then(|| "7".to_owned()))
+        }
+    }
+
+    #[test]
+    fn an_alternate_key_stands_for_the_id_it_names() {
+        let upn = PathSegment::Key(vec!["upn".to_owned()]);
+        let get = Resource::resolve(
+            &op(Kind::Get, &[lit("users"), upn.clone()]),
+            &["ada@x"],
+            &Ada,
+        )
+        .unwrap();
+        assert_eq!(
+            (get.collection.as_str(), get.id().unwrap()),
+            ("/users", "7")
+        );
+        let nested = &op(Kind::List, &[lit("users"), upn, lit("messages")]);
+        let list = Resource::resolve(nested, &["ada@x"], &Ada).unwrap();
+        assert_eq!(list.collection, "/users/7/messages");
+        assert_eq!(list.ancestors[0].id, "7");
+        let other = Resource::resolve(nested, &["bob@x"], &Ada).unwrap();
+        assert_eq!(other.collection, "/users/bob@x/messages");
+    }
+
     #[test]
     fn items_collections_and_ancestors() {
         let get = Resource::resolve(
             &op(Kind::Get, &[lit("a"), Key, cast("t"), lit("b"), Key]),
             &["1", "2"],
+            &NoAlternates,
         )
         .unwrap();
         assert_eq!(get.collection, "/a/1/b");
@@ -196,7 +307,12 @@ mod tests {
             }]
         );
         assert_eq!(get.context_path(), "a('1')/b");
-        let list = Resource::resolve(&op(Kind::List, &[lit("a"), Key, lit("b")]), &["1"]).unwrap();
+        let list = Resource::resolve(
+            &op(Kind::List, &[lit("a"), Key, lit("b")]),
+            &["1"],
+            &NoAlternates,
+        )
+        .unwrap();
         assert_eq!(
             (list.collection.as_str(), list.ancestors.len()),
             ("/a/1/b", 1)
@@ -206,19 +322,33 @@ mod tests {
 
     #[test]
     fn singletons_and_casts_on_the_addressed_entity() {
-        let singleton =
-            Resource::resolve(&op(Kind::Get, &[lit("a"), Key, lit("summary")]), &["1"]).unwrap();
+        let singleton = Resource::resolve(
+            &op(Kind::Get, &[lit("a"), Key, lit("summary")]),
+            &["1"],
+            &NoAlternates,
+        )
+        .unwrap();
         assert!(singleton.singleton);
         assert_eq!(
             (singleton.collection.as_str(), singleton.id().unwrap()),
             ("/a/1/summary", SINGLETON_KEY)
         );
-        let root = Resource::resolve(&op(Kind::Update, &[lit("deviceManagement")]), &[]).unwrap();
+        let root = Resource::resolve(
+            &op(Kind::Update, &[lit("deviceManagement")]),
+            &[],
+            &NoAlternates,
+        )
+        .unwrap();
         assert_eq!(
             (root.collection.as_str(), root.singleton),
             ("/deviceManagement", true)
         );
-        let cast = Resource::resolve(&op(Kind::Get, &[lit("a"), Key, cast("t")]), &["1"]).unwrap();
+        let cast = Resource::resolve(
+            &op(Kind::Get, &[lit("a"), Key, cast("t")]),
+            &["1"],
+            &NoAlternates,
+        )
+        .unwrap();
         assert_eq!(
             (cast.id().unwrap(), cast.cast.as_deref(), cast.singleton),
             ("1", Some("t"), false)
@@ -228,7 +358,8 @@ mod tests {
     #[test]
     fn tricky_keys_are_refused() {
         for key in ["../x", "a\0b", "a\\b", &"k".repeat(4000)] {
-            let err = Resource::resolve(&op(Kind::Get, &[lit("a"), Key]), &[key]).unwrap_err();
+            let err = Resource::resolve(&op(Kind::Get, &[lit("a"), Key]), &[key], &NoAlternates)
+                .unwrap_err();
             assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
         }
     }

@@ -74,6 +74,21 @@ impl Segment {
         }
     }
 
+    /// The properties a key placeholder names as alternate keys, `userPrincipalName` in
+    /// `{id | userPrincipalName}` (or `{user-id | user-principal-name}`): the names after the
+    /// first, spelt as properties are. Empty for a plain key and for any other segment.
+    pub fn alternate_keys(&self) -> Vec<String> {
+        let Segment::Key(name) = self else {
+            return Vec::new();
+        };
+        (name.split('|').skip(1))
+            .map(|alternate| heck::ToLowerCamelCase::to_lower_camel_case(alternate.trim()))
+            .filter(|property| {
+                !property.is_empty() && property.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+            .collect()
+    }
+
     /// Appends the segment as a [`PathTemplate::shape`] writes it: a key as `{}`, anything
     /// else as written.
     pub fn push_shape(&self, shape: &mut String) {
@@ -371,6 +386,21 @@ mod tests {
 
     fn parse(text: &str) -> PathTemplate {
         PathTemplate::parse(text).unwrap()
+    }
+
+    #[test]
+    fn alternate_keys_are_the_names_after_the_first() {
+        let keys = |name: &str| Segment::Key(name.to_owned()).alternate_keys();
+        assert_eq!(keys("id | userPrincipalName"), ["userPrincipalName"]);
+        assert_eq!(keys("user-id | user-principal-name"), ["userPrincipalName"]);
+        assert_eq!(keys("id|name"), ["name"]);
+        assert!(keys("userId").is_empty());
+        assert!(keys(" | ").is_empty());
+        assert!(
+            Segment::Literal("a|b".to_owned())
+                .alternate_keys()
+                .is_empty()
+        );
     }
 
     #[test]

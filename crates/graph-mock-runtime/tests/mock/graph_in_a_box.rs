@@ -155,6 +155,99 @@ async fn filters_with_in_and_lambdas_on_users() {
     child.wait().unwrap();
 }
 
+/// A user is addressed by its id or by its user principal name (an alternate key, in any case,
+/// percent-encoded or not) in both versions, and what it contains is found either way.
+#[tokio::test]
+async fn users_are_addressed_by_user_principal_name() {
+    let args: Vec<&OsStr> = ["--port", "0"].iter().map(OsStr::new).collect();
+    let (mut child, url) = common::start(&common::graph_binary(), &args);
+    let host = host_of(&url).to_owned();
+    let user = json!({
+        "accountEnabled": true,
+        "displayName": "Ada",
+        "mailNickname": "ada",
+        "userPrincipalName": "ada@contoso.com",
+    });
+    let (status, created) = send(
+        reqwest::Method::POST,
+        format!("{host}/beta/users"),
+        Some(user),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    for key in ["ada@contoso.com", "ADA@Contoso.com", "ada%40contoso.com"] {
+        let (status, read) = send(
+            reqwest::Method::GET,
+            format!("{host}/v1.0/users/{key}"),
+            None,
+        )
+        .await;
+        assert_eq!((status, &read["id"]), (200, &json!(id)), "{key}: {read}");
+    }
+    let patch = json!({"displayName": "Ada Lovelace"});
+    let (status, _) = send(
+        reqwest::Method::PATCH,
+        format!("{host}/v1.0/users/ada@contoso.com"),
+        Some(patch),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let event = json!({"subject": "Analytical engine"});
+    let (status, created) = send(
+        reqwest::Method::POST,
+        format!("{host}/v1.0/users/ada@contoso.com/events"),
+        Some(event),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, events) = send(
+        reqwest::Method::GET,
+        format!("{host}/beta/users/{id}/events"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{events}");
+    assert_eq!(
+        events["value"][0]["subject"], "Analytical engine",
+        "{events}"
+    );
+    let (status, read) = send(
+        reqwest::Method::GET,
+        format!("{host}/beta/users/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &read["displayName"]),
+        (200, &json!("Ada Lovelace"))
+    );
+    // A name no user has is still a key that names nothing.
+    let (status, error) = send(
+        reqwest::Method::GET,
+        format!("{host}/v1.0/users/grace@contoso.com"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "{error}");
+    let (status, _) = send(
+        reqwest::Method::DELETE,
+        format!("{host}/v1.0/users/ada@contoso.com"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = send(
+        reqwest::Method::GET,
+        format!("{host}/v1.0/users/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// What cannot be served is one line naming the flag, exit code 2, and nothing served.
 #[test]
 fn bad_choices_are_one_line_and_exit_code_2() {
