@@ -184,6 +184,7 @@ pub fn read(
                 download,
             },
             headers,
+            query_options: query_options(doc),
             permissions,
             examples,
             source: report.source(request_line),
@@ -193,6 +194,49 @@ pub fn read(
         example_texts,
         namespace: doc.namespace(),
     })
+}
+
+/// The OData query options the `Optional query parameters` section names as supported
+/// (`This method supports the $count, $filter and $search OData query parameters`), lower case
+/// with their `$`, in order. A sentence that says an option is not supported names none.
+fn query_options(doc: &Document) -> Vec<String> {
+    const KNOWN: [&str; 10] = [
+        "$count",
+        "$expand",
+        "$filter",
+        "$format",
+        "$orderby",
+        "$search",
+        "$select",
+        "$skip",
+        "$skiptoken",
+        "$top",
+    ];
+    let Some(section) = doc.section(&["Optional query parameters"]) else {
+        return Vec::new();
+    };
+    let mut options: Vec<String> = Vec::new();
+    let texts = (section.paragraphs().map(|(inline, _)| inline.text.as_str())).chain(
+        section
+            .tables()
+            .flat_map(|(_, rows)| rows)
+            .filter_map(|row| row.cells.first().map(|cell| cell.text.as_str())),
+    );
+    for text in texts {
+        for sentence in text.split(". ") {
+            let lower = sentence.to_ascii_lowercase();
+            if lower.contains("not support") || lower.contains("n't support") {
+                continue;
+            }
+            let words = lower.split(|c: char| !(c == '$' || c.is_ascii_alphanumeric()));
+            for word in words.filter(|w| KNOWN.contains(w)) {
+                if !options.iter().any(|o| o == word) {
+                    options.push(word.to_owned());
+                }
+            }
+        }
+    }
+    options
 }
 
 /// A function call's arguments as placeholders of its parameters. Hand-written pages often
@@ -1124,6 +1168,25 @@ mod tests {
             ..Inline::default()
         })
         .unwrap()
+    }
+
+    #[test]
+    fn query_options_are_those_the_section_says_are_supported() {
+        let doc = Document::parse(
+            "# List users\n\n## Optional query parameters\n\n\
+             This method supports the `$count`, `$expand`, `$filter`, `$orderBy`, `$search`, \
+             `$select`, and `$top` [OData query parameters](/graph/query-parameters). \
+             This method does not support `$skip`.\n\n\
+             | Name | Description |\n|:---|:---|\n| `$format` | The format. |\n\n\
+             ## Request headers\n\nNone. `$expand` is no option here.\n",
+        );
+        assert_eq!(
+            query_options(&doc),
+            [
+                "$count", "$expand", "$filter", "$orderby", "$search", "$select", "$top", "$format"
+            ]
+        );
+        assert!(query_options(&Document::parse("# Get x\n\n## Request headers\n")).is_empty());
     }
 
     #[test]

@@ -422,6 +422,10 @@ pub struct Operation {
     /// The request headers table.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<Header>,
+    /// The OData query options its `Optional query parameters` section says it supports
+    /// (`$count`, `$filter`, `$search`, ...), lower case, in the order the section names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query_options: Vec<String>,
     /// Who may call it.
     pub permissions: Permissions,
     /// The doc's example requests and responses, verbatim.

@@ -196,6 +196,7 @@ mod tests {
                 download: None,
             },
             headers: vec![],
+            query_options: vec![],
             permissions: Permissions::default(),
             examples: vec![],
             source: Source::default(),
