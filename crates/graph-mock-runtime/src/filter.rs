@@ -81,6 +81,19 @@ pub enum Expr {
 pub const ELEMENT: &str = "*";
 
 impl Expr {
+    /// Whether it reads every property (a `$search` term without one), not only those
+    /// [`Expr::top_level_properties`] names.
+    pub fn reads_every_property(&self) -> bool {
+        match self {
+            Expr::Or(a, b) | Expr::And(a, b) => {
+                a.reads_every_property() || b.reads_every_property()
+            }
+            Expr::Not(a) => a.reads_every_property(),
+            Expr::Function { path, .. } => path.is_empty(),
+            Expr::Compare { .. } | Expr::In { .. } | Expr::Lambda { .. } => false,
+        }
+    }
+
     /// Adds the first segment of every property path the filter reads to `out`.
     pub fn top_level_properties<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
@@ -129,6 +142,9 @@ pub enum StringFunction {
     EndsWith,
     /// `contains`.
     Contains,
+    /// A `$search` term (no `$filter` function): each word of the text starts a word of the
+    /// value, in any case.
+    Words,
 }
 
 /// A literal value.
@@ -617,6 +633,14 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
                 false => items.any(test),
             }
         }
+        // A `$search` term without a property is searched for in every string property.
+        Expr::Function {
+            function: StringFunction::Words,
+            path,
+            text,
+        } if path.is_empty() => {
+            (entity.values()).any(|v| v.as_str().is_some_and(|v| has_words(v, text)))
+        }
         Expr::Function {
             function,
             path,
@@ -624,6 +648,7 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
         } => lookup(entity, element, path)
             .as_str()
             .is_some_and(|value| match function {
+                StringFunction::Words => has_words(value, text),
                 StringFunction::StartsWith => {
                     value.to_lowercase().starts_with(&text.to_lowercase())
                 }
@@ -638,6 +663,19 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
             (literals.iter()).any(|literal| compares(value, CompareOp::Eq, literal))
         }
     }
+}
+
+/// Whether each word of `text` starts a word of `value`, in any case: how Graph's `$search`
+/// matches a term (`"displayName:ada love"` finds `Ada Lovelace`).
+fn has_words(value: &str, text: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        (s.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let have = words(value);
+    (words(text).iter()).all(|wanted| have.iter().any(|word| word.starts_with(wanted.as_str())))
 }
 
 /// Whether `value op literal` holds.

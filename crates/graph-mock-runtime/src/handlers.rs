@@ -61,7 +61,9 @@ async fn handle(
     let download = documented.filter(|op| op.response.download.is_some());
     let allowed = match operation.kind {
         _ if download.is_some() => Allowed::Download,
-        Kind::List => Allowed::Collection,
+        Kind::List => Allowed::Collection {
+            search: documented.is_some_and(|op| op.query_options.iter().any(|o| o == "$search")),
+        },
         Kind::Get => Allowed::Single,
         _ if state.api.is_delta(operation) => Allowed::Delta,
         _ => Allowed::None,
@@ -92,6 +94,9 @@ async fn handle(
         ));
     }
     let options = query::parse(request.uri().query(), allowed, &kinds)?;
+    if let Some(documented) = documented {
+        crate::search::check_consistency(documented, &options, counting, request.headers())?;
+    }
     let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
     let resource = Resource::resolve(operation, &values, &state.store)?;
     let base_url = base_url(&request, &state.base_path);

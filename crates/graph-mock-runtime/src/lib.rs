@@ -47,6 +47,7 @@ mod path_case;
 mod references;
 mod resource;
 mod schema_view;
+mod search;
 mod seed;
 pub mod store;
 pub mod tenant;

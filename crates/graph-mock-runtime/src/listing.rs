@@ -98,9 +98,13 @@ impl dyn Store + '_ {
             if let Some(filter) = request.filter {
                 filter.top_level_properties(&mut needed);
             }
+            let whole = request.filter.is_some_and(Expr::reads_every_property);
             let mut matching: Vec<(u64, Entity, Map<String, Value>)> = Vec::new();
             self.scan_in_chunks(collection, &mut |seq, entity| {
-                let parsed = entity.to_partial_map(&needed);
+                let parsed = match whole {
+                    true => entity.to_map(),
+                    false => entity.to_partial_map(&needed),
+                };
                 if request.filter.is_none_or(|f| filter::matches(f, &parsed)) {
                     matching.push((seq, entity.clone(), parsed));
                 }

@@ -1,6 +1,7 @@
 //! OData query options: `$top`, `$skip`, `$skiptoken`, `$filter`, `$orderby`, `$select`,
-//! `$count`, `$expand` and (on delta functions) `$deltatoken`, with or without the `$` prefix
-//! (beta accepts both). Anything else is a 400 that names the option.
+//! `$count`, `$expand`, `$search` (where the operation's page documents it) and (on delta
+//! functions) `$deltatoken`, with or without the `$` prefix (beta accepts both). Anything else
+//! is a 400 that names the option.
 
 use crate::error::ApiError;
 use crate::filter::{self, Expr, PropertyKind};
@@ -15,8 +16,10 @@ pub struct QueryOptions {
     /// `$skiptoken`, as sent: where the previous page ended, signed for the tenant it was
     /// given to ([`SkipToken::verify`]).
     pub skip_token: Option<String>,
-    /// `$filter`.
+    /// `$filter`, and with it the terms of `$search`.
     pub filter: Option<Expr>,
+    /// Whether `$search` was given (its terms are part of `filter`).
+    pub search: bool,
     /// `$orderby`: its keys, first to last.
     pub order_by: Vec<OrderBy>,
     /// `$select`.
@@ -53,10 +56,11 @@ enum QueryOption {
     Count,
     Expand,
     Format,
+    Search,
 }
 
 impl QueryOption {
-    const ALL: [QueryOption; 10] = [
+    const ALL: [QueryOption; 11] = [
         QueryOption::Top,
         QueryOption::Skip,
         QueryOption::SkipToken,
@@ -67,6 +71,7 @@ impl QueryOption {
         QueryOption::Count,
         QueryOption::Expand,
         QueryOption::Format,
+        QueryOption::Search,
     ];
 
     /// Its name, lower case, without the `$`.
@@ -82,6 +87,7 @@ impl QueryOption {
             QueryOption::Count => "count",
             QueryOption::Expand => "expand",
             QueryOption::Format => "format",
+            QueryOption::Search => "search",
         }
     }
 
@@ -102,6 +108,7 @@ impl QueryOption {
                 | QueryOption::Expand
                 | QueryOption::SkipToken
                 | QueryOption::DeltaToken
+                | QueryOption::Search
         )
     }
 }
@@ -156,8 +163,11 @@ impl SkipToken {
 /// Which options a route accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allowed {
-    /// Lists accept them all.
-    Collection,
+    /// Lists accept them all, `$search` where their page documents it.
+    Collection {
+        /// Whether `$search` is accepted.
+        search: bool,
+    },
     /// A single entity accepts `$select` only.
     Single,
     /// A delta function accepts `$select`, `$filter` and its state tokens.
@@ -172,7 +182,11 @@ impl Allowed {
     /// Whether a route of this kind accepts `option`.
     fn permits(self, option: QueryOption) -> bool {
         match self {
-            Allowed::Collection => option != QueryOption::DeltaToken,
+            Allowed::Collection { search } => match option {
+                QueryOption::DeltaToken => false,
+                QueryOption::Search => search,
+                _ => true,
+            },
             Allowed::Single => matches!(option, QueryOption::Select | QueryOption::Expand),
             Allowed::Delta => matches!(
                 option,
@@ -197,6 +211,7 @@ pub fn parse(
     let mut options = QueryOptions::default();
     let Some(raw) = raw else { return Ok(options) };
     let mut seen = Vec::new();
+    let mut searched = None;
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
         let option = QueryOption::named(&key)
             .filter(|option| allowed.permits(*option))
@@ -252,7 +267,20 @@ pub fn parse(
                 }
             }
             QueryOption::Format => options.format = Some(value.into_owned()),
+            QueryOption::Search => {
+                let terms = crate::search::parse(&value, kind_of)
+                    .map_err(|e| ApiError::bad_request(format!("Invalid $search: {e}")))?;
+                searched = Some(terms);
+            }
         }
+    }
+    // `$search` narrows what `$filter` selects, wherever the two appear in the query.
+    if let Some(terms) = searched {
+        options.search = true;
+        options.filter = Some(match options.filter.take() {
+            Some(filter) => Expr::And(Box::new(filter), Box::new(terms)),
+            None => terms,
+        });
     }
     Ok(options)
 }
@@ -393,6 +421,9 @@ fn select(
 mod tests {
     use super::*;
 
+    /// A list whose page documents no `$search`.
+    const LIST: Allowed = Allowed::Collection { search: false };
+
     fn kinds(path: &[String]) -> Option<PropertyKind> {
         match path.join("/").as_str() {
             "displayName" => Some(PropertyKind::String),
@@ -402,10 +433,27 @@ mod tests {
     }
 
     #[test]
+    fn search_narrows_the_filter_where_the_page_documents_it() {
+        let searchable = Allowed::Collection { search: true };
+        let q = parse(
+            Some("$search=%22displayName:ada%22&$filter=displayName%20ne%20'x'"),
+            searchable,
+            &kinds,
+        )
+        .unwrap();
+        assert!(q.search);
+        assert!(matches!(q.filter, Some(Expr::And(..))), "{:?}", q.filter);
+        let q = parse(Some("search=ada"), searchable, &kinds).unwrap();
+        assert!(q.search && matches!(q.filter, Some(Expr::Function { .. })));
+        let error = parse(Some("$search=%22colour:red%22"), searchable, &kinds).unwrap_err();
+        assert!(error.message.contains("'colour'"), "{}", error.message);
+    }
+
+    #[test]
     fn options_parse_with_and_without_dollar() {
         let q = parse(
             Some("$top=5&skip=2&$count=true&select=displayName&$orderby=displayName%20desc"),
-            Allowed::Collection,
+            LIST,
             &kinds,
         )
         .unwrap();
@@ -423,14 +471,14 @@ mod tests {
     #[test]
     fn bad_options_name_themselves() {
         let message = |raw: &str, allowed| parse(Some(raw), allowed, &kinds).unwrap_err().message;
-        assert!(message("$search=x", Allowed::Collection).contains("'$search'"));
+        assert!(message("$search=x", LIST).contains("'$search'"));
         assert!(message("$expand=a(b", Allowed::Single).contains("parentheses"));
-        assert!(message("$top=-1", Allowed::Collection).contains("'$top'"));
+        assert!(message("$top=-1", LIST).contains("'$top'"));
         assert!(message("$top=1", Allowed::Single).contains("'$top'"));
         assert!(message("$select=colour", Allowed::Single).contains("'colour'"));
-        assert!(message("$orderby=target", Allowed::Collection).contains("'target'"));
-        assert!(message("$top=1&top=2", Allowed::Collection).contains("more than once"));
-        assert!(message("$deltatoken=zz", Allowed::Collection).contains("'$deltatoken'"));
+        assert!(message("$orderby=target", LIST).contains("'target'"));
+        assert!(message("$top=1&top=2", LIST).contains("more than once"));
+        assert!(message("$deltatoken=zz", LIST).contains("'$deltatoken'"));
         assert!(message("$top=5", Allowed::Delta).contains("'$top'"));
         assert!(message("$format=application/json", Allowed::Single).contains("'$format'"));
         assert!(message("$skiptoken=a&$deltatoken=b", Allowed::Delta).contains("Only one"));
@@ -450,17 +498,17 @@ mod tests {
 
     #[test]
     fn empty_expressions_and_tokens_are_no_options() {
-        for allowed in [Allowed::Collection, Allowed::Delta] {
+        for allowed in [LIST, Allowed::Delta] {
             let q = parse(Some("$filter=&$select=&$skiptoken="), allowed, &kinds).unwrap();
             assert_eq!(q, QueryOptions::default());
         }
-        let q = parse(Some("$orderby=&$expand="), Allowed::Collection, &kinds).unwrap();
+        let q = parse(Some("$orderby=&$expand="), LIST, &kinds).unwrap();
         assert_eq!(q, QueryOptions::default());
         let q = parse(Some("$deltatoken="), Allowed::Delta, &kinds).unwrap();
         assert_eq!(q.delta_token, None);
         // Still only where the option is allowed, and still a number where one is needed.
         assert!(parse(Some("$filter="), Allowed::None, &kinds).is_err());
-        assert!(parse(Some("$top="), Allowed::Collection, &kinds).is_err());
+        assert!(parse(Some("$top="), LIST, &kinds).is_err());
     }
 
     #[test]

@@ -248,6 +248,96 @@ async fn users_are_addressed_by_user_principal_name() {
     child.wait().unwrap();
 }
 
+/// `$search` on the lists whose pages document it, with Graph's rule for directory objects:
+/// `$search` and `$count` need `ConsistencyLevel: eventual`, and without it are refused
+/// naming the header. A list whose page documents no `$search` refuses it.
+#[tokio::test]
+async fn search_and_count_on_directory_objects_need_eventual_consistency() {
+    let args: Vec<&OsStr> = ["--port", "0", "--api", "v1.0"]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+    let (mut child, url) = common::start(&common::graph_binary(), &args);
+    for (name, mail) in [
+        ("Ada Lovelace", "ada"),
+        ("Grace Hopper", "grace"),
+        ("Alan Turing", "alan"),
+    ] {
+        let user = json!({
+            "accountEnabled": true,
+            "displayName": name,
+            "mailNickname": mail,
+            "userPrincipalName": format!("{mail}@contoso.com"),
+        });
+        let (status, created) =
+            send(reqwest::Method::POST, format!("{url}/users"), Some(user)).await;
+        assert_eq!(status, 201, "{created}");
+    }
+    let get = |path: String, eventual: bool| async move {
+        let mut request = reqwest::Client::new().get(path).bearer_auth("t");
+        if eventual {
+            request = request.header("ConsistencyLevel", "eventual");
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    };
+    let names = |page: &str| -> Vec<String> {
+        let page: serde_json::Value = serde_json::from_str(page).unwrap();
+        let mut names: Vec<String> = (page["value"].as_array().unwrap().iter())
+            .map(|u| u["displayName"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let search = |query: &str| format!("{url}/users?$search={query}");
+    let (status, page) = get(search("\"displayName:a\""), true).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(names(&page), ["Ada Lovelace", "Alan Turing"]);
+    let (status, page) = get(
+        search("\"displayName:hop\" OR \"userPrincipalName:alan\""),
+        true,
+    )
+    .await;
+    assert_eq!(
+        (status, names(&page)),
+        (
+            200,
+            vec!["Alan Turing".to_owned(), "Grace Hopper".to_owned()]
+        )
+    );
+    let (status, page) = get(
+        format!("{url}/users/$count?$search=\"displayName:a\""),
+        true,
+    )
+    .await;
+    assert_eq!((status, page.as_str()), (200, "2"));
+    // Without the header, `$search` and `$count` are refused as Graph refuses them.
+    let (status, error) = get(search("\"displayName:a\""), false).await;
+    assert_eq!(status, 400, "{error}");
+    assert!(
+        error.contains("Request_UnsupportedQuery") && error.contains("ConsistencyLevel: eventual"),
+        "{error}"
+    );
+    for counted in [
+        format!("{url}/users/$count"),
+        format!("{url}/users?$count=true"),
+    ] {
+        let (status, error) = get(counted.clone(), false).await;
+        assert_eq!(status, 400, "{counted}: {error}");
+        assert!(error.contains("ConsistencyLevel: eventual"), "{error}");
+    }
+    let (status, page) = get(format!("{url}/users?$count=true"), true).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("\"@odata.count\":3"), "{page}");
+    // Where the page documents no `$search`, it is refused naming the option.
+    let (status, error) = get(format!("{url}/identityProviders?$search=x"), true).await;
+    assert_eq!(status, 400, "{error}");
+    assert!(error.contains("'$search'"), "{error}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// What cannot be served is one line naming the flag, exit code 2, and nothing served.
 #[test]
 fn bad_choices_are_one_line_and_exit_code_2() {
