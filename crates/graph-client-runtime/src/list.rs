@@ -34,7 +34,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self.query(name, value)
     }
 
-    /// Sets another query option the service allows on a list (`$search`, `$expand`, say).
+    /// Sets another query option the service allows on a list.
     pub fn query(self, name: &str, value: impl Into<String>) -> Self {
         ListRequest {
             first: self.first.query(name, value),
@@ -78,9 +78,23 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self.option("$select", properties.join(","))
     }
 
-    /// `$count`: include `@odata.count`.
+    /// `$count`: include `@odata.count`. Directory objects (users, groups, ...) also need
+    /// [`ListRequest::eventual`].
     pub fn count(self, count: bool) -> Self {
         self.option("$count", count.to_string())
+    }
+
+    /// `$search`, on the lists whose pages document it: `"displayName:ada"` (with its quotes,
+    /// as Graph wants them), free `"text"`, terms joined by `AND` and `OR`. Directory objects
+    /// (users, groups, ...) also need [`ListRequest::eventual`].
+    pub fn search(self, expression: &str) -> Self {
+        self.option("$search", expression.to_owned())
+    }
+
+    /// `ConsistencyLevel: eventual`, which the directory's advanced queries need: `$search` and
+    /// `$count` on users, groups and the other directory objects.
+    pub fn eventual(self) -> Self {
+        self.header("ConsistencyLevel", "eventual")
     }
 
     /// The first page.

@@ -1,6 +1,6 @@
 //! A downstream app: it starts Graph in a box in-process (all of v1.0), then drives its users
-//! with the client generated for the part of v1.0 it calls (create, list with paging, update,
-//! delete) and checks every answer. It exits non-zero, naming the step, when one is wrong.
+//! with the client generated for the part of v1.0 it calls (create, list with paging,
+//! `$search`, a read by user principal name, update, delete) and checks every answer. It exits non-zero, naming the step, when one is wrong.
 
 use graph_client::model::{PasswordProfile, User, UserUpdate};
 use graph_client::{Client, StatusCode};
@@ -64,6 +64,23 @@ async fn main() -> Result<()> {
     let listed: Vec<_> = all.iter().filter_map(|u| u.id.clone()).collect();
     check(listed == ids, "paging visits every user once, in order")?;
 
+    // `$search` with the header directory objects need, and a user read by its principal name.
+    let found = (users.list())
+        .search("\"displayName:user 3\"")
+        .eventual()
+        .count(true)
+        .send()
+        .await?;
+    check(
+        found.count == Some(1) && found.value[0].id.as_ref() == Some(&ids[3]),
+        "$search finds the one user named so",
+    )?;
+    let by_name = users.by_id("User.3@contoso.com").get().await?;
+    check(
+        by_name.id.as_ref() == Some(&ids[3]),
+        "a user is read by its user principal name",
+    )?;
+
     let update = UserUpdate {
         job_title: graph_client::model::Patch::Set("Buyer".into()),
         ..Default::default()
@@ -92,6 +109,8 @@ async fn main() -> Result<()> {
         "four users remain",
     )?;
 
-    println!("downstream-app: create, list with paging, update and delete all behaved");
+    println!(
+        "downstream-app: create, list with paging, search, read by name, update and delete all behaved"
+    );
     Ok(())
 }
