@@ -13,6 +13,21 @@ fn host_of(url: &str) -> &str {
     url.rsplit_once('/').map_or(url, |(host, _)| host)
 }
 
+/// Creates the user `name` (`<mail>@contoso.com`, with `extra` properties) by a POST to `users`
+/// (a version's `/users` URL), and returns its id.
+async fn create_user(users: &str, name: &str, mail: &str, extra: serde_json::Value) -> String {
+    let mut user = json!({
+        "accountEnabled": true,
+        "displayName": name,
+        "mailNickname": mail,
+        "userPrincipalName": format!("{mail}@contoso.com"),
+    });
+    (user.as_object_mut().unwrap()).extend(extra.as_object().cloned().unwrap_or_default());
+    let (status, created) = send(reqwest::Method::POST, users.to_owned(), Some(user)).await;
+    assert_eq!(status, 201, "{created}");
+    created["id"].as_str().unwrap().to_owned()
+}
+
 /// By default both versions are served over one store: a user created through `/beta` is read
 /// through `/v1.0`, and the seed's connector path is served under `/beta`.
 #[tokio::test]
@@ -20,20 +35,13 @@ async fn both_versions_by_default_over_one_store() {
     let args: Vec<&OsStr> = ["--port", "0"].iter().map(OsStr::new).collect();
     let (mut child, url) = common::start(&common::graph_binary(), &args);
     let host = host_of(&url).to_owned();
-    let user = json!({
-        "accountEnabled": true,
-        "displayName": "Ada Lovelace",
-        "mailNickname": "ada",
-        "userPrincipalName": "ada@contoso.com",
-    });
-    let (status, created) = send(
-        reqwest::Method::POST,
-        format!("{host}/beta/users"),
-        Some(user),
+    let id = &create_user(
+        &format!("{host}/beta/users"),
+        "Ada Lovelace",
+        "ada",
+        json!({}),
     )
     .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap();
     let (status, read) = send(
         reqwest::Method::GET,
         format!("{host}/v1.0/users/{id}"),
@@ -99,17 +107,8 @@ async fn filters_with_in_and_lambdas_on_users() {
             true => json!([{ "skuId": sku, "disabledPlans": [] }]),
             false => json!([]),
         };
-        let user = json!({
-            "accountEnabled": true,
-            "displayName": name,
-            "mailNickname": name,
-            "userPrincipalName": format!("{name}@contoso.com"),
-            "assignedLicenses": licenses,
-            "proxyAddresses": [address],
-        });
-        let (status, created) =
-            send(reqwest::Method::POST, format!("{url}/users"), Some(user)).await;
-        assert_eq!(status, 201, "{created}");
+        let extra = json!({"assignedLicenses": licenses, "proxyAddresses": [address]});
+        create_user(&format!("{url}/users"), name, name, extra).await;
     }
     let names = |filter: &'static str| {
         let url = format!("{url}/users?$filter={filter}");
@@ -162,20 +161,7 @@ async fn users_are_addressed_by_user_principal_name() {
     let args: Vec<&OsStr> = ["--port", "0"].iter().map(OsStr::new).collect();
     let (mut child, url) = common::start(&common::graph_binary(), &args);
     let host = host_of(&url).to_owned();
-    let user = json!({
-        "accountEnabled": true,
-        "displayName": "Ada",
-        "mailNickname": "ada",
-        "userPrincipalName": "ada@contoso.com",
-    });
-    let (status, created) = send(
-        reqwest::Method::POST,
-        format!("{host}/beta/users"),
-        Some(user),
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap().to_owned();
+    let id = create_user(&format!("{host}/beta/users"), "Ada", "ada", json!({})).await;
     for key in ["ada@contoso.com", "ADA@Contoso.com", "ada%40contoso.com"] {
         let (status, read) = send(
             reqwest::Method::GET,
@@ -263,15 +249,7 @@ async fn search_and_count_on_directory_objects_need_eventual_consistency() {
         ("Grace Hopper", "grace"),
         ("Alan Turing", "alan"),
     ] {
-        let user = json!({
-            "accountEnabled": true,
-            "displayName": name,
-            "mailNickname": mail,
-            "userPrincipalName": format!("{mail}@contoso.com"),
-        });
-        let (status, created) =
-            send(reqwest::Method::POST, format!("{url}/users"), Some(user)).await;
-        assert_eq!(status, 201, "{created}");
+        create_user(&format!("{url}/users"), name, mail, json!({})).await;
     }
     let get = |path: String, eventual: bool| async move {
         let mut request = reqwest::Client::new().get(path).bearer_auth("t");
