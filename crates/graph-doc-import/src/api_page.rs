@@ -786,9 +786,9 @@ fn permissions(doc: &Document, includes: &Includes, report: &mut Report) -> Perm
             report.defect(
                 1,
                 DefectKind::MissingSection,
-                "no permissions table; the operation is treated as needing no scope".to_owned(),
+                "no permissions table; the operation's permissions are undetermined (any valid token may call it)".to_owned(),
             );
-            Permissions::default()
+            Permissions::undetermined()
         }
     }
 }

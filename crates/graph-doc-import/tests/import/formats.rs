@@ -1042,3 +1042,24 @@ fn a_create_without_a_request_body_section_is_reported() {
         .collect();
     assert_eq!(gaps.len(), 1, "{:#?}", result.defects);
 }
+
+/// A page without a permissions table leaves the operation's permissions undetermined (any
+/// valid token may call it), as the defect says, rather than "not supported" for everyone.
+#[test]
+fn a_page_without_permissions_leaves_them_undetermined() {
+    let without = api(
+        "Get book",
+        "GET /books/{id}",
+        "Do not supply a request body for this method.",
+        "If successful, this method returns a `200 OK` response code and a [book](../resources/book.md) object in the response body.",
+        "",
+    )
+    .replace("## Prerequisites", "## Notes");
+    let result = import(&[book(), page("a/book-get.md", &without)]);
+    let operation = &result.spec.operations[0];
+    assert_eq!(operation.permissions, graph_spec::Permissions::undetermined());
+    let defect = (result.defects.iter())
+        .find(|d| d.kind == DefectKind::MissingSection && d.source.file == "a/book-get.md")
+        .expect("the missing table is reported");
+    assert!(defect.message.contains("undetermined"), "{}", defect.message);
+}
