@@ -12,13 +12,24 @@ use std::path::{Component, Path, PathBuf};
 /// The label of the include that holds an API page's permissions table.
 pub const PERMISSIONS_TABLE: &str = "permissions-table";
 
-/// Whether the file at `path` is an include rather than a page.
-pub fn is_include(path: &str) -> bool {
+/// Whether the file at `path`, holding `text`, is an include rather than a page: it is under a
+/// folder named `includes` and its front matter declares no `doc_type` (so pages kept under a
+/// folder that happens to be called `includes`, `~/includes/graph-docs/api/`, stay pages).
+pub fn is_include(path: &str, text: &str) -> bool {
     let path = Path::new(path);
     let folders = path.parent().into_iter().flat_map(Path::components);
-    folders
+    let under_includes = folders
         .into_iter()
-        .any(|c| c == Component::Normal("includes".as_ref()))
+        .any(|c| c == Component::Normal("includes".as_ref()));
+    under_includes && !declares_doc_type(text)
+}
+
+/// Whether `text` opens with front matter that has a `doc_type`, as every page's does.
+fn declares_doc_type(text: &str) -> bool {
+    let mut lines = text.lines();
+    lines.next().is_some_and(|first| first.trim() == "---")
+        && (lines.take_while(|line| line.trim() != "---"))
+            .any(|line| line.trim_start().starts_with("doc_type:"))
 }
 
 /// The path of the file that `target` names from the page at `page`: relative to the page's
@@ -101,14 +112,22 @@ mod tests {
     }
 
     #[test]
-    fn an_include_is_a_file_under_an_includes_folder() {
-        assert!(is_include(
-            "beta/includes/permissions/user-get-permissions.md"
-        ));
+    fn an_include_is_a_file_under_an_includes_folder_that_is_no_page() {
+        let table = "|Permission type|Least privileged permissions|\n|:---|:---|\n";
+        let include = "---\nms.topic: include\n---\n\n";
+        let page = "---\ntitle: \"Get user\"\ndoc_type: apiPageType\n---\n# Get user\n";
+        let path = "beta/includes/permissions/user-get-permissions.md";
+        assert!(is_include(path, table));
+        assert!(is_include(path, include));
         assert!(!is_include(
-            "beta/api/permissiongrantpolicy-list-includes.md"
+            "beta/api/permissiongrantpolicy-list-includes.md",
+            table
         ));
-        assert!(!is_include("includes.md"));
+        assert!(!is_include("includes.md", table));
+        assert!(!is_include(
+            "/home/me/includes/graph-docs/api/user-get.md",
+            page
+        ));
     }
 
     #[test]

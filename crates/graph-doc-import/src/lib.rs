@@ -108,8 +108,9 @@ impl fmt::Display for Import {
 /// Imports pages, in order. Never fails: unreadable pages are skipped and reported. The include
 /// files the pages name are given among them, by their paths (see [`includes`]).
 pub fn import(pages: &[PageInput]) -> Import {
-    let (include_files, pages): (Vec<&PageInput>, Vec<&PageInput>) =
-        pages.iter().partition(|p| includes::is_include(&p.file));
+    let (include_files, pages): (Vec<&PageInput>, Vec<&PageInput>) = pages
+        .iter()
+        .partition(|p| includes::is_include(&p.file, &p.text));
     let includes = Includes::new(
         include_files
             .iter()

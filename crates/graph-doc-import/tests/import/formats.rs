@@ -1057,9 +1057,16 @@ fn a_page_without_permissions_leaves_them_undetermined() {
     .replace("## Prerequisites", "## Notes");
     let result = import(&[book(), page("a/book-get.md", &without)]);
     let operation = &result.spec.operations[0];
-    assert_eq!(operation.permissions, graph_spec::Permissions::undetermined());
+    assert_eq!(
+        operation.permissions,
+        graph_spec::Permissions::undetermined()
+    );
     let defect = (result.defects.iter())
         .find(|d| d.kind == DefectKind::MissingSection && d.source.file == "a/book-get.md")
         .expect("the missing table is reported");
-    assert!(defect.message.contains("undetermined"), "{}", defect.message);
+    assert!(
+        defect.message.contains("undetermined"),
+        "{}",
+        defect.message
+    );
 }
