@@ -923,6 +923,11 @@ fn classify(
         // `GET /reports/getEmailActivityCounts(period='D7')`: a function call, whatever the
         // page's wording.
         (Verb::Method, HttpMethod::Get) if called => (OperationKind::Function, last_segment),
+        // `message: copy` at `POST /me/messages/{id}/copy`: an action's page is titled by its
+        // type and its name, whatever its answer (a copy is a `201 Created`).
+        (Verb::Method, HttpMethod::Post) if names_the_action(title, &last_segment) => {
+            (OperationKind::Action, last_segment)
+        }
         (Verb::Method, HttpMethod::Post)
             if status == 201 || title.starts_with("Create") || title.starts_with("Add") =>
         {
@@ -945,6 +950,16 @@ fn classify(
         }
         (Verb::Method, HttpMethod::Get) => (OperationKind::Get, String::new()),
     }
+}
+
+/// Whether a page's title is an action's, `<type>: <name>` (`message: createReply`), naming the
+/// path's last segment.
+fn names_the_action(title: &str, last_segment: &str) -> bool {
+    title.split_once(':').is_some_and(|(owner, name)| {
+        !owner.trim().contains(char::is_whitespace)
+            && !last_segment.is_empty()
+            && name.trim().eq_ignore_ascii_case(last_segment)
+    })
 }
 
 /// Reads the example request and response blocks after the HTTP Request section. Blocks are
@@ -1168,6 +1183,34 @@ mod tests {
             ..Inline::default()
         })
         .unwrap()
+    }
+
+    #[test]
+    fn a_post_titled_with_its_action_is_an_action_even_when_it_creates() {
+        let path = |p: &str| vec![PathTemplate::parse(p).unwrap()];
+        let (kind, name) = classify(
+            HttpMethod::Post,
+            &path("/me/messages/{id}/createReply"),
+            "message: createReply",
+            Verb::Method,
+            201,
+            None,
+        );
+        assert_eq!(
+            (kind, name.as_str()),
+            (OperationKind::Action, "createReply")
+        );
+        let (kind, _) = classify(
+            HttpMethod::Post,
+            &path("/me/messages"),
+            "Create message",
+            Verb::Method,
+            201,
+            None,
+        );
+        assert_eq!(kind, OperationKind::Create);
+        assert!(!names_the_action("Create message: draft", "draft"));
+        assert!(!names_the_action("message: copy", "move"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 """The official Microsoft Graph Python SDKs, v1.0 (msgraph-sdk) and beta (msgraph-beta-sdk), against
 one `graph-mock` serving all of Graph: /v1.0 and /beta on one host over one store, as Graph
-does. Users and groups through each, a member linked with `$ref` and listed, `$top` paging with
+does. Users and groups through each, a user read by its principal name, `$search` with
+`ConsistencyLevel: eventual`, a member linked with `$ref` and listed, `$top` paging with
 the SDK's page iterator, a batch as msgraph-core builds it once its client has made a call
 (absolute item urls), and what one version writes read through the other. The mock's host comes
 from GRAPH_MOCK_HOST (`https://127.0.0.1:PORT`) and the certificate to trust from
@@ -94,6 +95,30 @@ def test_a_user_written_through_one_version_is_read_through_the_other():
         with pytest.raises(APIError) as gone:
             await graph_beta.users.by_user_id(created.id).get()
         assert gone.value.response_status_code == 404
+
+    asyncio.run(run())
+
+
+def test_a_user_by_principal_name_and_search_with_eventual_consistency():
+    async def run():
+        (graph, _), (graph_beta, _) = v1(), beta()
+        unique = f"Searchable{uuid.uuid4().hex[:8]}"
+        created = await graph.users.post(a_user(User, unique))
+        # `by_user_id` takes a user principal name as Graph does (an alternate key).
+        by_name = await graph_beta.users.by_user_id(created.user_principal_name).get()
+        assert by_name.id == created.id
+        query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
+            search=f'"displayName:{unique}"', count=True
+        )
+        eventual = RequestConfiguration(query_parameters=query)
+        eventual.headers.add("ConsistencyLevel", "eventual")
+        found = await graph.users.get(eventual)
+        assert ([u.id for u in found.value], found.odata_count) == ([created.id], 1)
+        # Without the header, Graph (and the mock) refuse `$search` on directory objects.
+        with pytest.raises(APIError) as refused:
+            await graph.users.get(RequestConfiguration(query_parameters=query))
+        assert refused.value.response_status_code == 400
+        assert "ConsistencyLevel" in refused.value.error.message
 
     asyncio.run(run())
 
