@@ -196,6 +196,67 @@ pub fn read(
     })
 }
 
+/// A request line's path with what stands for a parameter written as one, each reported: a
+/// concrete id where a key goes (`/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/...`
+/// is `/education/classes/{classesId}/...`) and a placeholder name with spaces (`{tenant id}` is
+/// `{tenantId}`). `None`, reported, for a path no template can hold (a `$` segment).
+fn written_values_as_placeholders(path: &str, line: u32, report: &mut Report) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut read = Vec::with_capacity(segments.len());
+    for (at, &segment) in segments.iter().enumerate() {
+        let previous = at.checked_sub(1).map(|p| segments[p]).unwrap_or_default();
+        if segment == "$" {
+            report.defect(
+                line,
+                DefectKind::MalformedPath,
+                format!("`{path}`: `$` is no path segment; skipped"),
+            );
+            return None;
+        }
+        let rewritten = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) if name.contains(char::is_whitespace) && !name.contains('|') => Some(
+                format!("{{{}}}", heck::ToLowerCamelCase::to_lower_camel_case(name)),
+            ),
+            Some(_) => None,
+            None if is_written_id(segment) && is_plain_name(previous) => {
+                Some(format!("{{{previous}Id}}"))
+            }
+            None => None,
+        };
+        match rewritten {
+            Some(placeholder) => {
+                report.defect(
+                    line,
+                    DefectKind::MalformedPath,
+                    format!("`{path}` writes `{segment}` where a parameter goes; read as `{placeholder}`"),
+                );
+                read.push(placeholder);
+            }
+            None => read.push(segment.to_owned()),
+        }
+    }
+    Some(read.join("/"))
+}
+
+/// Whether a path segment is an id written out (a GUID, or 32 hex digits) rather than a name.
+fn is_written_id(segment: &str) -> bool {
+    let hex = |s: &str| s.chars().all(|c| c.is_ascii_hexdigit());
+    let groups: Vec<&str> = segment.split('-').collect();
+    match groups.as_slice() {
+        [a, b, c, d, e] => {
+            [a.len(), b.len(), c.len(), d.len(), e.len()] == [8, 4, 4, 4, 12]
+                && groups.iter().all(|g| hex(g))
+        }
+        [whole] => whole.len() == 32 && hex(whole),
+        _ => false,
+    }
+}
+
+/// Whether a segment is a plain name (a collection a key can follow).
+fn is_plain_name(segment: &str) -> bool {
+    !segment.is_empty() && segment.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 /// The OData query options the `Optional query parameters` section names as supported
 /// (`This method supports the $count, $filter and $search OData query parameters`), lower case
 /// with their `$`, in order. A sentence that says an option is not supported names none.
@@ -615,6 +676,9 @@ fn request_paths(doc: &Document, report: &mut Report) -> Result<RequestPaths, Pa
             );
             continue;
         }
+        let Some(path) = written_values_as_placeholders(&path, l.line, report) else {
+            continue;
+        };
         match PathTemplate::parse(&path) {
             Ok(template) if paths.contains(&template) => {}
             Ok(template) => paths.push(template),
@@ -1211,6 +1275,40 @@ mod tests {
         assert_eq!(kind, OperationKind::Create);
         assert!(!names_the_action("Create message: draft", "draft"));
         assert!(!names_the_action("message: copy", "move"));
+    }
+
+    #[test]
+    fn written_ids_and_spaced_names_become_placeholders() {
+        let mut report = Report::new("a.md".to_owned());
+        let mut read = |path: &str| written_values_as_placeholders(path, 3, &mut report);
+        assert_eq!(
+            read("/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments").as_deref(),
+            Some("/education/classes/{classesId}/assignments")
+        );
+        assert_eq!(
+            read("/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/sources").as_deref(),
+            Some("/cases/{casesId}/custodians/{custodiansId}/sources")
+        );
+        assert_eq!(
+            read("/organization/{tenant id}/branding/{property name}").as_deref(),
+            Some("/organization/{tenantId}/branding/{propertyName}")
+        );
+        assert_eq!(
+            read("/users/{id | userPrincipalName}/photo").as_deref(),
+            Some("/users/{id | userPrincipalName}/photo")
+        );
+        assert_eq!(read("/me/drive/items/{id}/workbook/tables/$/add"), None);
+        assert_eq!(
+            read("/deviceManagement/abcdef").as_deref(),
+            Some("/deviceManagement/abcdef")
+        );
+        let defects = report.into_defects();
+        assert_eq!(defects.len(), 6, "{defects:#?}");
+        assert!(
+            defects
+                .iter()
+                .all(|d| d.kind == DefectKind::MalformedPath && d.source.line == 3)
+        );
     }
 
     #[test]
