@@ -638,9 +638,7 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
             function: StringFunction::Words,
             path,
             text,
-        } if path.is_empty() => {
-            (entity.values()).any(|v| v.as_str().is_some_and(|v| has_words(v, text)))
-        }
+        } if path.is_empty() => has_words(entity.values().filter_map(Value::as_str), text),
         Expr::Function {
             function,
             path,
@@ -648,7 +646,7 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
         } => lookup(entity, element, path)
             .as_str()
             .is_some_and(|value| match function {
-                StringFunction::Words => has_words(value, text),
+                StringFunction::Words => has_words(std::iter::once(value), text),
                 StringFunction::StartsWith => {
                     value.to_lowercase().starts_with(&text.to_lowercase())
                 }
@@ -665,17 +663,22 @@ fn passes(expr: &Expr, entity: &Map<String, Value>, element: Option<&Value>) -> 
     }
 }
 
-/// Whether each word of `text` starts a word of `value`, in any case: how Graph's `$search`
-/// matches a term (`"displayName:ada love"` finds `Ada Lovelace`).
-fn has_words(value: &str, text: &str) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        (s.split(|c: char| !c.is_alphanumeric()))
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let have = words(value);
-    (words(text).iter()).all(|wanted| have.iter().any(|word| word.starts_with(wanted.as_str())))
+/// Whether each word of `text` starts a word of one of `values`, in any case: how Graph's
+/// `$search` matches a term (`"displayName:ada love"` finds `Ada Lovelace`).
+fn has_words<'a>(mut values: impl Iterator<Item = &'a str>, text: &str) -> bool {
+    let wanted = words(text);
+    values.any(|value| {
+        let have = words(value);
+        (wanted.iter()).all(|wanted| have.iter().any(|word| word.starts_with(wanted.as_str())))
+    })
+}
+
+/// The words of `text`, lower case: its runs of letters and digits.
+fn words(text: &str) -> Vec<String> {
+    (text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Whether `value op literal` holds.

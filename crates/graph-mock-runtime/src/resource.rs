@@ -184,16 +184,20 @@ impl KeyLookup for std::sync::Arc<dyn Store> {
         if self.get(collection, value)?.is_some() {
             return Ok(None);
         }
+        // Each entity is parsed once, for its alternate keys and its `id` (its key in every
+        // backend).
+        let read: Vec<&str> = (properties.iter().map(String::as_str))
+            .chain(["id"])
+            .collect();
         let mut found = None;
         self.scan(collection, None, &mut |_, entity| {
+            let parsed = entity.to_partial_map(&read);
             let matches = properties.iter().any(|property| {
-                matches!(entity.get(property), Some(Value::String(v)) if v.eq_ignore_ascii_case(value))
+                (parsed.get(property).and_then(Value::as_str))
+                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
             });
             if matches {
-                found = match entity.key() {
-                    "" => entity.get("id").and_then(|id| id.as_str().map(str::to_owned)),
-                    key => Some(key.to_owned()),
-                };
+                found = parsed.get("id").and_then(Value::as_str).map(str::to_owned);
             }
             !matches
         })?;
