@@ -35,6 +35,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     let mut mentions = Vec::new();
     let mut built_types = Vec::new();
     let mut inferred_enums = Vec::new();
+    let mut listed_strings = Vec::new();
     // Every page's operation, in import order.
     let mut every_operation: Vec<Operation> = Vec::new();
     let mut example_texts: BTreeMap<(String, u32), ExampleText> = BTreeMap::new();
@@ -46,6 +47,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
             PageContent::Resource(r) => {
                 mentions.extend(r.mentions.types.into_iter().map(|m| (file.clone(), m)));
                 inferred_enums.extend(r.mentions.inferred_enums);
+                listed_strings.extend(r.mentions.listed_strings);
                 if let Some(old) = spec.types.insert(r.name.clone(), r.def) {
                     superseded(defects, &old.source, &format!("type `{}`", r.name), &file);
                 }
@@ -110,6 +112,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     );
     drop_redeclared_members(&mut spec);
     add_missing_types(&mut spec, &mentions, defects);
+    type_listed_strings(&mut spec, &listed_strings, &respelt, defects);
     infer_entities(&mut spec);
 
     unify_path_spellings(&spec, &mut every_operation, defects);
@@ -745,6 +748,87 @@ fn add_missing_types(
             message: format!("the base type `{name}` is not defined by any imported page; generated as an open type that keeps any JSON"),
         });
         spec.types.insert(name, undocumented(kind, None, source));
+    }
+}
+
+/// A `String` property whose description lists exactly the members of one enum is that enum,
+/// as Graph types it (`horizontalAlignment`: "Possible values are: `left`, `right`, `center`.").
+/// The lists leave out `unknownFutureValue` as often as not, so it does not count; the case
+/// does (`Public` and `Private` are a group's string `visibility`, not `teamVisibilityType`'s
+/// `public` and `private`). Only enums a page defines count: one made up from another
+/// property's list is no evidence. Where several enums have the members, the one in the owner's namespace is
+/// meant, then the one named after the property; where that still leaves several, the property
+/// stays a string.
+fn type_listed_strings(
+    spec: &mut Spec,
+    listed: &[crate::properties::ListedString],
+    respelt: &Respellings,
+    defects: &mut Vec<Defect>,
+) {
+    let members = |values: &mut dyn Iterator<Item = &str>| -> BTreeSet<String> {
+        values
+            .filter(|v| *v != "unknownFutureValue")
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut by_members: BTreeMap<BTreeSet<String>, Vec<&str>> = BTreeMap::new();
+    for (name, def) in spec.enums.iter().filter(|(_, e)| !e.inferred) {
+        let set = members(&mut def.members.iter().map(|m| m.name.as_str()));
+        if set.len() >= 2 {
+            by_members.entry(set).or_default().push(name);
+        }
+    }
+    let mut typed = Vec::new();
+    for listing in listed {
+        let owner = respelt
+            .respell(&listing.owner)
+            .unwrap_or_else(|| listing.owner.clone());
+        let set = members(&mut listing.values.iter().map(String::as_str));
+        let Some(candidates) = by_members.get(&set) else {
+            continue;
+        };
+        let namespace = owner.rsplit_once('.').map(|(ns, _)| ns);
+        let named_after = crate::properties::upper_first(&listing.property).to_ascii_lowercase();
+        let narrowings: [&dyn Fn(&str) -> bool; 2] = [
+            &|e| e.rsplit_once('.').map(|(ns, _)| ns) == namespace,
+            &|e| e.to_ascii_lowercase().ends_with(&named_after),
+        ];
+        let mut chosen: Vec<&str> = candidates.clone();
+        for narrowing in narrowings {
+            if chosen.len() > 1 {
+                let narrowed: Vec<&str> = chosen.iter().copied().filter(|e| narrowing(e)).collect();
+                if !narrowed.is_empty() {
+                    chosen = narrowed;
+                }
+            }
+        }
+        if let [only] = chosen.as_slice() {
+            typed.push((owner, listing, (*only).to_owned()));
+        }
+    }
+    for (owner, listing, enum_name) in typed {
+        let Some(def) = spec.types.get_mut(&owner) else {
+            continue;
+        };
+        let file = def.source.file.clone();
+        let Some(property) = (def.properties.iter_mut())
+            .find(|p| p.name == listing.property)
+            .filter(|p| p.type_ref == TypeRef::Primitive(graph_spec::Primitive::String))
+        else {
+            continue;
+        };
+        property.type_ref = TypeRef::Named(enum_name.clone());
+        defects.push(Defect {
+            source: Source {
+                file,
+                line: listing.line,
+            },
+            kind: DefectKind::StringListsEnumMembers,
+            message: format!(
+                "`{}` is typed `String`, but its description lists the members of the enum `{enum_name}`; read as that enum",
+                listing.property
+            ),
+        });
     }
 }
 

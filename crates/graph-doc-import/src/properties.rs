@@ -24,6 +24,40 @@ pub struct Mentions {
     pub types: Vec<TypeMention>,
     /// Enums made up from "Possible values are" lists where the type cell said `Enumeration`.
     pub inferred_enums: Vec<(String, EnumDef)>,
+    /// `String` properties whose descriptions list members.
+    pub listed_strings: Vec<ListedString>,
+}
+
+/// A property typed `String` whose description lists its values ("Possible values are: `left`,
+/// `right`, `center`."). Graph types most such properties as the enum with exactly those
+/// members; the assembler does so where one enum has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedString {
+    /// The type that declares the property.
+    pub owner: String,
+    /// The property.
+    pub property: String,
+    /// The listed values, as written.
+    pub values: Vec<String>,
+    /// The row's line.
+    pub line: u32,
+}
+
+impl ListedString {
+    /// The row as a listed string of `owner`, if it is a `String` row that lists two or more
+    /// values.
+    pub fn read(row: &PropertyRow, owner: &str) -> Option<Self> {
+        if row.type_name != TypeName::Primitive(graph_spec::Primitive::String) {
+            return None;
+        }
+        let values = possible_values(&row.description);
+        (values.len() >= 2).then(|| Self {
+            owner: owner.to_owned(),
+            property: row.name.clone(),
+            values,
+            line: row.line,
+        })
+    }
 }
 
 impl Mentions {

@@ -3,7 +3,7 @@
 use graph_spec::{DefectKind, NavigationProperty, TypeDef, TypeKind};
 
 use crate::markdown::{Block, Document};
-use crate::properties::{Mentions, TypeMention, lower_first};
+use crate::properties::{ListedString, Mentions, TypeMention, lower_first};
 use crate::report::{PageError, Report};
 use crate::tables::{self, PropertyRow};
 
@@ -67,6 +67,9 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         });
     }
     let rows = table_rows(doc, "Properties", report);
+    mentions
+        .listed_strings
+        .extend(rows.iter().filter_map(|r| ListedString::read(r, &name)));
     let key = annotated("keyProperty");
     let has_key = key
         .as_ref()

@@ -741,6 +741,9 @@ pub enum DefectKind {
     /// (`filterByCurrentUser(on='reviewer')`), or an argument the parameters table does not
     /// list: the argument is read as a placeholder of its parameter, added if need be.
     PathArgument,
+    /// A type cell says `String` where the description lists exactly the members of an enum
+    /// ("Possible values are: ..."); the property is read as that enum.
+    StringListsEnumMembers,
 }
 
 fn is_false(value: &bool) -> bool {

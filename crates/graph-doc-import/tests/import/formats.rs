@@ -1070,3 +1070,46 @@ fn a_page_without_permissions_leaves_them_undetermined() {
         defect.message
     );
 }
+
+/// A `String` row that lists exactly the members of one enum a page defines is that enum, and
+/// is reported; a list in another case, or one that several enums share equally, stays a string.
+#[test]
+fn a_string_that_lists_an_enums_members_is_that_enum() {
+    let enums = "---\ntitle: \"Enum values\"\ndoc_type: enumPageType\n---\n\n# Enum values\n\n### horizontalAlignment values\n\n|Member|\n|:---|\n|left|\n|right|\n|center|\n|unknownFutureValue|\n\n### visibilityType values\n\n|Member|\n|:---|\n|private|\n|public|\n\n### shade values\n\n|Member|\n|:---|\n|dark|\n|light|\n\n### tone values\n\n|Member|\n|:---|\n|dark|\n|light|\n";
+    let rows = [
+        "|id|String|Key.|",
+        "|alignment|String|Where. Possible values are: `left`, `right`, `center`.|",
+        "|visibility|String|Who sees it. Possible values are: `Private`, `Public`.|",
+        "|tone|String|Named after one of two. Possible values are: `dark`, `light`.|",
+        "|hue|String|Named after neither. Possible values are: `dark`, `light`.|",
+        "|mood|moodKind|Made up from this list. Possible values are: `calm`, `busy`.|",
+        "|feeling|String|Only a made-up enum has these. Possible values are: `calm`, `busy`.|",
+    ];
+    let pages = vec![
+        page("r/enums.md", enums),
+        page("r/panel.md", &resource("panel", None, &rows.join("\n"))),
+    ];
+    let result = import(&pages);
+    let panel = &result.spec.types["panel"];
+    let type_of = |name: &str| {
+        let property = panel.properties.iter().find(|p| p.name == name).unwrap();
+        property.type_ref.to_string()
+    };
+    assert_eq!(type_of("alignment"), "horizontalAlignment");
+    assert_eq!(type_of("tone"), "tone");
+    assert_eq!(type_of("mood"), "moodKind");
+    for stays in ["visibility", "hue", "feeling"] {
+        assert_eq!(type_of(stays), "Edm.String", "{stays}");
+    }
+    let reported: Vec<(u32, &str)> = (result.defects.iter())
+        .filter(|d| d.kind == DefectKind::StringListsEnumMembers)
+        .map(|d| (d.source.line, d.message.as_str()))
+        .collect();
+    assert_eq!(reported.len(), 2, "{reported:?}");
+    assert!(
+        reported[0].1.contains("`alignment`") && reported[0].1.contains("`horizontalAlignment`"),
+        "{reported:?}"
+    );
+    // The line is the row's own: the table's first row (`id`) is line 12.
+    assert_eq!(reported[0].0, 13, "{reported:?}");
+}
