@@ -9,7 +9,7 @@ use graph_spec::{
 
 use crate::http::{self, split_message};
 use crate::includes::{self, Includes};
-use crate::markdown::{Block, Document, Inline, Section};
+use crate::markdown::{Block, Document, Inline, Link, Section};
 use crate::properties::Mentions;
 use crate::report::{PageError, Report};
 use crate::tables::{self, PropertyRow};
@@ -898,9 +898,15 @@ pub fn response_sentence(sentence: &Inline) -> Option<ResponseSentence> {
         .map_or("", |(_, t)| t);
     let mut named_type = None;
     let mut unreadable_type = None;
+    // Only the sentence that says what is returned: a later one may link elsewhere ("see
+    // [Microsoft Graph Security API error responses](...)").
+    // A link starts in it; it may end after a period ("[book. Support varies](...)").
+    let sentence_end = tail.find(". ").unwrap_or(tail.len());
+    let in_sentence = |link: &&Link| tail.find(&link.text).is_some_and(|at| at < sentence_end);
+    let tail = &tail[..sentence_end];
     let body = if tail.trim_start().starts_with("and") {
         let collection = tail.contains("collection");
-        if let Some(link) = sentence.links.first() {
+        if let Some(link) = sentence.links.iter().find(in_sentence) {
             match type_name(&link.text) {
                 Some(type_ref) => {
                     named_type = Some((
@@ -1373,6 +1379,26 @@ mod tests {
             Some("thing"),
         );
         assert!(odd.inconsistency.unwrap().contains("200 Created"));
+        // A later sentence's link is not the body: the first sentence's bold name is.
+        let later = response_sentence(&Inline {
+            text: "If successful, this method returns a `200 OK` response code and an alert object in the response body. For more information, see Security API error responses.".into(),
+            links: vec![Link {
+                text: "Security API error responses".into(),
+                target: "../resources/security-error-codes.md".into(),
+            }],
+            strong: vec!["alert".into()],
+        })
+        .unwrap();
+        assert_eq!(
+            (later.body, later.unreadable_type),
+            (
+                Some(ResponseBody {
+                    type_ref: TypeRef::Named("alert".into()),
+                    collection: false
+                }),
+                None
+            )
+        );
     }
 
     #[test]

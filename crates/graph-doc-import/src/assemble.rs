@@ -36,6 +36,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     let mut built_types = Vec::new();
     let mut inferred_enums = Vec::new();
     let mut listed_strings = Vec::new();
+    let mut unlisted_keys = Vec::new();
     // Every page's operation, in import order.
     let mut every_operation: Vec<Operation> = Vec::new();
     let mut example_texts: BTreeMap<(String, u32), ExampleText> = BTreeMap::new();
@@ -48,6 +49,9 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
                 mentions.extend(r.mentions.types.into_iter().map(|m| (file.clone(), m)));
                 inferred_enums.extend(r.mentions.inferred_enums);
                 listed_strings.extend(r.mentions.listed_strings);
+                if let Some(key) = r.unlisted_key {
+                    unlisted_keys.push((r.name.clone(), key));
+                }
                 if let Some(old) = spec.types.insert(r.name.clone(), r.def) {
                     superseded(defects, &old.source, &format!("type `{}`", r.name), &file);
                 }
@@ -113,7 +117,10 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     drop_redeclared_members(&mut spec);
     add_missing_types(&mut spec, &mentions, defects);
     type_listed_strings(&mut spec, &listed_strings, &respelt, defects);
-    infer_entities(&mut spec);
+    let unlisted_keys: BTreeMap<String, String> = (unlisted_keys.into_iter())
+        .map(|(name, key)| (respelt.respell(&name).unwrap_or(name), key))
+        .collect();
+    infer_entities(&mut spec, &every_operation, &unlisted_keys);
 
     unify_path_spellings(&spec, &mut every_operation, defects);
     let mut operations = merge_operations(&spec, &every_operation, defects);
@@ -154,20 +161,71 @@ fn documented_version(operations: &[Operation]) -> Option<String> {
 
 /// Hand-written pages often leave `keyProperty` out of their annotation, so a type is also an
 /// entity when it is Graph's root `entity` (with its `id`), when it derives from an entity
-/// (`Inherits from entity`), or when a Relationships table points at it (navigation targets are
-/// entities in Graph). Its key is `id` where it has one.
-fn infer_entities(spec: &mut Spec) {
-    if let Some(root) = spec.types.get_mut("entity")
+/// (`Inherits from entity`), when a Relationships table points at it (navigation targets are
+/// entities in Graph), or when a page reads one by key (`GET /security/alerts/{id}` answers an
+/// `alert`) and it has an `id` to be keyed by. Its key is `id` where it has one.
+///
+/// A type whose annotation names a key its table leaves out (`unlisted_keys`), with no base
+/// type, derives from the root `entity` when that has the key and a page reads, lists or
+/// creates the type (`GET /policies/adminConsentRequestPolicy`), as Graph's entities do. Where
+/// no page answers it, the annotation alone is no evidence: the docs copy it onto complex types.
+fn infer_entities(
+    spec: &mut Spec,
+    operations: &[Operation],
+    unlisted_keys: &BTreeMap<String, String>,
+) {
+    const ROOT: &str = "entity";
+    if let Some(root) = spec.types.get_mut(ROOT)
         && root.properties.iter().any(|p| p.name == "id")
     {
         root.kind = TypeKind::Entity;
         root.key_property.get_or_insert_with(|| "id".to_owned());
     }
-    let navigation_targets: std::collections::BTreeSet<String> = spec
+    let root_key = (spec.types.get(ROOT))
+        .filter(|root| root.kind == TypeKind::Entity)
+        .and_then(|root| root.key_property.clone());
+    let answered: BTreeSet<String> = (operations.iter())
+        .filter(|op| {
+            matches!(
+                op.kind,
+                OperationKind::Get | OperationKind::List | OperationKind::Create
+            )
+        })
+        .filter_map(|op| {
+            op.response
+                .body
+                .as_ref()?
+                .type_ref
+                .named()
+                .map(str::to_owned)
+        })
+        .collect();
+    for (name, key) in unlisted_keys {
+        if root_key.as_ref() != Some(key) || !answered.contains(name) {
+            continue;
+        }
+        if let Some(def) = spec.types.get_mut(name)
+            && def.kind == TypeKind::Complex
+            && def.base_type.is_none()
+        {
+            def.base_type = Some(ROOT.to_owned());
+        }
+    }
+    let read_by_key = operations
+        .iter()
+        .filter(|op| op.kind == OperationKind::Get && op.paths.iter().any(ends_in_a_key))
+        .filter_map(|op| op.response.body.as_ref())
+        .filter(|body| !body.collection)
+        .filter_map(|body| body.type_ref.named())
+        .filter(|name| spec.all_properties(name).iter().any(|p| p.name == "id"));
+    // Navigation targets, and types read by key.
+    let addressed: BTreeSet<String> = spec
         .types
         .values()
         .flat_map(|t| &t.navigation_properties)
-        .filter_map(|n| n.type_ref.named().map(str::to_owned))
+        .filter_map(|n| n.type_ref.named())
+        .chain(read_by_key)
+        .map(str::to_owned)
         .collect();
     // Each round makes the types derived from last round's new entities entities too.
     loop {
@@ -176,7 +234,7 @@ fn infer_entities(spec: &mut Spec) {
             .iter()
             .filter(|(name, t)| {
                 t.kind == TypeKind::Complex
-                    && (navigation_targets.contains(*name)
+                    && (addressed.contains(*name)
                         || t.base_type
                             .as_ref()
                             .and_then(|b| spec.types.get(b))
@@ -197,6 +255,12 @@ fn infer_entities(spec: &mut Spec) {
             }
         }
     }
+}
+
+/// `/security/alerts/{id}`: a collection's member, addressed by its key.
+fn ends_in_a_key(path: &graph_spec::PathTemplate) -> bool {
+    use graph_spec::Segment;
+    matches!(path.segments(), [.., Segment::Literal(_), Segment::Key(_)])
 }
 
 /// Groups the pages' operations by method and path. Graph documents one URL on several pages

@@ -17,6 +17,9 @@ pub struct ResourcePage {
     pub def: TypeDef,
     /// Named types and inferred enums.
     pub mentions: Mentions,
+    /// The annotation's `keyProperty` where the Properties table does not list it: the key of a
+    /// base type, or of Graph's root `entity` (the assembler decides).
+    pub unlisted_key: Option<String>,
 }
 
 /// Reads a resource page.
@@ -78,10 +81,13 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         report.defect(
             doc.section(&["JSON Representation"]).map_or(1, |s| s.line),
             DefectKind::InconsistentAnnotation,
-            format!("the annotation's keyProperty `{k}` is not in the Properties table; read as a complex type"),
+            format!("the annotation's keyProperty `{k}` is not in the Properties table; read as a complex type unless a base type has the key, or a page reads the type and Graph's root `entity` has the key (then it derives from `entity`)"),
         );
     }
-    let key = key.filter(|_| has_key);
+    let (key, unlisted_key) = match key.filter(|k| !k.is_empty()) {
+        Some(k) if has_key => (Some(k), None),
+        unlisted => (None, unlisted),
+    };
     let properties: Vec<_> = rows
         .iter()
         .map(|r| mentions.property(r, &name, key.as_deref(), report))
@@ -122,6 +128,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         },
         name,
         mentions,
+        unlisted_key,
     })
 }
 

@@ -1113,3 +1113,83 @@ fn a_string_that_lists_an_enums_members_is_that_enum() {
     // The line is the row's own: the table's first row (`id`) is line 12.
     assert_eq!(reported[0].0, 13, "{reported:?}");
 }
+
+/// A type with an `id` that a page reads by key is an entity. A type whose annotation names a
+/// key its table leaves out derives from Graph's root `entity` when a page reads it; one no page
+/// answers stays complex (the docs copy the annotation onto complex types).
+#[test]
+fn types_read_by_key_or_annotated_with_a_key_and_read_are_entities() {
+    let annotated = |name: &str, rows: &str, key: bool| {
+        let key = if key {
+            "  \"keyProperty\": \"id\",\n"
+        } else {
+            ""
+        };
+        format!(
+            "---\ntitle: \"{name} resource type\"\ndoc_type: resourcePageType\n---\n\n# {name} resource type\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n{rows}\n\n## JSON representation\n<!-- {{\n  \"blockType\": \"resource\",\n{key}  \"@odata.type\": \"microsoft.graph.{name}\"\n}}\n-->\n``` json\n{{}}\n```\n"
+        )
+    };
+    let get = |title: &str, path: &str, answer: &str| {
+        api(
+            title,
+            &format!("GET {path}"),
+            "Do not supply a request body for this method.",
+            &format!(
+                "If successful, this method returns a `200 OK` response code and an **{answer}** object in the response body. See [error responses](../resources/errors.md)."
+            ),
+            "",
+        )
+    };
+    let pages = vec![
+        page(
+            "r/entity.md",
+            &annotated("entity", "|id|String|Key.|", false),
+        ),
+        page(
+            "r/alert.md",
+            &annotated("alert", "|id|String|Key.|\n|title|String|Title.|", false),
+        ),
+        page(
+            "a/alert-get.md",
+            &get("Get alert", "/security/alerts/{id}", "alert"),
+        ),
+        page(
+            "r/consentpolicy.md",
+            &annotated("consentPolicy", "|isEnabled|Boolean|On.|", true),
+        ),
+        page(
+            "a/consentpolicy-get.md",
+            &get(
+                "Get consentPolicy",
+                "/policies/consentPolicy",
+                "consentPolicy",
+            ),
+        ),
+        page(
+            "r/grantsettings.md",
+            &annotated("grantSettings", "|enabled|Boolean|On.|", true),
+        ),
+    ];
+    let result = import(&pages);
+    let spec = &result.spec;
+    let alert = &spec.types["alert"];
+    assert_eq!(
+        (alert.kind, alert.key_property.as_deref()),
+        (TypeKind::Entity, Some("id"))
+    );
+    let policy = &spec.types["consentPolicy"];
+    assert_eq!(
+        (
+            policy.kind,
+            policy.key_property.as_deref(),
+            policy.base_type.as_deref()
+        ),
+        (TypeKind::Entity, Some("id"), Some("entity"))
+    );
+    let settings = &spec.types["grantSettings"];
+    assert_eq!(
+        (settings.kind, settings.base_type.as_deref()),
+        (TypeKind::Complex, None)
+    );
+    assert!(graph_spec::validate(spec, std::path::Path::new("api.json")).is_empty());
+}
