@@ -30,12 +30,12 @@ const WHOLE_GRAPH: [WholeVersion; 2] = [
     WholeVersion {
         spec: "spec/graph/beta",
         docs: "../shared/graph-docs-all",
-        max_without_body_type: 30,
+        max_without_body_type: 29,
     },
     WholeVersion {
         spec: "spec/graph/v1.0",
         docs: "../shared/graph-docs-v1.0",
-        max_without_body_type: 27,
+        max_without_body_type: 26,
     },
 ];
 

@@ -2,7 +2,7 @@
 
 use graph_spec::{DefectKind, NavigationProperty, TypeDef, TypeKind};
 
-use crate::markdown::{Block, Document};
+use crate::markdown::{Block, Document, Inline};
 use crate::properties::{ListedString, Mentions, TypeMention, lower_first};
 use crate::report::{PageError, Report};
 use crate::tables::{self, PropertyRow};
@@ -48,25 +48,37 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         })?;
     let name = lower_first(&name);
 
-    let inherits_line = doc.blocks.iter().find_map(|b| match b {
-        Block::Paragraph { inline, line }
-            if inline.text.trim_start().starts_with("Inherits from") =>
-        {
-            inline.links.first().map(|l| (l.text.clone(), *line))
-        }
-        _ => None,
+    // Where the page states a base type: a paragraph that opens with it (`Inherits from
+    // [entity](...)`, wherever it stands), then the annotation, then a sentence of the
+    // introduction (`This type will inherit from [x](...)`), whose wording is the loosest.
+    let paragraphs = || {
+        doc.blocks.iter().filter_map(|b| match b {
+            Block::Paragraph { inline, line } => Some((inline, *line)),
+            _ => None,
+        })
+    };
+    let opening = paragraphs().find_map(|(inline, line)| {
+        (inline.text.trim_start().starts_with("Inherits from"))
+            .then(|| inline.links.first().map(|l| (l.text.clone(), line)))
+            .flatten()
     });
-    let base_type = inherits_line
-        .as_ref()
-        .map(|(b, _)| b.clone())
-        .or_else(|| annotated("baseType"));
+    let introduction = (doc.blocks.iter())
+        .take_while(|b| !matches!(b, Block::Heading { level: 2, .. }))
+        .find_map(|b| match b {
+            Block::Paragraph { inline, line } => stated_base(inline).map(|base| (base, *line)),
+            _ => None,
+        });
+    let (base_type, base_line) = match (opening, annotated("baseType"), introduction) {
+        (Some((base, line)), _, _) | (None, None, Some((base, line))) => (Some(base), Some(line)),
+        (None, annotated, _) => (annotated, None),
+    };
 
     let mut mentions = Mentions::default();
-    if let Some((base, line)) = &inherits_line {
+    if let (Some(base), Some(line)) = (&base_type, base_line) {
         mentions.types.push(TypeMention {
             name: base.clone(),
             link: None,
-            line: *line,
+            line,
         });
     }
     let rows = table_rows(doc, "Properties", report);
@@ -132,6 +144,38 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
     })
 }
 
+/// The base type a paragraph states about the page's type: "Inherits from [entity](...)",
+/// "This type will inherit from [identityProviderBase](...)", "Derived from [place](...)": the
+/// phrase, then the link. "[serviceEndpoint](...) types inherit from this type" names a derived
+/// type, and "All the session controls inherit from [x]" other types: neither is read.
+fn stated_base(inline: &Inline) -> Option<String> {
+    const PHRASES: [&str; 4] = [
+        "inherits from ",
+        "will inherit from ",
+        "derived from ",
+        "derives from ",
+    ];
+    // ASCII lower-casing keeps every byte offset.
+    let lower = inline.text.to_ascii_lowercase();
+    PHRASES
+        .iter()
+        .flat_map(|phrase| (lower.match_indices(phrase)).map(move |(at, _)| at + phrase.len()))
+        .filter_map(|after| {
+            let rest = &inline.text[after..];
+            // The link whose whole text comes next (`teamsAppInstallation`, not a `teamsApp`
+            // linked earlier), and names a type.
+            let link = inline.links.iter().find(|l| {
+                rest.strip_prefix(l.text.as_str())
+                    .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()))
+                    && !l.text.is_empty()
+                    && !l.text.contains(char::is_whitespace)
+            })?;
+            Some((after, link.text.clone()))
+        })
+        .min()
+        .map(|(_, base)| base)
+}
+
 /// The rows of the first table in a section; a section of "None" has none.
 fn table_rows(doc: &Document, section: &str, report: &mut Report) -> Vec<PropertyRow> {
     doc.section(&[section])
@@ -141,4 +185,72 @@ fn table_rows(doc: &Document, section: &str, report: &mut Report) -> Vec<Propert
                 .and_then(|(h, rows)| tables::property_table(h, rows, report))
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Link;
+
+    /// A paragraph as the parser gives it: the text with each `[text](...)` kept as its text.
+    fn paragraph(text: &str, links: &[&str]) -> Inline {
+        Inline {
+            text: text.to_owned(),
+            links: (links.iter())
+                .map(|l| Link {
+                    text: (*l).to_owned(),
+                    target: format!("{l}.md"),
+                })
+                .collect(),
+            strong: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_base_type_is_the_link_right_after_a_phrase_about_this_type() {
+        let base = |text: &str, links: &[&str]| stated_base(&paragraph(text, links));
+        assert_eq!(
+            base(
+                "This type will inherit from identityProviderBase.",
+                &["identityProviderBase"]
+            ),
+            Some("identityProviderBase".to_owned())
+        );
+        assert_eq!(
+            base(
+                "Represents a meeting. Derived from place.",
+                &["meeting", "place"]
+            ),
+            Some("place".to_owned())
+        );
+        // The whole link: a `teamsApp` linked earlier is not `teamsAppInstallation`'s prefix.
+        assert_eq!(
+            base(
+                "An installed teamsApp. This type inherits from teamsAppInstallation.",
+                &["teamsApp", "teamsAppInstallation"]
+            ),
+            Some("teamsAppInstallation".to_owned())
+        );
+        // Other types inherit; a link that is not a name; no link after the phrase.
+        for (text, links) in [
+            (
+                "serviceEndpoint types inherit from this type.",
+                &["serviceEndpoint"][..],
+            ),
+            (
+                "All the session controls inherit from sessionControl.",
+                &["sessionControl"][..],
+            ),
+            (
+                "Inherits from Conditional Access Session Control.",
+                &["Conditional Access Session Control"][..],
+            ),
+            (
+                "Resources that derive from baseItem include: site.",
+                &["site"][..],
+            ),
+        ] {
+            assert_eq!(base(text, links), None, "{text}");
+        }
+    }
 }
