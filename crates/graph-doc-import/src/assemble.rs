@@ -37,6 +37,8 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
     let mut inferred_enums = Vec::new();
     let mut listed_strings = Vec::new();
     let mut unlisted_keys = Vec::new();
+    // Enums a resource page lists for its properties.
+    let mut page_enums = Vec::new();
     // Every page's operation, in import order.
     let mut every_operation: Vec<Operation> = Vec::new();
     let mut example_texts: BTreeMap<(String, u32), ExampleText> = BTreeMap::new();
@@ -49,6 +51,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
                 mentions.extend(r.mentions.types.into_iter().map(|m| (file.clone(), m)));
                 inferred_enums.extend(r.mentions.inferred_enums);
                 listed_strings.extend(r.mentions.listed_strings);
+                page_enums.extend(r.enums);
                 if let Some(key) = r.unlisted_key {
                     unlisted_keys.push((r.name.clone(), key));
                 }
@@ -101,7 +104,7 @@ pub fn assemble(pages: Vec<(String, PageContent)>, defects: &mut Vec<Defect>) ->
             }
         });
     }
-    for (name, def) in inferred_enums {
+    for (name, def) in page_enums.into_iter().chain(inferred_enums) {
         if !spec.types.contains_key(&name) {
             spec.enums.entry(name).or_insert(def);
         }

@@ -28,7 +28,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<Vec<(String, EnumDef)
         .filter(|n| !n.is_empty() && !n.contains(' '))
         .map(lower_first)
     else {
-        let enums = several(doc, report);
+        let enums = several(doc, |_| true, report);
         if enums.is_empty() {
             return Err(error(
                 1,
@@ -57,9 +57,15 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<Vec<(String, EnumDef)
 }
 
 /// The enums of a page that lists several: each `### <name> values` heading with the members
-/// table under it. Names are qualified by the page's `Namespace:` line when it names a
-/// sub-namespace (`microsoft.graph.callRecords` gives `callRecords.callType`).
-fn several(doc: &Document, report: &mut Report) -> Vec<(String, EnumDef)> {
+/// table under it, for the names `wanted` accepts (as written, in lower camel case). Names are
+/// qualified by the page's `Namespace:` line when it names a sub-namespace
+/// (`microsoft.graph.callRecords` gives `callRecords.callType`). Resource pages list the enums
+/// of their own properties this way too (`### printQuality values`).
+pub(crate) fn several(
+    doc: &Document,
+    wanted: impl Fn(&str) -> bool,
+    report: &mut Report,
+) -> Vec<(String, EnumDef)> {
     let namespace = doc.namespace();
     let mut enums = Vec::new();
     for (index, block) in doc.blocks.iter().enumerate() {
@@ -75,6 +81,8 @@ fn several(doc: &Document, report: &mut Report) -> Vec<(String, EnumDef)> {
             .trim()
             .strip_suffix(" values")
             .filter(|n| !n.is_empty() && !n.contains(' '))
+            .map(lower_first)
+            .filter(|n| wanted(n))
         else {
             continue;
         };
@@ -91,7 +99,6 @@ fn several(doc: &Document, report: &mut Report) -> Vec<(String, EnumDef)> {
         let Some(def) = definition(header, rows, String::new(), *line, report) else {
             continue;
         };
-        let name = lower_first(name);
         let name = match &namespace {
             Some(ns) => format!("{ns}.{name}"),
             None => name,
@@ -114,8 +121,11 @@ fn definition(
     Some(EnumDef {
         description,
         is_flags: false,
+        // A `null` row (`ageGroup`: null, minor, ...) says the property may be null; JSON's
+        // null is no member.
         members: members
             .into_iter()
+            .filter(|m| m.name != "null")
             .map(|m| EnumMember {
                 name: m.name,
                 value: m.value,

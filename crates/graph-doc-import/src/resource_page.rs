@@ -1,11 +1,11 @@
 //! Reads a resource page (`doc_type: resourcePageType`) into a type definition.
 
-use graph_spec::{DefectKind, NavigationProperty, TypeDef, TypeKind};
+use graph_spec::{DefectKind, EnumDef, NavigationProperty, TypeDef, TypeKind};
 
 use crate::markdown::{Block, Document, Inline};
 use crate::properties::{ListedString, Mentions, TypeMention, lower_first};
 use crate::report::{PageError, Report};
-use crate::tables::{self, PropertyRow};
+use crate::tables::{self, PropertyRow, TypeName};
 
 /// What a resource page contributes.
 #[derive(Debug)]
@@ -20,6 +20,9 @@ pub struct ResourcePage {
     /// The annotation's `keyProperty` where the Properties table does not list it: the key of a
     /// base type, or of Graph's root `entity` (the assembler decides).
     pub unlisted_key: Option<String>,
+    /// The enums of its own properties the page lists under `### <name> values` headings; an
+    /// enum page of the same name wins.
+    pub enums: Vec<(String, EnumDef)>,
 }
 
 /// Reads a resource page.
@@ -82,6 +85,14 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         });
     }
     let rows = table_rows(doc, "Properties", report);
+    let enums = crate::enum_page::several(
+        doc,
+        |enum_name| {
+            (rows.iter())
+                .any(|r| matches!(&r.type_name, TypeName::Named { name, .. } if name == enum_name))
+        },
+        report,
+    );
     mentions
         .listed_strings
         .extend(rows.iter().filter_map(|r| ListedString::read(r, &name)));
@@ -141,6 +152,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         name,
         mentions,
         unlisted_key,
+        enums,
     })
 }
 

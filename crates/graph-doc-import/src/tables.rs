@@ -93,7 +93,18 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
         Some(base) => (base.trim(), true),
         None => (text, false),
     };
+    let primitive = |name: &str| {
+        // `Edm.String`, and `edm.DateTime` as some pages write it.
+        let name = (name.get(..4))
+            .filter(|prefix| prefix.eq_ignore_ascii_case("edm."))
+            .map_or(name, |_| &name[4..]);
+        Primitive::from_name(name).or_else(|| informal_primitive(name))
+    };
     if let Some(link) = cell.links.first() {
+        // `[DateTimeOffset](https://...)`: a primitive linked to where it is explained.
+        if let Some(primitive) = primitive(link.text.trim()) {
+            return Some((TypeName::Primitive(primitive), collection));
+        }
         return Some((
             TypeName::Named {
                 name: graph_odata::relative_type_name(&link.text).to_owned(),
@@ -111,10 +122,7 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
     if base.eq_ignore_ascii_case("Enumeration") {
         return Some((TypeName::Enumeration, collection));
     }
-    let primitive_name = base.trim_start_matches("Edm.");
-    if let Some(primitive) =
-        Primitive::from_name(primitive_name).or_else(|| informal_primitive(primitive_name))
-    {
+    if let Some(primitive) = primitive(base) {
         return Some((TypeName::Primitive(primitive), collection));
     }
     let is_name = !base.is_empty()
@@ -128,7 +136,7 @@ pub fn type_cell(cell: &Inline) -> Option<(TypeName, bool)> {
 }
 
 /// The primitive a hand-written page means by a name OData does not use (`Integer`, `bool`,
-/// `datetime`, ...). `Json` and `Object` are left alone: Graph has types of those names.
+/// `datetime`, `Url`, ...). `Json` and `Object` are left alone: Graph has types of those names.
 fn informal_primitive(name: &str) -> Option<Primitive> {
     Some(match name.to_ascii_lowercase().as_str() {
         "int" | "integer" => Primitive::Int32,
@@ -137,6 +145,7 @@ fn informal_primitive(name: &str) -> Option<Primitive> {
         "float" | "number" | "numeric" => Primitive::Double,
         "datetime" | "timestamp" => Primitive::DateTimeOffset,
         "uuid" => Primitive::Guid,
+        "url" | "uri" => Primitive::String,
         "timespan" => Primitive::Duration,
         _ => return None,
     })
@@ -640,11 +649,26 @@ mod tests {
             ))
         );
         assert_eq!(type_cell(&cell("a b c")), None);
+        // A primitive linked to the page that explains it is that primitive.
+        let linked_primitive = Inline {
+            text: "DateTimeOffset".into(),
+            links: vec![Link {
+                text: "DateTimeOffset".into(),
+                target: "https://learn.microsoft.com/odata/primitive-types".into(),
+            }],
+            ..Inline::default()
+        };
+        assert_eq!(
+            type_cell(&linked_primitive),
+            Some((TypeName::Primitive(Primitive::DateTimeOffset), false))
+        );
         for (informal, primitive) in [
             ("Integer", Primitive::Int32),
             ("bool", Primitive::Boolean),
             ("numeric", Primitive::Double),
             ("datetime", Primitive::DateTimeOffset),
+            ("Url", Primitive::String),
+            ("edm.DateTime", Primitive::DateTimeOffset),
         ] {
             assert_eq!(
                 type_cell(&cell(&format!("{informal} collection"))),

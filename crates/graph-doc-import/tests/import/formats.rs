@@ -1193,3 +1193,42 @@ fn types_read_by_key_or_annotated_with_a_key_and_read_are_entities() {
     );
     assert!(graph_spec::validate(spec, std::path::Path::new("api.json")).is_empty());
 }
+
+/// A resource page lists the enums of its own properties under `### <name> values`: those are
+/// enums (a `null` row is no member), an enum page of the same name wins, and a values heading
+/// no property names is left alone.
+#[test]
+fn a_resource_page_lists_its_properties_enums() {
+    let page_text = |rows: &str, sections: &str| {
+        resource("printJob", None, rows).replace(
+            "\n\n## Relationships",
+            &format!("\n\n{sections}\n\n## Relationships"),
+        )
+    };
+    let sections = "### printQuality values\n\n|Member|Value|Description|\n|:---|:---|:---|\n|low|0|Draft.|\n|high|1|Best.|\n\n### ageGroup values\n\n|Member|Description|\n|:---|:---|\n|null|Not set.|\n|minor|Young.|\n|adult|Grown.|\n\n### orientation values\n\n|Member|Description|\n|:---|:---|\n|portrait|Tall.|\n\n### unused values\n\nNot a table.";
+    let rows = "|id|String|Key.|\n|quality|printQuality|Valid values are described in the table below.|\n|ageGroup|[ageGroup](#agegroup-values)|Allowed values: `null`, `minor`, `adult`.|\n|orientation|orientation|From the enum page.|";
+    let enum_page = "---\ntitle: \"orientation enum type\"\ndoc_type: enumPageType\n---\n\n# orientation enum type\n\n## Members\n|Member|Description|\n|:---|:---|\n|landscape|Wide.|\n";
+    let pages = vec![
+        page("r/orientation.md", enum_page),
+        page("r/printjob.md", &page_text(rows, sections)),
+    ];
+    let result = import(&pages);
+    let spec = &result.spec;
+    let members = |name: &str| -> Vec<&str> {
+        (spec.enums[name].members.iter())
+            .map(|m| m.name.as_str())
+            .collect()
+    };
+    assert_eq!(members("printQuality"), ["low", "high"]);
+    assert_eq!(members("ageGroup"), ["minor", "adult"]);
+    assert_eq!(members("orientation"), ["landscape"]);
+    assert!(!spec.enums.contains_key("unused"));
+    assert!(!spec.types.contains_key("printQuality"));
+    assert!(
+        !(result.defects.iter())
+            .any(|d| d.kind == DefectKind::MissingTypePage
+                || d.kind == DefectKind::UnknownTableLayout),
+        "{:#?}",
+        result.defects
+    );
+}
