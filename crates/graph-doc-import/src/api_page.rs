@@ -1045,9 +1045,13 @@ fn read_examples(
     let anchor = template
         .and_then(|t| t.segments().first())
         .map(ToString::to_string);
-    let anchor = anchor.as_deref();
-    let mut examples: Vec<Example> = Vec::new();
-    let mut texts = Vec::new();
+    let mut reader = ExampleReader {
+        method,
+        anchor: anchor.as_deref(),
+        documented_status,
+        examples: Vec::new(),
+        texts: Vec::new(),
+    };
     let example_blocks = doc
         .sections()
         .into_iter()
@@ -1056,160 +1060,212 @@ fn read_examples(
     // The last heading or paragraph before a block: "Response", "Request", ...
     let mut label = String::new();
     for block in example_blocks {
-        let (text, line, annotation) = match block {
+        match block {
             Block::Code {
                 text,
                 line,
                 annotation,
-            } => (text, line, annotation),
-            Block::Heading { text, .. } => {
-                label = text.to_ascii_lowercase();
-                continue;
-            }
-            Block::Paragraph { inline, .. } => {
-                label = inline.text.to_ascii_lowercase();
-                continue;
-            }
-            Block::Table { .. } => continue,
+            } => reader.block(text, *line, annotation.as_ref(), &label, report),
+            Block::Heading { text, .. } => label = text.to_ascii_lowercase(),
+            Block::Paragraph { inline, .. } => label = inline.text.to_ascii_lowercase(),
+            Block::Table { .. } => {}
+        }
+    }
+    (reader.examples, reader.texts)
+}
+
+/// Reads the Example sections' code blocks in order: a request opens an example, and the
+/// response after it (or the request's body, shown as JSON alone) completes it.
+struct ExampleReader<'a> {
+    /// The operation's method, which each request example should use.
+    method: HttpMethod,
+    /// The first segment of the operation's path, where an example URL's path starts.
+    anchor: Option<&'a str>,
+    /// The status the Response section gives, for a response shown without a status line.
+    documented_status: u16,
+    examples: Vec<Example>,
+    texts: Vec<ExampleText>,
+}
+
+impl ExampleReader<'_> {
+    /// One code block at `line`, after the heading or paragraph `label`.
+    fn block(
+        &mut self,
+        text: &str,
+        line: u32,
+        annotation: Option<&serde_json::Value>,
+        label: &str,
+        report: &mut Report,
+    ) {
+        let Some(mut message) = split_message(text, line) else {
+            return;
         };
-        let Some(mut message) = split_message(text, *line) else {
-            continue;
-        };
-        let block_type = annotation
-            .as_ref()
-            .and_then(|a| a.get("blockType"))
-            .and_then(|t| t.as_str());
+        let annotated = |key: &str| annotation.and_then(|a| a.get(key)).and_then(|v| v.as_str());
+        let block_type = annotated("blockType");
         // Hand-written pages often show a response, or the request's body, as JSON alone.
         let bare_body = message.start_line.starts_with(['{', '[']);
         if bare_body {
             message.body = text.trim().to_owned();
-            message.body_line = *line;
+            message.body_line = line;
             message.headers.clear();
             let request_body = block_type == Some("request")
                 || (block_type != Some("response") && !label.contains("response"));
             if request_body {
-                let (body, raw_body) = parse_body(&message.body, message.body_line, report);
-                match examples.last_mut() {
-                    Some(example)
-                        if example.response.is_none()
-                            && example.request.body.is_none()
-                            && example.request.raw_body.is_none() =>
-                    {
-                        example.request.body = body;
-                        example.request.raw_body = raw_body;
-                        texts.push(ExampleText {
-                            block_line: *line,
-                            body_line: message.body_line,
-                            text: message.body.clone(),
-                        });
-                    }
-                    _ => report.defect(
-                        *line,
-                        DefectKind::UnknownTableLayout,
-                        "a JSON block that is neither a request's body nor a response; skipped"
-                            .to_owned(),
-                    ),
-                }
-                continue;
+                self.bare_request_body(&message, line, report);
+                return;
             }
         }
-        let name = annotation
-            .as_ref()
-            .and_then(|a| a.get("name"))
-            .and_then(|n| n.as_str())
-            .map(str::to_owned);
+        let name = annotated("name").map(str::to_owned);
         let (body, raw_body) = parse_body(&message.body, message.body_line, report);
         if !message.body.is_empty() {
-            texts.push(ExampleText {
-                block_line: *line,
+            self.texts.push(ExampleText {
+                block_line: line,
                 body_line: message.body_line,
                 text: message.body.clone(),
             });
         }
         let is_response =
             block_type == Some("response") || message.start_line.starts_with("HTTP/") || bare_body;
+        let body = Body { body, raw_body };
         if is_response {
-            let status = match bare_body {
-                true => {
-                    report.defect(
-                        *line,
-                        DefectKind::MissingSection,
-                        format!("the response example has no status line; read with the documented status {documented_status}"),
-                    );
-                    Some(documented_status)
-                }
-                false => http::status_line(&message.start_line),
-            };
-            let Some(status) = status else {
+            self.response(message, body, bare_body, line, report);
+        } else {
+            self.request(message, name, body, line, report);
+        }
+    }
+
+    /// A request's body shown as JSON alone, after its request line.
+    fn bare_request_body(&mut self, message: &http::Message, line: u32, report: &mut Report) {
+        let (body, raw_body) = parse_body(&message.body, message.body_line, report);
+        match self.examples.last_mut() {
+            Some(example)
+                if example.response.is_none()
+                    && example.request.body.is_none()
+                    && example.request.raw_body.is_none() =>
+            {
+                example.request.body = body;
+                example.request.raw_body = raw_body;
+                self.texts.push(ExampleText {
+                    block_line: line,
+                    body_line: message.body_line,
+                    text: message.body.clone(),
+                });
+            }
+            _ => report.defect(
+                line,
+                DefectKind::UnknownTableLayout,
+                "a JSON block that is neither a request's body nor a response; skipped".to_owned(),
+            ),
+        }
+    }
+
+    /// A response, which completes the example before it.
+    fn response(
+        &mut self,
+        message: http::Message,
+        body: Body,
+        bare_body: bool,
+        line: u32,
+        report: &mut Report,
+    ) {
+        let status = match bare_body {
+            true => {
                 report.defect(
-                    *line,
-                    DefectKind::UnknownTableLayout,
+                    line,
+                    DefectKind::MissingSection,
                     format!(
-                        "the response example starts with `{}`, not a status line; skipped",
-                        message.start_line
+                        "the response example has no status line; read with the documented status {}",
+                        self.documented_status
                     ),
                 );
-                continue;
-            };
-            let response = ExampleResponse {
-                status,
-                headers: message.headers,
-                body,
-                raw_body,
-                violations: Vec::new(),
-                source: report.source(*line),
-            };
-            match examples.last_mut() {
-                Some(example) if example.response.is_none() => example.response = Some(response),
-                _ => report.defect(
-                    *line,
-                    DefectKind::UnknownTableLayout,
-                    "a response example with no request example before it; skipped".to_owned(),
-                ),
+                Some(self.documented_status)
             }
-            continue;
+            false => http::status_line(&message.start_line),
+        };
+        let Some(status) = status else {
+            report.defect(
+                line,
+                DefectKind::UnknownTableLayout,
+                format!(
+                    "the response example starts with `{}`, not a status line; skipped",
+                    message.start_line
+                ),
+            );
+            return;
+        };
+        let response = ExampleResponse {
+            status,
+            headers: message.headers,
+            body: body.body,
+            raw_body: body.raw_body,
+            violations: Vec::new(),
+            source: report.source(line),
+        };
+        match self.examples.last_mut() {
+            Some(example) if example.response.is_none() => example.response = Some(response),
+            _ => report.defect(
+                line,
+                DefectKind::UnknownTableLayout,
+                "a response example with no request example before it; skipped".to_owned(),
+            ),
         }
+    }
+
+    /// A request, which opens an example.
+    fn request(
+        &mut self,
+        message: http::Message,
+        name: Option<String>,
+        body: Body,
+        line: u32,
+        report: &mut Report,
+    ) {
         let Some((method_text, url)) = message.start_line.split_once(char::is_whitespace) else {
-            continue;
+            return;
         };
         let Some(example_method) = HttpMethod::parse(method_text) else {
-            continue;
+            return;
         };
-        if example_method != method {
+        if example_method != self.method {
             report.defect(
-                *line,
+                line,
                 DefectKind::UnknownTableLayout,
                 format!(
                     "the example uses {method_text}, but the operation is {}",
-                    method.as_str()
+                    self.method.as_str()
                 ),
             );
         }
         let url = url.trim().to_owned();
-        let normalised = http::normalise_url(&url, anchor);
+        let normalised = http::normalise_url(&url, self.anchor);
         if let Some(reason) = normalised.defect {
             report.defect(
-                *line,
+                line,
                 DefectKind::MalformedExampleUrl,
                 format!("{reason}; read as `{}`", normalised.path),
             );
         }
-        examples.push(Example {
+        self.examples.push(Example {
             name,
             request: ExampleRequest {
                 method: example_method,
                 url,
                 path: normalised.path,
                 headers: message.headers,
-                body,
-                raw_body,
+                body: body.body,
+                raw_body: body.raw_body,
                 violations: Vec::new(),
-                source: report.source(*line),
+                source: report.source(line),
             },
             response: None,
         });
     }
-    (examples, texts)
+}
+
+/// An example's body: the JSON, or the text where it is not JSON.
+struct Body {
+    body: Option<serde_json::Value>,
+    raw_body: Option<String>,
 }
 
 fn parse_body(

@@ -51,30 +51,7 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         })?;
     let name = lower_first(&name);
 
-    // Where the page states a base type: a paragraph that opens with it (`Inherits from
-    // [entity](...)`, wherever it stands), then the annotation, then a sentence of the
-    // introduction (`This type will inherit from [x](...)`), whose wording is the loosest.
-    let paragraphs = || {
-        doc.blocks.iter().filter_map(|b| match b {
-            Block::Paragraph { inline, line } => Some((inline, *line)),
-            _ => None,
-        })
-    };
-    let opening = paragraphs().find_map(|(inline, line)| {
-        (inline.text.trim_start().starts_with("Inherits from"))
-            .then(|| inline.links.first().map(|l| (l.text.clone(), line)))
-            .flatten()
-    });
-    let introduction = (doc.blocks.iter())
-        .take_while(|b| !matches!(b, Block::Heading { level: 2, .. }))
-        .find_map(|b| match b {
-            Block::Paragraph { inline, line } => stated_base(inline).map(|base| (base, *line)),
-            _ => None,
-        });
-    let (base_type, base_line) = match (opening, annotated("baseType"), introduction) {
-        (Some((base, line)), _, _) | (None, None, Some((base, line))) => (Some(base), Some(line)),
-        (None, annotated, _) => (annotated, None),
-    };
+    let (base_type, base_line) = base_type(doc, annotated("baseType"));
 
     let mut mentions = Mentions::default();
     if let (Some(base), Some(line)) = (&base_type, base_line) {
@@ -154,6 +131,31 @@ pub fn read(doc: &Document, report: &mut Report) -> Result<ResourcePage, PageErr
         unlisted_key,
         enums,
     })
+}
+
+/// The base type the page states, with the line of the prose that states it (`None` when the
+/// annotation does): a paragraph that opens with it (`Inherits from [entity](...)`, wherever it
+/// stands), then the annotation's `baseType`, then a sentence of the introduction (`This type
+/// will inherit from [x](...)`), whose wording is the loosest.
+fn base_type(doc: &Document, annotated: Option<String>) -> (Option<String>, Option<u32>) {
+    let opening = doc.blocks.iter().find_map(|b| match b {
+        Block::Paragraph { inline, line }
+            if inline.text.trim_start().starts_with("Inherits from") =>
+        {
+            inline.links.first().map(|l| (l.text.clone(), *line))
+        }
+        _ => None,
+    });
+    let introduction = (doc.blocks.iter())
+        .take_while(|b| !matches!(b, Block::Heading { level: 2, .. }))
+        .find_map(|b| match b {
+            Block::Paragraph { inline, line } => stated_base(inline).map(|base| (base, *line)),
+            _ => None,
+        });
+    match (opening, annotated, introduction) {
+        (Some((base, line)), _, _) | (None, None, Some((base, line))) => (Some(base), Some(line)),
+        (None, annotated, _) => (annotated, None),
+    }
 }
 
 /// The base type a paragraph states about the page's type: "Inherits from [entity](...)",
