@@ -352,31 +352,13 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
             ));
         }
     }
-    let addresses_one = matches!(
-        route.kind,
-        OperationKind::Get | OperationKind::Update | OperationKind::Delete
-    );
-    let last_is_key = route
-        .path
-        .segments()
-        .iter()
-        .rfind(|s| !matches!(s, Segment::Cast(_)))
-        .is_some_and(|s| matches!(s, Segment::Key(_)));
-    let item = addresses_one && last_is_key;
-    let singleton = addresses_one && !last_is_key;
-    let entity = documented_entity(example);
-    // An update's request may name the entity's id where its response shows none.
-    let requested_id = (example.request.body.as_ref())
-        .filter(|_| route.kind == OperationKind::Update)
-        .and_then(|b| b.get("id"))
-        .and_then(Value::as_str);
-    let entity_id = entity
-        .as_ref()
-        .and_then(|e| e.get("id"))
-        .and_then(Value::as_str)
-        .or(requested_id)
-        .unwrap_or("e0")
-        .to_owned();
+    let Addressed {
+        item,
+        singleton,
+        entity,
+        requested_id,
+        entity_id,
+    } = Addressed::by(route, example);
     let storage = storage(&route.path, item.then_some(entity_id.as_str()));
     let collection = storage.collection(item).to_owned();
     let keys = storage.keys;
@@ -487,6 +469,51 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
         Ok(body) => test_case(&name, &parents, body, status),
         Err(skip) => CaseCode::Skipped(skip),
     })
+}
+
+/// The entity an example addresses.
+struct Addressed<'a> {
+    /// A get, update or delete of a collection's member (the path ends in its key).
+    item: bool,
+    /// A get, update or delete of a single-valued path (a singleton or navigation).
+    singleton: bool,
+    /// The entity the response example shows.
+    entity: Option<Value>,
+    /// The id an update's request body names.
+    requested_id: Option<&'a str>,
+    /// The entity's id: the documented one, else the one the update's request names, else `e0`.
+    entity_id: String,
+}
+
+impl<'a> Addressed<'a> {
+    fn by(route: &RouteIr, example: &'a Example) -> Self {
+        let addresses_one = matches!(
+            route.kind,
+            OperationKind::Get | OperationKind::Update | OperationKind::Delete
+        );
+        let last_is_key = (route.path.segments().iter())
+            .rfind(|s| !matches!(s, Segment::Cast(_)))
+            .is_some_and(|s| matches!(s, Segment::Key(_)));
+        let entity = documented_entity(example);
+        // An update's request may name the entity's id where its response shows none.
+        let requested_id = (example.request.body.as_ref())
+            .filter(|_| route.kind == OperationKind::Update)
+            .and_then(|b| b.get("id"))
+            .and_then(Value::as_str);
+        let entity_id = (entity.as_ref())
+            .and_then(|e| e.get("id"))
+            .and_then(Value::as_str)
+            .or(requested_id)
+            .unwrap_or("e0")
+            .to_owned();
+        Self {
+            item: addresses_one && last_is_key,
+            singleton: addresses_one && !last_is_key,
+            entity,
+            requested_id,
+            entity_id,
+        }
+    }
 }
 
 /// Seeds a parent a path goes through; one reached through a type cast must be of that type.
