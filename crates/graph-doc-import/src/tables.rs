@@ -519,14 +519,19 @@ pub fn members_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<
         .iter()
         .map(|c| c.text.to_ascii_lowercase().replace(' ', ""))
         .collect();
-    let value_column = columns.iter().position(|c| c == "value" || c == "intvalue");
+    // `| Value | Description |` under a `### <name> values` heading names the members in its
+    // first column, as `| Member | Description |` does.
+    let value_column = (columns.iter().enumerate().skip(1))
+        .find(|(_, c)| *c == "value" || *c == "intvalue")
+        .map(|(i, _)| i);
     let description_column = columns.iter().position(|c| c == "description");
     let known = 1 + usize::from(value_column.is_some()) + usize::from(description_column.is_some());
-    if columns.first().map(String::as_str) != Some("member") || known != columns.len() {
+    let names_members = matches!(columns.first().map(String::as_str), Some("member" | "value"));
+    if !names_members || known != columns.len() {
         report.defect(
             header.line,
             DefectKind::UnknownTableLayout,
-            "expected a Member table, with Value and Description columns or without".to_owned(),
+            "expected a Member table (or Value, Description), with Value and Description columns or without".to_owned(),
         );
         return None;
     }
@@ -1076,6 +1081,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(int_value[0].value, 7);
+        // `Value | Description`: the first column names the members.
+        let by_value = members_table(
+            &row(&["Value", "Description"], 1),
+            &[row(&["standard", "Bookable."], 2), row(&["reserved", "Held."], 3)],
+            &mut report,
+        )
+        .unwrap();
+        let read: Vec<(&str, i64)> = (by_value.iter())
+            .map(|m| (m.name.as_str(), m.value))
+            .collect();
+        assert_eq!(read, [("standard", 0), ("reserved", 1)]);
         assert!(members_table(&row(&["Name", "Value"], 1), &[], &mut report).is_none());
     }
 
