@@ -526,7 +526,10 @@ pub fn members_table(header: &Row, rows: &[Row], report: &mut Report) -> Option<
         .map(|(i, _)| i);
     let description_column = columns.iter().position(|c| c == "description");
     let known = 1 + usize::from(value_column.is_some()) + usize::from(description_column.is_some());
-    let names_members = matches!(columns.first().map(String::as_str), Some("member" | "value"));
+    let names_members = matches!(
+        columns.first().map(String::as_str),
+        Some("member" | "value")
+    );
     if !names_members || known != columns.len() {
         report.defect(
             header.line,
@@ -1084,7 +1087,10 @@ mod tests {
         // `Value | Description`: the first column names the members.
         let by_value = members_table(
             &row(&["Value", "Description"], 1),
-            &[row(&["standard", "Bookable."], 2), row(&["reserved", "Held."], 3)],
+            &[
+                row(&["standard", "Bookable."], 2),
+                row(&["reserved", "Held."], 3),
+            ],
             &mut report,
         )
         .unwrap();
