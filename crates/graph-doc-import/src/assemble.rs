@@ -657,6 +657,13 @@ fn resolve_type_names(
         .chain(spec.enums.keys())
         .cloned()
         .collect();
+    let mut by_lowercase: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for name in &known {
+        by_lowercase
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .push(name);
+    }
     let mut by_last: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for name in known.iter().filter(|n| n.contains('.')) {
         let last = name.rsplit('.').next().unwrap_or(name);
@@ -682,6 +689,14 @@ fn resolve_type_names(
         let lower = crate::properties::lower_first(name);
         if lower != name && known.contains(&lower) {
             return Some(lower);
+        }
+        // `chatmessage` (an API page's prose or annotation) for the `chatMessage` type: the one
+        // name that differs only in case.
+        if let Some([only]) = by_lowercase
+            .get(&name.to_ascii_lowercase())
+            .map(Vec::as_slice)
+        {
+            return Some((*only).to_owned());
         }
         // `**vendors** object` in prose for the `vendor` type.
         if let Some(singular) = name.strip_suffix('s')

@@ -712,6 +712,7 @@ fn api_pages_resolve_bare_names_in_their_namespace() {
 /// body table's) gives way to it.
 #[test]
 fn capitalised_type_names_are_the_defined_type() {
+    // A name that differs from a defined one only in case is that type.
     let pages = vec![
         page(
             "r/driveitem.md",
@@ -722,14 +723,16 @@ fn capitalised_type_names_are_the_defined_type() {
             &resource(
                 "folder",
                 None,
-                "|id|String|Key.|\n|cover|[DriveItem](driveitem.md)|Capitalised in the docs.|",
+                "|id|String|Key.|\n|cover|[DriveItem](driveitem.md)|Capitalised in the docs.|\n|back|[driveitem](driveitem.md)|In lower case.|",
             ),
         ),
     ];
     let result = import(&pages);
     let folder = &result.spec.types["folder"];
     assert_eq!(folder.properties[1].type_ref.to_string(), "driveItem");
+    assert_eq!(folder.properties[2].type_ref.to_string(), "driveItem");
     assert!(!result.spec.types.contains_key("DriveItem"));
+    assert!(!result.spec.types.contains_key("driveitem"));
 }
 
 /// A GET whose path ends in a call is a function, though its page says "this method", and the
