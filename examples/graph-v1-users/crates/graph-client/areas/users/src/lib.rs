@@ -2,7 +2,7 @@
 //! The `users` request builders of the typed Microsoft Graph client of `spec/api.json`. Use them through the client crate (its `users` feature), which re-exports them and reaches them from `Client`.
 /// The model's types this area's requests name, from the model's parts.
 pub mod model {
-    pub use graph_model_part_001::*;
+    pub use graph_model_part_000::*;
     pub use graph_odata::{CollectionPage, DateTimeOffset, Flags, GraphType, Patch};
 }
 #[rustfmt::skip]

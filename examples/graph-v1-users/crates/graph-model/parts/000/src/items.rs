@@ -3,37 +3,35 @@
 #![allow(unused_imports)]
 use graph_odata::{DateTimeOffset, Flags, Patch};
 use serde_json::{Map, Value};
-use graph_model_part_001::*;
-/// `ageGroup` is not documented by the imported pages, so any JSON is kept as it is.
-pub type AgeGroup = Value;
-/// `consentProvidedForMinor` is not documented by the imported pages, so any JSON is kept as it is.
-pub type ConsentProvidedForMinor = Value;
-/// Represents an Azure Active Directory object. The **directoryObject** type is the base type for many other directory entity types.
+/// Represents a license assigned to a user. The **assignedLicenses** property of the user entity is a collection of **assignedLicense**.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct DirectoryObject {
+pub struct AssignedLicense {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
     #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    /// Read-only.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// A collection of the unique identifiers for plans that have been disabled.
+    #[serde(rename = "disabledPlans", skip_serializing_if = "Option::is_none")]
+    pub disabled_plans: Option<Vec<String>>,
+    /// The unique identifier for the SKU.
+    #[serde(rename = "skuId", skip_serializing_if = "Option::is_none")]
+    pub sku_id: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
-impl graph_odata::GraphType for DirectoryObject {
-    const NAME: &'static str = "directoryObject";
-    const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
+impl graph_odata::GraphType for AssignedLicense {
+    const NAME: &'static str = "assignedLicense";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLicense";
 }
-impl<'de> serde::Deserialize<'de> for DirectoryObject {
+impl<'de> serde::Deserialize<'de> for AssignedLicense {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata::read_fields(deserializer)
     }
 }
-impl graph_odata::ReadFields for DirectoryObject {
-    const EXPECTING: &'static str = "directoryObject";
+impl graph_odata::ReadFields for AssignedLicense {
+    const EXPECTING: &'static str = "assignedLicense";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -41,7 +39,8 @@ impl graph_odata::ReadFields for DirectoryObject {
     ) -> Result<bool, A::Error> {
         match key {
             "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
+            "disabledPlans" => self.disabled_plans = map.next_value()?,
+            "skuId" => self.sku_id = map.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -50,7 +49,7 @@ impl graph_odata::ReadFields for DirectoryObject {
         &mut self.additional_data
     }
 }
-impl DirectoryObject {
+impl AssignedLicense {
     /// Decodes a value from JSON, naming the field of any error.
     pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
         graph_odata::from_json(json)
@@ -60,32 +59,41 @@ impl DirectoryObject {
         serde_json::to_vec(self)
     }
 }
-/// Represents an entity.
+/// The **assignedPlans** property of both the user entity and the organization entity is a collection of **assignedPlan**.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct Entity {
+pub struct AssignedPlan {
     /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
     #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    /// Read-only.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// The date and time at which the plan was assigned. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    #[serde(rename = "assignedDateTime", skip_serializing_if = "Option::is_none")]
+    pub assigned_date_time: Option<DateTimeOffset>,
+    /// Condition of the capability assignment. The possible values are Enabled, Warning, Suspended, Deleted, LockedOut. See a detailed description of each value.
+    #[serde(rename = "capabilityStatus", skip_serializing_if = "Option::is_none")]
+    pub capability_status: Option<String>,
+    /// The name of the service; for example, “Exchange”.
+    #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// A GUID that identifies the service plan.
+    #[serde(rename = "servicePlanId", skip_serializing_if = "Option::is_none")]
+    pub service_plan_id: Option<String>,
     /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_data: Map<String, Value>,
 }
-impl graph_odata::GraphType for Entity {
-    const NAME: &'static str = "entity";
-    const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
+impl graph_odata::GraphType for AssignedPlan {
+    const NAME: &'static str = "assignedPlan";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
 }
-impl<'de> serde::Deserialize<'de> for Entity {
+impl<'de> serde::Deserialize<'de> for AssignedPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata::read_fields(deserializer)
     }
 }
-impl graph_odata::ReadFields for Entity {
-    const EXPECTING: &'static str = "entity";
+impl graph_odata::ReadFields for AssignedPlan {
+    const EXPECTING: &'static str = "assignedPlan";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -93,7 +101,10 @@ impl graph_odata::ReadFields for Entity {
     ) -> Result<bool, A::Error> {
         match key {
             "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
+            "assignedDateTime" => self.assigned_date_time = map.next_value()?,
+            "capabilityStatus" => self.capability_status = map.next_value()?,
+            "service" => self.service = map.next_value()?,
+            "servicePlanId" => self.service_plan_id = map.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -102,7 +113,7 @@ impl graph_odata::ReadFields for Entity {
         &mut self.additional_data
     }
 }
-impl Entity {
+impl AssignedPlan {
     /// Decodes a value from JSON, naming the field of any error.
     pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
         graph_odata::from_json(json)
@@ -112,31 +123,53 @@ impl Entity {
         serde_json::to_vec(self)
     }
 }
-/// `legalAgeGroupClassification` is not documented by the imported pages, so any JSON is kept as it is.
-pub type LegalAgeGroupClassification = Value;
-/// A `directoryObject` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
-/// reads as the base type, with unknown properties kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum AnyDirectoryObject {
-    /// A `directoryObject`.
-    DirectoryObject(DirectoryObject),
-    /// A `user`.
-    User(User),
+/// Describes the date, time, and time zone of a point in time.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DateTimeTimeZone {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// A single point of time in a combined date and time representation ({date}T{time}; for example, 2017-08-29T04:00:00.0000000).
+    #[serde(rename = "dateTime", skip_serializing_if = "Option::is_none")]
+    pub date_time: Option<String>,
+    /// Represents a time zone, for example, "Pacific Standard Time". See below for more possible values.
+    #[serde(rename = "timeZone", skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
 }
-impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
+impl graph_odata::GraphType for DateTimeTimeZone {
+    const NAME: &'static str = "dateTimeTimeZone";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.dateTimeTimeZone";
+}
+impl<'de> serde::Deserialize<'de> for DateTimeTimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-        let result = match graph_odata::odata_type_name(&value) {
-            Some("user") => serde_json::from_value(value).map(Self::User),
-            _ => serde_json::from_value(value).map(Self::DirectoryObject),
-        };
-        result.map_err(serde::de::Error::custom)
+        graph_odata::read_fields(deserializer)
     }
 }
-impl AnyDirectoryObject {
+impl graph_odata::ReadFields for DateTimeTimeZone {
+    const EXPECTING: &'static str = "dateTimeTimeZone";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "dateTime" => self.date_time = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl DateTimeTimeZone {
     /// Decodes a value from JSON, naming the field of any error.
     pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
         graph_odata::from_json(json)
@@ -146,53 +179,441 @@ impl AnyDirectoryObject {
         serde_json::to_vec(self)
     }
 }
-impl AnyDirectoryObject {
-    /// The Graph name of the type this value is.
-    pub fn type_name(&self) -> &'static str {
+/// The `automaticRepliesStatus` enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AutomaticRepliesStatus {
+    /// `disabled`
+    Disabled,
+    /// `alwaysEnabled`
+    AlwaysEnabled,
+    /// `scheduled`
+    Scheduled,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for AutomaticRepliesStatus {
+    fn as_str(&self) -> &str {
         match self {
-            Self::DirectoryObject(_) => "directoryObject",
-            Self::User(_) => "user",
+            Self::Disabled => "disabled",
+            Self::AlwaysEnabled => "alwaysEnabled",
+            Self::Scheduled => "scheduled",
+            Self::Unrecognized(other) => other,
         }
     }
-}
-impl From<DirectoryObject> for AnyDirectoryObject {
-    fn from(value: DirectoryObject) -> Self {
-        Self::DirectoryObject(value)
+    fn from_member(name: &str) -> Self {
+        match name {
+            "disabled" => Self::Disabled,
+            "alwaysEnabled" => Self::AlwaysEnabled,
+            "scheduled" => Self::Scheduled,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
     }
 }
-impl From<User> for AnyDirectoryObject {
-    fn from(value: User) -> Self {
-        Self::User(value)
+graph_odata::open_enum_serde!(AutomaticRepliesStatus);
+/// The `externalAudienceScope` enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExternalAudienceScope {
+    /// `none`
+    None,
+    /// `contactsOnly`
+    ContactsOnly,
+    /// `all`
+    All,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for ExternalAudienceScope {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ContactsOnly => "contactsOnly",
+            Self::All => "all",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "none" => Self::None,
+            "contactsOnly" => Self::ContactsOnly,
+            "all" => Self::All,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
     }
 }
-/// A `entity` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
-/// reads as the base type, with unknown properties kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum AnyEntity {
-    /// A `entity`.
-    Entity(Entity),
-    /// A `directoryObject`.
-    DirectoryObject(DirectoryObject),
-    /// A `user`.
-    User(User),
+graph_odata::open_enum_serde!(ExternalAudienceScope);
+/// Possible values for a weekday
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DayOfWeek {
+    /// Sunday.
+    Sunday,
+    /// Monday.
+    Monday,
+    /// Tuesday.
+    Tuesday,
+    /// Wednesday.
+    Wednesday,
+    /// Thursday.
+    Thursday,
+    /// Friday.
+    Friday,
+    /// Saturday.
+    Saturday,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
 }
-impl<'de> serde::Deserialize<'de> for AnyEntity {
+impl graph_odata::OpenEnum for DayOfWeek {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Sunday => "sunday",
+            Self::Monday => "monday",
+            Self::Tuesday => "tuesday",
+            Self::Wednesday => "wednesday",
+            Self::Thursday => "thursday",
+            Self::Friday => "friday",
+            Self::Saturday => "saturday",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "sunday" => Self::Sunday,
+            "monday" => Self::Monday,
+            "tuesday" => Self::Tuesday,
+            "wednesday" => Self::Wednesday,
+            "thursday" => Self::Thursday,
+            "friday" => Self::Friday,
+            "saturday" => Self::Saturday,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
+    }
+}
+graph_odata::open_enum_serde!(DayOfWeek);
+/// Represents organization data associated with a user.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EmployeeOrgData {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The name of the division in which the user works. Returned only on $select. Supports $filter.
+    #[serde(rename = "division", skip_serializing_if = "Option::is_none")]
+    pub division: Option<String>,
+    /// The cost center associated with the user. Returned only on $select. Supports $filter.
+    #[serde(rename = "costCenter", skip_serializing_if = "Option::is_none")]
+    pub cost_center: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for EmployeeOrgData {
+    const NAME: &'static str = "employeeOrgData";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.employeeOrgData";
+}
+impl<'de> serde::Deserialize<'de> for EmployeeOrgData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-        let result = match graph_odata::odata_type_name(&value) {
-            Some("directoryObject") => {
-                serde_json::from_value(value).map(Self::DirectoryObject)
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for EmployeeOrgData {
+    const EXPECTING: &'static str = "employeeOrgData";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "division" => self.division = map.next_value()?,
+            "costCenter" => self.cost_center = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl EmployeeOrgData {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// The **licenseAssignmentStates** property of the user entity is a collection of **licenseAssignmentState** objects. It provides details about license assignments to a user.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct LicenseAssignmentState {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The id of the group that assigns this license. If the assignment is a direct-assigned license, this field will be Null. Read-Only.
+    #[serde(rename = "assignedByGroup", skip_serializing_if = "Option::is_none")]
+    pub assigned_by_group: Option<String>,
+    /// License assignment failure error. If the license is assigned successfully, this field will be Null. Read-Only. Possible values: CountViolation, MutuallyExclusiveViolation, DependencyViolation, ProhibitedInUsageLocationViolation, UniquenessViolation, and Others. For more information on how to identify and resolve license assignment errors see here.
+    #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The unique identifier for the SKU. Read-Only.
+    #[serde(rename = "skuId", skip_serializing_if = "Option::is_none")]
+    pub sku_id: Option<String>,
+    /// Indicate the current state of this assignment. Read-Only. Possible values: Active, ActiveWithError, Disabled and Error.
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for LicenseAssignmentState {
+    const NAME: &'static str = "licenseAssignmentState";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.licenseAssignmentState";
+}
+impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for LicenseAssignmentState {
+    const EXPECTING: &'static str = "licenseAssignmentState";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "assignedByGroup" => self.assigned_by_group = map.next_value()?,
+            "error" => self.error = map.next_value()?,
+            "skuId" => self.sku_id = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl LicenseAssignmentState {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Information about the locale, including the preferred language and country/region, of the signed-in user.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct LocaleInfo {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// A locale representation for the user, which includes the user's preferred language and country/region. For example, "en-us". The language component follows 2-letter codes as defined in ISO 639-1, and the country component follows 2-letter codes as defined in ISO 3166-1 alpha-2.
+    #[serde(rename = "locale", skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// A name representing the user's locale in natural language, for example, "English (United States)".
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for LocaleInfo {
+    const NAME: &'static str = "localeInfo";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.localeInfo";
+}
+impl<'de> serde::Deserialize<'de> for LocaleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for LocaleInfo {
+    const EXPECTING: &'static str = "localeInfo";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "locale" => self.locale = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl LocaleInfo {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// The basic representation of a time zone.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimeZoneBase {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The name of a time zone. It can be a standard time zone name such as "Hawaii-Aleutian Standard Time", or "Customized Time Zone" for a custom time zone.
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for TimeZoneBase {
+    const NAME: &'static str = "timeZoneBase";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
+}
+impl<'de> serde::Deserialize<'de> for TimeZoneBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for TimeZoneBase {
+    const EXPECTING: &'static str = "timeZoneBase";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl TimeZoneBase {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// The `delegateMeetingMessageDeliveryOptions` enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DelegateMeetingMessageDeliveryOptions {
+    /// `sendToDelegateAndInformationToPrincipal`
+    SendToDelegateAndInformationToPrincipal,
+    /// `sendToDelegateAndPrincipal`
+    SendToDelegateAndPrincipal,
+    /// `sendToDelegateOnly`
+    SendToDelegateOnly,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for DelegateMeetingMessageDeliveryOptions {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SendToDelegateAndInformationToPrincipal => {
+                "sendToDelegateAndInformationToPrincipal"
             }
-            Some("user") => serde_json::from_value(value).map(Self::User),
-            _ => serde_json::from_value(value).map(Self::Entity),
-        };
-        result.map_err(serde::de::Error::custom)
+            Self::SendToDelegateAndPrincipal => "sendToDelegateAndPrincipal",
+            Self::SendToDelegateOnly => "sendToDelegateOnly",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "sendToDelegateAndInformationToPrincipal" => {
+                Self::SendToDelegateAndInformationToPrincipal
+            }
+            "sendToDelegateAndPrincipal" => Self::SendToDelegateAndPrincipal,
+            "sendToDelegateOnly" => Self::SendToDelegateOnly,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
     }
 }
-impl AnyEntity {
+graph_odata::open_enum_serde!(DelegateMeetingMessageDeliveryOptions);
+/// Represents an identity used to sign in to a user account.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ObjectIdentity {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Specifies the user sign-in types in your directory, such as emailAddress, userName or federated. Here, federated represents a unique identifier for a user from an issuer, that can be in any format chosen by the issuer. Additional validation is enforced on issuerAssignedId when the sign-in type is set to emailAddress or userName. This property can also be set to any custom string.
+    #[serde(rename = "signInType", skip_serializing_if = "Option::is_none")]
+    pub sign_in_type: Option<String>,
+    /// Specifies the issuer of the identity, for example facebook.com.For local accounts (where signInType is not federated), this property is the local B2C tenant default domain name, for example contoso.onmicrosoft.com.For external users from other Azure AD organization, this will be the domain of the federated organization, for example contoso.com.Supports $filter. 512 character limit.
+    #[serde(rename = "issuer", skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Specifies the unique identifier assigned to the user by the issuer. The combination of issuer and issuerAssignedId must be unique within the organization. Represents the sign-in name for the user, when signInType is set to emailAddress or userName (also known as local accounts).When signInType is set to: emailAddress, (or a custom string that starts with emailAddress like emailAddress1) issuerAssignedId must be a valid email addressuserName, issuerAssignedId must be a valid local part of an email addressSupports $filter. 100 character limit.
+    #[serde(rename = "issuerAssignedId", skip_serializing_if = "Option::is_none")]
+    pub issuer_assigned_id: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ObjectIdentity {
+    const NAME: &'static str = "objectIdentity";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.objectIdentity";
+}
+impl<'de> serde::Deserialize<'de> for ObjectIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ObjectIdentity {
+    const EXPECTING: &'static str = "objectIdentity";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "signInType" => self.sign_in_type = map.next_value()?,
+            "issuer" => self.issuer = map.next_value()?,
+            "issuerAssignedId" => self.issuer_assigned_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl ObjectIdentity {
     /// Decodes a value from JSON, naming the field of any error.
     pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
         graph_odata::from_json(json)
@@ -202,28 +623,1754 @@ impl AnyEntity {
         serde_json::to_vec(self)
     }
 }
-impl AnyEntity {
+/// The **onPremisesExtensionAttributes** property of the user entity contains fifteen custom extension attribute properties. For an **onPremisesSyncEnabled** user, this set of properties is mastered in on-premises Active Directory and synchronized to Azure AD, and is read-only. For a cloud-only user (where **onPremisesSyncEnabled** is false), these properties can be set over Exchange Online. The attributes are read only in Microsoft Graph.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct OnPremisesExtensionAttributes {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// First customizable extension attribute.
+    #[serde(rename = "extensionAttribute1", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute1: Option<String>,
+    /// Second customizable extension attribute.
+    #[serde(rename = "extensionAttribute2", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute2: Option<String>,
+    /// Third customizable extension attribute.
+    #[serde(rename = "extensionAttribute3", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute3: Option<String>,
+    /// Fourth customizable extension attribute.
+    #[serde(rename = "extensionAttribute4", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute4: Option<String>,
+    /// Fifth customizable extension attribute.
+    #[serde(rename = "extensionAttribute5", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute5: Option<String>,
+    /// Sixth customizable extension attribute.
+    #[serde(rename = "extensionAttribute6", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute6: Option<String>,
+    /// Seventh customizable extension attribute.
+    #[serde(rename = "extensionAttribute7", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute7: Option<String>,
+    /// Eighth customizable extension attribute.
+    #[serde(rename = "extensionAttribute8", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute8: Option<String>,
+    /// Ninth customizable extension attribute.
+    #[serde(rename = "extensionAttribute9", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute9: Option<String>,
+    /// Tenth customizable extension attribute.
+    #[serde(rename = "extensionAttribute10", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute10: Option<String>,
+    /// Eleventh customizable extension attribute.
+    #[serde(rename = "extensionAttribute11", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute11: Option<String>,
+    /// Twelfth customizable extension attribute.
+    #[serde(rename = "extensionAttribute12", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute12: Option<String>,
+    /// Thirteenth customizable extension attribute.
+    #[serde(rename = "extensionAttribute13", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute13: Option<String>,
+    /// Fourteenth customizable extension attribute.
+    #[serde(rename = "extensionAttribute14", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute14: Option<String>,
+    /// Fifteenth customizable extension attribute.
+    #[serde(rename = "extensionAttribute15", skip_serializing_if = "Option::is_none")]
+    pub extension_attribute15: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for OnPremisesExtensionAttributes {
+    const NAME: &'static str = "onPremisesExtensionAttributes";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesExtensionAttributes";
+}
+impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for OnPremisesExtensionAttributes {
+    const EXPECTING: &'static str = "onPremisesExtensionAttributes";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "extensionAttribute1" => self.extension_attribute1 = map.next_value()?,
+            "extensionAttribute2" => self.extension_attribute2 = map.next_value()?,
+            "extensionAttribute3" => self.extension_attribute3 = map.next_value()?,
+            "extensionAttribute4" => self.extension_attribute4 = map.next_value()?,
+            "extensionAttribute5" => self.extension_attribute5 = map.next_value()?,
+            "extensionAttribute6" => self.extension_attribute6 = map.next_value()?,
+            "extensionAttribute7" => self.extension_attribute7 = map.next_value()?,
+            "extensionAttribute8" => self.extension_attribute8 = map.next_value()?,
+            "extensionAttribute9" => self.extension_attribute9 = map.next_value()?,
+            "extensionAttribute10" => self.extension_attribute10 = map.next_value()?,
+            "extensionAttribute11" => self.extension_attribute11 = map.next_value()?,
+            "extensionAttribute12" => self.extension_attribute12 = map.next_value()?,
+            "extensionAttribute13" => self.extension_attribute13 = map.next_value()?,
+            "extensionAttribute14" => self.extension_attribute14 = map.next_value()?,
+            "extensionAttribute15" => self.extension_attribute15 = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl OnPremisesExtensionAttributes {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Represents directory synchronization errors for the user group and contact resources when synchronizing on-premises directories to Azure Active Directory.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct OnPremisesProvisioningError {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Category of the provisioning error. Note: Currently, there is only one possible value. Possible value: PropertyConflict - indicates a property value is not unique. Other objects contain the same value for the property.
+    #[serde(rename = "category", skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The date and time at which the error occurred.
+    #[serde(rename = "occurredDateTime", skip_serializing_if = "Option::is_none")]
+    pub occurred_date_time: Option<DateTimeOffset>,
+    /// Name of the directory property causing the error. Current possible values: UserPrincipalName or ProxyAddress
+    #[serde(rename = "propertyCausingError", skip_serializing_if = "Option::is_none")]
+    pub property_causing_error: Option<String>,
+    /// Value of the property causing the error.
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for OnPremisesProvisioningError {
+    const NAME: &'static str = "onPremisesProvisioningError";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesProvisioningError";
+}
+impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for OnPremisesProvisioningError {
+    const EXPECTING: &'static str = "onPremisesProvisioningError";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "category" => self.category = map.next_value()?,
+            "occurredDateTime" => self.occurred_date_time = map.next_value()?,
+            "propertyCausingError" => self.property_causing_error = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl OnPremisesProvisioningError {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Contains the password profile associated with a user. The **passwordProfile** property of the user entity is a **passwordProfile** object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PasswordProfile {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// true if the user must change her password on the next login; otherwise false. If not set, default is false. NOTE:  For Azure B2C tenants, set to false and instead use custom policies and user flows to force password reset at first sign in. See Force password reset at first logon.
+    #[serde(
+        rename = "forceChangePasswordNextSignIn",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub force_change_password_next_sign_in: Option<bool>,
+    /// If true, at next sign-in, the user must perform a multi-factor authentication (MFA) before being forced to change their password. The behavior is identical to forceChangePasswordNextSignIn except that the user is required to first perform a multi-factor authentication before password change. After a password change, this property will be automatically reset to false. If not set, default is false.
+    #[serde(
+        rename = "forceChangePasswordNextSignInWithMfa",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub force_change_password_next_sign_in_with_mfa: Option<bool>,
+    /// The password for the user. This property is required when a user is created. It can be updated, but the user will be required to change the password on the next login. The password must satisfy minimum requirements as specified by the user’s passwordPolicies property. By default, a strong password is required.
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for PasswordProfile {
+    const NAME: &'static str = "passwordProfile";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
+}
+impl<'de> serde::Deserialize<'de> for PasswordProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for PasswordProfile {
+    const EXPECTING: &'static str = "passwordProfile";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "forceChangePasswordNextSignIn" => {
+                self.force_change_password_next_sign_in = map.next_value()?;
+            }
+            "forceChangePasswordNextSignInWithMfa" => {
+                self.force_change_password_next_sign_in_with_mfa = map.next_value()?;
+            }
+            "password" => self.password = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl PasswordProfile {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// The **provisionedPlans** property of the user entity and the organization entity is a collection of **provisionedPlan**.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ProvisionedPlan {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// For example, “Enabled”.
+    #[serde(rename = "capabilityStatus", skip_serializing_if = "Option::is_none")]
+    pub capability_status: Option<String>,
+    /// For example, “Success”.
+    #[serde(rename = "provisioningStatus", skip_serializing_if = "Option::is_none")]
+    pub provisioning_status: Option<String>,
+    /// The name of the service; for example, “AccessControlS2S”
+    #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for ProvisionedPlan {
+    const NAME: &'static str = "provisionedPlan";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedPlan";
+}
+impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for ProvisionedPlan {
+    const EXPECTING: &'static str = "provisionedPlan";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "capabilityStatus" => self.capability_status = map.next_value()?,
+            "provisioningStatus" => self.provisioning_status = map.next_value()?,
+            "service" => self.service = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl ProvisionedPlan {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// The `ageGroup` enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AgeGroup {
+    /// The user is considered a minor.
+    Minor,
+    /// The user is from a country that has statutory regulations (such as the United States, United Kingdom, European Union or South Korea) and user's age is more than the upper limit of kid age (as per country) and less than lower limit of adult age (as stipulated based on country or region). So basically, teenagers are considered as notAdult in regulated countries.
+    NotAdult,
+    /// The user should be a treated as an adult.
+    Adult,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for AgeGroup {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Minor => "minor",
+            Self::NotAdult => "notAdult",
+            Self::Adult => "adult",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "minor" => Self::Minor,
+            "notAdult" => Self::NotAdult,
+            "adult" => Self::Adult,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
+    }
+}
+graph_odata::open_enum_serde!(AgeGroup);
+/// The `consentProvidedForMinor` enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ConsentProvidedForMinor {
+    /// Consent has been obtained for the user to have an account.
+    Granted,
+    /// Consent has not been obtained for the user to have an account.
+    Denied,
+    /// The user is from a location that does not require consent.
+    NotRequired,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for ConsentProvidedForMinor {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Granted => "granted",
+            Self::Denied => "denied",
+            Self::NotRequired => "notRequired",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "granted" => Self::Granted,
+            "denied" => Self::Denied,
+            "notRequired" => Self::NotRequired,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
+    }
+}
+graph_odata::open_enum_serde!(ConsentProvidedForMinor);
+/// The `legalAgeGroupClassification` enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LegalAgeGroupClassification {
+    /// (Reserved for future use)
+    MinorWithoutParentalConsent,
+    /// The user is considered a minor based on the age-related regulations of their country or region and the administrator of the account has obtained appropriate consent from a parent or guardian.
+    MinorWithParentalConsent,
+    /// The user considered an adult based on the age-related regulations of their country or region.
+    Adult,
+    /// The user is from a country or region that has additional age-related regulations (such as the United States, United Kingdom, European Union or South Korea), and the user's age is between a minor and an adult age (as stipulated based on country or region). Generally, this means that teenagers are considered as notAdult in regulated countries.
+    NotAdult,
+    /// The user is a minor but is from a country or region that has no age-related regulations.
+    MinorNoParentalConsentRequired,
+    /// A member this crate does not know (the service adds members over time), kept as sent.
+    Unrecognized(String),
+}
+impl graph_odata::OpenEnum for LegalAgeGroupClassification {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::MinorWithoutParentalConsent => "minorWithoutParentalConsent",
+            Self::MinorWithParentalConsent => "minorWithParentalConsent",
+            Self::Adult => "adult",
+            Self::NotAdult => "notAdult",
+            Self::MinorNoParentalConsentRequired => "minorNoParentalConsentRequired",
+            Self::Unrecognized(other) => other,
+        }
+    }
+    fn from_member(name: &str) -> Self {
+        match name {
+            "minorWithoutParentalConsent" => Self::MinorWithoutParentalConsent,
+            "minorWithParentalConsent" => Self::MinorWithParentalConsent,
+            "adult" => Self::Adult,
+            "notAdult" => Self::NotAdult,
+            "minorNoParentalConsentRequired" => Self::MinorNoParentalConsentRequired,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unrecognized(_))
+    }
+}
+graph_odata::open_enum_serde!(LegalAgeGroupClassification);
+/// Configuration settings to automatically notify the sender of an incoming email with a message from the
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct AutomaticRepliesSetting {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The set of audience external to the signed-in user's organization who will receive the ExternalReplyMessage, if Status is AlwaysEnabled or Scheduled. The possible values are: none, contactsOnly, all.
+    #[serde(rename = "externalAudience", skip_serializing_if = "Option::is_none")]
+    pub external_audience: Option<ExternalAudienceScope>,
+    /// The automatic reply to send to the specified external audience, if Status is AlwaysEnabled or Scheduled.
+    #[serde(rename = "externalReplyMessage", skip_serializing_if = "Option::is_none")]
+    pub external_reply_message: Option<String>,
+    /// The automatic reply to send to the audience internal to the signed-in user's organization, if Status is AlwaysEnabled or Scheduled.
+    #[serde(rename = "internalReplyMessage", skip_serializing_if = "Option::is_none")]
+    pub internal_reply_message: Option<String>,
+    /// The date and time that automatic replies are set to end, if Status is set to Scheduled.
+    #[serde(rename = "scheduledEndDateTime", skip_serializing_if = "Option::is_none")]
+    pub scheduled_end_date_time: Option<DateTimeTimeZone>,
+    /// The date and time that automatic replies are set to begin, if Status is set to Scheduled.
+    #[serde(rename = "scheduledStartDateTime", skip_serializing_if = "Option::is_none")]
+    pub scheduled_start_date_time: Option<DateTimeTimeZone>,
+    /// Configurations status for automatic replies. The possible values are: disabled, alwaysEnabled, scheduled.
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomaticRepliesStatus>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for AutomaticRepliesSetting {
+    const NAME: &'static str = "automaticRepliesSetting";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesSetting";
+}
+impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for AutomaticRepliesSetting {
+    const EXPECTING: &'static str = "automaticRepliesSetting";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "externalAudience" => self.external_audience = map.next_value()?,
+            "externalReplyMessage" => self.external_reply_message = map.next_value()?,
+            "internalReplyMessage" => self.internal_reply_message = map.next_value()?,
+            "scheduledEndDateTime" => self.scheduled_end_date_time = map.next_value()?,
+            "scheduledStartDateTime" => {
+                self.scheduled_start_date_time = map.next_value()?;
+            }
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl AutomaticRepliesSetting {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Specifies when a time zone switches from standard time to daylight saving time.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DaylightTimeZoneOffset {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Represents the nth occurrence of the day of week that the transition from daylight saving time to standard time occurs.
+    #[serde(rename = "dayOccurrence", skip_serializing_if = "Option::is_none")]
+    pub day_occurrence: Option<i32>,
+    /// Represents the day of the week when the transition from daylight saving time to standard time.
+    #[serde(rename = "dayOfWeek", skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<DayOfWeek>,
+    /// Represents the month of the year when the transition from daylight saving time to standard time occurs.
+    #[serde(rename = "month", skip_serializing_if = "Option::is_none")]
+    pub month: Option<i32>,
+    /// Represents the time of day when the transition from daylight saving time to standard time occurs.
+    #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Represents how frequently in terms of years the change from daylight saving time to standard time occurs. For example, a value of 0 means every year.
+    #[serde(rename = "year", skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The time offset from Coordinated Universal Time (UTC) for daylight saving time. This value is in minutes.
+    #[serde(rename = "daylightBias", skip_serializing_if = "Option::is_none")]
+    pub daylight_bias: Option<i32>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for DaylightTimeZoneOffset {
+    const NAME: &'static str = "daylightTimeZoneOffset";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.daylightTimeZoneOffset";
+}
+impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for DaylightTimeZoneOffset {
+    const EXPECTING: &'static str = "daylightTimeZoneOffset";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "dayOccurrence" => self.day_occurrence = map.next_value()?,
+            "dayOfWeek" => self.day_of_week = map.next_value()?,
+            "month" => self.month = map.next_value()?,
+            "time" => self.time = map.next_value()?,
+            "year" => self.year = map.next_value()?,
+            "daylightBias" => self.daylight_bias = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl DaylightTimeZoneOffset {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Specifies when a time zone switches from daylight saving time to standard time.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct StandardTimeZoneOffset {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Represents the nth occurrence of the day of week that the transition from daylight saving time to standard time occurs.
+    #[serde(rename = "dayOccurrence", skip_serializing_if = "Option::is_none")]
+    pub day_occurrence: Option<i32>,
+    /// Represents the day of the week when the transition from daylight saving time to standard time.
+    #[serde(rename = "dayOfWeek", skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<DayOfWeek>,
+    /// Represents the month of the year when the transition from daylight saving time to standard time occurs.
+    #[serde(rename = "month", skip_serializing_if = "Option::is_none")]
+    pub month: Option<i32>,
+    /// Represents the time of day when the transition from daylight saving time to standard time occurs.
+    #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Represents how frequently in terms of years the change from daylight saving time to standard time occurs. For example, a value of 0 means every year.
+    #[serde(rename = "year", skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for StandardTimeZoneOffset {
+    const NAME: &'static str = "standardTimeZoneOffset";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.standardTimeZoneOffset";
+}
+impl<'de> serde::Deserialize<'de> for StandardTimeZoneOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for StandardTimeZoneOffset {
+    const EXPECTING: &'static str = "standardTimeZoneOffset";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "dayOccurrence" => self.day_occurrence = map.next_value()?,
+            "dayOfWeek" => self.day_of_week = map.next_value()?,
+            "month" => self.month = map.next_value()?,
+            "time" => self.time = map.next_value()?,
+            "year" => self.year = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl StandardTimeZoneOffset {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// A `standardTimeZoneOffset` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
+/// reads as the base type, with unknown properties kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnyStandardTimeZoneOffset {
+    /// A `standardTimeZoneOffset`.
+    StandardTimeZoneOffset(StandardTimeZoneOffset),
+    /// A `daylightTimeZoneOffset`.
+    DaylightTimeZoneOffset(DaylightTimeZoneOffset),
+}
+impl<'de> serde::Deserialize<'de> for AnyStandardTimeZoneOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+        let result = match graph_odata::odata_type_name(&value) {
+            Some("daylightTimeZoneOffset") => {
+                serde_json::from_value(value).map(Self::DaylightTimeZoneOffset)
+            }
+            _ => serde_json::from_value(value).map(Self::StandardTimeZoneOffset),
+        };
+        result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyStandardTimeZoneOffset {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+impl AnyStandardTimeZoneOffset {
     /// The Graph name of the type this value is.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Self::Entity(_) => "entity",
-            Self::DirectoryObject(_) => "directoryObject",
-            Self::User(_) => "user",
+            Self::StandardTimeZoneOffset(_) => "standardTimeZoneOffset",
+            Self::DaylightTimeZoneOffset(_) => "daylightTimeZoneOffset",
         }
     }
 }
-impl From<Entity> for AnyEntity {
-    fn from(value: Entity) -> Self {
-        Self::Entity(value)
+impl From<StandardTimeZoneOffset> for AnyStandardTimeZoneOffset {
+    fn from(value: StandardTimeZoneOffset) -> Self {
+        Self::StandardTimeZoneOffset(value)
     }
 }
-impl From<DirectoryObject> for AnyEntity {
-    fn from(value: DirectoryObject) -> Self {
-        Self::DirectoryObject(value)
+impl From<DaylightTimeZoneOffset> for AnyStandardTimeZoneOffset {
+    fn from(value: DaylightTimeZoneOffset) -> Self {
+        Self::DaylightTimeZoneOffset(value)
     }
 }
-impl From<User> for AnyEntity {
-    fn from(value: User) -> Self {
-        Self::User(value)
+/// Represents a time zone where the transition from standard to daylight saving time, or vice versa is not standard.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CustomTimeZone {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The name of a time zone. It can be a standard time zone name such as "Hawaii-Aleutian Standard Time", or "Customized Time Zone" for a custom time zone.
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The time offset of the time zone from Coordinated Universal Time (UTC). This value is in minutes. Time zones that are ahead of UTC have a positive offset; time zones that are behind UTC have a negative offset.
+    #[serde(rename = "bias", skip_serializing_if = "Option::is_none")]
+    pub bias: Option<i32>,
+    /// Specifies when the time zone switches from standard time to daylight saving time.
+    #[serde(rename = "daylightOffset", skip_serializing_if = "Option::is_none")]
+    pub daylight_offset: Option<DaylightTimeZoneOffset>,
+    /// Specifies when the time zone switches from daylight saving time to standard time.
+    #[serde(rename = "standardOffset", skip_serializing_if = "Option::is_none")]
+    pub standard_offset: Option<AnyStandardTimeZoneOffset>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for CustomTimeZone {
+    const NAME: &'static str = "customTimeZone";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
+}
+impl<'de> serde::Deserialize<'de> for CustomTimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for CustomTimeZone {
+    const EXPECTING: &'static str = "customTimeZone";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "bias" => self.bias = map.next_value()?,
+            "daylightOffset" => self.daylight_offset = map.next_value()?,
+            "standardOffset" => self.standard_offset = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl CustomTimeZone {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// A `timeZoneBase` of any type derived from it, chosen by `@odata.type` on reads; a missing or unknown `@odata.type`
+/// reads as the base type, with unknown properties kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnyTimeZoneBase {
+    /// A `timeZoneBase`.
+    TimeZoneBase(TimeZoneBase),
+    /// A `customTimeZone`.
+    CustomTimeZone(CustomTimeZone),
+}
+impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+        let result = match graph_odata::odata_type_name(&value) {
+            Some("customTimeZone") => {
+                serde_json::from_value(value).map(Self::CustomTimeZone)
+            }
+            _ => serde_json::from_value(value).map(Self::TimeZoneBase),
+        };
+        result.map_err(serde::de::Error::custom)
+    }
+}
+impl AnyTimeZoneBase {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+impl AnyTimeZoneBase {
+    /// The Graph name of the type this value is.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::TimeZoneBase(_) => "timeZoneBase",
+            Self::CustomTimeZone(_) => "customTimeZone",
+        }
+    }
+}
+impl From<TimeZoneBase> for AnyTimeZoneBase {
+    fn from(value: TimeZoneBase) -> Self {
+        Self::TimeZoneBase(value)
+    }
+}
+impl From<CustomTimeZone> for AnyTimeZoneBase {
+    fn from(value: CustomTimeZone) -> Self {
+        Self::CustomTimeZone(value)
+    }
+}
+/// Represents the days of the week and hours in a specific time zone that the user works.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct WorkingHours {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The days of the week on which the user works.
+    #[serde(rename = "daysOfWeek", skip_serializing_if = "Option::is_none")]
+    pub days_of_week: Option<Vec<DayOfWeek>>,
+    /// The time of the day that the user starts working.
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// The time of the day that the user stops working.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// The time zone to which the working hours apply.
+    #[serde(rename = "timeZone", skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<AnyTimeZoneBase>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for WorkingHours {
+    const NAME: &'static str = "workingHours";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.workingHours";
+}
+impl<'de> serde::Deserialize<'de> for WorkingHours {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for WorkingHours {
+    const EXPECTING: &'static str = "workingHours";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "daysOfWeek" => self.days_of_week = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl WorkingHours {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Settings for the primary mailbox of the signed-in user.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct MailboxSettings {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Folder ID of an archive folder for the user.
+    #[serde(rename = "archiveFolder", skip_serializing_if = "Option::is_none")]
+    pub archive_folder: Option<String>,
+    /// Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user.
+    #[serde(rename = "automaticRepliesSetting", skip_serializing_if = "Option::is_none")]
+    pub automatic_replies_setting: Option<AutomaticRepliesSetting>,
+    /// The date format for the user's mailbox.
+    #[serde(rename = "dateFormat", skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
+    #[serde(
+        rename = "delegateMeetingMessageDeliveryOptions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delegate_meeting_message_delivery_options: Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
+    /// The locale information for the user, including the preferred language and country/region.
+    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
+    pub language: Option<LocaleInfo>,
+    /// The time format for the user's mailbox.
+    #[serde(rename = "timeFormat", skip_serializing_if = "Option::is_none")]
+    pub time_format: Option<String>,
+    /// The default time zone for the user's mailbox.
+    #[serde(rename = "timeZone", skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The days of the week and hours in a specific time zone that the user works.
+    #[serde(rename = "workingHours", skip_serializing_if = "Option::is_none")]
+    pub working_hours: Option<WorkingHours>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for MailboxSettings {
+    const NAME: &'static str = "mailboxSettings";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
+}
+impl<'de> serde::Deserialize<'de> for MailboxSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for MailboxSettings {
+    const EXPECTING: &'static str = "mailboxSettings";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "archiveFolder" => self.archive_folder = map.next_value()?,
+            "automaticRepliesSetting" => {
+                self.automatic_replies_setting = map.next_value()?;
+            }
+            "dateFormat" => self.date_format = map.next_value()?,
+            "delegateMeetingMessageDeliveryOptions" => {
+                self.delegate_meeting_message_delivery_options = map.next_value()?;
+            }
+            "language" => self.language = map.next_value()?,
+            "timeFormat" => self.time_format = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            "workingHours" => self.working_hours = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl MailboxSettings {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// Represents an Azure AD user account. Inherits from directoryObject.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct User {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Read-only.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A freeform text entry field for the user to describe themselves. Returned only on $select.
+    #[serde(rename = "aboutMe", skip_serializing_if = "Option::is_none")]
+    pub about_me: Option<String>,
+    /// true if the account is enabled; otherwise, false. This property is required when a user is created. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "accountEnabled", skip_serializing_if = "Option::is_none")]
+    pub account_enabled: Option<bool>,
+    /// Sets the age group of the user. Allowed values: null, minor, notAdult and adult. Refer to the legal age group property definitions for further information. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "ageGroup", skip_serializing_if = "Option::is_none")]
+    pub age_group: Option<AgeGroup>,
+    /// The licenses that are assigned to the user, including inherited (group-based) licenses.  Not nullable. Returned only on $select. Supports $filter (eq and NOT).
+    #[serde(rename = "assignedLicenses", skip_serializing_if = "Option::is_none")]
+    pub assigned_licenses: Option<Vec<AssignedLicense>>,
+    /// The plans that are assigned to the user. Read-only. Not nullable. Returned only on $select. Supports $filter (eq and NOT).
+    #[serde(rename = "assignedPlans", skip_serializing_if = "Option::is_none")]
+    pub assigned_plans: Option<Vec<AssignedPlan>>,
+    /// The birthday of the user. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Returned only on $select.
+    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<DateTimeOffset>,
+    /// The telephone numbers for the user. NOTE: Although this is a string collection, only one number can be set for this property. Read-only for users synced from on-premises directory. Returned by default. Supports $filter (eq and NOT).
+    #[serde(rename = "businessPhones", skip_serializing_if = "Option::is_none")]
+    pub business_phones: Option<Vec<String>>,
+    /// The city in which the user is located. Maximum length is 128 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "city", skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The company name which the user is associated. This property can be useful for describing the company that an external user comes from. The maximum length of the company name is 64 characters.Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "companyName", skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// Sets whether consent has been obtained for minors. Allowed values: null, granted, denied and notRequired. Refer to the legal age group property definitions for further information. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "consentProvidedForMinor", skip_serializing_if = "Option::is_none")]
+    pub consent_provided_for_minor: Option<ConsentProvidedForMinor>,
+    /// The country/region in which the user is located; for example, US or UK. Maximum length is 128 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "country", skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The created date of the user object. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, and in operators).
+    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<DateTimeOffset>,
+    /// Indicates whether the user account was created as a regular school or work account (null), an external account (Invitation), a local account for an Azure Active Directory B2C tenant (LocalAccount) or self-service sign-up using email verification (EmailVerified). Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "creationType", skip_serializing_if = "Option::is_none")]
+    pub creation_type: Option<String>,
+    /// The date and time the user was deleted. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, and in).
+    #[serde(rename = "deletedDateTime", skip_serializing_if = "Option::is_none")]
+    pub deleted_date_time: Option<DateTimeOffset>,
+    /// The name for the department in which the user works. Maximum length is 64 characters. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, and in operators).
+    #[serde(rename = "department", skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The name displayed in the address book for the user. This is usually the combination of the user's first name, middle initial and last name. This property is required when a user is created and it cannot be cleared during updates. Maximum length is 256 characters. Returned by default. Supports $filter (eq, ne, NOT , ge, le, in, startsWith), $orderBy, and $search.
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The date and time when the user was hired or will start work in case of a future hire. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in).
+    #[serde(rename = "employeeHireDate", skip_serializing_if = "Option::is_none")]
+    pub employee_hire_date: Option<DateTimeOffset>,
+    /// The employee identifier assigned to the user by the organization. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "employeeId", skip_serializing_if = "Option::is_none")]
+    pub employee_id: Option<String>,
+    /// Represents organization data (e.g. division and costCenter) associated with a user. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in).
+    #[serde(rename = "employeeOrgData", skip_serializing_if = "Option::is_none")]
+    pub employee_org_data: Option<EmployeeOrgData>,
+    /// Captures enterprise worker type. For example, Employee, Contractor, Consultant, or Vendor. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "employeeType", skip_serializing_if = "Option::is_none")]
+    pub employee_type: Option<String>,
+    /// For an external user invited to the tenant using the invitation API, this property represents the invited user's invitation status. For invited users, the state can be PendingAcceptance or Accepted, or null for all other users. Returned only on $select. Supports $filter (eq, ne, NOT , in).
+    #[serde(rename = "externalUserState", skip_serializing_if = "Option::is_none")]
+    pub external_user_state: Option<String>,
+    /// Shows the timestamp for the latest change to the externalUserState property. Returned only on $select. Supports $filter (eq, ne, NOT , in).
+    #[serde(
+        rename = "externalUserStateChangeDateTime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_user_state_change_date_time: Option<DateTimeOffset>,
+    /// The fax number of the user. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    pub fax_number: Option<String>,
+    /// The given name (first name) of the user. Maximum length is 64 characters. Returned by default. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "givenName", skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// The hire date of the user. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Returned only on $select.  Note: This property is specific to SharePoint Online. We recommend using the native employeeHireDate property to set and update hire date values using Microsoft Graph APIs.
+    #[serde(rename = "hireDate", skip_serializing_if = "Option::is_none")]
+    pub hire_date: Option<DateTimeOffset>,
+    /// Represents the identities that can be used to sign in to this user account. An identity can be provided by Microsoft (also known as a local account), by organizations, or by social identity providers such as Facebook, Google, and Microsoft, and tied to a user account. May contain multiple items with the same signInType value. Returned only on $select. Supports $filter (eq) only where the signInType is not userPrincipalName.
+    #[serde(rename = "identities", skip_serializing_if = "Option::is_none")]
+    pub identities: Option<Vec<ObjectIdentity>>,
+    /// The instant message voice over IP (VOIP) session initiation protocol (SIP) addresses for the user. Read-only. Returned only on $select. Supports $filter (eq, NOT, ge, le, startsWith).
+    #[serde(rename = "imAddresses", skip_serializing_if = "Option::is_none")]
+    pub im_addresses: Option<Vec<String>>,
+    /// A list for the user to describe their interests. Returned only on $select.
+    #[serde(rename = "interests", skip_serializing_if = "Option::is_none")]
+    pub interests: Option<Vec<String>>,
+    /// Do not use – reserved for future use.
+    #[serde(rename = "isResourceAccount", skip_serializing_if = "Option::is_none")]
+    pub is_resource_account: Option<bool>,
+    /// The user's job title. Maximum length is 128 characters. Returned by default. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    /// The time when this Azure AD user last changed their password. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Returned only on $select.
+    #[serde(
+        rename = "lastPasswordChangeDateTime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_password_change_date_time: Option<DateTimeOffset>,
+    /// Used by enterprise applications to determine the legal age group of the user. This property is read-only and calculated based on ageGroup and consentProvidedForMinor properties. Allowed values: null, minorWithOutParentalConsent, minorWithParentalConsent, minorNoParentalConsentRequired, notAdult and adult. Refer to the legal age group property definitions for further information. Returned only on $select.
+    #[serde(
+        rename = "legalAgeGroupClassification",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub legal_age_group_classification: Option<LegalAgeGroupClassification>,
+    /// State of license assignments for this user. Read-only. Returned only on $select.
+    #[serde(rename = "licenseAssignmentStates", skip_serializing_if = "Option::is_none")]
+    pub license_assignment_states: Option<Vec<LicenseAssignmentState>>,
+    /// The SMTP address for the user, for example, jeff@contoso.onmicrosoft.com.NOTE: While this property can contain accent characters, using them can cause access issues with other Microsoft applications for the user. Changes to this property will also update the user's proxyAddresses collection to include the value as an SMTP address. While this property can contain accent characters, using them can cause access issues with other Microsoft applications for the user.Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith, endsWith).
+    #[serde(rename = "mail", skip_serializing_if = "Option::is_none")]
+    pub mail: Option<String>,
+    /// Settings for the primary mailbox of the signed-in user. You can get or update settings for sending automatic replies to incoming messages, locale and time zone.Returned only on $select.
+    #[serde(rename = "mailboxSettings", skip_serializing_if = "Option::is_none")]
+    pub mailbox_settings: Option<MailboxSettings>,
+    /// The mail alias for the user. This property must be specified when a user is created. Maximum length is 64 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "mailNickname", skip_serializing_if = "Option::is_none")]
+    pub mail_nickname: Option<String>,
+    /// The primary cellular telephone number for the user. Read-only for users synced from on-premises directory. Maximum length is 64 characters. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "mobilePhone", skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    /// The URL for the user's personal site. Returned only on $select.
+    #[serde(rename = "mySite", skip_serializing_if = "Option::is_none")]
+    pub my_site: Option<String>,
+    /// The office location in the user's place of business. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "officeLocation", skip_serializing_if = "Option::is_none")]
+    pub office_location: Option<String>,
+    /// Contains the on-premises Active Directory distinguished name or DN. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select.
+    #[serde(
+        rename = "onPremisesDistinguishedName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_distinguished_name: Option<String>,
+    /// Contains the on-premises domainFQDN, also called dnsDomainName synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select.
+    #[serde(rename = "onPremisesDomainName", skip_serializing_if = "Option::is_none")]
+    pub on_premises_domain_name: Option<String>,
+    /// Contains extensionAttributes 1-15 for the user. Note that the individual extension attributes are neither selectable nor filterable. For an onPremisesSyncEnabled user, the source of authority for this set of properties is the on-premises and is read-only. For a cloud-only user (where onPremisesSyncEnabled is false), these properties may be set during creation or update. These extension attributes are also known as Exchange custom attributes 1-15. Returned only on $select. Supports $filter (eq, NOT, ge, le, in).
+    #[serde(
+        rename = "onPremisesExtensionAttributes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_extension_attributes: Option<OnPremisesExtensionAttributes>,
+    /// This property is used to associate an on-premises Active Directory user account to their Azure AD user object. This property must be specified when creating a new user account in the Graph if you are using a federated domain for the user's userPrincipalName (UPN) property. NOTE: The $ and _ characters cannot be used when specifying this property. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in)..
+    #[serde(rename = "onPremisesImmutableId", skip_serializing_if = "Option::is_none")]
+    pub on_premises_immutable_id: Option<String>,
+    /// Indicates the last time at which the object was synced with the on-premises directory; for example: 2013-02-16T03:04:54Z. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in).
+    #[serde(
+        rename = "onPremisesLastSyncDateTime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_last_sync_date_time: Option<DateTimeOffset>,
+    /// Errors when using Microsoft synchronization product during provisioning. Returned only on $select. Supports $filter (eq, NOT, ge, le).
+    #[serde(
+        rename = "onPremisesProvisioningErrors",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_provisioning_errors: Option<Vec<OnPremisesProvisioningError>>,
+    /// Contains the on-premises samAccountName synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(
+        rename = "onPremisesSamAccountName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_sam_account_name: Option<String>,
+    /// Contains the on-premises security identifier (SID) for the user that was synchronized from on-premises to the cloud. Read-only. Returned only on $select.
+    #[serde(
+        rename = "onPremisesSecurityIdentifier",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_security_identifier: Option<String>,
+    /// true if this object is synced from an on-premises directory; false if this object was originally synced from an on-premises directory but is no longer synced; null if this object has never been synced from an on-premises directory (default). Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "onPremisesSyncEnabled", skip_serializing_if = "Option::is_none")]
+    pub on_premises_sync_enabled: Option<bool>,
+    /// Contains the on-premises userPrincipalName synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(
+        rename = "onPremisesUserPrincipalName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_premises_user_principal_name: Option<String>,
+    /// A list of additional email addresses for the user; for example: \["bob@contoso.com", "Robert@fabrikam.com"\]. NOTE: While this property can contain accent characters, they can cause access issues to first-party applications for the user. Returned only on $select. Supports $filter (eq, NOT, ge, le, in, startsWith).
+    #[serde(rename = "otherMails", skip_serializing_if = "Option::is_none")]
+    pub other_mails: Option<Vec<String>>,
+    /// Specifies password policies for the user. This value is an enumeration with one possible value being DisableStrongPassword, which allows weaker passwords than the default policy to be specified. DisablePasswordExpiration can also be specified. The two may be specified together; for example: DisablePasswordExpiration, DisableStrongPassword. Returned only on $select. For more information on the default password policies, see Azure AD pasword policies. Supports $filter (ne, NOT).
+    #[serde(rename = "passwordPolicies", skip_serializing_if = "Option::is_none")]
+    pub password_policies: Option<String>,
+    /// Specifies the password profile for the user. The profile contains the user’s password. This property is required when a user is created. The password in the profile must satisfy minimum requirements as specified by the passwordPolicies property. By default, a strong password is required. NOTE: For Azure B2C tenants, the forceChangePasswordNextSignIn property should be set to false and instead use custom policies and user flows to force password reset at first logon. See Force password reset at first logon.Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "passwordProfile", skip_serializing_if = "Option::is_none")]
+    pub password_profile: Option<PasswordProfile>,
+    /// A list for the user to enumerate their past projects. Returned only on $select.
+    #[serde(rename = "pastProjects", skip_serializing_if = "Option::is_none")]
+    pub past_projects: Option<Vec<String>>,
+    /// The postal code for the user's postal address. The postal code is specific to the user's country/region. In the United States of America, this attribute contains the ZIP code. Maximum length is 40 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The preferred language for the user. Should follow ISO 639-1 Code; for example en-US. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith)
+    #[serde(rename = "preferredLanguage", skip_serializing_if = "Option::is_none")]
+    pub preferred_language: Option<String>,
+    /// The preferred name for the user. Returned only on $select.
+    #[serde(rename = "preferredName", skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<String>,
+    /// The plans that are provisioned for the user. Read-only. Not nullable. Returned only on $select. Supports $filter (eq, NOT, ge, le).
+    #[serde(rename = "provisionedPlans", skip_serializing_if = "Option::is_none")]
+    pub provisioned_plans: Option<Vec<ProvisionedPlan>>,
+    /// For example: \["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"\]. Read-only, Not nullable. Returned only on $select. Supports $filter (eq, NOT, ge, le, startsWith).
+    #[serde(rename = "proxyAddresses", skip_serializing_if = "Option::is_none")]
+    pub proxy_addresses: Option<Vec<String>>,
+    /// Any refresh tokens or sessions tokens (session cookies) issued before this time are invalid, and applications will get an error when using an invalid refresh or sessions token to acquire a delegated access token (to access APIs such as Microsoft Graph).  If this happens, the application will need to acquire a new refresh token by making a request to the authorize endpoint. Returned only on $select. Read-only.
+    #[serde(
+        rename = "refreshTokensValidFromDateTime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refresh_tokens_valid_from_date_time: Option<DateTimeOffset>,
+    /// A list for the user to enumerate their responsibilities. Returned only on $select.
+    #[serde(rename = "responsibilities", skip_serializing_if = "Option::is_none")]
+    pub responsibilities: Option<Vec<String>>,
+    /// A list for the user to enumerate the schools they have attended. Returned only on $select.
+    #[serde(rename = "schools", skip_serializing_if = "Option::is_none")]
+    pub schools: Option<Vec<String>>,
+    /// true if the Outlook global address list should contain this user, otherwise false. If not set, this will be treated as true. For users invited through the invitation manager, this property will be set to false. Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "showInAddressList", skip_serializing_if = "Option::is_none")]
+    pub show_in_address_list: Option<bool>,
+    /// A list for the user to enumerate their skills. Returned only on $select.
+    #[serde(rename = "skills", skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Vec<String>>,
+    /// Any refresh tokens or sessions tokens (session cookies) issued before this time are invalid, and applications will get an error when using an invalid refresh or sessions token to acquire a delegated access token (to access APIs such as Microsoft Graph).  If this happens, the application will need to acquire a new refresh token by making a request to the authorize endpoint. Read-only. Use revokeSignInSessions to reset. Returned only on $select.
+    #[serde(
+        rename = "signInSessionsValidFromDateTime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sign_in_sessions_valid_from_date_time: Option<DateTimeOffset>,
+    /// The state or province in the user's address. Maximum length is 128 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The street address of the user's place of business. Maximum length is 1024 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "streetAddress", skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// The user's surname (family name or last name). Maximum length is 64 characters. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "surname", skip_serializing_if = "Option::is_none")]
+    pub surname: Option<String>,
+    /// A two letter country code (ISO standard 3166). Required for users that will be assigned licenses due to legal requirement to check for availability of services in countries.  Examples include: US, JP, and GB. Not nullable. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "usageLocation", skip_serializing_if = "Option::is_none")]
+    pub usage_location: Option<String>,
+    /// The user principal name (UPN) of the user. The UPN is an Internet-style login name for the user based on the Internet standard RFC 822. By convention, this should map to the user's email name. The general format is alias@domain, where domain must be present in the tenant's collection of verified domains. This property is required when a user is created. The verified domains for the tenant can be accessed from the verifiedDomains property of organization.NOTE: While this property can contain accent characters, they can cause access issues to first-party applications for the user. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith, endsWith) and $orderBy.
+    #[serde(rename = "userPrincipalName", skip_serializing_if = "Option::is_none")]
+    pub user_principal_name: Option<String>,
+    /// A string value that can be used to classify user types in your directory, such as Member and Guest. Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "userType", skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<String>,
+    /// Properties the spec does not declare, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl graph_odata::GraphType for User {
+    const NAME: &'static str = "user";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.user";
+}
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for User {
+    const EXPECTING: &'static str = "user";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "aboutMe" => self.about_me = map.next_value()?,
+            "accountEnabled" => self.account_enabled = map.next_value()?,
+            "ageGroup" => self.age_group = map.next_value()?,
+            "assignedLicenses" => self.assigned_licenses = map.next_value()?,
+            "assignedPlans" => self.assigned_plans = map.next_value()?,
+            "birthday" => self.birthday = map.next_value()?,
+            "businessPhones" => self.business_phones = map.next_value()?,
+            "city" => self.city = map.next_value()?,
+            "companyName" => self.company_name = map.next_value()?,
+            "consentProvidedForMinor" => {
+                self.consent_provided_for_minor = map.next_value()?;
+            }
+            "country" => self.country = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "creationType" => self.creation_type = map.next_value()?,
+            "deletedDateTime" => self.deleted_date_time = map.next_value()?,
+            "department" => self.department = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "employeeHireDate" => self.employee_hire_date = map.next_value()?,
+            "employeeId" => self.employee_id = map.next_value()?,
+            "employeeOrgData" => self.employee_org_data = map.next_value()?,
+            "employeeType" => self.employee_type = map.next_value()?,
+            "externalUserState" => self.external_user_state = map.next_value()?,
+            "externalUserStateChangeDateTime" => {
+                self.external_user_state_change_date_time = map.next_value()?;
+            }
+            "faxNumber" => self.fax_number = map.next_value()?,
+            "givenName" => self.given_name = map.next_value()?,
+            "hireDate" => self.hire_date = map.next_value()?,
+            "identities" => self.identities = map.next_value()?,
+            "imAddresses" => self.im_addresses = map.next_value()?,
+            "interests" => self.interests = map.next_value()?,
+            "isResourceAccount" => self.is_resource_account = map.next_value()?,
+            "jobTitle" => self.job_title = map.next_value()?,
+            "lastPasswordChangeDateTime" => {
+                self.last_password_change_date_time = map.next_value()?;
+            }
+            "legalAgeGroupClassification" => {
+                self.legal_age_group_classification = map.next_value()?;
+            }
+            "licenseAssignmentStates" => {
+                self.license_assignment_states = map.next_value()?;
+            }
+            "mail" => self.mail = map.next_value()?,
+            "mailboxSettings" => self.mailbox_settings = map.next_value()?,
+            "mailNickname" => self.mail_nickname = map.next_value()?,
+            "mobilePhone" => self.mobile_phone = map.next_value()?,
+            "mySite" => self.my_site = map.next_value()?,
+            "officeLocation" => self.office_location = map.next_value()?,
+            "onPremisesDistinguishedName" => {
+                self.on_premises_distinguished_name = map.next_value()?;
+            }
+            "onPremisesDomainName" => self.on_premises_domain_name = map.next_value()?,
+            "onPremisesExtensionAttributes" => {
+                self.on_premises_extension_attributes = map.next_value()?;
+            }
+            "onPremisesImmutableId" => self.on_premises_immutable_id = map.next_value()?,
+            "onPremisesLastSyncDateTime" => {
+                self.on_premises_last_sync_date_time = map.next_value()?;
+            }
+            "onPremisesProvisioningErrors" => {
+                self.on_premises_provisioning_errors = map.next_value()?;
+            }
+            "onPremisesSamAccountName" => {
+                self.on_premises_sam_account_name = map.next_value()?;
+            }
+            "onPremisesSecurityIdentifier" => {
+                self.on_premises_security_identifier = map.next_value()?;
+            }
+            "onPremisesSyncEnabled" => self.on_premises_sync_enabled = map.next_value()?,
+            "onPremisesUserPrincipalName" => {
+                self.on_premises_user_principal_name = map.next_value()?;
+            }
+            "otherMails" => self.other_mails = map.next_value()?,
+            "passwordPolicies" => self.password_policies = map.next_value()?,
+            "passwordProfile" => self.password_profile = map.next_value()?,
+            "pastProjects" => self.past_projects = map.next_value()?,
+            "postalCode" => self.postal_code = map.next_value()?,
+            "preferredLanguage" => self.preferred_language = map.next_value()?,
+            "preferredName" => self.preferred_name = map.next_value()?,
+            "provisionedPlans" => self.provisioned_plans = map.next_value()?,
+            "proxyAddresses" => self.proxy_addresses = map.next_value()?,
+            "refreshTokensValidFromDateTime" => {
+                self.refresh_tokens_valid_from_date_time = map.next_value()?;
+            }
+            "responsibilities" => self.responsibilities = map.next_value()?,
+            "schools" => self.schools = map.next_value()?,
+            "showInAddressList" => self.show_in_address_list = map.next_value()?,
+            "skills" => self.skills = map.next_value()?,
+            "signInSessionsValidFromDateTime" => {
+                self.sign_in_sessions_valid_from_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "streetAddress" => self.street_address = map.next_value()?,
+            "surname" => self.surname = map.next_value()?,
+            "usageLocation" => self.usage_location = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "userType" => self.user_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl User {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Decodes one page of a collection of values (`{"value": [...]}` with its
+    /// `@odata.nextLink`), naming the field of any error.
+    pub fn page_from_json(
+        json: &[u8],
+    ) -> Result<graph_odata::CollectionPage<Self>, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+/// An update (PATCH) body for [`User`]: a field left [`Patch::Absent`] is not sent and keeps its value,
+/// [`Patch::Null`] clears it and [`Patch::Set`] sets it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct UserUpdate {
+    /// The `@odata.type` of the value, e.g. `#microsoft.graph.x`.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Read-only.
+    #[serde(rename = "id", skip_serializing_if = "Patch::is_absent")]
+    pub id: Patch<String>,
+    /// A freeform text entry field for the user to describe themselves. Returned only on $select.
+    #[serde(rename = "aboutMe", skip_serializing_if = "Patch::is_absent")]
+    pub about_me: Patch<String>,
+    /// true if the account is enabled; otherwise, false. This property is required when a user is created. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "accountEnabled", skip_serializing_if = "Patch::is_absent")]
+    pub account_enabled: Patch<bool>,
+    /// Sets the age group of the user. Allowed values: null, minor, notAdult and adult. Refer to the legal age group property definitions for further information. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "ageGroup", skip_serializing_if = "Patch::is_absent")]
+    pub age_group: Patch<AgeGroup>,
+    /// The licenses that are assigned to the user, including inherited (group-based) licenses.  Not nullable. Returned only on $select. Supports $filter (eq and NOT).
+    #[serde(rename = "assignedLicenses", skip_serializing_if = "Patch::is_absent")]
+    pub assigned_licenses: Patch<Vec<AssignedLicense>>,
+    /// The plans that are assigned to the user. Read-only. Not nullable. Returned only on $select. Supports $filter (eq and NOT).
+    #[serde(rename = "assignedPlans", skip_serializing_if = "Patch::is_absent")]
+    pub assigned_plans: Patch<Vec<AssignedPlan>>,
+    /// The birthday of the user. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Returned only on $select.
+    #[serde(rename = "birthday", skip_serializing_if = "Patch::is_absent")]
+    pub birthday: Patch<DateTimeOffset>,
+    /// The telephone numbers for the user. NOTE: Although this is a string collection, only one number can be set for this property. Read-only for users synced from on-premises directory. Returned by default. Supports $filter (eq and NOT).
+    #[serde(rename = "businessPhones", skip_serializing_if = "Patch::is_absent")]
+    pub business_phones: Patch<Vec<String>>,
+    /// The city in which the user is located. Maximum length is 128 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "city", skip_serializing_if = "Patch::is_absent")]
+    pub city: Patch<String>,
+    /// The company name which the user is associated. This property can be useful for describing the company that an external user comes from. The maximum length of the company name is 64 characters.Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "companyName", skip_serializing_if = "Patch::is_absent")]
+    pub company_name: Patch<String>,
+    /// Sets whether consent has been obtained for minors. Allowed values: null, granted, denied and notRequired. Refer to the legal age group property definitions for further information. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(
+        rename = "consentProvidedForMinor",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub consent_provided_for_minor: Patch<ConsentProvidedForMinor>,
+    /// The country/region in which the user is located; for example, US or UK. Maximum length is 128 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "country", skip_serializing_if = "Patch::is_absent")]
+    pub country: Patch<String>,
+    /// The created date of the user object. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, and in operators).
+    #[serde(rename = "createdDateTime", skip_serializing_if = "Patch::is_absent")]
+    pub created_date_time: Patch<DateTimeOffset>,
+    /// Indicates whether the user account was created as a regular school or work account (null), an external account (Invitation), a local account for an Azure Active Directory B2C tenant (LocalAccount) or self-service sign-up using email verification (EmailVerified). Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, and in).
+    #[serde(rename = "creationType", skip_serializing_if = "Patch::is_absent")]
+    pub creation_type: Patch<String>,
+    /// The date and time the user was deleted. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, and in).
+    #[serde(rename = "deletedDateTime", skip_serializing_if = "Patch::is_absent")]
+    pub deleted_date_time: Patch<DateTimeOffset>,
+    /// The name for the department in which the user works. Maximum length is 64 characters. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, and in operators).
+    #[serde(rename = "department", skip_serializing_if = "Patch::is_absent")]
+    pub department: Patch<String>,
+    /// The name displayed in the address book for the user. This is usually the combination of the user's first name, middle initial and last name. This property is required when a user is created and it cannot be cleared during updates. Maximum length is 256 characters. Returned by default. Supports $filter (eq, ne, NOT , ge, le, in, startsWith), $orderBy, and $search.
+    #[serde(rename = "displayName", skip_serializing_if = "Patch::is_absent")]
+    pub display_name: Patch<String>,
+    /// The date and time when the user was hired or will start work in case of a future hire. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in).
+    #[serde(rename = "employeeHireDate", skip_serializing_if = "Patch::is_absent")]
+    pub employee_hire_date: Patch<DateTimeOffset>,
+    /// The employee identifier assigned to the user by the organization. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "employeeId", skip_serializing_if = "Patch::is_absent")]
+    pub employee_id: Patch<String>,
+    /// Represents organization data (e.g. division and costCenter) associated with a user. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in).
+    #[serde(rename = "employeeOrgData", skip_serializing_if = "Patch::is_absent")]
+    pub employee_org_data: Patch<EmployeeOrgData>,
+    /// Captures enterprise worker type. For example, Employee, Contractor, Consultant, or Vendor. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "employeeType", skip_serializing_if = "Patch::is_absent")]
+    pub employee_type: Patch<String>,
+    /// For an external user invited to the tenant using the invitation API, this property represents the invited user's invitation status. For invited users, the state can be PendingAcceptance or Accepted, or null for all other users. Returned only on $select. Supports $filter (eq, ne, NOT , in).
+    #[serde(rename = "externalUserState", skip_serializing_if = "Patch::is_absent")]
+    pub external_user_state: Patch<String>,
+    /// Shows the timestamp for the latest change to the externalUserState property. Returned only on $select. Supports $filter (eq, ne, NOT , in).
+    #[serde(
+        rename = "externalUserStateChangeDateTime",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub external_user_state_change_date_time: Patch<DateTimeOffset>,
+    /// The fax number of the user. Returned only on $select. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "faxNumber", skip_serializing_if = "Patch::is_absent")]
+    pub fax_number: Patch<String>,
+    /// The given name (first name) of the user. Maximum length is 64 characters. Returned by default. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "givenName", skip_serializing_if = "Patch::is_absent")]
+    pub given_name: Patch<String>,
+    /// The hire date of the user. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Returned only on $select.  Note: This property is specific to SharePoint Online. We recommend using the native employeeHireDate property to set and update hire date values using Microsoft Graph APIs.
+    #[serde(rename = "hireDate", skip_serializing_if = "Patch::is_absent")]
+    pub hire_date: Patch<DateTimeOffset>,
+    /// Represents the identities that can be used to sign in to this user account. An identity can be provided by Microsoft (also known as a local account), by organizations, or by social identity providers such as Facebook, Google, and Microsoft, and tied to a user account. May contain multiple items with the same signInType value. Returned only on $select. Supports $filter (eq) only where the signInType is not userPrincipalName.
+    #[serde(rename = "identities", skip_serializing_if = "Patch::is_absent")]
+    pub identities: Patch<Vec<ObjectIdentity>>,
+    /// The instant message voice over IP (VOIP) session initiation protocol (SIP) addresses for the user. Read-only. Returned only on $select. Supports $filter (eq, NOT, ge, le, startsWith).
+    #[serde(rename = "imAddresses", skip_serializing_if = "Patch::is_absent")]
+    pub im_addresses: Patch<Vec<String>>,
+    /// A list for the user to describe their interests. Returned only on $select.
+    #[serde(rename = "interests", skip_serializing_if = "Patch::is_absent")]
+    pub interests: Patch<Vec<String>>,
+    /// Do not use – reserved for future use.
+    #[serde(rename = "isResourceAccount", skip_serializing_if = "Patch::is_absent")]
+    pub is_resource_account: Patch<bool>,
+    /// The user's job title. Maximum length is 128 characters. Returned by default. Supports $filter (eq, ne, NOT , ge, le, in, startsWith).
+    #[serde(rename = "jobTitle", skip_serializing_if = "Patch::is_absent")]
+    pub job_title: Patch<String>,
+    /// The time when this Azure AD user last changed their password. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Returned only on $select.
+    #[serde(
+        rename = "lastPasswordChangeDateTime",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub last_password_change_date_time: Patch<DateTimeOffset>,
+    /// Used by enterprise applications to determine the legal age group of the user. This property is read-only and calculated based on ageGroup and consentProvidedForMinor properties. Allowed values: null, minorWithOutParentalConsent, minorWithParentalConsent, minorNoParentalConsentRequired, notAdult and adult. Refer to the legal age group property definitions for further information. Returned only on $select.
+    #[serde(
+        rename = "legalAgeGroupClassification",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub legal_age_group_classification: Patch<LegalAgeGroupClassification>,
+    /// State of license assignments for this user. Read-only. Returned only on $select.
+    #[serde(
+        rename = "licenseAssignmentStates",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub license_assignment_states: Patch<Vec<LicenseAssignmentState>>,
+    /// The SMTP address for the user, for example, jeff@contoso.onmicrosoft.com.NOTE: While this property can contain accent characters, using them can cause access issues with other Microsoft applications for the user. Changes to this property will also update the user's proxyAddresses collection to include the value as an SMTP address. While this property can contain accent characters, using them can cause access issues with other Microsoft applications for the user.Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith, endsWith).
+    #[serde(rename = "mail", skip_serializing_if = "Patch::is_absent")]
+    pub mail: Patch<String>,
+    /// Settings for the primary mailbox of the signed-in user. You can get or update settings for sending automatic replies to incoming messages, locale and time zone.Returned only on $select.
+    #[serde(rename = "mailboxSettings", skip_serializing_if = "Patch::is_absent")]
+    pub mailbox_settings: Patch<MailboxSettings>,
+    /// The mail alias for the user. This property must be specified when a user is created. Maximum length is 64 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "mailNickname", skip_serializing_if = "Patch::is_absent")]
+    pub mail_nickname: Patch<String>,
+    /// The primary cellular telephone number for the user. Read-only for users synced from on-premises directory. Maximum length is 64 characters. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "mobilePhone", skip_serializing_if = "Patch::is_absent")]
+    pub mobile_phone: Patch<String>,
+    /// The URL for the user's personal site. Returned only on $select.
+    #[serde(rename = "mySite", skip_serializing_if = "Patch::is_absent")]
+    pub my_site: Patch<String>,
+    /// The office location in the user's place of business. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "officeLocation", skip_serializing_if = "Patch::is_absent")]
+    pub office_location: Patch<String>,
+    /// Contains the on-premises Active Directory distinguished name or DN. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select.
+    #[serde(
+        rename = "onPremisesDistinguishedName",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_distinguished_name: Patch<String>,
+    /// Contains the on-premises domainFQDN, also called dnsDomainName synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select.
+    #[serde(rename = "onPremisesDomainName", skip_serializing_if = "Patch::is_absent")]
+    pub on_premises_domain_name: Patch<String>,
+    /// Contains extensionAttributes 1-15 for the user. Note that the individual extension attributes are neither selectable nor filterable. For an onPremisesSyncEnabled user, the source of authority for this set of properties is the on-premises and is read-only. For a cloud-only user (where onPremisesSyncEnabled is false), these properties may be set during creation or update. These extension attributes are also known as Exchange custom attributes 1-15. Returned only on $select. Supports $filter (eq, NOT, ge, le, in).
+    #[serde(
+        rename = "onPremisesExtensionAttributes",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_extension_attributes: Patch<OnPremisesExtensionAttributes>,
+    /// This property is used to associate an on-premises Active Directory user account to their Azure AD user object. This property must be specified when creating a new user account in the Graph if you are using a federated domain for the user's userPrincipalName (UPN) property. NOTE: The $ and _ characters cannot be used when specifying this property. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in)..
+    #[serde(rename = "onPremisesImmutableId", skip_serializing_if = "Patch::is_absent")]
+    pub on_premises_immutable_id: Patch<String>,
+    /// Indicates the last time at which the object was synced with the on-premises directory; for example: 2013-02-16T03:04:54Z. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in).
+    #[serde(
+        rename = "onPremisesLastSyncDateTime",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_last_sync_date_time: Patch<DateTimeOffset>,
+    /// Errors when using Microsoft synchronization product during provisioning. Returned only on $select. Supports $filter (eq, NOT, ge, le).
+    #[serde(
+        rename = "onPremisesProvisioningErrors",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_provisioning_errors: Patch<Vec<OnPremisesProvisioningError>>,
+    /// Contains the on-premises samAccountName synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(
+        rename = "onPremisesSamAccountName",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_sam_account_name: Patch<String>,
+    /// Contains the on-premises security identifier (SID) for the user that was synchronized from on-premises to the cloud. Read-only. Returned only on $select.
+    #[serde(
+        rename = "onPremisesSecurityIdentifier",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_security_identifier: Patch<String>,
+    /// true if this object is synced from an on-premises directory; false if this object was originally synced from an on-premises directory but is no longer synced; null if this object has never been synced from an on-premises directory (default). Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "onPremisesSyncEnabled", skip_serializing_if = "Patch::is_absent")]
+    pub on_premises_sync_enabled: Patch<bool>,
+    /// Contains the on-premises userPrincipalName synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(
+        rename = "onPremisesUserPrincipalName",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub on_premises_user_principal_name: Patch<String>,
+    /// A list of additional email addresses for the user; for example: \["bob@contoso.com", "Robert@fabrikam.com"\]. NOTE: While this property can contain accent characters, they can cause access issues to first-party applications for the user. Returned only on $select. Supports $filter (eq, NOT, ge, le, in, startsWith).
+    #[serde(rename = "otherMails", skip_serializing_if = "Patch::is_absent")]
+    pub other_mails: Patch<Vec<String>>,
+    /// Specifies password policies for the user. This value is an enumeration with one possible value being DisableStrongPassword, which allows weaker passwords than the default policy to be specified. DisablePasswordExpiration can also be specified. The two may be specified together; for example: DisablePasswordExpiration, DisableStrongPassword. Returned only on $select. For more information on the default password policies, see Azure AD pasword policies. Supports $filter (ne, NOT).
+    #[serde(rename = "passwordPolicies", skip_serializing_if = "Patch::is_absent")]
+    pub password_policies: Patch<String>,
+    /// Specifies the password profile for the user. The profile contains the user’s password. This property is required when a user is created. The password in the profile must satisfy minimum requirements as specified by the passwordPolicies property. By default, a strong password is required. NOTE: For Azure B2C tenants, the forceChangePasswordNextSignIn property should be set to false and instead use custom policies and user flows to force password reset at first logon. See Force password reset at first logon.Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "passwordProfile", skip_serializing_if = "Patch::is_absent")]
+    pub password_profile: Patch<PasswordProfile>,
+    /// A list for the user to enumerate their past projects. Returned only on $select.
+    #[serde(rename = "pastProjects", skip_serializing_if = "Patch::is_absent")]
+    pub past_projects: Patch<Vec<String>>,
+    /// The postal code for the user's postal address. The postal code is specific to the user's country/region. In the United States of America, this attribute contains the ZIP code. Maximum length is 40 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "postalCode", skip_serializing_if = "Patch::is_absent")]
+    pub postal_code: Patch<String>,
+    /// The preferred language for the user. Should follow ISO 639-1 Code; for example en-US. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith)
+    #[serde(rename = "preferredLanguage", skip_serializing_if = "Patch::is_absent")]
+    pub preferred_language: Patch<String>,
+    /// The preferred name for the user. Returned only on $select.
+    #[serde(rename = "preferredName", skip_serializing_if = "Patch::is_absent")]
+    pub preferred_name: Patch<String>,
+    /// The plans that are provisioned for the user. Read-only. Not nullable. Returned only on $select. Supports $filter (eq, NOT, ge, le).
+    #[serde(rename = "provisionedPlans", skip_serializing_if = "Patch::is_absent")]
+    pub provisioned_plans: Patch<Vec<ProvisionedPlan>>,
+    /// For example: \["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"\]. Read-only, Not nullable. Returned only on $select. Supports $filter (eq, NOT, ge, le, startsWith).
+    #[serde(rename = "proxyAddresses", skip_serializing_if = "Patch::is_absent")]
+    pub proxy_addresses: Patch<Vec<String>>,
+    /// Any refresh tokens or sessions tokens (session cookies) issued before this time are invalid, and applications will get an error when using an invalid refresh or sessions token to acquire a delegated access token (to access APIs such as Microsoft Graph).  If this happens, the application will need to acquire a new refresh token by making a request to the authorize endpoint. Returned only on $select. Read-only.
+    #[serde(
+        rename = "refreshTokensValidFromDateTime",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub refresh_tokens_valid_from_date_time: Patch<DateTimeOffset>,
+    /// A list for the user to enumerate their responsibilities. Returned only on $select.
+    #[serde(rename = "responsibilities", skip_serializing_if = "Patch::is_absent")]
+    pub responsibilities: Patch<Vec<String>>,
+    /// A list for the user to enumerate the schools they have attended. Returned only on $select.
+    #[serde(rename = "schools", skip_serializing_if = "Patch::is_absent")]
+    pub schools: Patch<Vec<String>>,
+    /// true if the Outlook global address list should contain this user, otherwise false. If not set, this will be treated as true. For users invited through the invitation manager, this property will be set to false. Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "showInAddressList", skip_serializing_if = "Patch::is_absent")]
+    pub show_in_address_list: Patch<bool>,
+    /// A list for the user to enumerate their skills. Returned only on $select.
+    #[serde(rename = "skills", skip_serializing_if = "Patch::is_absent")]
+    pub skills: Patch<Vec<String>>,
+    /// Any refresh tokens or sessions tokens (session cookies) issued before this time are invalid, and applications will get an error when using an invalid refresh or sessions token to acquire a delegated access token (to access APIs such as Microsoft Graph).  If this happens, the application will need to acquire a new refresh token by making a request to the authorize endpoint. Read-only. Use revokeSignInSessions to reset. Returned only on $select.
+    #[serde(
+        rename = "signInSessionsValidFromDateTime",
+        skip_serializing_if = "Patch::is_absent"
+    )]
+    pub sign_in_sessions_valid_from_date_time: Patch<DateTimeOffset>,
+    /// The state or province in the user's address. Maximum length is 128 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "state", skip_serializing_if = "Patch::is_absent")]
+    pub state: Patch<String>,
+    /// The street address of the user's place of business. Maximum length is 1024 characters. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "streetAddress", skip_serializing_if = "Patch::is_absent")]
+    pub street_address: Patch<String>,
+    /// The user's surname (family name or last name). Maximum length is 64 characters. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "surname", skip_serializing_if = "Patch::is_absent")]
+    pub surname: Patch<String>,
+    /// A two letter country code (ISO standard 3166). Required for users that will be assigned licenses due to legal requirement to check for availability of services in countries.  Examples include: US, JP, and GB. Not nullable. Returned only on $select. Supports $filter (eq, ne, NOT, ge, le, in, startsWith).
+    #[serde(rename = "usageLocation", skip_serializing_if = "Patch::is_absent")]
+    pub usage_location: Patch<String>,
+    /// The user principal name (UPN) of the user. The UPN is an Internet-style login name for the user based on the Internet standard RFC 822. By convention, this should map to the user's email name. The general format is alias@domain, where domain must be present in the tenant's collection of verified domains. This property is required when a user is created. The verified domains for the tenant can be accessed from the verifiedDomains property of organization.NOTE: While this property can contain accent characters, they can cause access issues to first-party applications for the user. Returned by default. Supports $filter (eq, ne, NOT, ge, le, in, startsWith, endsWith) and $orderBy.
+    #[serde(rename = "userPrincipalName", skip_serializing_if = "Patch::is_absent")]
+    pub user_principal_name: Patch<String>,
+    /// A string value that can be used to classify user types in your directory, such as Member and Guest. Returned only on $select. Supports $filter (eq, ne, NOT, in).
+    #[serde(rename = "userType", skip_serializing_if = "Patch::is_absent")]
+    pub user_type: Patch<String>,
+    /// Properties the spec does not declare, kept as they are.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+impl<'de> serde::Deserialize<'de> for UserUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata::read_fields(deserializer)
+    }
+}
+impl graph_odata::ReadFields for UserUpdate {
+    const EXPECTING: &'static str = "user";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "aboutMe" => self.about_me = map.next_value()?,
+            "accountEnabled" => self.account_enabled = map.next_value()?,
+            "ageGroup" => self.age_group = map.next_value()?,
+            "assignedLicenses" => self.assigned_licenses = map.next_value()?,
+            "assignedPlans" => self.assigned_plans = map.next_value()?,
+            "birthday" => self.birthday = map.next_value()?,
+            "businessPhones" => self.business_phones = map.next_value()?,
+            "city" => self.city = map.next_value()?,
+            "companyName" => self.company_name = map.next_value()?,
+            "consentProvidedForMinor" => {
+                self.consent_provided_for_minor = map.next_value()?;
+            }
+            "country" => self.country = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "creationType" => self.creation_type = map.next_value()?,
+            "deletedDateTime" => self.deleted_date_time = map.next_value()?,
+            "department" => self.department = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "employeeHireDate" => self.employee_hire_date = map.next_value()?,
+            "employeeId" => self.employee_id = map.next_value()?,
+            "employeeOrgData" => self.employee_org_data = map.next_value()?,
+            "employeeType" => self.employee_type = map.next_value()?,
+            "externalUserState" => self.external_user_state = map.next_value()?,
+            "externalUserStateChangeDateTime" => {
+                self.external_user_state_change_date_time = map.next_value()?;
+            }
+            "faxNumber" => self.fax_number = map.next_value()?,
+            "givenName" => self.given_name = map.next_value()?,
+            "hireDate" => self.hire_date = map.next_value()?,
+            "identities" => self.identities = map.next_value()?,
+            "imAddresses" => self.im_addresses = map.next_value()?,
+            "interests" => self.interests = map.next_value()?,
+            "isResourceAccount" => self.is_resource_account = map.next_value()?,
+            "jobTitle" => self.job_title = map.next_value()?,
+            "lastPasswordChangeDateTime" => {
+                self.last_password_change_date_time = map.next_value()?;
+            }
+            "legalAgeGroupClassification" => {
+                self.legal_age_group_classification = map.next_value()?;
+            }
+            "licenseAssignmentStates" => {
+                self.license_assignment_states = map.next_value()?;
+            }
+            "mail" => self.mail = map.next_value()?,
+            "mailboxSettings" => self.mailbox_settings = map.next_value()?,
+            "mailNickname" => self.mail_nickname = map.next_value()?,
+            "mobilePhone" => self.mobile_phone = map.next_value()?,
+            "mySite" => self.my_site = map.next_value()?,
+            "officeLocation" => self.office_location = map.next_value()?,
+            "onPremisesDistinguishedName" => {
+                self.on_premises_distinguished_name = map.next_value()?;
+            }
+            "onPremisesDomainName" => self.on_premises_domain_name = map.next_value()?,
+            "onPremisesExtensionAttributes" => {
+                self.on_premises_extension_attributes = map.next_value()?;
+            }
+            "onPremisesImmutableId" => self.on_premises_immutable_id = map.next_value()?,
+            "onPremisesLastSyncDateTime" => {
+                self.on_premises_last_sync_date_time = map.next_value()?;
+            }
+            "onPremisesProvisioningErrors" => {
+                self.on_premises_provisioning_errors = map.next_value()?;
+            }
+            "onPremisesSamAccountName" => {
+                self.on_premises_sam_account_name = map.next_value()?;
+            }
+            "onPremisesSecurityIdentifier" => {
+                self.on_premises_security_identifier = map.next_value()?;
+            }
+            "onPremisesSyncEnabled" => self.on_premises_sync_enabled = map.next_value()?,
+            "onPremisesUserPrincipalName" => {
+                self.on_premises_user_principal_name = map.next_value()?;
+            }
+            "otherMails" => self.other_mails = map.next_value()?,
+            "passwordPolicies" => self.password_policies = map.next_value()?,
+            "passwordProfile" => self.password_profile = map.next_value()?,
+            "pastProjects" => self.past_projects = map.next_value()?,
+            "postalCode" => self.postal_code = map.next_value()?,
+            "preferredLanguage" => self.preferred_language = map.next_value()?,
+            "preferredName" => self.preferred_name = map.next_value()?,
+            "provisionedPlans" => self.provisioned_plans = map.next_value()?,
+            "proxyAddresses" => self.proxy_addresses = map.next_value()?,
+            "refreshTokensValidFromDateTime" => {
+                self.refresh_tokens_valid_from_date_time = map.next_value()?;
+            }
+            "responsibilities" => self.responsibilities = map.next_value()?,
+            "schools" => self.schools = map.next_value()?,
+            "showInAddressList" => self.show_in_address_list = map.next_value()?,
+            "skills" => self.skills = map.next_value()?,
+            "signInSessionsValidFromDateTime" => {
+                self.sign_in_sessions_valid_from_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "streetAddress" => self.street_address = map.next_value()?,
+            "surname" => self.surname = map.next_value()?,
+            "usageLocation" => self.usage_location = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "userType" => self.user_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_data
+    }
+}
+impl UserUpdate {
+    /// Decodes a value from JSON, naming the field of any error.
+    pub fn from_json(json: &[u8]) -> Result<Self, graph_odata::DecodeError> {
+        graph_odata::from_json(json)
+    }
+    /// Encodes the value as JSON.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
     }
 }
