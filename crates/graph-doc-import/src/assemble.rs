@@ -838,24 +838,24 @@ fn add_missing_types(
 /// The lists leave out `unknownFutureValue` as often as not, so it does not count; the case
 /// does (`Public` and `Private` are a group's string `visibility`, not `teamVisibilityType`'s
 /// `public` and `private`). Only enums a page defines count: one made up from another
-/// property's list is no evidence. Where several enums have the members, the one in the owner's namespace is
-/// meant, then the one named after the property; where that still leaves several, the property
-/// stays a string.
+/// property's list is no evidence. Where several enums have the members, the one in the
+/// owner's namespace is meant, then the one named after the property; where that still leaves
+/// several, the property stays a string.
 fn type_listed_strings(
     spec: &mut Spec,
     listed: &[crate::properties::ListedString],
     respelt: &Respellings,
     defects: &mut Vec<Defect>,
 ) {
-    let members = |values: &mut dyn Iterator<Item = &str>| -> BTreeSet<String> {
-        values
+    fn members<'a>(values: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+        (values.into_iter())
             .filter(|v| *v != "unknownFutureValue")
             .map(str::to_owned)
             .collect()
-    };
+    }
     let mut by_members: BTreeMap<BTreeSet<String>, Vec<&str>> = BTreeMap::new();
     for (name, def) in spec.enums.iter().filter(|(_, e)| !e.inferred) {
-        let set = members(&mut def.members.iter().map(|m| m.name.as_str()));
+        let set = members(def.members.iter().map(|m| m.name.as_str()));
         if set.len() >= 2 {
             by_members.entry(set).or_default().push(name);
         }
@@ -865,7 +865,7 @@ fn type_listed_strings(
         let owner = respelt
             .respell(&listing.owner)
             .unwrap_or_else(|| listing.owner.clone());
-        let set = members(&mut listing.values.iter().map(String::as_str));
+        let set = members(listing.values.iter().map(String::as_str));
         let Some(candidates) = by_members.get(&set) else {
             continue;
         };
