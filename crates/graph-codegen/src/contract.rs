@@ -440,14 +440,12 @@ fn case(name: &str, ir: &Ir, index: usize, example: &Example) -> Result<CaseCode
         ir,
         route,
         example,
-        expected: (entity.as_ref().map(json_literal)).unwrap_or_else(|| "null".to_owned()),
         entity,
         entity_id,
         requested_id,
         collection,
         seed_key,
         call,
-        request_json: example.request.body.as_ref().map(json_literal),
     };
     // The other way round: the doc's request is invalid, so the mock must refuse it.
     if !example.request.violations.is_empty() {
@@ -560,8 +558,6 @@ struct Crud<'a> {
     example: &'a Example,
     /// The entity the response example shows.
     entity: Option<Value>,
-    /// That entity as JSON text, `null` where there is none.
-    expected: String,
     /// Its id: the documented one, else the one the update's request names, else `e0`.
     entity_id: String,
     /// The id an update's request body names.
@@ -572,14 +568,22 @@ struct Crud<'a> {
     seed_key: TokenStream,
     /// The client's request method, ready to be called.
     call: TokenStream,
-    /// The example's request body as JSON text.
-    request_json: Option<String>,
 }
 
 impl Crud<'_> {
     /// The model path the request body types are under.
     fn prefix() -> TokenStream {
         quote!(area::model::)
+    }
+
+    /// The documented entity as JSON text, `null` where there is none.
+    fn expected(&self) -> String {
+        (self.entity.as_ref().map(json_literal)).unwrap_or_else(|| "null".to_owned())
+    }
+
+    /// The example's request body as JSON text.
+    fn request_json(&self) -> Option<String> {
+        self.example.request.body.as_ref().map(json_literal)
     }
 
     /// A whole test for an example whose request the importer found invalid: the mock must
@@ -591,7 +595,7 @@ impl Crud<'_> {
         keys: &[Key],
     ) -> Result<TokenStream, Skip> {
         let (Some(request_json), Some(body_type)) =
-            (&self.request_json, body_type(self.route, &Self::prefix()))
+            (self.request_json(), body_type(self.route, &Self::prefix()))
         else {
             return Err(skip(
                 SkipKind::InvalidWithoutBody,
@@ -622,7 +626,7 @@ impl Crud<'_> {
                 "a create without a request body type",
             ));
         };
-        let Some(request_json) = &self.request_json else {
+        let Some(request_json) = self.request_json() else {
             return Err(skip(
                 SkipKind::CreateWithoutBody,
                 "a create example without a request body",
@@ -682,8 +686,12 @@ impl Crud<'_> {
         }
         let conforms = answer_type(self.ir, self.route)
             .map(|ty| quote! { assert_conforms(&h, &fetched, #ty, false); });
-        let (collection, seed_key, call, expected) =
-            (&self.collection, &self.seed_key, &self.call, &self.expected);
+        let (collection, seed_key, call, expected) = (
+            &self.collection,
+            &self.seed_key,
+            &self.call,
+            self.expected(),
+        );
         Ok(quote! {
             h.seed_at(#collection, #seed_key, json(#expected));
             let fetched = #call().await.expect("the documented entity is served");
@@ -725,13 +733,13 @@ impl Crud<'_> {
                 "the update example changes the entity's `id`, which the service refuses",
             ));
         }
-        let request_json = self.request_json.as_deref().unwrap_or("{}");
+        let request_json = self.request_json().unwrap_or_else(|| "{}".to_owned());
         let seeded = json_literal(&before_update(
             self.entity.as_ref(),
             self.example.request.body.as_ref(),
             &self.entity_id,
         ));
-        let expected = &self.expected;
+        let expected = self.expected();
         let check = match (&self.route.response, &self.entity) {
             (Some(_), Some(Value::Object(_))) => {
                 quote! { assert_same(&updated, #expected, false); }
